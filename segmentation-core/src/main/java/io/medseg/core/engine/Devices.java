@@ -1,0 +1,47 @@
+package io.medseg.core.engine;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.util.Locale;
+
+/**
+ * Starts DJL's PyTorch engine offline and picks the device: a GPU when libtorch sees one, the CPU
+ * otherwise; {@code cpu} or {@code gpu} force the choice.
+ */
+public final class Devices {
+    private Devices() {}
+
+    /**
+     * Makes DJL use the libtorch jar on the class path instead of downloading one. Must run before
+     * the first use of {@link Engine}; the command line and the tests call it first.
+     */
+    public static Engine engine() {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        return Engine.getEngine("PyTorch");
+    }
+
+    /**
+     * @param choice {@code auto}, {@code cpu} or {@code gpu} (case-insensitive)
+     * @throws IllegalArgumentException for an unknown choice, or {@code gpu} without a visible GPU
+     */
+    public static Device select(String choice) {
+        Engine engine = engine();
+        String c = choice == null ? "auto" : choice.toLowerCase(Locale.ROOT);
+        switch (c) {
+            case "cpu":
+                return Device.cpu();
+            case "gpu":
+                if (engine.getGpuCount() == 0) {
+                    throw new IllegalArgumentException("--device gpu was asked for, but libtorch sees no GPU on this"
+                            + " machine (CUDA driver missing or CPU-only libtorch); use --device cpu or auto");
+                }
+                return Device.gpu();
+            case "auto":
+                return engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+            default:
+                throw new IllegalArgumentException("device must be auto, cpu or gpu, got '" + choice + "'");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.medseg.core.engine;
+
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+
+/**
+ * The one place that knows axis order. ImgLib2 sizes are (x, y[, z]) with x fastest; DJL tensors
+ * are (N, C, [D,] H, W) with W fastest. A buffer of N·C·X·Y·Z floats with x fastest and the batch
+ * slowest is both, so converting is a reversal of the spatial sizes, never a copy.
+ */
+public final class TensorLayout {
+    private TensorLayout() {}
+
+    /** (n, c, z, y, x) for sizeXyz = (x, y, z). */
+    public static Shape tensorShape(int n, int c, long[] sizeXyz) {
+        long[] shape = new long[sizeXyz.length + 2];
+        shape[0] = n;
+        shape[1] = c;
+        for (int k = 0; k < sizeXyz.length; k++) {
+            shape[shape.length - 1 - k] = sizeXyz[k];
+        }
+        return new Shape(shape);
+    }
+
+    /** (n, z, y, x) for sizeXyz = (x, y, z): the shape of a batch of label maps. */
+    public static Shape labelShape(int n, long[] sizeXyz) {
+        long[] full = tensorShape(n, 1, sizeXyz).getShape();
+        long[] shape = new long[full.length - 1];
+        shape[0] = n;
+        System.arraycopy(full, 2, shape, 1, shape.length - 1);
+        return new Shape(shape);
+    }
+
+    /** The spatial sizes (x, y[, z]) of a tensor shape (N, C, [D,] H, W). */
+    public static long[] sizeXyz(Shape nchw) {
+        if (nchw.dimension() < 4) {
+            throw new IllegalArgumentException("expected (N, C, [D,] H, W), got " + nchw);
+        }
+        long[] s = nchw.getShape();
+        long[] xyz = new long[s.length - 2];
+        for (int k = 0; k < xyz.length; k++) {
+            xyz[k] = s[s.length - 1 - k];
+        }
+        return xyz;
+    }
+
+    /** Same as {@link #sizeXyz(Shape)} but as a string for messages, e.g. "x=5 y=3". */
+    public static String describe(long[] sizeXyz) {
+        String[] names = {"x", "y", "z"};
+        StringBuilder b = new StringBuilder();
+        for (int k = 0; k < sizeXyz.length; k++) {
+            b.append(k == 0 ? "" : " ").append(k < 3 ? names[k] : "d" + k).append('=').append(sizeXyz[k]);
+        }
+        return b.length() == 0 ? Arrays.toString(sizeXyz) : b.toString();
+    }
+}

@@ -1,0 +1,89 @@
+package io.medseg.core.image;
+
+import java.util.Arrays;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.array.ArrayImg;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.img.basictypeaccess.array.FloatArray;
+import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
+
+/**
+ * A scan: float voxels with geometry, 2D or 3D, with one or more channels.
+ *
+ * <p>Voxels live in an ImgLib2 array image of dimensions (x, y[, z], c): x varies fastest and the
+ * channel slowest. The same {@code float[]} is therefore the tensor (1, C, [D,] H, W) of DJL,
+ * which {@link io.medseg.core.engine.TensorLayout} relies on.
+ */
+public final class Volume {
+    private final ArrayImg<FloatType, FloatArray> voxels;
+    private final long[] sizeXyz;
+    private final int channels;
+    private final Geometry geometry;
+
+    private Volume(ArrayImg<FloatType, FloatArray> voxels, long[] sizeXyz, int channels, Geometry geometry) {
+        this.voxels = voxels;
+        this.sizeXyz = sizeXyz;
+        this.channels = channels;
+        this.geometry = geometry;
+    }
+
+    /**
+     * Wraps (does not copy) {@code data}, laid out x fastest, channel slowest.
+     *
+     * @throws IllegalArgumentException if the sizes do not match the data or the geometry
+     */
+    public static Volume wrap(float[] data, long[] sizeXyz, int channels, Geometry geometry) {
+        if (sizeXyz.length != geometry.numDimensions()) {
+            throw new IllegalArgumentException("size has " + sizeXyz.length + " axes but geometry has "
+                    + geometry.numDimensions());
+        }
+        if (channels < 1) {
+            throw new IllegalArgumentException("channels must be >= 1, got " + channels);
+        }
+        long voxelsPerChannel = Shapes.count(sizeXyz);
+        if (voxelsPerChannel * channels != data.length) {
+            throw new IllegalArgumentException("data has " + data.length + " values, expected "
+                    + Arrays.toString(sizeXyz) + " x " + channels + " channels = " + voxelsPerChannel * channels);
+        }
+        long[] dims = Arrays.copyOf(sizeXyz, sizeXyz.length + 1);
+        dims[sizeXyz.length] = channels;
+        return new Volume(ArrayImgs.floats(data, dims), sizeXyz.clone(), channels, geometry);
+    }
+
+    /** A zero-filled volume. */
+    public static Volume zeros(long[] sizeXyz, int channels, Geometry geometry) {
+        return wrap(new float[Math.toIntExact(Shapes.count(sizeXyz) * channels)], sizeXyz, channels, geometry);
+    }
+
+    /** All voxels as an ImgLib2 image (x, y[, z], c). */
+    public RandomAccessibleInterval<FloatType> voxels() {
+        return voxels;
+    }
+
+    /** One channel as a view (x, y[, z]). */
+    public RandomAccessibleInterval<FloatType> channel(int c) {
+        return Views.hyperSlice(voxels, sizeXyz.length, c);
+    }
+
+    /** The backing array (not a copy), x fastest, channel slowest. */
+    public float[] data() {
+        return voxels.update(null).getCurrentStorageArray();
+    }
+
+    public long[] sizeXyz() {
+        return sizeXyz.clone();
+    }
+
+    public int numDimensions() {
+        return sizeXyz.length;
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    public Geometry geometry() {
+        return geometry;
+    }
+}
