@@ -30,8 +30,10 @@ public final class InstanceNorm extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         int[] spatialAxes = IntStream.range(2, x.getShape().dimension()).toArray();
-        NDArray centred = x.sub(x.mean(spatialAxes, true));
-        NDArray variance = centred.square().mean(spatialAxes, true);
+        // the PyTorch engine's mean takes one axis only; sum takes several
+        long count = x.getShape().slice(2).size();
+        NDArray centred = x.sub(x.sum(spatialAxes, true).div(count));
+        NDArray variance = centred.square().sum(spatialAxes, true).div(count);
         NDArray normalised = centred.div(variance.add(epsilon).sqrt());
         Shape perChannel = channelShape(x.getShape());
         NDArray g = store.getValue(gamma, x.getDevice(), training).reshape(perChannel);
