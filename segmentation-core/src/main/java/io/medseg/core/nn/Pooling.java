@@ -36,7 +36,7 @@ public final class Pooling extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        long[] s = inputShapes[0].getShape();
+        long[] s = inputShapes[0].getShape().clone();
         int offset = s.length - kernel.dimension();
         for (int k = 0; k < kernel.dimension(); k++) {
             if (s[offset + k] % kernel.get(k) != 0) {

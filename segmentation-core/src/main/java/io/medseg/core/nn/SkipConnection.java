@@ -37,7 +37,7 @@ public final class SkipConnection extends AbstractBlock {
             throw new IllegalArgumentException("skip connection: inner block maps spatial size " + in.slice(2)
                     + " to " + deep.slice(2) + "; sizes must be divisible by 2^depth");
         }
-        long[] s = in.getShape();
+        long[] s = in.getShape().clone(); // getShape() exposes the internal array
         s[1] += deep.get(1);
         return new Shape[] {new Shape(s)};
     }

@@ -1,0 +1,22 @@
+package io.medseg.core.bundle;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/** Looks up the {@link NetworkArchitecture}s registered on the class path by name. */
+public final class Architectures {
+    private Architectures() {}
+
+    /** @throws IllegalArgumentException naming the unknown architecture and the known ones */
+    public static NetworkArchitecture byName(String name) {
+        List<String> known = new ArrayList<>();
+        for (NetworkArchitecture a : ServiceLoader.load(NetworkArchitecture.class)) {
+            if (a.name().equals(name)) {
+                return a;
+            }
+            known.add(a.name());
+        }
+        throw new IllegalArgumentException("unknown architecture '" + name + "'; known: " + known);
+    }
+}

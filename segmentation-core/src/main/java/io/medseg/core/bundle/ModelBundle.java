@@ -1,0 +1,203 @@
+package io.medseg.core.bundle;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.XavierInitializer;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import io.medseg.core.engine.Devices;
+import io.medseg.core.engine.TensorLayout;
+import io.medseg.core.files.AtomicFiles;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * A trained (or freshly initialised) network with its {@link ModelConfig}: a folder holding
+ * {@code model.json} and {@code parameters.params} (DJL's parameter format), or a zip of them.
+ */
+public final class ModelBundle implements AutoCloseable {
+    public static final String CONFIG_FILE = "model.json";
+    public static final String PARAMETERS_FILE = "parameters.params";
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+            .create();
+
+    private final ModelConfig config;
+    private final Model model;
+
+    private ModelBundle(ModelConfig config, Model model) {
+        this.config = config;
+        this.model = model;
+    }
+
+    /**
+     * A new network with He-normal weights drawn from {@code seed}: the same seed gives the same
+     * weights.
+     */
+    public static ModelBundle create(ModelConfig config, Device device, long seed) {
+        Devices.engine();
+        Engine.getInstance().setRandomSeed((int) seed);
+        ModelBundle bundle = wrap(config, device);
+        Block block = bundle.block();
+        block.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
+                XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
+        block.initialize(bundle.model.getNDManager(), DataType.FLOAT32,
+                TensorLayout.tensorShape(1, config.inputChannels(), patchSizeXyz(config)));
+        return bundle;
+    }
+
+    /**
+     * Loads a bundle folder or zip.
+     *
+     * @throws IOException naming the path and what is missing or malformed
+     */
+    public static ModelBundle load(Path path, Device device) throws IOException {
+        if (Files.isRegularFile(path) && path.getFileName().toString().endsWith(".zip")) {
+            return loadZip(path, device);
+        }
+        Path configFile = path.resolve(CONFIG_FILE);
+        Path parameters = path.resolve(PARAMETERS_FILE);
+        if (!Files.isDirectory(path) || !Files.isRegularFile(configFile) || !Files.isRegularFile(parameters)) {
+            throw new IOException(path + " is not a model bundle: expected a folder (or .zip) with " + CONFIG_FILE
+                    + " and " + PARAMETERS_FILE);
+        }
+        ModelConfig config;
+        try (Reader r = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
+            config = readConfig(r, configFile);
+        }
+        try (InputStream in = Files.newInputStream(parameters)) {
+            return withParameters(config, device, in, parameters);
+        }
+    }
+
+    private static ModelBundle loadZip(Path zip, Device device) throws IOException {
+        ModelConfig config = null;
+        byte[] parameters = null;
+        try (ZipInputStream in = new ZipInputStream(new BufferedInputStream(Files.newInputStream(zip)))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                String name = Path.of(e.getName()).getFileName().toString();
+                if (name.equals(CONFIG_FILE)) {
+                    config = readConfig(new java.io.InputStreamReader(new java.io.ByteArrayInputStream(in.readAllBytes()),
+                            StandardCharsets.UTF_8), zip.resolve(CONFIG_FILE));
+                } else if (name.equals(PARAMETERS_FILE)) {
+                    parameters = in.readAllBytes();
+                }
+            }
+        }
+        if (config == null || parameters == null) {
+            throw new IOException(zip + " is not a model bundle: the zip lacks " + (config == null ? CONFIG_FILE : PARAMETERS_FILE));
+        }
+        return withParameters(config, device, new java.io.ByteArrayInputStream(parameters), zip);
+    }
+
+    private static ModelConfig readConfig(Reader reader, Path source) throws IOException {
+        try {
+            ModelConfig c = GSON.fromJson(reader, ModelConfig.class);
+            if (c == null) {
+                throw new IOException(source + " is empty");
+            }
+            return c;
+        } catch (JsonParseException | IllegalArgumentException e) {
+            throw new IOException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ModelBundle withParameters(ModelConfig config, Device device, InputStream in, Path source)
+            throws IOException {
+        Devices.engine();
+        ModelBundle bundle = wrap(config, device);
+        try (DataInputStream data = new DataInputStream(new BufferedInputStream(in))) {
+            bundle.block().loadParameters(bundle.model.getNDManager(), data);
+        } catch (MalformedModelException | IllegalArgumentException e) {
+            bundle.close();
+            throw new IOException(source + ": parameters do not fit " + config + ": " + e.getMessage(), e);
+        }
+        return bundle;
+    }
+
+    private static ModelBundle wrap(ModelConfig config, Device device) {
+        NetworkArchitecture architecture = Architectures.byName(config.architecture());
+        Block block = architecture.build(config.arguments(), config.inputChannels(), config.classes());
+        Model model = Model.newInstance(config.architecture(), device);
+        model.setBlock(block);
+        return new ModelBundle(config, model);
+    }
+
+    /** Writes the bundle folder atomically: into a temporary sibling, renamed when complete. */
+    public void save(Path dir) throws IOException {
+        save(dir, config);
+    }
+
+    /** Saves these parameters with another config (e.g. with final metrics). */
+    public void save(Path dir, ModelConfig withConfig) throws IOException {
+        Path parent = dir.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".partial-");
+        try {
+            try (Writer w = Files.newBufferedWriter(tmp.resolve(CONFIG_FILE), StandardCharsets.UTF_8)) {
+                GSON.toJson(withConfig, w);
+                w.write('\n');
+            }
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                    Files.newOutputStream(tmp.resolve(PARAMETERS_FILE))))) {
+                block().saveParameters(out);
+            }
+            AtomicFiles.replaceDirectory(tmp, dir);
+        } catch (IOException | RuntimeException e) {
+            AtomicFiles.deleteRecursively(tmp);
+            throw e;
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public Block block() {
+        return model.getBlock();
+    }
+
+    public Device device() {
+        return model.getNDManager().getDevice();
+    }
+
+    /** The patch size in ImgLib2 order (x, y[, z]). */
+    public static long[] patchSizeXyz(ModelConfig config) {
+        int[] p = config.patchSize();
+        long[] xyz = new long[p.length];
+        for (int k = 0; k < p.length; k++) {
+            xyz[k] = p[p.length - 1 - k];
+        }
+        return xyz;
+    }
+
+    /** JSON of a config, as written to {@code model.json}. */
+    public static String toJson(ModelConfig config) {
+        return GSON.toJson(config);
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

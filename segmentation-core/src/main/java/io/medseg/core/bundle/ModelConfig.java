@@ -1,0 +1,74 @@
+package io.medseg.core.bundle;
+
+import com.google.gson.JsonObject;
+import io.medseg.core.image.Intensity;
+import io.medseg.core.train.TrainingSettings;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Everything {@code model.json} says about a model: the architecture recipe and the contract of
+ * its input and output. Loading a bundle needs nothing else but the parameter file.
+ *
+ * @param architecture registered name, e.g. {@code unet2d}
+ * @param arguments the architecture's arguments (see its {@link NetworkArchitecture})
+ * @param inputChannels channels the network expects
+ * @param labels label value → name, 0 = background; the network has one output class per entry
+ * @param patchSize training patch and inference tile size, tensor order ([D,] H, W)
+ * @param spacingMm the spacing (x, y[, z]) of the training images
+ * @param intensity normalisation before the network
+ * @param training how the model was trained (null for an untrained model)
+ * @param provenance seed, library versions, dataset fingerprint
+ * @param metrics final validation figures
+ */
+public record ModelConfig(String format, String architecture, JsonObject arguments, int inputChannels,
+        Map<Integer, String> labels, int[] patchSize, double[] spacingMm, Intensity intensity,
+        TrainingSettings training, Map<String, String> provenance, Map<String, Double> metrics) {
+
+    public static final String FORMAT = "medseg-bundle/1";
+
+    public ModelConfig {
+        if (!FORMAT.equals(format)) {
+            throw new IllegalArgumentException("model.json format is '" + format + "', this version reads " + FORMAT);
+        }
+        if (inputChannels < 1) {
+            throw new IllegalArgumentException("inputChannels must be >= 1, got " + inputChannels);
+        }
+        if (labels == null || labels.size() < 2 || !labels.containsKey(0)) {
+            throw new IllegalArgumentException("labels must name background 0 and at least one class, got " + labels);
+        }
+        for (int k = 0; k < labels.size(); k++) {
+            if (!labels.containsKey(k)) {
+                throw new IllegalArgumentException("labels must be 0.." + (labels.size() - 1) + " without gaps, got "
+                        + labels.keySet());
+            }
+        }
+        labels = Map.copyOf(new TreeMap<>(labels));
+        patchSize = patchSize.clone();
+        spacingMm = spacingMm.clone();
+        provenance = provenance == null ? Map.of() : Map.copyOf(provenance);
+        metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+    }
+
+    public int classes() {
+        return labels.size();
+    }
+
+    /** Labels in value order, for building a {@link io.medseg.core.image.LabelMap}. */
+    public Map<Integer, String> labelNames() {
+        return new TreeMap<>(labels);
+    }
+
+    public ModelConfig withTraining(TrainingSettings settings, Map<String, String> newProvenance,
+            Map<String, Double> newMetrics) {
+        return new ModelConfig(format, architecture, arguments, inputChannels, labels, patchSize, spacingMm,
+                intensity, settings, newProvenance, newMetrics);
+    }
+
+    @Override
+    public String toString() {
+        return architecture + " " + arguments + ", " + inputChannels + " channel(s), labels " + labels
+                + ", patch " + Arrays.toString(patchSize);
+    }
+}

@@ -1,0 +1,31 @@
+package io.medseg.core.bundle;
+
+import ai.djl.nn.Block;
+import com.google.gson.JsonObject;
+
+/**
+ * A network recipe that can be rebuilt from its name and JSON arguments, so a model bundle needs
+ * no code beyond the module that registers it (via {@link java.util.ServiceLoader}).
+ */
+public interface NetworkArchitecture {
+
+    /** Name stored in {@code model.json}, e.g. {@code unet2d}. */
+    String name();
+
+    /** Default arguments for this architecture, written into new bundles. */
+    JsonObject defaultArguments();
+
+    /**
+     * Builds the untrained network. Input (N, inputChannels, [D,] H, W) → logits
+     * (N, classes, [D,] H, W).
+     *
+     * @throws IllegalArgumentException naming an argument that is missing or invalid
+     */
+    Block build(JsonObject arguments, int inputChannels, int classes);
+
+    /** 2 or 3. */
+    int spatialDims(JsonObject arguments);
+
+    /** Each spatial size (tensor order) of an input must be a multiple of these. */
+    int[] sizeDivisors(JsonObject arguments);
+}

@@ -1,0 +1,18 @@
+package io.medseg.core.train;
+
+/** Told how training goes: the command line draws a progress bar, Fiji a status bar. */
+public interface TrainingListener {
+
+    /** Before the first step. */
+    default void started(int totalIterations, int trainingCases, int validationCases) {}
+
+    /** After every optimiser step; {@code done} counts from 1 over the whole run. */
+    default void iteration(int done, int epoch, float loss) {}
+
+    /** After each epoch's validation. */
+    default void epochEnded(EpochRecord record) {}
+
+    /** One epoch's figures. */
+    record EpochRecord(int epoch, double meanLoss, double validationDice, double learningRate, boolean best,
+            double bestDice, int bestEpoch) {}
+}

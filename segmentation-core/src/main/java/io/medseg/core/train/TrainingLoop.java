@@ -1,0 +1,171 @@
+package io.medseg.core.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.training.loss.Loss;
+import io.medseg.core.augment.Patch;
+import io.medseg.core.bundle.ModelBundle;
+import io.medseg.core.engine.TensorLayout;
+import io.medseg.core.image.LabelMap;
+import io.medseg.core.infer.NetworkPredictor;
+import io.medseg.core.infer.SlidingWindow;
+import io.medseg.core.train.TrainingListener.EpochRecord;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.ToDoubleBiFunction;
+
+/**
+ * Trains a bundle's network: epochs of random augmented patches, a validation Dice after each
+ * epoch on whole held-out images (sliding window), the best epoch saved as a checkpoint, and early
+ * stopping after {@code patience} epochs without improvement.
+ *
+ * <p>Deterministic on the CPU: patches come from a {@link SplittableRandom} seeded with the
+ * settings' seed, and libtorch's generator is seeded before the first step.
+ */
+public final class TrainingLoop {
+    private final ModelBundle bundle;
+    private final TrainingSettings settings;
+    private final ToDoubleBiFunction<LabelMap, LabelMap> validationDice;
+    private final TrainingListener listener;
+    private final Checkpoint checkpoint;
+
+    /** Receives the network whenever validation improves. */
+    @FunctionalInterface
+    public interface Checkpoint {
+        void save(ModelBundle bundle, EpochRecord record) throws IOException;
+    }
+
+    /** What a run achieved. */
+    public record Result(List<EpochRecord> history, int bestEpoch, double bestDice, boolean stoppedEarly) {}
+
+    /**
+     * @param validationDice (prediction, reference) → mean foreground Dice; supplied by the caller so
+     *     the metric is defined once, in the evaluation module
+     */
+    public TrainingLoop(ModelBundle bundle, TrainingSettings settings,
+            ToDoubleBiFunction<LabelMap, LabelMap> validationDice, TrainingListener listener, Checkpoint checkpoint) {
+        if (settings.patchSize().length != bundle.config().patchSize().length) {
+            throw new IllegalArgumentException("patch size has " + settings.patchSize().length
+                    + " axes but the network is " + bundle.config().patchSize().length + "D");
+        }
+        this.bundle = bundle;
+        this.settings = settings;
+        this.validationDice = validationDice;
+        this.listener = listener;
+        this.checkpoint = checkpoint;
+    }
+
+    public Result run(List<TrainingCase> training, List<TrainingCase> validation) throws IOException {
+        int total = settings.epochs() * settings.iterationsPerEpoch();
+        long[] patchXyz = xyz(settings.patchSize());
+        Engine.getInstance().setRandomSeed((int) settings.seed());
+        SplittableRandom random = new SplittableRandom(settings.seed());
+        PatchSampler sampler = new PatchSampler(training, patchXyz, settings);
+        Loss loss = Optimizers.loss(settings);
+        DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
+                .optOptimizer(Optimizers.optimizer(settings, Optimizers.schedule(settings, total)))
+                .optDevices(new ai.djl.Device[] {bundle.device()})
+                .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
+                        XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
+        List<EpochRecord> history = new ArrayList<>();
+        double bestDice = Double.NEGATIVE_INFINITY;
+        int bestEpoch = 0;
+        boolean stoppedEarly = false;
+        listener.started(total, training.size(), validation.size());
+        try (Trainer trainer = bundle.model().newTrainer(config)) {
+            trainer.initialize(TensorLayout.tensorShape(settings.batchSize(), bundle.config().inputChannels(), patchXyz));
+            for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+                double lossSum = 0;
+                for (int i = 0; i < settings.iterationsPerEpoch(); i++) {
+                    float value = step(trainer, sampler, random, patchXyz);
+                    lossSum += value;
+                    listener.iteration((epoch - 1) * settings.iterationsPerEpoch() + i + 1, epoch, value);
+                }
+                double dice = validate(validation);
+                boolean best = dice > bestDice;
+                if (best) {
+                    bestDice = dice;
+                    bestEpoch = epoch;
+                }
+                double lr = Optimizers.schedule(settings, total).getNewValue(epoch * settings.iterationsPerEpoch());
+                EpochRecord record = new EpochRecord(epoch, lossSum / settings.iterationsPerEpoch(), dice, lr, best,
+                        bestDice, bestEpoch);
+                history.add(record);
+                if (best && checkpoint != null) {
+                    checkpoint.save(bundle, record);
+                }
+                listener.epochEnded(record);
+                if (settings.patience() > 0 && epoch - bestEpoch >= settings.patience()) {
+                    stoppedEarly = epoch < settings.epochs();
+                    break;
+                }
+            }
+        }
+        return new Result(List.copyOf(history), bestEpoch, bestDice, stoppedEarly);
+    }
+
+    private float step(Trainer trainer, PatchSampler sampler, SplittableRandom random, long[] patchXyz) {
+        int b = settings.batchSize();
+        int channels = bundle.config().inputChannels();
+        int voxels = (int) io.medseg.core.image.Shapes.count(patchXyz);
+        float[] images = new float[b * channels * voxels];
+        int[] labels = new int[b * voxels];
+        for (int s = 0; s < b; s++) {
+            Patch p = sampler.sample(random);
+            System.arraycopy(p.image(), 0, images, s * channels * voxels, channels * voxels);
+            for (int v = 0; v < voxels; v++) {
+                labels[s * voxels + v] = p.labels()[v] & 0xff;
+            }
+        }
+        try (NDManager manager = trainer.getManager().newSubManager()) {
+            NDArray x = manager.create(images, TensorLayout.tensorShape(b, channels, patchXyz));
+            NDArray y = manager.create(labels, TensorLayout.labelShape(b, patchXyz));
+            float value;
+            try (GradientCollector collector = trainer.newGradientCollector()) {
+                NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
+                NDArray l = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
+                collector.backward(l);
+                value = l.getFloat();
+            }
+            trainer.step();
+            return value;
+        }
+    }
+
+    /** Mean validation Dice over cases (cases where it is undefined are skipped). */
+    private double validate(List<TrainingCase> validation) {
+        SlidingWindow window = new SlidingWindow(xyz(settings.patchSize()), 0.25, settings.batchSize(), true);
+        NetworkPredictor predictor = new NetworkPredictor(bundle);
+        double sum = 0;
+        int n = 0;
+        for (TrainingCase c : validation) {
+            float[] probabilities = window.predict(c.image(), c.sizeXyz(), c.channels(), bundle.config().classes(),
+                    predictor, null);
+            LabelMap prediction = LabelMap.wrap(SlidingWindow.argmax(probabilities, bundle.config().classes()),
+                    c.sizeXyz(), c.reference().geometry(), c.reference().labelNames());
+            double dice = validationDice.applyAsDouble(prediction, c.reference());
+            if (!Double.isNaN(dice)) {
+                sum += dice;
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    private static long[] xyz(int[] tensorOrder) {
+        long[] xyz = new long[tensorOrder.length];
+        for (int k = 0; k < xyz.length; k++) {
+            xyz[k] = tensorOrder[tensorOrder.length - 1 - k];
+        }
+        return xyz;
+    }
+}

@@ -1,0 +1,75 @@
+package io.medseg.core.train;
+
+import java.util.Arrays;
+
+/**
+ * How to train: optimiser, schedule, loss, sampling and augmentation. Stored in the bundle so a
+ * result can be reproduced; the same settings, data and seed give the same weights on the CPU.
+ *
+ * @param patchSize training patch, tensor order ([D,] H, W)
+ * @param iterationsPerEpoch optimiser steps per epoch (an epoch is a fixed number of random patches,
+ *     as in nnU-Net, not a pass over the images)
+ * @param validationFraction share of the cases held out for validation (at least one case)
+ * @param patience epochs without a better validation Dice before stopping; 0 = never stop early
+ * @param foregroundFraction share of patches centred on a foreground voxel (nnU-Net: 1/3)
+ */
+public record TrainingSettings(OptimizerKind optimizer, float learningRate, float weightDecay, float momentum,
+        Schedule schedule, LossKind loss, int epochs, int iterationsPerEpoch, int batchSize, int[] patchSize,
+        float validationFraction, int patience, float foregroundFraction, long seed, AugmentationSettings augmentation) {
+
+    /** Optimisers DJL provides. */
+    public enum OptimizerKind { ADAM, ADAMW, SGD }
+
+    /** Learning-rate schedules: constant, poly (lr·(1 − t/T)^0.9, nnU-Net) or cosine to zero. */
+    public enum Schedule { CONSTANT, POLY, COSINE }
+
+    /** Losses of {@link io.medseg.core.loss}. */
+    public enum LossKind { DICE_CE, CE, DICE }
+
+    public TrainingSettings {
+        positive("learningRate", learningRate);
+        if (weightDecay < 0 || momentum < 0 || momentum >= 1) {
+            throw new IllegalArgumentException("weightDecay must be >= 0 and momentum in [0, 1), got " + weightDecay
+                    + " and " + momentum);
+        }
+        positive("epochs", epochs);
+        positive("iterationsPerEpoch", iterationsPerEpoch);
+        positive("batchSize", batchSize);
+        if (!(validationFraction > 0 && validationFraction < 1)) {
+            throw new IllegalArgumentException("validationFraction must be in (0, 1), got " + validationFraction);
+        }
+        if (patience < 0 || foregroundFraction < 0 || foregroundFraction > 1) {
+            throw new IllegalArgumentException("patience must be >= 0 and foregroundFraction in [0, 1], got "
+                    + patience + " and " + foregroundFraction);
+        }
+        for (int p : patchSize) {
+            positive("patch size", p);
+        }
+        patchSize = patchSize.clone();
+    }
+
+    private static void positive(String name, double v) {
+        if (!(v > 0)) {
+            throw new IllegalArgumentException(name + " must be > 0, got " + v);
+        }
+    }
+
+    /** Defaults for a 2D radiograph model. */
+    public static TrainingSettings defaults2d() {
+        return new TrainingSettings(OptimizerKind.ADAMW, 1e-3f, 1e-4f, 0.99f, Schedule.POLY, LossKind.DICE_CE, 30, 50, 4,
+                new int[] {160, 160}, 0.2f, 10, 0.33f, 42, AugmentationSettings.defaults());
+    }
+
+    public TrainingSettings withEpochs(int newEpochs) {
+        return new TrainingSettings(optimizer, learningRate, weightDecay, momentum, schedule, loss, newEpochs,
+                iterationsPerEpoch, batchSize, patchSize, validationFraction, patience, foregroundFraction, seed,
+                augmentation);
+    }
+
+    @Override
+    public String toString() {
+        return optimizer + " lr " + learningRate + " " + schedule + ", " + loss + ", " + epochs + " epochs x "
+                + iterationsPerEpoch + " iterations, batch " + batchSize + ", patch " + Arrays.toString(patchSize)
+                + ", seed " + seed;
+    }
+}
