@@ -58,4 +58,25 @@ public final class UNet {
         ConvSpec last = new ConvSpec(dims, filters, spec.kernel(), spec.dilation(), spec.norm(), spec.activation(), dropout);
         return new SequentialBlock().add(new ConvBlock(spec)).add(new ConvBlock(last));
     }
+
+    /**
+     * Multiply-adds ×2 of one forward pass on one 2D image of h×w (convolutions and up-convolutions;
+     * normalisation and activations are negligible). Depth 4, base 32, 256×256, 1 → 2 classes:
+     * 24.07 GFLOP, as counted by src/test/python/reference_unet.py with forward hooks in PyTorch.
+     */
+    public static double forwardFlops(UNetConfig c, int inputChannels, int classes, long h, long w) {
+        double flops = 0;
+        long in = inputChannels;
+        for (int d = 0; d <= c.depth(); d++) {
+            double pixels = (double) (h >> d) * (w >> d);
+            long f = c.filters(d);
+            flops += 2 * 9 * pixels * (in * f + f * f); // encoder (or bottleneck) convs
+            if (d < c.depth()) {
+                flops += 2 * 9 * pixels * (2 * f * f + f * f); // decoder convs after the concat
+                flops += 2 * pixels * c.filters(d + 1) * f; // up-conv 2x2 from level d+1: 4 taps per input pixel
+            }
+            in = f;
+        }
+        return flops + 2 * (double) h * w * c.baseFilters() * classes;
+    }
 }

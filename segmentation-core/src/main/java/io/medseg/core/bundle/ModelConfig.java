@@ -44,11 +44,11 @@ public record ModelConfig(String format, String architecture, JsonObject argumen
                         + labels.keySet());
             }
         }
-        labels = Map.copyOf(new TreeMap<>(labels));
+        labels = java.util.Collections.unmodifiableMap(new TreeMap<>(labels));
         patchSize = patchSize.clone();
         spacingMm = spacingMm.clone();
-        provenance = provenance == null ? Map.of() : Map.copyOf(provenance);
-        metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+        provenance = provenance == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(provenance));
+        metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(metrics));
     }
 
     public int classes() {

@@ -1,0 +1,152 @@
+package io.medseg.io;
+
+import io.medseg.core.files.AtomicFiles;
+import io.medseg.core.image.Geometry;
+import io.medseg.core.image.LabelMap;
+import io.medseg.core.image.Volume;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+
+/**
+ * 2D radiographs and masks as PNG or TIFF (the JDK's ImageIO): 8- or 16-bit grey, or RGB.
+ * Plain images carry no geometry, so they get unit spacing and the identity orientation.
+ */
+public final class PlainImages {
+    private PlainImages() {}
+
+    /** File endings read here. */
+    public static boolean isPlainImage(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".png") || name.endsWith(".tif") || name.endsWith(".tiff");
+    }
+
+    /**
+     * Reads an image: grey → 1 channel; RGB whose channels are all equal → 1 channel; other RGB →
+     * 3 channels (alpha dropped). Values are the stored integers (0..255 or 0..65535).
+     */
+    public static Volume readVolume(Path file) throws IOException {
+        Raster raster = raster(file);
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        int bands = Math.min(raster.getNumBands(), 3);
+        if (bands == 2) {
+            bands = 1; // grey + alpha
+        }
+        float[] data = new float[w * h * bands];
+        for (int b = 0; b < bands; b++) {
+            int[] samples = raster.getSamples(0, 0, w, h, b, (int[]) null);
+            for (int i = 0; i < samples.length; i++) {
+                data[b * w * h + i] = samples[i];
+            }
+        }
+        if (bands == 3 && allChannelsEqual(data, w * h)) {
+            data = java.util.Arrays.copyOf(data, w * h);
+            bands = 1;
+        }
+        return Volume.wrap(data, new long[] {w, h}, bands, Geometry.identity(2));
+    }
+
+    /**
+     * Reads a mask: one grey channel whose values are labels (0..255).
+     *
+     * @throws ImageFileException if the file is colour or has values above 255
+     */
+    public static LabelMap readLabels(Path file, Map<Integer, String> labelNames) throws IOException {
+        Raster raster = raster(file);
+        if (raster.getNumBands() != 1) {
+            throw new ImageFileException(file, "a label image must have one grey channel, found "
+                    + raster.getNumBands() + " channels");
+        }
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        int[] samples = raster.getSamples(0, 0, w, h, 0, (int[]) null);
+        byte[] labels = new byte[samples.length];
+        for (int i = 0; i < samples.length; i++) {
+            if (samples[i] > 255) {
+                throw new ImageFileException(file, "label value " + samples[i] + " at x=" + i % w + " y=" + i / w
+                        + " does not fit 0..255");
+            }
+            labels[i] = (byte) samples[i];
+        }
+        return LabelMap.wrap(labels, new long[] {w, h}, Geometry.identity(2), labelNames);
+    }
+
+    private static Raster raster(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new ImageFileException(file, "no such file");
+        }
+        BufferedImage image;
+        try {
+            image = ImageIO.read(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new ImageFileException(file, "not a readable PNG/TIFF image (" + e.getMessage() + ")", e);
+        }
+        if (image == null) {
+            throw new ImageFileException(file, "not a PNG or TIFF image that ImageIO can decode");
+        }
+        return image.getRaster();
+    }
+
+    private static boolean allChannelsEqual(float[] data, int voxels) {
+        for (int i = 0; i < voxels; i++) {
+            if (data[i] != data[voxels + i] || data[i] != data[2 * voxels + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Writes labels as an 8-bit grey PNG, atomically; refuses to replace a file unless asked. */
+    public static void writeLabels(LabelMap labels, Path file, boolean overwrite) throws IOException {
+        requireTwoD(labels.numDimensions(), file);
+        long[] size = labels.sizeXyz();
+        BufferedImage image = new BufferedImage((int) size[0], (int) size[1], BufferedImage.TYPE_BYTE_GRAY);
+        image.getRaster().setDataElements(0, 0, (int) size[0], (int) size[1], labels.data());
+        write(image, file, overwrite);
+    }
+
+    /** Writes a one-channel image as 8-bit (values 0..255) or 16-bit grey PNG, clamped and rounded. */
+    public static void writeGrey(Volume volume, Path file, boolean sixteenBit, boolean overwrite) throws IOException {
+        requireTwoD(volume.numDimensions(), file);
+        if (volume.channels() != 1) {
+            throw new IllegalArgumentException(file + ": grey PNG needs 1 channel, the image has " + volume.channels());
+        }
+        long[] size = volume.sizeXyz();
+        int w = (int) size[0];
+        int h = (int) size[1];
+        BufferedImage image = new BufferedImage(w, h, sixteenBit ? BufferedImage.TYPE_USHORT_GRAY : BufferedImage.TYPE_BYTE_GRAY);
+        WritableRaster raster = image.getRaster();
+        int max = raster.getDataBuffer().getDataType() == DataBuffer.TYPE_USHORT ? 65535 : 255;
+        float[] data = volume.data();
+        int[] samples = new int[data.length];
+        for (int i = 0; i < data.length; i++) {
+            samples[i] = Math.max(0, Math.min(max, Math.round(data[i])));
+        }
+        raster.setSamples(0, 0, w, h, 0, samples);
+        write(image, file, overwrite);
+    }
+
+    /** Encodes and writes a PNG atomically. */
+    public static void write(BufferedImage image, Path file, boolean overwrite) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        if (!ImageIO.write(image, "png", bytes)) {
+            throw new ImageFileException(file, "no PNG writer available");
+        }
+        AtomicFiles.write(file, bytes.toByteArray(), overwrite);
+    }
+
+    private static void requireTwoD(int dims, Path file) {
+        if (dims != 2) {
+            throw new IllegalArgumentException(file + ": PNG holds 2D images, this one is " + dims + "D");
+        }
+    }
+}

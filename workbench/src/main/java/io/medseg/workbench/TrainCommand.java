@@ -1,0 +1,154 @@
+package io.medseg.workbench;
+
+import com.google.gson.JsonObject;
+import io.medseg.core.bundle.Architectures;
+import io.medseg.core.bundle.ModelBundle;
+import io.medseg.core.bundle.ModelConfig;
+import io.medseg.core.bundle.NetworkArchitecture;
+import io.medseg.core.image.Intensity;
+import io.medseg.core.image.LabelMap;
+import io.medseg.core.image.Volume;
+import io.medseg.core.train.AugmentationSettings;
+import io.medseg.core.train.CaseSplit;
+import io.medseg.core.train.TrainingCase;
+import io.medseg.core.train.TrainingLoop;
+import io.medseg.core.train.TrainingSettings;
+import io.medseg.evaluation.Evaluator;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code medseg train}: trains a network on a dataset in the nnU-Net v2 layout and writes a model bundle. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a segmentation network on an nnU-Net v2 dataset folder; writes a model bundle.")
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--data", required = true, description = "dataset folder with dataset.json, imagesTr/, labelsTr/")
+    Path data;
+    @Option(names = "--output", required = true, description = "model bundle folder to write")
+    Path output;
+    @Option(names = "--arch", defaultValue = "unet2d", description = "architecture. Default: ${DEFAULT-VALUE}")
+    String arch;
+    @Option(names = "--epochs", defaultValue = "30", description = "Default: ${DEFAULT-VALUE}")
+    int epochs;
+    @Option(names = "--iterations", defaultValue = "50", description = "optimiser steps per epoch. Default: ${DEFAULT-VALUE}")
+    int iterations;
+    @Option(names = "--batch", defaultValue = "4", description = "Default: ${DEFAULT-VALUE}")
+    int batch;
+    @Option(names = "--patch", defaultValue = "160x160", description = "patch size HxW (2D) or DxHxW. Default: ${DEFAULT-VALUE}")
+    String patch;
+    @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}")
+    long seed;
+    @Option(names = "--lr", defaultValue = "0.001", description = "learning rate. Default: ${DEFAULT-VALUE}")
+    float learningRate;
+    @Option(names = "--optimizer", defaultValue = "ADAMW", description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
+    TrainingSettings.OptimizerKind optimizer;
+    @Option(names = "--schedule", defaultValue = "POLY", description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
+    TrainingSettings.Schedule schedule;
+    @Option(names = "--loss", defaultValue = "DICE_CE", description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
+    TrainingSettings.LossKind loss;
+    @Option(names = "--depth", description = "network depth (down-steps); default from the architecture")
+    Integer depth;
+    @Option(names = "--filters", description = "base filters; default from the architecture")
+    Integer filters;
+    @Option(names = "--patience", defaultValue = "10", description = "early-stopping patience in epochs (0 = off). Default: ${DEFAULT-VALUE}")
+    int patience;
+    @Option(names = "--validation-fraction", defaultValue = "0.2", description = "Default: ${DEFAULT-VALUE}")
+    float validationFraction;
+    @Option(names = "--no-augmentation", description = "train without augmentation")
+    boolean noAugmentation;
+    @Option(names = "--overwrite", description = "replace an existing model bundle")
+    boolean overwrite;
+    @Mixin
+    DeviceOption device;
+
+    @Override
+    public Integer call() throws Exception {
+        if (Files.exists(output) && !overwrite) {
+            throw new FileAlreadyExistsException(output.toString(), null, "exists; pass --overwrite to replace it");
+        }
+        Dataset dataset = Dataset.open(data);
+        List<TrainingCase> cases = load(dataset);
+        NetworkArchitecture architecture = Architectures.byName(arch);
+        JsonObject arguments = architecture.defaultArguments();
+        if (depth != null) {
+            arguments.addProperty("depth", depth);
+        }
+        if (filters != null) {
+            arguments.addProperty("baseFilters", filters);
+        }
+        int[] patchSize = parsePatch(patch, architecture.spatialDims(arguments));
+        int[] divisors = architecture.sizeDivisors(arguments);
+        for (int k = 0; k < patchSize.length; k++) {
+            if (patchSize[k] % divisors[k] != 0) {
+                throw new IllegalArgumentException("--patch " + patch + ": every size must be a multiple of "
+                        + divisors[k] + " for this network depth");
+            }
+        }
+        TrainingSettings settings = new TrainingSettings(optimizer, learningRate, 1e-4f, 0.99f, schedule, loss, epochs,
+                iterations, batch, patchSize, validationFraction, patience, 0.33f, seed,
+                noAugmentation ? AugmentationSettings.none() : AugmentationSettings.defaults());
+        ModelConfig config = new ModelConfig(ModelConfig.FORMAT, arch, arguments, dataset.channelNames().size(),
+                dataset.labels(), patchSize, cases.get(0).reference().geometry().spacingMm(), Intensity.ZSCORE, settings,
+                Map.of(), Map.of());
+        Map<String, String> provenance = Provenance.of(dataset, seed);
+        CaseSplit split = CaseSplit.of(cases, validationFraction, seed);
+        System.err.println("model: " + config);
+        System.err.println("training: " + settings);
+        long start = System.nanoTime();
+        TrainingLoop.Result result;
+        try (ModelBundle bundle = ModelBundle.create(config, device.resolve(), seed);
+                TerminalProgress.Training progress = new TerminalProgress.Training(System.err)) {
+            TrainingLoop loop = new TrainingLoop(bundle, settings, Evaluator::meanForegroundDice, progress,
+                    (b, record) -> {
+                        Map<String, Double> metrics = new HashMap<>();
+                        metrics.put("validation_dice", record.validationDice());
+                        metrics.put("best_epoch", (double) record.epoch());
+                        b.save(output, config.withTraining(settings, provenance, metrics));
+                    });
+            result = loop.run(split.training(), split.validation());
+        }
+        System.out.printf(Locale.ROOT, "best validation Dice %.4f at epoch %d of %d%s; %.1f min; model bundle: %s%n",
+                result.bestDice(), result.bestEpoch(), result.history().size(),
+                result.stoppedEarly() ? " (stopped early)" : "", (System.nanoTime() - start) / 6e10, output);
+        return 0;
+    }
+
+    static List<TrainingCase> load(Dataset dataset) throws Exception {
+        List<TrainingCase> cases = new ArrayList<>();
+        for (Dataset.Case c : dataset.trainingCases()) {
+            Volume image = ScanFiles.readChannels(c.channelFiles());
+            LabelMap labels = ScanFiles.readLabels(c.labelFile(), dataset.labels(), image.sizeXyz(), image.geometry());
+            cases.add(TrainingCase.of(c.id(), image, labels, Intensity.ZSCORE));
+        }
+        return cases;
+    }
+
+    static int[] parsePatch(String text, int dims) {
+        String[] parts = text.toLowerCase(Locale.ROOT).split("x");
+        if (parts.length != dims) {
+            throw new IllegalArgumentException("--patch " + text + ": expected " + dims + " sizes like "
+                    + (dims == 2 ? "160x160 (HxW)" : "64x128x128 (DxHxW)"));
+        }
+        try {
+            int[] p = Arrays.stream(parts).mapToInt(Integer::parseInt).toArray();
+            for (int v : p) {
+                if (v < 1) {
+                    throw new NumberFormatException();
+                }
+            }
+            return p;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--patch " + text + ": sizes must be positive whole numbers");
+        }
+    }
+}
