@@ -115,14 +115,14 @@ public record Dataset(Path root, Map<Integer, String> channelNames, Map<Integer,
             List<Path> files = e.getValue();
             for (int c = 0; c < files.size(); c++) {
                 if (files.get(c) == null) {
-                    problems.add("case " + e.getKey() + ": missing channel file "
+                    problems.add(e.getKey() + ": missing channel file "
                             + images.resolve(CaseFiles.channelFileName(e.getKey(), c, fileEnding)));
                 }
             }
             Path label = null;
             if (labelsPath != null) {
                 if (!labelIds.remove(e.getKey())) {
-                    problems.add("case " + e.getKey() + ": missing label file " + labelsPath.resolve(e.getKey() + fileEnding));
+                    problems.add(e.getKey() + ": missing label file " + labelsPath.resolve(e.getKey() + fileEnding));
                 }
                 label = labelsPath.resolve(e.getKey() + fileEnding);
             }

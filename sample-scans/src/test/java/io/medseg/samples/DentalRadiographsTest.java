@@ -1,0 +1,59 @@
+package io.medseg.samples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.medseg.io.PlainImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DentalRadiographsTest {
+
+    @Test
+    void sameSeedSameImageOtherSeedOtherImage() {
+        var a = DentalRadiographs.generate(7, 96, 80);
+        var b = DentalRadiographs.generate(7, 96, 80);
+        assertArrayEquals(a.image(), b.image());
+        assertArrayEquals(a.rootMask(), b.rootMask());
+        assertFalse(java.util.Arrays.equals(a.rootMask(), DentalRadiographs.generate(8, 96, 80).rootMask()));
+    }
+
+    @Test
+    void rootsAreAPlausibleShareAndBrighterThanSoftTissue() {
+        for (long seed = 2015; seed < 2025; seed++) {
+            var r = DentalRadiographs.generate(seed, 256, 224);
+            double roots = 0;
+            double rootSum = 0;
+            double otherSum = 0;
+            for (int i = 0; i < r.rootMask().length; i++) {
+                assertTrue(r.image()[i] >= 0 && r.image()[i] <= 255 && r.image()[i] == Math.round(r.image()[i]));
+                if (r.rootMask()[i] == 1) {
+                    roots++;
+                    rootSum += r.image()[i];
+                } else {
+                    otherSum += r.image()[i];
+                }
+            }
+            double share = roots / r.rootMask().length;
+            assertTrue(share > 0.08 && share < 0.45, "seed " + seed + ": root share " + share);
+            assertTrue(rootSum / roots > otherSum / (r.rootMask().length - roots), "seed " + seed);
+        }
+    }
+
+    @Test
+    void committedDatasetIsWhatTheGeneratorMakes(@TempDir Path tmp) throws Exception {
+        Path committed = Path.of("data/Dataset001_ToothRoot");
+        ToothRootDataset.write(tmp.resolve("ds"), 2015, 24, 8, 256, 224);
+        for (String file : new String[] {"dataset.json", "imagesTr/case_000_0000.png", "labelsTr/case_023.png",
+                "imagesTs/case_031_0000.png", "labelsTs/case_024.png"}) {
+            assertArrayEquals(Files.readAllBytes(committed.resolve(file)), Files.readAllBytes(tmp.resolve("ds").resolve(file)), file);
+        }
+        assertEquals(24, Files.list(tmp.resolve("ds/imagesTr")).count());
+        var mask = PlainImages.readLabels(tmp.resolve("ds/labelsTs/case_024.png"), ToothRootDataset.LABELS);
+        assertEquals(1, mask.maxLabel());
+    }
+}

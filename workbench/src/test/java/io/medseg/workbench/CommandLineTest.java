@@ -1,0 +1,189 @@
+package io.medseg.workbench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.medseg.core.image.Geometry;
+import io.medseg.core.image.LabelMap;
+import io.medseg.io.PlainImages;
+import io.medseg.samples.DentalRadiographs;
+import io.medseg.samples.ToothRootDataset;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** medseg train → segment → evaluate in-process on a tiny generated dataset, and the bad-input errors. */
+class CommandLineTest {
+    @TempDir
+    static Path shared;
+    static Path dataset;
+
+    @BeforeAll
+    static void makeDataset() throws Exception {
+        dataset = shared.resolve("Dataset900_Tiny");
+        ToothRootDataset.write(dataset, 99, 4, 2, 64, 48);
+    }
+
+    /** Runs medseg and returns exit code, stdout and stderr. */
+    static Run medseg(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        try {
+            int code = Medseg.run(args);
+            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    record Run(int code, String out, String err) {}
+
+    static Path copyDataset(Path tmp) throws Exception {
+        Path copy = tmp.resolve("ds");
+        try (Stream<Path> s = Files.walk(dataset)) {
+            for (Path p : s.toList()) {
+                Path target = copy.resolve(dataset.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        return copy;
+    }
+
+    @Test
+    void trainSegmentEvaluateEndToEnd(@TempDir Path tmp) throws Exception {
+        Path model = tmp.resolve("model");
+        Run train = medseg("train", "--data", dataset.toString(), "--output", model.toString(), "--epochs", "2",
+                "--iterations", "3", "--batch", "2", "--patch", "32x32", "--depth", "2", "--filters", "4",
+                "--device", "cpu");
+        assertEquals(0, train.code(), train.err());
+        assertTrue(train.out().contains("best validation Dice"), train.out());
+        assertTrue(Files.isRegularFile(model.resolve("parameters.params")));
+        String json = Files.readString(model.resolve("model.json"));
+        assertTrue(json.contains("\"dataset_sha256\"") && json.contains("\"validation_dice\""), json);
+
+        Path masks = tmp.resolve("masks");
+        Run segment = medseg("segment", "--model", model.toString(), "--input", dataset.resolve("imagesTs").toString(),
+                "--output", masks.toString());
+        assertEquals(0, segment.code(), segment.err());
+        assertEquals(List.of("case_004.png", "case_005.png"), Files.list(masks).map(p -> p.getFileName().toString()).sorted().toList());
+        LabelMap mask = PlainImages.readLabels(masks.resolve("case_004.png"), ToothRootDataset.LABELS);
+        assertEquals(64, mask.sizeXyz()[0]);
+        assertEquals(48, mask.sizeXyz()[1]);
+
+        Run again = medseg("segment", "--model", model.toString(), "--input", dataset.resolve("imagesTs").toString(),
+                "--output", masks.toString());
+        assertEquals(1, again.code());
+        assertTrue(again.err().contains("case_004.png exists") && again.err().contains("--overwrite"), again.err());
+
+        Path report = tmp.resolve("report");
+        Run evaluate = medseg("evaluate", "--reference", dataset.resolve("labelsTs").toString(), "--prediction",
+                masks.toString(), "--output", report.toString());
+        assertEquals(0, evaluate.code(), evaluate.err());
+        assertTrue(evaluate.out().contains("tooth root"), evaluate.out());
+        List<String> csv = Files.readAllLines(report.resolve("per_case.csv"));
+        assertEquals(5, csv.size(), "header + 2 cases x 2 labels");
+        assertTrue(csv.get(2).startsWith("case_004,1,tooth root,"), csv.get(2));
+    }
+
+    @Test
+    void evaluateMatchesAHandComputedDice(@TempDir Path tmp) throws Exception {
+        Path ref = Files.createDirectories(tmp.resolve("ref"));
+        Path pred = Files.createDirectories(tmp.resolve("pred"));
+        var labels = ToothRootDataset.LABELS;
+        // 4x1: reference 1100, prediction 0110 → TP 1, FP 1, FN 1: Dice 0.5, IoU 1/3
+        PlainImages.writeLabels(LabelMap.wrap(new byte[] {1, 1, 0, 0}, new long[] {4, 1}, Geometry.identity(2), labels),
+                ref.resolve("a.png"), false);
+        PlainImages.writeLabels(LabelMap.wrap(new byte[] {0, 1, 1, 0}, new long[] {4, 1}, Geometry.identity(2), labels),
+                pred.resolve("a.png"), false);
+        PlainImages.writeLabels(LabelMap.wrap(new byte[] {0, 1, 1, 0}, new long[] {4, 1}, Geometry.identity(2), labels),
+                ref.resolve("b.png"), false);
+        Run r = medseg("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(), "--output",
+                tmp.resolve("out").toString());
+        assertEquals(3, r.code(), "a missing prediction is reported with exit code 3");
+        assertTrue(r.out().contains("skipped b.png: no prediction"), r.out());
+        assertTrue(Files.readString(tmp.resolve("out/per_case.csv")).contains("a,1,label 1,OK,2,2,1,1,1,1,0.5,0.3333333333333333"));
+    }
+
+    @Test
+    void badDatasetsGiveClearErrorsNamingTheFile(@TempDir Path tmp) throws Exception {
+        Path ds = copyDataset(tmp);
+        Files.delete(ds.resolve("labelsTr/case_001.png"));
+        Files.copy(ds.resolve("labelsTr/case_002.png"), ds.resolve("labelsTr/case_077.png"));
+        Run r = medseg("train", "--data", ds.toString(), "--output", tmp.resolve("m").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("case_001: missing label file " + ds.resolve("labelsTr/case_001.png")), r.err());
+        assertTrue(r.err().contains("label file " + ds.resolve("labelsTr/case_077.png") + " has no image"), r.err());
+        assertTrue(Files.notExists(tmp.resolve("m")), "no output on failure");
+    }
+
+    @Test
+    void sizeMismatchUndeclaredLabelsAndNonImages(@TempDir Path tmp) throws Exception {
+        Path ds = copyDataset(tmp);
+        PlainImages.writeLabels(LabelMap.wrap(new byte[6], new long[] {3, 2}, Geometry.identity(2), ToothRootDataset.LABELS),
+                ds.resolve("labelsTr/case_002.png"), true);
+        Run size = medseg("train", "--data", ds.toString(), "--output", tmp.resolve("m").toString());
+        assertTrue(size.err().contains(ds.resolve("labelsTr/case_002.png") + ": label size [3, 2] differs from its image's size [64, 48]"),
+                size.err());
+
+        byte[] three = new byte[64 * 48];
+        three[5] = 3;
+        PlainImages.writeLabels(LabelMap.wrap(three, new long[] {64, 48}, Geometry.identity(2), ToothRootDataset.LABELS),
+                ds.resolve("labelsTr/case_002.png"), true);
+        Run undeclared = medseg("train", "--data", ds.toString(), "--output", tmp.resolve("m").toString());
+        assertTrue(undeclared.err().contains("label value 3 is not declared in dataset.json"), undeclared.err());
+
+        Files.writeString(ds.resolve("imagesTr/case_002_0000.png"), "this is text");
+        Run junk = medseg("train", "--data", ds.toString(), "--output", tmp.resolve("m").toString());
+        assertTrue(junk.err().contains(ds.resolve("imagesTr/case_002_0000.png") + ": not a PNG or TIFF image"), junk.err());
+
+        Files.delete(ds.resolve("dataset.json"));
+        Run noJson = medseg("train", "--data", ds.toString(), "--output", tmp.resolve("m").toString());
+        assertTrue(noJson.err().contains("dataset.json: missing"), noJson.err());
+    }
+
+    @Test
+    void channelMismatchAndMissingGpuAreExplained(@TempDir Path tmp) throws Exception {
+        Path model = tmp.resolve("model");
+        assertEquals(0, medseg("train", "--data", dataset.toString(), "--output", model.toString(), "--epochs", "1",
+                "--iterations", "1", "--batch", "1", "--patch", "16x16", "--depth", "1", "--filters", "2").code());
+        Path rgb = Files.createDirectories(tmp.resolve("rgb"));
+        var r = DentalRadiographs.generate(1, 20, 20);
+        float[] colour = new float[3 * 400];
+        for (int i = 0; i < 400; i++) {
+            colour[i] = r.image()[i];
+            colour[800 + i] = 255 - r.image()[i];
+        }
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(20, 20, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int i = 0; i < 400; i++) {
+            img.setRGB(i % 20, i / 20, ((int) colour[i] << 16) | ((int) colour[800 + i]));
+        }
+        javax.imageio.ImageIO.write(img, "png", rgb.resolve("colour.png").toFile());
+        Run seg = medseg("segment", "--model", model.toString(), "--input", rgb.toString(), "--output",
+                tmp.resolve("out").toString());
+        assertEquals(1, seg.code());
+        assertTrue(seg.err().contains("colour.png: the model expects 1 input channel(s), this scan has 3"), seg.err());
+        assertTrue(Files.notExists(tmp.resolve("out/colour.png")));
+
+        Run gpu = medseg("segment", "--model", model.toString(), "--input", rgb.toString(), "--output",
+                tmp.resolve("out").toString(), "--device", "gpu");
+        if (ai.djl.engine.Engine.getInstance().getGpuCount() == 0) {
+            assertTrue(gpu.err().contains("libtorch sees no GPU"), gpu.err());
+        }
+    }
+}
