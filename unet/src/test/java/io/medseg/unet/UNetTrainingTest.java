@@ -187,4 +187,21 @@ class UNetTrainingTest {
             assertEquals("the model expects 1 input channel(s), the image has 2", e.getMessage());
         }
     }
+
+    @Test
+    void segmentsA2000x2000RadiographTileByTile() {
+        Volume big = Volume.zeros(new long[] {2000, 2000}, 1, Geometry.identity(2));
+        float[] d = big.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (i % 2000) / 2000f;
+        }
+        try (ModelBundle bundle = ModelBundle.create(tinyConfig(1, 2, new int[] {256, 256}), Device.cpu(), 1);
+                Segmenter segmenter = new Segmenter(bundle, 0.25, 4)) {
+            int[] tiles = {0};
+            LabelMap mask = segmenter.segment(big, done -> tiles[0] = done);
+            assertArrayEquals(new long[] {2000, 2000}, mask.sizeXyz());
+            assertEquals(segmenter.tileCount(big), tiles[0]);
+            assertEquals(121, tiles[0], "11 x 11 tiles: ⌈(2000 − 256) / 192⌉ + 1 = 11 per axis");
+        }
+    }
 }
