@@ -1,7 +1,7 @@
 package io.medseg.unet;
 
 import ai.djl.nn.Block;
-import ai.djl.nn.SequentialBlock;
+import io.medseg.core.nn.Chain;
 import io.medseg.core.nn.ConvBlock;
 import io.medseg.core.nn.ConvSpec;
 import io.medseg.core.nn.Pooling;
@@ -33,7 +33,7 @@ public final class UNet {
         if (classes < 2) {
             throw new IllegalArgumentException("a segmentation network needs >= 2 classes (background + one), got " + classes);
         }
-        return new SequentialBlock()
+        return new Chain()
                 .add(level(0))
                 .add(dims.convolution(classes, dims.uniform(1), new int[dims.n()], dims.uniform(1), true));
     }
@@ -43,11 +43,11 @@ public final class UNet {
         if (d == config.depth()) {
             return twoConvs(filters, config.dropout());
         }
-        Block deeper = new SequentialBlock()
+        Block deeper = new Chain()
                 .add(new Pooling(Pooling.Kind.MAX, dims, dims.uniform(2)))
                 .add(level(d + 1))
                 .add(new TransposedConvolution(dims, filters, dims.uniform(2)));
-        return new SequentialBlock()
+        return new Chain()
                 .add(twoConvs(filters, 0))
                 .add(new SkipConnection(deeper))
                 .add(twoConvs(filters, 0));
@@ -56,7 +56,7 @@ public final class UNet {
     private Block twoConvs(int filters, float dropout) {
         ConvSpec spec = ConvSpec.of(dims, filters, config.norm(), config.activation());
         ConvSpec last = new ConvSpec(dims, filters, spec.kernel(), spec.dilation(), spec.norm(), spec.activation(), dropout);
-        return new SequentialBlock().add(new ConvBlock(spec)).add(new ConvBlock(last));
+        return new Chain().add(new ConvBlock(spec)).add(new ConvBlock(last));
     }
 
     /**

@@ -50,6 +50,10 @@ final class TrainCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--lr", defaultValue = "0.001", description = "learning rate. Default: ${DEFAULT-VALUE}")
     float learningRate;
+    @Option(names = "--weight-decay", defaultValue = "0.0001", description = "Default: ${DEFAULT-VALUE}")
+    float weightDecay;
+    @Option(names = "--momentum", defaultValue = "0.99", description = "SGD momentum (nnU-Net: 0.99). Default: ${DEFAULT-VALUE}")
+    float momentum;
     @Option(names = "--optimizer", defaultValue = "ADAMW", description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
     TrainingSettings.OptimizerKind optimizer;
     @Option(names = "--schedule", defaultValue = "POLY", description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
@@ -94,7 +98,7 @@ final class TrainCommand implements Callable<Integer> {
                         + divisors[k] + " for this network depth");
             }
         }
-        TrainingSettings settings = new TrainingSettings(optimizer, learningRate, 1e-4f, 0.99f, schedule, loss, epochs,
+        TrainingSettings settings = new TrainingSettings(optimizer, learningRate, weightDecay, momentum, schedule, loss, epochs,
                 iterations, batch, patchSize, validationFraction, patience, 0.33f, seed,
                 noAugmentation ? AugmentationSettings.none() : AugmentationSettings.defaults());
         ModelConfig config = new ModelConfig(ModelConfig.FORMAT, arch, arguments, dataset.channelNames().size(),

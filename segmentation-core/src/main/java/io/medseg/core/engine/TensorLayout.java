@@ -1,7 +1,6 @@
 package io.medseg.core.engine;
 
 import ai.djl.ndarray.types.Shape;
-import java.util.Arrays;
 
 /**
  * The one place that knows axis order. ImgLib2 sizes are (x, y[, z]) with x fastest; DJL tensors
@@ -42,15 +41,5 @@ public final class TensorLayout {
             xyz[k] = s[s.length - 1 - k];
         }
         return xyz;
-    }
-
-    /** Same as {@link #sizeXyz(Shape)} but as a string for messages, e.g. "x=5 y=3". */
-    public static String describe(long[] sizeXyz) {
-        String[] names = {"x", "y", "z"};
-        StringBuilder b = new StringBuilder();
-        for (int k = 0; k < sizeXyz.length; k++) {
-            b.append(k == 0 ? "" : " ").append(k < 3 ? names[k] : "d" + k).append('=').append(sizeXyz[k]);
-        }
-        return b.length() == 0 ? Arrays.toString(sizeXyz) : b.toString();
     }
 }

@@ -37,6 +37,20 @@ public final class AtomicFiles {
 
     /** Writes bytes to {@code target} via a temporary sibling; refuses to overwrite unless asked. */
     public static void write(Path target, byte[] bytes, boolean overwrite) throws IOException {
+        writeStream(target, overwrite, out -> out.write(bytes));
+    }
+
+    /** Receives the stream of a file being written. */
+    @FunctionalInterface
+    public interface StreamWriter {
+        void write(java.io.OutputStream out) throws IOException;
+    }
+
+    /**
+     * Streams a file into a temporary sibling and renames it to {@code target} when complete;
+     * refuses to overwrite unless asked. An exception or interruption leaves no partial file.
+     */
+    public static void writeStream(Path target, boolean overwrite, StreamWriter writer) throws IOException {
         if (!overwrite && Files.exists(target)) {
             throw new FileAlreadyExistsException(target.toString(), null, "exists; pass --overwrite to replace it");
         }
@@ -44,7 +58,9 @@ public final class AtomicFiles {
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, "." + target.getFileName(), ".partial");
         try {
-            Files.write(tmp, bytes);
+            try (java.io.OutputStream out = Files.newOutputStream(tmp)) {
+                writer.write(out);
+            }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);

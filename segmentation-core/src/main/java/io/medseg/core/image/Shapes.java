@@ -32,12 +32,4 @@ public final class Shapes {
         }
         return strides;
     }
-
-    public static long[] toLong(int[] a) {
-        return Arrays.stream(a).asLongStream().toArray();
-    }
-
-    public static int[] toInt(long[] a) {
-        return Arrays.stream(a).mapToInt(Math::toIntExact).toArray();
-    }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Tile origins covering an image: per axis, n = ⌈(size − tile) / step⌉ + 1 tiles spread evenly
  * from 0 to size − tile, step = tile·(1 − overlap). Example: size 10, tile 4, overlap 0.5 →
- * step 2, origins 0, 2, 3... evenly: 0, 2, 4, 6 (n = 4).
+ * step 2, n = ⌈6 / 2⌉ + 1 = 4, origins 0, 2, 4, 6.
  */
 public final class TileGrid {
     private TileGrid() {}

@@ -1,14 +1,13 @@
 package io.medseg.core.nn;
 
 import ai.djl.nn.Block;
-import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.norm.Dropout;
 
 /**
  * Convolution → normalisation → activation [→ dropout], with "same" padding so the spatial size
  * is kept: input (N, C, [D,] H, W) → output (N, filters, [D,] H, W).
  */
-public final class ConvBlock extends SequentialBlock {
+public final class ConvBlock extends Chain {
 
     public ConvBlock(ConvSpec spec) {
         // a bias before a normalisation is cancelled by its mean subtraction, so it is left out

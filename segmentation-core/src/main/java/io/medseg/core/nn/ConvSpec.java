@@ -37,10 +37,6 @@ public record ConvSpec(SpatialDims dims, int filters, int[] kernel, int[] dilati
         return new ConvSpec(dims, filters, dims.uniform(3), dims.uniform(1), norm, activation, 0f);
     }
 
-    public ConvSpec withFilters(int newFilters) {
-        return new ConvSpec(dims, newFilters, kernel, dilation, norm, activation, dropout);
-    }
-
     int[] samePadding() {
         int[] p = new int[kernel.length];
         for (int k = 0; k < p.length; k++) {

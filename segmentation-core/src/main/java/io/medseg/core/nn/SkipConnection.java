@@ -26,7 +26,9 @@ public final class SkipConnection extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDList deep = inner.forward(store, inputs, training, params);
-        return new NDList(NDArrays.concat(new NDList(inputs.singletonOrThrow(), deep.singletonOrThrow()), 1));
+        NDList joined = new NDList(NDArrays.concat(new NDList(inputs.singletonOrThrow(), deep.singletonOrThrow()), 1));
+        deep.close(); // copied into the concatenation; free it now (see Chain)
+        return joined;
     }
 
     @Override

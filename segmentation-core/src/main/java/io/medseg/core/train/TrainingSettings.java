@@ -54,18 +54,6 @@ public record TrainingSettings(OptimizerKind optimizer, float learningRate, floa
         }
     }
 
-    /** Defaults for a 2D radiograph model. */
-    public static TrainingSettings defaults2d() {
-        return new TrainingSettings(OptimizerKind.ADAMW, 1e-3f, 1e-4f, 0.99f, Schedule.POLY, LossKind.DICE_CE, 30, 50, 4,
-                new int[] {160, 160}, 0.2f, 10, 0.33f, 42, AugmentationSettings.defaults());
-    }
-
-    public TrainingSettings withEpochs(int newEpochs) {
-        return new TrainingSettings(optimizer, learningRate, weightDecay, momentum, schedule, loss, newEpochs,
-                iterationsPerEpoch, batchSize, patchSize, validationFraction, patience, foregroundFraction, seed,
-                augmentation);
-    }
-
     @Override
     public String toString() {
         return optimizer + " lr " + learningRate + " " + schedule + ", " + loss + ", " + epochs + " epochs x "
