@@ -44,9 +44,7 @@ public final class ToothRootDataset {
         if (Files.exists(dir)) {
             throw new IOException(dir + " exists; remove it first (nothing is overwritten)");
         }
-        Path parent = dir.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".partial-");
+        Path tmp = AtomicFiles.temporaryDirectory(dir);
         try {
             for (int k = 0; k < train + test; k++) {
                 boolean training = k < train;

@@ -146,9 +146,7 @@ public final class ModelBundle implements AutoCloseable {
 
     /** Saves these parameters with another config (e.g. with final metrics). */
     public void save(Path dir, ModelConfig withConfig) throws IOException {
-        Path parent = dir.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".partial-");
+        Path tmp = AtomicFiles.temporaryDirectory(dir);
         try {
             try (Writer w = Files.newBufferedWriter(tmp.resolve(CONFIG_FILE), StandardCharsets.UTF_8)) {
                 GSON.toJson(withConfig, w);

@@ -6,6 +6,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -56,9 +57,10 @@ public final class AtomicFiles {
         }
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, "." + target.getFileName(), ".partial");
+        Path tmp = temporarySibling(target, ".partial");
         try {
-            try (java.io.OutputStream out = Files.newOutputStream(tmp)) {
+            try (java.io.OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
                 writer.write(out);
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -66,6 +68,21 @@ public final class AtomicFiles {
             Files.deleteIfExists(tmp);
             throw e;
         }
+    }
+
+    /**
+     * A fresh name beside {@code target}, hidden and marked as incomplete. Created files get the
+     * user's usual permissions (unlike {@code Files.createTempFile}, which makes them private).
+     */
+    public static Path temporarySibling(Path target, String suffix) {
+        String random = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        return target.toAbsolutePath().resolveSibling("." + target.getFileName() + "." + random + suffix);
+    }
+
+    /** Creates a fresh hidden folder beside {@code target} to assemble it in. */
+    public static Path temporaryDirectory(Path target) throws IOException {
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        return Files.createDirectory(temporarySibling(target, ".partial"));
     }
 
     public static void deleteRecursively(Path path) throws IOException {

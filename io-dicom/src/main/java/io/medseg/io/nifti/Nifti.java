@@ -1,0 +1,271 @@
+package io.medseg.io.nifti;
+
+import io.medseg.core.files.AtomicFiles;
+import io.medseg.core.image.Geometry;
+import io.medseg.core.image.LabelMap;
+import io.medseg.core.image.Volume;
+import io.medseg.io.ImageFileException;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads NIfTI-1/NIfTI-2 images ({@code .nii}, {@code .nii.gz}, {@code .hdr}+{@code .img}, either
+ * endianness) into volumes with LPS geometry, and writes volumes and label maps as NIfTI-1
+ * ({@code .nii} or gzip-compressed {@code .nii.gz}), atomically.
+ *
+ * <p>Geometry: the sform is used when its code is set, else the qform, else the voxel sizes
+ * (as the NIfTI standard and nibabel do). RAS → LPS negates the first two rows of the affine.
+ * Values: {@code scl_slope}/{@code scl_inter} are applied unless the slope is 0 or NaN.
+ */
+public final class Nifti {
+    private Nifti() {}
+
+    /** Whether the name says NIfTI: .nii, .nii.gz or .hdr. */
+    public static boolean isNifti(Path file) {
+        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".nii") || n.endsWith(".nii.gz") || n.endsWith(".hdr");
+    }
+
+    /** Reads an image; dimensions beyond the third become channels. */
+    public static Volume readVolume(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new ImageFileException(file, "no such file");
+        }
+        try (InputStream in = open(file)) {
+            byte[] head = in.readNBytes(NiftiHeader.NIFTI2_SIZE);
+            NiftiHeader h = NiftiHeader.parse(ByteBuffer.wrap(head), file);
+            long headerBytes = head.length;
+            InputStream data = in;
+            Path dataFile = file;
+            if (!h.singleFile()) {
+                dataFile = pairedImage(file);
+                data = open(dataFile);
+                headerBytes = 0;
+            } else if (h.voxOffset() < (h.version() == 1 ? NiftiHeader.NIFTI1_SIZE : NiftiHeader.NIFTI2_SIZE)) {
+                throw new ImageFileException(file, "vox_offset " + h.voxOffset() + " lies inside the header");
+            }
+            if (h.voxOffset() < headerBytes) {
+                // NIfTI-1 data can start inside the 540 bytes read for the header
+                data = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head, (int) h.voxOffset(),
+                        (int) (headerBytes - h.voxOffset())), in);
+                headerBytes = h.voxOffset();
+            }
+            try {
+                skip(data, h.voxOffset() - headerBytes, dataFile);
+                long[] size = h.sizeXyz();
+                int voxels = Math.toIntExact(size[0] * size[1] * size[2] * h.channels());
+                float[] values = readValues(data, h, voxels, dataFile);
+                return Volume.wrap(values, size, h.channels(), geometry(h.affine(), file));
+            } finally {
+                if (dataFile != file) {
+                    data.close();
+                }
+            }
+        } catch (ZipException e) {
+            throw new ImageFileException(file, "corrupt gzip data: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a label image: one channel of whole numbers in 0..255.
+     *
+     * @throws ImageFileException naming the first voxel that is not a label
+     */
+    public static LabelMap readLabels(Path file, Map<Integer, String> labelNames) throws IOException {
+        Volume v = readVolume(file);
+        if (v.channels() != 1) {
+            throw new ImageFileException(file, "a label image must have one channel, found " + v.channels());
+        }
+        float[] d = v.data();
+        byte[] labels = new byte[d.length];
+        for (int i = 0; i < d.length; i++) {
+            float f = d[i];
+            if (f < 0 || f > 255 || f != Math.rint(f)) {
+                throw new ImageFileException(file, "voxel " + i + " has value " + f + ", not a label in 0..255");
+            }
+            labels[i] = (byte) f;
+        }
+        return LabelMap.wrap(labels, v.sizeXyz(), v.geometry(), labelNames);
+    }
+
+    private static InputStream open(Path file) throws IOException {
+        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
+    }
+
+    private static Path pairedImage(Path header) throws ImageFileException {
+        String name = header.getFileName().toString();
+        String stem = name.substring(0, name.length() - 4);
+        for (String ext : new String[] {".img", ".IMG", ".img.gz"}) {
+            Path p = header.resolveSibling(stem + ext);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        throw new ImageFileException(header, "is a two-file NIfTI header but " + stem + ".img is missing");
+    }
+
+    private static void skip(InputStream in, long n, Path file) throws IOException {
+        if (n < 0) {
+            throw new ImageFileException(file, "negative data offset");
+        }
+        long left = n;
+        while (left > 0) {
+            long s = in.skip(left);
+            if (s <= 0) {
+                if (in.read() < 0) {
+                    throw new ImageFileException(file, "ends before vox_offset " + n);
+                }
+                s = 1;
+            }
+            left -= s;
+        }
+    }
+
+    private static float[] readValues(InputStream in, NiftiHeader h, int voxels, Path file) throws IOException {
+        NiftiDataType type = h.dataType();
+        long bytes = (long) voxels * type.bytes;
+        float[] out = new float[voxels];
+        byte[] chunk = new byte[1 << 20]; // a multiple of every type size
+        boolean scaled = h.sclSlope() != 0 && !Double.isNaN(h.sclSlope());
+        int done = 0;
+        DataInputStream din = new DataInputStream(in);
+        while (done < voxels) {
+            int count = Math.min(voxels - done, chunk.length / type.bytes);
+            try {
+                din.readFully(chunk, 0, count * type.bytes);
+            } catch (EOFException e) {
+                throw new ImageFileException(file, "ends inside the voxel data: expected " + bytes + " bytes after vox_offset");
+            }
+            ByteBuffer b = ByteBuffer.wrap(chunk, 0, count * type.bytes).order(h.order());
+            for (int i = 0; i < count; i++) {
+                double v = switch (type) {
+                    case UINT8 -> b.get() & 0xff;
+                    case INT8 -> b.get();
+                    case INT16 -> b.getShort();
+                    case UINT16 -> b.getShort() & 0xffff;
+                    case INT32 -> b.getInt();
+                    case UINT32 -> b.getInt() & 0xffffffffL;
+                    case INT64 -> b.getLong();
+                    case UINT64 -> unsigned(b.getLong());
+                    case FLOAT32 -> b.getFloat();
+                    case FLOAT64 -> b.getDouble();
+                };
+                out[done + i] = (float) (scaled ? v * h.sclSlope() + h.sclInter() : v);
+            }
+            done += count;
+        }
+        return out;
+    }
+
+    private static double unsigned(long v) {
+        return v >= 0 ? v : (double) (v >>> 1) * 2 + (v & 1);
+    }
+
+    /** LPS geometry of a RAS affine. */
+    static Geometry geometry(double[][] ras, Path file) throws ImageFileException {
+        double[] spacing = new double[3];
+        double[] direction = new double[9];
+        double[] origin = new double[3];
+        for (int r = 0; r < 3; r++) {
+            double flip = r < 2 ? -1 : 1;
+            origin[r] = flip * ras[r][3];
+            for (int c = 0; c < 3; c++) {
+                direction[r * 3 + c] = flip * ras[r][c];
+            }
+        }
+        for (int c = 0; c < 3; c++) {
+            double norm = Math.sqrt(sq(direction[c]) + sq(direction[3 + c]) + sq(direction[6 + c]));
+            if (!(norm > 0) || Double.isInfinite(norm)) {
+                throw new ImageFileException(file, "the affine's column " + c + " is zero or not finite");
+            }
+            spacing[c] = norm;
+            for (int r = 0; r < 3; r++) {
+                direction[r * 3 + c] /= norm;
+            }
+        }
+        return new Geometry(spacing, origin, direction);
+    }
+
+    /** The RAS affine (4×4) of a 2D or 3D geometry; a 2D geometry gets unit z spacing. */
+    static double[][] rasAffine(Geometry g) {
+        int n = g.numDimensions();
+        double[] s = g.spacingMm();
+        double[] o = g.originMm();
+        double[] d = g.direction();
+        double[][] a = new double[4][4];
+        for (int r = 0; r < 3; r++) {
+            double flip = r < 2 ? -1 : 1;
+            for (int c = 0; c < 3; c++) {
+                double dir = r < n && c < n ? d[r * n + c] : (r == c ? 1 : 0);
+                double sp = c < n ? s[c] : 1;
+                a[r][c] = flip * dir * sp;
+            }
+            a[r][3] = flip * (r < n ? o[r] : 0);
+        }
+        a[3][3] = 1;
+        return a;
+    }
+
+    private static double sq(double v) {
+        return v * v;
+    }
+
+    /** Writes a volume as float32 NIfTI-1; {@code .nii.gz} is gzip-compressed. */
+    public static void write(Volume volume, Path file, boolean overwrite) throws IOException {
+        float[] d = volume.data();
+        write(file, overwrite, volume.sizeXyz(), volume.channels(), volume.geometry(), NiftiDataType.FLOAT32, out -> {
+            ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (float v : d) {
+                if (!b.hasRemaining()) {
+                    out.write(b.array(), 0, b.position());
+                    b.clear();
+                }
+                b.putFloat(v);
+            }
+            out.write(b.array(), 0, b.position());
+        });
+    }
+
+    /** Writes a label map as uint8 NIfTI-1 with its scan's geometry. */
+    public static void write(LabelMap labels, Path file, boolean overwrite) throws IOException {
+        byte[] d = labels.data();
+        write(file, overwrite, labels.sizeXyz(), 1, labels.geometry(), NiftiDataType.UINT8, out -> out.write(d));
+    }
+
+    private interface DataWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private static void write(Path file, boolean overwrite, long[] sizeXyz, int channels, Geometry g, NiftiDataType type,
+            DataWriter data) throws IOException {
+        if (!isNifti(file) || file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".hdr")) {
+            throw new IllegalArgumentException(file + ": NIfTI output names must end in .nii or .nii.gz");
+        }
+        boolean gzip = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz");
+        byte[] header = NiftiHeaderWriter.nifti1(sizeXyz, channels, g, type);
+        AtomicFiles.writeStream(file, overwrite, raw -> {
+            OutputStream out = gzip ? new GZIPOutputStream(raw, 1 << 16) : new BufferedOutputStream(raw, 1 << 16);
+            out.write(header);
+            data.write(out);
+            out.flush();
+            if (out instanceof GZIPOutputStream z) {
+                z.finish();
+            }
+        });
+    }
+}
