@@ -1,0 +1,151 @@
+package io.medseg.io.dicom;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The elements of a DICOM data set (or sequence item) by tag, with typed accessors. Values keep
+ * their encoded bytes; binary numbers are read in the data set's byte order.
+ */
+public final class DicomDataset {
+    /** One element: its VR, raw value, items (SQ) or fragments (encapsulated pixel data). */
+    record Element(int tag, String vr, byte[] value, List<DicomDataset> items, List<byte[]> fragments) {}
+
+    private final Map<Integer, Element> elements = new LinkedHashMap<>();
+    private final ByteOrder order;
+    private Charset charset = StandardCharsets.US_ASCII;
+
+    DicomDataset(ByteOrder order) {
+        this.order = order;
+    }
+
+    void put(Element e) {
+        elements.put(e.tag(), e);
+        if (e.tag() == Tags.SPECIFIC_CHARACTER_SET) {
+            charset = CharacterSets.of(string(Tags.SPECIFIC_CHARACTER_SET));
+        }
+    }
+
+    Element element(int tag) {
+        return elements.get(tag);
+    }
+
+    public boolean contains(int tag) {
+        return elements.containsKey(tag);
+    }
+
+    ByteOrder order() {
+        return order;
+    }
+
+    /** A text value with padding removed, decoded with the data set's character set; null if absent. */
+    public String string(int tag) {
+        Element e = elements.get(tag);
+        if (e == null || e.value() == null) {
+            return null;
+        }
+        String s = new String(e.value(), textual(e.vr()) ? charset : StandardCharsets.US_ASCII);
+        int end = s.length();
+        while (end > 0 && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == 0)) {
+            end--;
+        }
+        int start = 0;
+        while (start < end && s.charAt(start) == ' ') {
+            start++;
+        }
+        return s.substring(start, end);
+    }
+
+    private static boolean textual(String vr) {
+        return switch (vr) {
+            case "PN", "LO", "SH", "ST", "LT", "UT", "UC" -> true;
+            default -> false;
+        };
+    }
+
+    /** Numbers of a DS/IS (decimal strings) or US/SS/UL/SL/FL/FD element; null if absent or empty. */
+    public double[] numbers(int tag) {
+        Element e = elements.get(tag);
+        if (e == null || e.value() == null || e.value().length == 0) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(e.value()).order(order);
+        int n = e.value().length;
+        return switch (e.vr()) {
+            case "US" -> {
+                double[] v = new double[n / 2];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = b.getShort(2 * i) & 0xFFFF;
+                }
+                yield v;
+            }
+            case "SS" -> {
+                double[] v = new double[n / 2];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = b.getShort(2 * i);
+                }
+                yield v;
+            }
+            case "UL" -> {
+                double[] v = new double[n / 4];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = b.getInt(4 * i) & 0xFFFFFFFFL;
+                }
+                yield v;
+            }
+            case "SL" -> {
+                double[] v = new double[n / 4];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = b.getInt(4 * i);
+                }
+                yield v;
+            }
+            case "FL" -> {
+                double[] v = new double[n / 4];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = b.getFloat(4 * i);
+                }
+                yield v;
+            }
+            case "FD" -> {
+                double[] v = new double[n / 8];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = b.getDouble(8 * i);
+                }
+                yield v;
+            }
+            default -> decimals(string(tag), tag);
+        };
+    }
+
+    private static double[] decimals(String s, int tag) {
+        if (s == null || s.isEmpty()) {
+            return null;
+        }
+        String[] parts = s.split("\\\\");
+        double[] v = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                v[i] = Double.parseDouble(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new NumberFormatException(Tags.format(tag) + " value '" + s + "' is not a number list");
+            }
+        }
+        return v;
+    }
+
+    /** The first number of an element, or {@code fallback} if absent. */
+    public double number(int tag, double fallback) {
+        double[] v = numbers(tag);
+        return v == null || v.length == 0 ? fallback : v[0];
+    }
+
+    public int integer(int tag, int fallback) {
+        return (int) number(tag, fallback);
+    }
+}

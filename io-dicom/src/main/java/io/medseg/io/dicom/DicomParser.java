@@ -1,0 +1,305 @@
+package io.medseg.io.dicom;
+
+import io.medseg.io.ImageFileException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * Parses DICOM Part 10 files (and bare data sets without preamble or meta header): implicit and
+ * explicit VR, little and big endian, deflate; sequences and items of defined and undefined
+ * length; encapsulated pixel data as fragments. Every length is checked against the file size,
+ * so a corrupt length gives an error naming the element instead of a huge allocation.
+ */
+public final class DicomParser {
+    private static final Set<String> LONG_VRS = Set.of("OB", "OW", "OF", "SQ", "UT", "UN", "UC", "UR", "OD", "OL", "OV",
+            "SV", "UV");
+    private static final long UNDEFINED = 0xFFFFFFFFL;
+
+    private final Path file;
+    private byte[] bytes;
+    private int pos;
+    private ByteOrder order;
+    private boolean explicit;
+
+    private DicomParser(Path file, byte[] bytes) {
+        this.file = file;
+        this.bytes = bytes;
+    }
+
+    /**
+     * @throws ImageFileException if the file is not DICOM, is truncated, or uses an unknown transfer syntax
+     */
+    public static DicomFile parse(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new ImageFileException(file, "no such file");
+        }
+        return new DicomParser(file, Files.readAllBytes(file)).parseFile();
+    }
+
+    /** Whether the file starts like DICOM (preamble + "DICM", or a plausible first element). */
+    public static boolean looksLikeDicom(byte[] head) {
+        if (head.length >= 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M') {
+            return true;
+        }
+        return head.length >= 8 && (firstGroup(head, ByteOrder.LITTLE_ENDIAN) == 0x0008
+                || firstGroup(head, ByteOrder.BIG_ENDIAN) == 0x0008 || firstGroup(head, ByteOrder.LITTLE_ENDIAN) == 0x0002);
+    }
+
+    private static int firstGroup(byte[] b, ByteOrder o) {
+        return o == ByteOrder.LITTLE_ENDIAN ? (b[0] & 0xFF) | (b[1] & 0xFF) << 8 : (b[0] & 0xFF) << 8 | (b[1] & 0xFF);
+    }
+
+    private DicomFile parseFile() throws IOException {
+        boolean preamble = bytes.length >= 132 && new String(bytes, 128, 4, StandardCharsets.US_ASCII).equals("DICM");
+        if (!preamble && !looksLikeDicom(bytes)) {
+            throw new ImageFileException(file, "not a DICOM file (no 'DICM' marker and no DICOM element at the start)");
+        }
+        pos = preamble ? 132 : 0;
+        order = ByteOrder.LITTLE_ENDIAN;
+        String tsUid = null;
+        if (peekGroup(ByteOrder.LITTLE_ENDIAN) == 0x0002) {
+            explicit = true;
+            DicomDataset meta = new DicomDataset(order);
+            while (pos + 8 <= bytes.length && peekGroup(ByteOrder.LITTLE_ENDIAN) == 0x0002) {
+                meta.put(readElement());
+            }
+            tsUid = meta.string(Tags.TRANSFER_SYNTAX_UID);
+        }
+        TransferSyntax ts = tsUid == null ? guessSyntax() : TransferSyntax.of(tsUid);
+        if (ts == null) {
+            throw new ImageFileException(file, "unknown transfer syntax " + tsUid);
+        }
+        explicit = ts.explicitVr;
+        order = ts.order;
+        if (ts == TransferSyntax.DEFLATED_LE) {
+            bytes = inflate(bytes, pos);
+            pos = 0;
+        }
+        DicomDataset dataset = new DicomDataset(order);
+        parseDataset(dataset, bytes.length, false);
+        return new DicomFile(file, ts, dataset);
+    }
+
+    /** Without a meta header: explicit if two VR letters follow the first tag; endianness from the group. */
+    private TransferSyntax guessSyntax() {
+        boolean vrLetters = pos + 6 <= bytes.length && Character.isUpperCase(bytes[pos + 4])
+                && Character.isUpperCase(bytes[pos + 5]);
+        boolean bigEndian = peekGroup(ByteOrder.BIG_ENDIAN) == 0x0008;
+        if (bigEndian) {
+            return TransferSyntax.EXPLICIT_BE;
+        }
+        return vrLetters ? TransferSyntax.EXPLICIT_LE : TransferSyntax.IMPLICIT_LE;
+    }
+
+    private int peekGroup(ByteOrder o) {
+        if (pos + 2 > bytes.length) {
+            return -1;
+        }
+        return o == ByteOrder.LITTLE_ENDIAN ? (bytes[pos] & 0xFF) | (bytes[pos + 1] & 0xFF) << 8
+                : (bytes[pos] & 0xFF) << 8 | (bytes[pos + 1] & 0xFF);
+    }
+
+    private byte[] inflate(byte[] in, int from) throws ImageFileException {
+        Inflater inflater = new Inflater(true);
+        inflater.setInput(in, from, in.length - from);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(in.length * 3);
+        byte[] buf = new byte[1 << 16];
+        try {
+            while (!inflater.finished()) {
+                int n = inflater.inflate(buf);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    break;
+                }
+                out.write(buf, 0, n);
+            }
+        } catch (DataFormatException e) {
+            throw new ImageFileException(file, "corrupt deflated data set: " + e.getMessage(), e);
+        } finally {
+            inflater.end();
+        }
+        return out.toByteArray();
+    }
+
+    /** Parses elements until {@code end}, or until an item delimiter when {@code untilDelimiter}. */
+    private void parseDataset(DicomDataset into, int end, boolean untilDelimiter) throws ImageFileException {
+        while (pos < end) {
+            if (end - pos < 8) {
+                if (allZero(pos, end)) {
+                    return; // trailing padding
+                }
+                throw new ImageFileException(file, "truncated element header at byte " + pos);
+            }
+            int tag = peekTag();
+            if (tag == Tags.ITEM_DELIMITER) {
+                pos += 8;
+                if (untilDelimiter) {
+                    return;
+                }
+                continue;
+            }
+            into.put(readElement());
+        }
+        if (untilDelimiter) {
+            throw new ImageFileException(file, "item of undefined length has no delimiter before the end of the file");
+        }
+    }
+
+    private DicomDataset.Element readElement() throws ImageFileException {
+        int start = pos;
+        int tag = readTag();
+        String vr;
+        long length;
+        if (explicit && (tag >>> 16) != 0xFFFE) {
+            vr = new String(bytes, pos, 2, StandardCharsets.US_ASCII);
+            pos += 2;
+            if (LONG_VRS.contains(vr)) {
+                if (bytes.length - pos < 6) {
+                    throw new ImageFileException(file, "truncated element header at byte " + start);
+                }
+                pos += 2;
+                length = u32();
+            } else if (vr.chars().allMatch(Character::isUpperCase)) {
+                length = u16();
+            } else {
+                throw new ImageFileException(file, "element " + Tags.format(tag) + " at byte " + start + " has VR '" + vr
+                        + "', not a valid VR");
+            }
+        } else {
+            vr = ImplicitVrs.of(tag);
+            length = u32();
+        }
+        if (length == UNDEFINED) {
+            if (tag == Tags.PIXEL_DATA) {
+                return new DicomDataset.Element(tag, vr, null, null, fragments());
+            }
+            return new DicomDataset.Element(tag, "SQ", null, sequence(-1, "UN".equals(vr)), null);
+        }
+        if (length > bytes.length - pos) {
+            throw new ImageFileException(file, "element " + Tags.format(tag) + " at byte " + start + " claims " + length
+                    + " bytes, but only " + (bytes.length - pos) + " remain (truncated or corrupt file)");
+        }
+        if ("SQ".equals(vr)) {
+            return new DicomDataset.Element(tag, vr, null, sequence((int) (pos + length), false), null);
+        }
+        byte[] value = java.util.Arrays.copyOfRange(bytes, pos, pos + (int) length);
+        pos += (int) length;
+        return new DicomDataset.Element(tag, vr, value, null, null);
+    }
+
+    /** Items until {@code end} (defined length) or a sequence delimiter ({@code end} = −1). */
+    private List<DicomDataset> sequence(int end, boolean implicitLittleEndian) throws ImageFileException {
+        boolean savedExplicit = explicit;
+        ByteOrder savedOrder = order;
+        if (implicitLittleEndian) {
+            explicit = false; // UN of undefined length holds implicit VR little endian (PS3.5 6.2.2)
+            order = ByteOrder.LITTLE_ENDIAN;
+        }
+        List<DicomDataset> items = new ArrayList<>();
+        try {
+            while (end < 0 || pos < end) {
+                int start = pos;
+                if (bytes.length - pos < 8) {
+                    throw new ImageFileException(file, "sequence at byte " + start + " is not terminated");
+                }
+                int tag = readTag();
+                long length = u32();
+                if (tag == Tags.SEQUENCE_DELIMITER) {
+                    break;
+                }
+                if (tag != Tags.ITEM) {
+                    throw new ImageFileException(file, "expected an item tag in a sequence at byte " + start + ", found "
+                            + Tags.format(tag));
+                }
+                DicomDataset item = new DicomDataset(order);
+                if (length == UNDEFINED) {
+                    parseDataset(item, bytes.length, true);
+                } else {
+                    if (length > bytes.length - pos) {
+                        throw new ImageFileException(file, "item at byte " + start + " claims " + length
+                                + " bytes, but only " + (bytes.length - pos) + " remain");
+                    }
+                    parseDataset(item, pos + (int) length, false);
+                }
+                items.add(item);
+            }
+            return items;
+        } finally {
+            explicit = savedExplicit;
+            order = savedOrder;
+        }
+    }
+
+    /** Encapsulated pixel data: the basic offset table item, then one item per fragment. */
+    private List<byte[]> fragments() throws ImageFileException {
+        List<byte[]> fragments = new ArrayList<>();
+        boolean first = true;
+        while (true) {
+            int start = pos;
+            if (bytes.length - pos < 8) {
+                throw new ImageFileException(file, "encapsulated pixel data is not terminated (truncated file?)");
+            }
+            int tag = readTag();
+            long length = u32();
+            if (tag == Tags.SEQUENCE_DELIMITER) {
+                return fragments;
+            }
+            if (tag != Tags.ITEM || length > bytes.length - pos) {
+                throw new ImageFileException(file, "broken pixel data fragment at byte " + start + " (tag "
+                        + Tags.format(tag) + ", length " + length + ", " + (bytes.length - pos) + " bytes left)");
+            }
+            byte[] f = java.util.Arrays.copyOfRange(bytes, pos, pos + (int) length);
+            pos += (int) length;
+            if (!first) {
+                fragments.add(f);
+            }
+            first = false; // the first item is the basic offset table
+        }
+    }
+
+    private boolean allZero(int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int peekTag() {
+        int saved = pos;
+        int tag = readTag();
+        pos = saved;
+        return tag;
+    }
+
+    private int readTag() {
+        int group = u16();
+        int element = u16();
+        return group << 16 | element;
+    }
+
+    private int u16() {
+        int a = bytes[pos] & 0xFF;
+        int b = bytes[pos + 1] & 0xFF;
+        pos += 2;
+        return order == ByteOrder.LITTLE_ENDIAN ? a | b << 8 : a << 8 | b;
+    }
+
+    private long u32() {
+        long a = bytes[pos] & 0xFFL;
+        long b = bytes[pos + 1] & 0xFFL;
+        long c = bytes[pos + 2] & 0xFFL;
+        long d = bytes[pos + 3] & 0xFFL;
+        pos += 4;
+        return order == ByteOrder.LITTLE_ENDIAN ? a | b << 8 | c << 16 | d << 24 : a << 24 | b << 16 | c << 8 | d;
+    }
+}
