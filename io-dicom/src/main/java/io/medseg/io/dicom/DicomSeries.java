@@ -1,0 +1,254 @@
+package io.medseg.io.dicom;
+
+import io.medseg.core.image.Geometry;
+import io.medseg.core.image.Volume;
+import io.medseg.io.ImageFileException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * DICOM series in a folder: files grouped by Series Instance UID, slices ordered by Image Position
+ * (Patient) projected on the slice normal (not by name or Instance Number), slice spacing from
+ * those positions (not Slice Thickness), directions from Image Orientation (Patient). A series
+ * with mixed sizes or orientations, two slices at one position, or uneven gaps (a missing slice)
+ * is reported, never silently stacked.
+ */
+public final class DicomSeries {
+    /** Relative tolerance on slice gaps before a series counts as unevenly spaced. */
+    static final double GAP_TOLERANCE = 0.01;
+
+    private final String uid;
+    private final List<DicomFile> slices;
+    private final double[] normal;
+
+    private DicomSeries(String uid, List<DicomFile> slices, double[] normal) {
+        this.uid = uid;
+        this.slices = slices;
+        this.normal = normal;
+    }
+
+    /** The series found in a folder and the files that are not part of any. */
+    public record Scan(List<DicomSeries> series, Map<Path, String> skipped) {}
+
+    /** Reads every file below {@code dir}; files that are not DICOM images are listed as skipped with the reason. */
+    public static Scan scan(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new ImageFileException(dir, "no such folder");
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dir)) {
+            files = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+        }
+        Map<String, List<DicomFile>> byUid = new LinkedHashMap<>();
+        Map<Path, String> skipped = new TreeMap<>();
+        for (Path p : files) {
+            try {
+                if (!DicomParser.looksLikeDicom(head(p))) {
+                    skipped.put(p, "not a DICOM file");
+                    continue;
+                }
+                DicomFile f = DicomParser.parse(p);
+                if (!f.dataset().contains(Tags.PIXEL_DATA)) {
+                    skipped.put(p, "DICOM without pixel data (e.g. DICOMDIR, report, structure set)");
+                    continue;
+                }
+                String uid = f.dataset().string(Tags.SERIES_INSTANCE_UID);
+                byUid.computeIfAbsent(uid == null || uid.isEmpty() ? "(no series UID) " + p : uid, k -> new ArrayList<>()).add(f);
+            } catch (ImageFileException e) {
+                skipped.put(p, e.getMessage().substring(Math.min(e.getMessage().length(), p.toString().length() + 2)));
+            }
+        }
+        List<DicomSeries> series = new ArrayList<>();
+        for (Map.Entry<String, List<DicomFile>> e : byUid.entrySet()) {
+            series.add(of(e.getKey(), e.getValue()));
+        }
+        return new Scan(series, skipped);
+    }
+
+    private static byte[] head(Path p) throws IOException {
+        try (InputStream in = Files.newInputStream(p)) {
+            return in.readNBytes(132);
+        }
+    }
+
+    private static DicomSeries of(String uid, List<DicomFile> files) {
+        DicomDataset first = files.get(0).dataset();
+        double[] iop = first.numbers(Tags.IMAGE_ORIENTATION_PATIENT);
+        double[] normal = iop != null && iop.length == 6 ? cross(iop) : new double[] {0, 0, 1};
+        List<DicomFile> sorted = new ArrayList<>(files);
+        sorted.sort(Comparator.comparingDouble((DicomFile f) -> along(f, normal)).thenComparing(f -> f.path().toString()));
+        return new DicomSeries(uid, List.copyOf(sorted), normal);
+    }
+
+    private static double along(DicomFile f, double[] normal) {
+        double[] ipp = f.dataset().numbers(Tags.IMAGE_POSITION_PATIENT);
+        return ipp == null || ipp.length != 3 ? 0 : ipp[0] * normal[0] + ipp[1] * normal[1] + ipp[2] * normal[2];
+    }
+
+    static double[] cross(double[] iop) {
+        return new double[] {iop[1] * iop[5] - iop[2] * iop[4], iop[2] * iop[3] - iop[0] * iop[5],
+            iop[0] * iop[4] - iop[1] * iop[3]};
+    }
+
+    public String uid() {
+        return uid;
+    }
+
+    public List<Path> files() {
+        return slices.stream().map(DicomFile::path).toList();
+    }
+
+    public String modality() {
+        String m = slices.get(0).dataset().string(Tags.MODALITY);
+        return m == null ? "" : m;
+    }
+
+    public String description() {
+        String d = slices.get(0).dataset().string(Tags.SERIES_DESCRIPTION);
+        return d == null ? "" : d;
+    }
+
+    /**
+     * Checks the series and stacks it into a volume: stored values × Rescale Slope + Intercept
+     * (per slice; Hounsfield units for CT), MONOCHROME1 inverted so that bright means dense.
+     *
+     * @throws ImageFileException naming the offending file for inconsistent series
+     */
+    public Volume load() throws IOException {
+        DicomFile first = slices.get(0);
+        DicomDataset d0 = first.dataset();
+        int rows = d0.integer(Tags.ROWS, 0);
+        int columns = d0.integer(Tags.COLUMNS, 0);
+        double[] iop = d0.numbers(Tags.IMAGE_ORIENTATION_PATIENT);
+        double[] spacing = d0.numbers(Tags.PIXEL_SPACING);
+        for (DicomFile f : slices) {
+            DicomDataset d = f.dataset();
+            if (d.integer(Tags.ROWS, 0) != rows || d.integer(Tags.COLUMNS, 0) != columns) {
+                throw new ImageFileException(f.path(), "series " + uid + " mixes image sizes: " + d.integer(Tags.ROWS, 0)
+                        + " x " + d.integer(Tags.COLUMNS, 0) + " here, " + rows + " x " + columns + " in " + first.path());
+            }
+            double[] o = d.numbers(Tags.IMAGE_ORIENTATION_PATIENT);
+            if (iop != null && (o == null || maxDiff(o, iop) > 1e-4)) {
+                throw new ImageFileException(f.path(), "series " + uid + " mixes orientations: "
+                        + java.util.Arrays.toString(o) + " here, " + java.util.Arrays.toString(iop) + " in " + first.path());
+            }
+        }
+        double sliceGap = sliceSpacing();
+        List<Frames> decoded = new ArrayList<>();
+        int frames = 0;
+        for (DicomFile f : slices) {
+            Frames fr = PixelDecoder.decode(f);
+            decoded.add(fr);
+            frames += fr.frames();
+        }
+        if (slices.size() > 1 && frames != slices.size()) {
+            throw new ImageFileException(slices.get(0).path(), "series " + uid + " mixes multi-frame files with slices");
+        }
+        int samples = decoded.get(0).samples();
+        int plane = rows * columns;
+        float[] data = new float[samples * frames * plane];
+        int z = 0;
+        for (int i = 0; i < slices.size(); i++) {
+            Frames fr = decoded.get(i);
+            DicomDataset d = slices.get(i).dataset();
+            double slope = d.number(Tags.RESCALE_SLOPE, 1);
+            double intercept = d.number(Tags.RESCALE_INTERCEPT, 0);
+            boolean invert = "MONOCHROME1".equals(d.string(Tags.PHOTOMETRIC_INTERPRETATION));
+            double maxStored = (1L << d.integer(Tags.BITS_STORED, 16)) - 1;
+            for (int s = 0; s < samples; s++) {
+                for (int k = 0; k < fr.frames(); k++) {
+                    int src = (s * fr.frames() + k) * plane;
+                    int dst = (s * frames + z + k) * plane;
+                    for (int p = 0; p < plane; p++) {
+                        double v = fr.values()[src + p];
+                        if (invert) {
+                            v = d.integer(Tags.PIXEL_REPRESENTATION, 0) == 1 ? -v : maxStored - v;
+                        }
+                        data[dst + p] = (float) (v * slope + intercept);
+                    }
+                }
+            }
+            z += fr.frames();
+        }
+        return Volume.wrap(data, new long[] {columns, rows, frames}, samples, geometry(iop, spacing, sliceGap));
+    }
+
+    /** The distance between slice positions, checked to be even; 1-slice series use Slice Thickness. */
+    public double sliceSpacing() throws ImageFileException {
+        if (slices.size() == 1) {
+            DicomDataset d = slices.get(0).dataset();
+            return d.number(0x00180088, d.number(Tags.SLICE_THICKNESS, 1)); // Spacing Between Slices, else thickness
+        }
+        double[] pos = new double[slices.size()];
+        for (int i = 0; i < pos.length; i++) {
+            if (slices.get(i).dataset().numbers(Tags.IMAGE_POSITION_PATIENT) == null) {
+                throw new ImageFileException(slices.get(i).path(), "lacks Image Position (Patient) (0020,0032);"
+                        + " slices cannot be ordered");
+            }
+            pos[i] = along(slices.get(i), normal);
+        }
+        double[] gaps = new double[pos.length - 1];
+        for (int i = 1; i < pos.length; i++) {
+            gaps[i - 1] = pos[i] - pos[i - 1];
+            if (gaps[i - 1] < 1e-6) {
+                throw new ImageFileException(slices.get(i).path(), "is at the same position as " + slices.get(i - 1).path()
+                        + " (series " + uid + " has two slices at " + String.format(Locale.ROOT, "%.3f", pos[i])
+                        + " mm along the normal: several acquisitions or duplicate files?)");
+            }
+        }
+        double[] sorted = gaps.clone();
+        java.util.Arrays.sort(sorted);
+        double typical = sorted[sorted.length / 2];
+        int worst = 0;
+        for (int i = 1; i < gaps.length; i++) {
+            if (Math.abs(gaps[i] - typical) > Math.abs(gaps[worst] - typical)) {
+                worst = i;
+            }
+        }
+        if (Math.abs(gaps[worst] - typical) > GAP_TOLERANCE * typical) {
+            throw new ImageFileException(slices.get(worst + 1).path(), String.format(Locale.ROOT,
+                    "series %s has uneven slice spacing: a gap of %.3f mm before this slice, %.3f mm elsewhere"
+                            + " (a missing slice?)", uid, gaps[worst], typical));
+        }
+        double mean = (pos[pos.length - 1] - pos[0]) / (pos.length - 1);
+        return mean;
+    }
+
+    private Geometry geometry(double[] iop, double[] pixelSpacing, double sliceGap) {
+        double[] row = iop == null ? new double[] {1, 0, 0} : new double[] {iop[0], iop[1], iop[2]};
+        double[] col = iop == null ? new double[] {0, 1, 0} : new double[] {iop[3], iop[4], iop[5]};
+        double[] direction = new double[9];
+        for (int r = 0; r < 3; r++) {
+            direction[r * 3] = row[r];
+            direction[r * 3 + 1] = col[r];
+            direction[r * 3 + 2] = normal[r];
+        }
+        // Pixel Spacing is (between rows, between columns) = (y, x)
+        double[] spacing = {pixelSpacing == null ? 1 : pixelSpacing[1], pixelSpacing == null ? 1 : pixelSpacing[0], sliceGap};
+        double[] ipp = slices.get(0).dataset().numbers(Tags.IMAGE_POSITION_PATIENT);
+        return new Geometry(spacing, ipp == null ? new double[3] : ipp, direction);
+    }
+
+    private static double maxDiff(double[] a, double[] b) {
+        double m = a.length == b.length ? 0 : Double.POSITIVE_INFINITY;
+        for (int i = 0; i < Math.min(a.length, b.length); i++) {
+            m = Math.max(m, Math.abs(a[i] - b[i]));
+        }
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        return uid + " (" + modality() + ", " + slices.size() + " files)";
+    }
+}
