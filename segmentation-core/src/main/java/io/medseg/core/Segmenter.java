@@ -35,7 +35,9 @@ public final class Segmenter implements AutoCloseable {
 
     /** Number of tiles {@link #segment} will predict for this scan (for progress bars). */
     public int tileCount(Volume scan) {
-        return window.tileCount(scan.sizeXyz());
+        long[] size = scan.sizeXyz();
+        int dims = config().patchSize().length;
+        return window.tileCount(java.util.Arrays.copyOf(size, dims)) * (int) slices(scan);
     }
 
     /**
@@ -47,19 +49,53 @@ public final class Segmenter implements AutoCloseable {
                 scan.geometry(), config().labelNames());
     }
 
-    /** Class probabilities, classes × voxels (x fastest). */
+    /**
+     * Class probabilities, classes × voxels (x fastest). A 2D network segments a 3D scan slice by
+     * slice (as nnU-Net's 2D configuration does).
+     */
     public float[] probabilities(Volume scan, IntConsumer progress) {
         ModelConfig c = config();
         if (scan.channels() != c.inputChannels()) {
             throw new IllegalArgumentException("the model expects " + c.inputChannels() + " input channel(s), the image has "
                     + scan.channels());
         }
-        if (scan.numDimensions() != c.patchSize().length) {
-            throw new IllegalArgumentException("the model is " + c.patchSize().length + "D, the image is "
-                    + scan.numDimensions() + "D");
+        long slices = slices(scan);
+        float[] normalized = c.intensity().normalize(scan);
+        if (slices == 1) {
+            return window.predict(normalized, java.util.Arrays.copyOf(scan.sizeXyz(), c.patchSize().length),
+                    scan.channels(), c.classes(), new NetworkPredictor(bundle), progress);
         }
-        return window.predict(c.intensity().normalize(scan), scan.sizeXyz(), scan.channels(), c.classes(),
-                new NetworkPredictor(bundle), progress);
+        long[] size = scan.sizeXyz();
+        int plane = (int) (size[0] * size[1]);
+        int voxels = (int) (plane * slices);
+        float[] out = new float[c.classes() * voxels];
+        float[] slice = new float[plane * scan.channels()];
+        int tilesPerSlice = window.tileCount(new long[] {size[0], size[1]});
+        for (int z = 0; z < slices; z++) {
+            for (int ch = 0; ch < scan.channels(); ch++) {
+                System.arraycopy(normalized, ch * voxels + z * plane, slice, ch * plane, plane);
+            }
+            int done = z * tilesPerSlice;
+            float[] p = window.predict(slice, new long[] {size[0], size[1]}, scan.channels(), c.classes(),
+                    new NetworkPredictor(bundle), progress == null ? null : t -> progress.accept(done + t));
+            for (int k = 0; k < c.classes(); k++) {
+                System.arraycopy(p, k * plane, out, k * voxels + z * plane, plane);
+            }
+        }
+        return out;
+    }
+
+    /** 1 if the scan has the network's dimensions, else its number of slices (2D network on 3D scan). */
+    private long slices(Volume scan) {
+        int dims = config().patchSize().length;
+        int n = scan.numDimensions();
+        if (n == dims) {
+            return 1;
+        }
+        if (dims == 2 && n == 3) {
+            return scan.sizeXyz()[2];
+        }
+        throw new IllegalArgumentException("the model is " + dims + "D, the image is " + n + "D");
     }
 
     @Override

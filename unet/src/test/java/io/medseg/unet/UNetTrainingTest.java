@@ -204,4 +204,31 @@ class UNetTrainingTest {
             assertEquals(121, tiles[0], "11 x 11 tiles: ⌈(2000 − 256) / 192⌉ + 1 = 11 per axis");
         }
     }
+
+    @Test
+    void a2dModelSegmentsA3dScanSliceBySlice() {
+        List<TrainingCase> cases = discs(2, 9);
+        long[] size2d = cases.get(0).sizeXyz();
+        int plane = (int) (size2d[0] * size2d[1]);
+        float[] slices = new float[plane * 3];
+        for (int z = 0; z < 3; z++) {
+            System.arraycopy(cases.get(0).image(), 0, slices, z * plane, plane); // same slice: same z-score
+        }
+        try (ModelBundle bundle = ModelBundle.create(tinyConfig(2, 4, new int[] {16, 16}), Device.cpu(), 3);
+                Segmenter segmenter = new Segmenter(bundle, 0.5, 2)) {
+            Volume scan = Volume.wrap(slices, new long[] {size2d[0], size2d[1], 3}, 1, Geometry.identity(3));
+            float[] volume = segmenter.probabilities(scan, null);
+            float[] first = segmenter.probabilities(Volume.wrap(java.util.Arrays.copyOf(slices, plane), size2d, 1,
+                    Geometry.identity(2)), null);
+            // z = 0 of the volume equals the 2D result for that slice, for both classes
+            for (int k = 0; k < 2; k++) {
+                for (int i = 0; i < plane; i++) {
+                    assertEquals(first[k * plane + i], volume[k * 3 * plane + i], 1e-6);
+                }
+            }
+            assertEquals(3 * segmenter.tileCount(Volume.wrap(new float[plane], size2d, 1, Geometry.identity(2))),
+                    segmenter.tileCount(scan));
+            assertEquals(3, segmenter.segment(scan, null).sizeXyz()[2]);
+        }
+    }
 }

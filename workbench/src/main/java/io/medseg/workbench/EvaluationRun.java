@@ -42,7 +42,7 @@ final class EvaluationRun {
                 skipped.put(name, e.getMessage());
                 continue;
             }
-            rows.addAll(evaluator.evaluate(name.substring(0, name.lastIndexOf('.')), g, p));
+            rows.addAll(evaluator.evaluate(ScanFiles.stem(ref), g, p));
         }
         return new Outcome(rows, skipped);
     }
@@ -89,7 +89,7 @@ final class EvaluationRun {
         try (Stream<Path> s = Files.list(dir)) {
             List<Path> files = s.filter(Files::isRegularFile).filter(ScanFiles::isReadable).sorted().toList();
             if (files.isEmpty()) {
-                throw new ImageFileException(dir, "no PNG or TIFF masks in this folder");
+                throw new ImageFileException(dir, "no PNG, TIFF or NIfTI masks in this folder");
             }
             return files;
         }

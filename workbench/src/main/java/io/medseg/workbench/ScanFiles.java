@@ -5,26 +5,45 @@ import io.medseg.core.image.LabelMap;
 import io.medseg.core.image.Volume;
 import io.medseg.io.ImageFileException;
 import io.medseg.io.PlainImages;
+import io.medseg.io.nifti.Nifti;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** Reads scans and masks by file type, and stacks per-channel files into one volume. */
+/** Reads scans and masks by file type (PNG/TIFF, NIfTI), and stacks per-channel files into one volume. */
 final class ScanFiles {
     private ScanFiles() {}
 
     static boolean isReadable(Path file) {
-        return PlainImages.isPlainImage(file);
+        return PlainImages.isPlainImage(file) || Nifti.isNifti(file);
+    }
+
+    /** The file ending that names the type: {@code .nii.gz} or the last {@code .xyz}. */
+    static String ending(Path file) {
+        String name = file.getFileName().toString();
+        if (name.toLowerCase(java.util.Locale.ROOT).endsWith(".nii.gz")) {
+            return name.substring(name.length() - 7);
+        }
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot);
+    }
+
+    /** The file name without its type ending. */
+    static String stem(Path file) {
+        String name = file.getFileName().toString();
+        return name.substring(0, name.length() - ending(file).length());
     }
 
     static Volume readImage(Path file) throws IOException {
         if (PlainImages.isPlainImage(file)) {
             return PlainImages.readVolume(file);
         }
-        throw new ImageFileException(file, "unsupported file type; medseg reads PNG and TIFF here"
-                + " (DICOM and NIfTI arrive with the io-dicom issue)");
+        if (Nifti.isNifti(file)) {
+            return Nifti.readVolume(file);
+        }
+        throw new ImageFileException(file, "unsupported file type; medseg reads PNG, TIFF and NIfTI (.nii, .nii.gz, .hdr)");
     }
 
     /** Reads one file per channel; all must have the same size and one channel each. */
@@ -53,13 +72,23 @@ final class ScanFiles {
      */
     static LabelMap readLabels(Path file, Map<Integer, String> labels, long[] expectedSizeXyz, Geometry geometry)
             throws IOException {
-        if (!PlainImages.isPlainImage(file)) {
-            throw new ImageFileException(file, "unsupported label file type; PNG and TIFF are read here");
+        LabelMap map;
+        if (PlainImages.isPlainImage(file)) {
+            map = PlainImages.readLabels(file, labels);
+        } else if (Nifti.isNifti(file)) {
+            map = Nifti.readLabels(file, labels);
+        } else {
+            throw new ImageFileException(file, "unsupported label file type; PNG, TIFF and NIfTI are read");
         }
-        LabelMap map = PlainImages.readLabels(file, labels);
         if (expectedSizeXyz != null && !Arrays.equals(map.sizeXyz(), expectedSizeXyz)) {
             throw new ImageFileException(file, "label size " + Arrays.toString(map.sizeXyz())
                     + " differs from its image's size " + Arrays.toString(expectedSizeXyz));
+        }
+        if (geometry != null) {
+            String mismatch = GeometryCheck.mismatch(map.geometry(), geometry);
+            if (mismatch != null) {
+                throw new ImageFileException(file, "label geometry differs from its image's: " + mismatch);
+            }
         }
         int max = map.maxLabel();
         if (!labels.containsKey(max) || max >= labels.size()) {
@@ -70,6 +99,10 @@ final class ScanFiles {
     }
 
     static void writeLabels(LabelMap labels, Path file, boolean overwrite) throws IOException {
-        PlainImages.writeLabels(labels, file, overwrite);
+        if (Nifti.isNifti(file)) {
+            Nifti.write(labels, file, overwrite);
+        } else {
+            PlainImages.writeLabels(labels, file, overwrite);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.medseg.workbench;
 
 import io.medseg.core.Segmenter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Option;
 final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model bundle folder or .zip")
     Path model;
-    @Option(names = "--input", required = true, description = "image file or folder")
+    @Option(names = "--input", required = true,
+            description = "image file (PNG, TIFF, NIfTI), folder of images, or folder of DICOM series")
     Path input;
     @Option(names = "--output", required = true, description = "folder for the masks")
     Path output;
@@ -28,9 +30,26 @@ final class SegmentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Segmenter segmenter = new Segmenter(io.medseg.core.bundle.ModelBundle.load(model, device.resolve()), overlap, 2)) {
-            List<SegmentationJobs.Job> jobs = SegmentationJobs.plan(input, output, segmenter.config().inputChannels(), overwrite);
+            boolean dicom = SegmentationJobs.isDicomFolder(input);
+            List<SegmentationJobs.Job> jobs = dicom
+                    ? SegmentationJobs.planDicom(input, output, overwrite, System.err)
+                    : SegmentationJobs.plan(input, output, segmenter.config().inputChannels(), overwrite);
+            Path mapping = output.resolve("series.csv");
+            if (dicom && Files.exists(mapping) && !overwrite) {
+                throw new java.nio.file.FileAlreadyExistsException(mapping.toString(), null,
+                        "exists; pass --overwrite to replace it");
+            }
             SegmentationJobs.run(segmenter, jobs, overwrite);
-            System.out.println("wrote " + jobs.size() + " mask(s) to " + output);
+            if (dicom) {
+                StringBuilder csv = new StringBuilder("series_instance_uid,mask_file,first_dicom_file,files\n");
+                for (SegmentationJobs.Job j : jobs) {
+                    csv.append(j.name()).append(',').append(j.output().getFileName()).append(',')
+                            .append(j.inputs().get(0)).append(',').append(j.inputs().size()).append('\n');
+                }
+                io.medseg.core.files.AtomicFiles.write(mapping, csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        overwrite);
+            }
+            System.out.println("wrote " + jobs.size() + " mask(s) to " + output + (dicom ? " (series.csv maps series to masks)" : ""));
         }
         return 0;
     }

@@ -4,6 +4,7 @@ import io.medseg.core.Segmenter;
 import io.medseg.core.image.LabelMap;
 import io.medseg.core.image.Volume;
 import io.medseg.io.ImageFileException;
+import io.medseg.io.dicom.DicomSeries;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -19,8 +20,14 @@ import me.tongfei.progressbar.ProgressBar;
  * each gets, all checked before any work starts so an existing result is never half-replaced.
  */
 final class SegmentationJobs {
-    /** One scan (one file per channel) and its mask file. */
-    record Job(String name, List<Path> inputs, Path output) {}
+    /** One scan and its mask file; {@code inputs} are its channel files, or the files of a DICOM series. */
+    record Job(String name, List<Path> inputs, Path output, ScanLoader loader) {}
+
+    /** Reads a job's scan. */
+    @FunctionalInterface
+    interface ScanLoader {
+        Volume load() throws IOException;
+    }
 
     private SegmentationJobs() {}
 
@@ -35,7 +42,7 @@ final class SegmentationJobs {
                 files = s.filter(Files::isRegularFile).filter(ScanFiles::isReadable).sorted().toList();
             }
             if (files.isEmpty()) {
-                throw new ImageFileException(input, "no PNG or TIFF images in this folder");
+                throw new ImageFileException(input, "no PNG, TIFF or NIfTI images in this folder");
             }
         } else if (Files.isRegularFile(input)) {
             files = List.of(input);
@@ -45,26 +52,72 @@ final class SegmentationJobs {
         List<Job> jobs = new ArrayList<>();
         List<Path> singles = new ArrayList<>();
         for (Path f : files) {
-            String ending = ending(f);
-            if (CaseFiles.caseIdOf(f, ending) == null) {
+            if (CaseFiles.caseIdOf(f, ScanFiles.ending(f)) == null) {
                 singles.add(f);
             }
         }
         for (Path f : singles) {
-            jobs.add(new Job(f.getFileName().toString(), List.of(f), outputDir.resolve(f.getFileName().toString())));
+            jobs.add(new Job(f.getFileName().toString(), List.of(f), outputDir.resolve(f.getFileName().toString()),
+                    () -> ScanFiles.readImage(f)));
         }
         List<Path> grouped = files.stream().filter(f -> !singles.contains(f)).toList();
         if (!grouped.isEmpty()) {
-            String ending = ending(grouped.get(0));
+            String ending = ScanFiles.ending(grouped.get(0));
             Map<String, List<Path>> cases = CaseFiles.groupChannels(grouped.get(0).getParent(), ending, Math.max(channels, 1));
             for (Map.Entry<String, List<Path>> e : cases.entrySet()) {
                 if (e.getValue().contains(null)) {
                     throw new ImageFileException(grouped.get(0).getParent(), "case " + e.getKey() + " lacks a channel file: the model needs "
                             + channels + " channel(s) named " + e.getKey() + "_0000" + ending + " …");
                 }
-                jobs.add(new Job(e.getKey(), e.getValue(), outputDir.resolve(e.getKey() + ending)));
+                List<Path> channelFiles = e.getValue();
+                jobs.add(new Job(e.getKey(), channelFiles, outputDir.resolve(e.getKey() + ending),
+                        () -> ScanFiles.readChannels(channelFiles)));
             }
         }
+        refuseExisting(jobs, overwrite);
+        return jobs;
+    }
+
+    /**
+     * One job per DICOM series below {@code input}: mask {@code SERIES_UID.nii.gz}. Files that are
+     * not DICOM images are reported on {@code log}.
+     */
+    static List<Job> planDicom(Path input, Path outputDir, boolean overwrite, java.io.PrintStream log) throws IOException {
+        DicomSeries.Scan scan = DicomSeries.scan(input);
+        scan.skipped().forEach((file, why) -> log.println("skipped " + file + ": " + why));
+        if (scan.series().isEmpty()) {
+            throw new ImageFileException(input, "no DICOM series found");
+        }
+        List<Job> jobs = new ArrayList<>();
+        for (DicomSeries series : scan.series()) {
+            jobs.add(new Job(series.uid(), series.files(), outputDir.resolve(series.uid() + ".nii.gz"), series::load));
+        }
+        refuseExisting(jobs, overwrite);
+        return jobs;
+    }
+
+    /** Whether a folder holds DICOM files rather than PNG, TIFF or NIfTI images. */
+    static boolean isDicomFolder(Path input) throws IOException {
+        if (!Files.isDirectory(input)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.walk(input)) {
+            List<Path> files = s.filter(Files::isRegularFile).toList();
+            if (files.stream().anyMatch(ScanFiles::isReadable)) {
+                return false;
+            }
+            for (Path f : files) {
+                try (java.io.InputStream in = Files.newInputStream(f)) {
+                    if (io.medseg.io.dicom.DicomParser.looksLikeDicom(in.readNBytes(132))) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    private static void refuseExisting(List<Job> jobs, boolean overwrite) throws IOException {
         if (!overwrite) {
             for (Job j : jobs) {
                 if (Files.exists(j.output())) {
@@ -73,12 +126,6 @@ final class SegmentationJobs {
                 }
             }
         }
-        return jobs;
-    }
-
-    private static String ending(Path f) {
-        String name = f.getFileName().toString();
-        return name.substring(name.lastIndexOf('.'));
     }
 
     /** Segments every job with one progress bar over all tiles; each mask is written atomically. */
@@ -86,7 +133,7 @@ final class SegmentationJobs {
         List<Volume> scans = new ArrayList<>();
         long tiles = 0;
         for (Job j : jobs) {
-            Volume v = ScanFiles.readChannels(j.inputs());
+            Volume v = j.loader().load();
             if (v.channels() != segmenter.config().inputChannels()) {
                 throw new ImageFileException(j.inputs().get(0), "the model expects " + segmenter.config().inputChannels()
                         + " input channel(s), this scan has " + v.channels());

@@ -1,5 +1,6 @@
 package io.medseg.workbench;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -185,5 +186,43 @@ class CommandLineTest {
         if (ai.djl.engine.Engine.getInstance().getGpuCount() == 0) {
             assertTrue(gpu.err().contains("libtorch sees no GPU"), gpu.err());
         }
+    }
+
+    @Test
+    void dicomSeriesAreListedAndSegmentedIntoNiftiMasksWithTheirGeometry(@TempDir Path tmp) throws Exception {
+        Path series = Path.of("../io-dicom/src/test/resources/series");
+        Path dicom = Files.createDirectories(tmp.resolve("dicom"));
+        for (String name : List.of("axial", "oblique")) {
+            Path target = Files.createDirectories(dicom.resolve(name));
+            try (Stream<Path> s = Files.list(series.resolve(name))) {
+                for (Path p : s.toList()) {
+                    Files.copy(p, target.resolve(p.getFileName()));
+                }
+            }
+        }
+        Files.writeString(dicom.resolve("README.txt"), "not DICOM");
+        Run info = medseg("info", dicom.toString());
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("(CT 10 files \"oblique\")"), info.out());
+        assertTrue(info.out().contains("size [24, 20, 10] x 1 channel(s), spacing [0.7000, 0.8000, 2.500] mm"), info.out());
+        assertTrue(info.out().contains("README.txt: not a DICOM file"), info.out());
+
+        Path model = tmp.resolve("model");
+        assertEquals(0, medseg("train", "--data", dataset.toString(), "--output", model.toString(), "--epochs", "1",
+                "--iterations", "1", "--batch", "1", "--patch", "16x16", "--depth", "1", "--filters", "2").code());
+        Path masks = tmp.resolve("masks");
+        Run seg = medseg("segment", "--model", model.toString(), "--input", dicom.toString(), "--output", masks.toString());
+        assertEquals(0, seg.code(), seg.err());
+        List<String> csv = Files.readAllLines(masks.resolve("series.csv"));
+        assertEquals(3, csv.size(), "header + 2 series");
+        String uid = csv.get(1).split(",")[0];
+        var mask = io.medseg.io.nifti.Nifti.readLabels(masks.resolve(uid + ".nii.gz"), ToothRootDataset.LABELS);
+        var scan = io.medseg.io.dicom.DicomSeries.scan(dicom.resolve(csv.get(1).contains("axial") ? "axial" : "oblique"));
+        var geometry = scan.series().get(0).load().geometry();
+        assertArrayEquals(new long[] {24, 20, 10}, mask.sizeXyz());
+        assertEquals(null, GeometryCheck.mismatch(geometry, mask.geometry()), "the mask overlays its series");
+
+        Run eval = medseg("evaluate", "--reference", masks.toString(), "--prediction", masks.toString());
+        assertEquals(0, eval.code(), eval.err() + eval.out());
     }
 }
