@@ -120,6 +120,9 @@ if __name__ == "__main__":
     transcode(os.path.join(OUT, "axial"), os.path.join(OUT, "axial_rle"), ["dcmcrle"])
     transcode(os.path.join(OUT, "oblique"), os.path.join(OUT, "oblique_j2k"), ["gdcmconv", "--j2k"])
     transcode(os.path.join(OUT, "axial"), os.path.join(OUT, "axial_explicit_be"), ["dcmconv", "+tb"])
+    transcode(os.path.join(OUT, "axial"), os.path.join(OUT, "axial_jpeg_lossless_sv1"), ["dcmcjpeg", "+e1"])
+    transcode(os.path.join(OUT, "oblique"), os.path.join(OUT, "oblique_jpeg_lossless_p14_sv6"), ["dcmcjpeg", "+el", "+sv", "6"])
+    transcode(os.path.join(OUT, "sagittal"), os.path.join(OUT, "sagittal_jpeg_lossless_p14_sv7"), ["dcmcjpeg", "+el", "+sv", "7"])
     write_series(os.path.join(OUT, "broken_missing_slice"), stored, np.array([1.0, 0, 0]), np.array([0, 1.0, 0]),
                  [1, 1, 2], [0, 0, 0], 7, drop=4)
     write_series(os.path.join(OUT, "broken_mixed_sizes"), stored, np.array([1.0, 0, 0]), np.array([0, 1.0, 0]),

@@ -59,7 +59,8 @@ public final class PixelDecoder {
             case NATIVE -> Native.decode(pixel.value(), d.order(), layout, f);
             case RLE -> Rle.decode(frameData(pixel.fragments(), frames, f), layout, f);
             case JPEG, JPEG_2000 -> imageIo(frameData(pixel.fragments(), frames, f), layout, f);
-            case JPEG_LOSSLESS, UNSUPPORTED -> throw new ImageFileException(f.path(), "pixel data in "
+            case JPEG_LOSSLESS -> lossless(frameData(pixel.fragments(), frames, f), layout, f);
+            case UNSUPPORTED -> throw new ImageFileException(f.path(), "pixel data in "
                     + f.transferSyntax().describe() + " is not supported; convert it first, e.g. with dcmtk:"
                     + " dcmdjpeg / dcmconv +te");
         };
@@ -106,6 +107,31 @@ public final class PixelDecoder {
         }
         throw new ImageFileException(f.path(), frames + " frames in " + fragments.size()
                 + " fragments: frames spanning several fragments are not supported");
+    }
+
+    /** JPEG lossless frames through {@link JpegLossless}. */
+    private static float[] lossless(byte[][] data, Layout l, DicomFile f) throws ImageFileException {
+        float[] out = new float[l.frames() * l.samples() * l.pixelsPerFrame()];
+        for (int k = 0; k < l.frames(); k++) {
+            JpegLossless.Image image;
+            try {
+                image = JpegLossless.decode(data[k]);
+            } catch (IOException e) {
+                throw new ImageFileException(f.path(), "JPEG lossless frame " + k + ": " + e.getMessage(), e);
+            }
+            if (image.width() != l.columns() || image.height() != l.rows() || image.components() != l.samples()) {
+                throw new ImageFileException(f.path(), "JPEG lossless frame " + k + " is " + image.width() + " x "
+                        + image.height() + " x " + image.components() + ", the header says " + l.columns() + " x "
+                        + l.rows() + " x " + l.samples());
+            }
+            int[] v = image.samples();
+            for (int s = 0; s < l.samples(); s++) {
+                for (int p = 0; p < l.pixelsPerFrame(); p++) {
+                    out[l.index(s, k, p)] = l.value(v[s * l.pixelsPerFrame() + p]);
+                }
+            }
+        }
+        return out;
     }
 
     /** JPEG and JPEG 2000 frames through ImageIO readers (the JDK's, jai-imageio's). */

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Series written by pydicom from a phantom, transcoded by dcmtk (RLE, explicit big endian) and
+ * Series written by pydicom from a phantom, transcoded by dcmtk (RLE, explicit big endian, JPEG
+ * lossless process 14 with selection values 1, 6 and 7) and
  * GDCM (JPEG 2000), converted by dcm2niix (src/test/python/make_series_fixtures.py): same voxel
  * values and the same voxel-to-patient mapping as the phantom and as dcm2niix, within 1e-3 mm.
  */
@@ -38,7 +39,8 @@ class DicomSeriesTest {
 
     @ParameterizedTest
     @CsvSource({"axial,axial", "oblique,oblique", "sagittal,sagittal", "axial_rle,axial", "oblique_j2k,oblique",
-        "axial_explicit_be,axial"})
+        "axial_explicit_be,axial", "axial_jpeg_lossless_sv1,axial", "oblique_jpeg_lossless_p14_sv6,oblique",
+        "sagittal_jpeg_lossless_p14_sv7,sagittal"})
     void seriesMatchesThePhantomAndDcm2niix(String folder, String spec) throws Exception {
         DicomSeries.Scan scan = DicomSeries.scan(DIR.resolve(folder));
         assertEquals(1, scan.series().size());
