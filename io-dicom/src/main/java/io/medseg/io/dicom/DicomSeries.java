@@ -49,30 +49,44 @@ public final class DicomSeries {
         try (Stream<Path> s = Files.walk(dir)) {
             files = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
         }
+        // parse on all cores; the ordered stream keeps the file order, so results do not depend on timing
+        List<Parsed> parsed = files.parallelStream().map(DicomSeries::parseOrSkip).toList();
         Map<String, List<DicomFile>> byUid = new LinkedHashMap<>();
         Map<Path, String> skipped = new TreeMap<>();
-        for (Path p : files) {
-            try {
-                if (!DicomParser.looksLikeDicom(head(p))) {
-                    skipped.put(p, "not a DICOM file");
-                    continue;
-                }
-                DicomFile f = DicomParser.parse(p);
-                if (!f.dataset().contains(Tags.PIXEL_DATA)) {
-                    skipped.put(p, "DICOM without pixel data (e.g. DICOMDIR, report, structure set)");
-                    continue;
-                }
-                String uid = f.dataset().string(Tags.SERIES_INSTANCE_UID);
-                byUid.computeIfAbsent(uid == null || uid.isEmpty() ? "(no series UID) " + p : uid, k -> new ArrayList<>()).add(f);
-            } catch (ImageFileException e) {
-                skipped.put(p, e.getMessage().substring(Math.min(e.getMessage().length(), p.toString().length() + 2)));
+        for (Parsed p : parsed) {
+            if (p.file() == null) {
+                skipped.put(p.path(), p.skipReason());
+                continue;
             }
+            String uid = p.file().dataset().string(Tags.SERIES_INSTANCE_UID);
+            byUid.computeIfAbsent(uid == null || uid.isEmpty() ? "(no series UID) " + p.path() : uid, k -> new ArrayList<>())
+                    .add(p.file());
         }
         List<DicomSeries> series = new ArrayList<>();
         for (Map.Entry<String, List<DicomFile>> e : byUid.entrySet()) {
             series.add(of(e.getKey(), e.getValue()));
         }
         return new Scan(series, skipped);
+    }
+
+    /** A parsed file, or why it was skipped. */
+    private record Parsed(Path path, DicomFile file, String skipReason) {}
+
+    private static Parsed parseOrSkip(Path p) {
+        try {
+            if (!DicomParser.looksLikeDicom(head(p))) {
+                return new Parsed(p, null, "not a DICOM file");
+            }
+            DicomFile f = DicomParser.parse(p);
+            if (!f.dataset().contains(Tags.PIXEL_DATA)) {
+                return new Parsed(p, null, "DICOM without pixel data (e.g. DICOMDIR, report, structure set)");
+            }
+            return new Parsed(p, f, null);
+        } catch (ImageFileException e) {
+            return new Parsed(p, null, e.getMessage().substring(Math.min(e.getMessage().length(), p.toString().length() + 2)));
+        } catch (IOException e) {
+            return new Parsed(p, null, "cannot be read: " + e.getMessage());
+        }
     }
 
     private static byte[] head(Path p) throws IOException {
@@ -144,43 +158,60 @@ public final class DicomSeries {
             }
         }
         double sliceGap = sliceSpacing();
-        List<Frames> decoded = new ArrayList<>();
-        int frames = 0;
-        for (DicomFile f : slices) {
-            Frames fr = PixelDecoder.decode(f);
-            decoded.add(fr);
-            frames += fr.frames();
+        if (slices.size() == 1) {
+            Frames fr = PixelDecoder.decode(first);
+            float[] data = new float[fr.values().length];
+            copyRescaled(fr, d0, data, 0, fr.frames(), fr.frames(), rows * columns);
+            return Volume.wrap(data, new long[] {columns, rows, fr.frames()}, fr.samples(), geometry(iop, spacing, sliceGap));
         }
-        if (slices.size() > 1 && frames != slices.size()) {
-            throw new ImageFileException(slices.get(0).path(), "series " + uid + " mixes multi-frame files with slices");
-        }
-        int samples = decoded.get(0).samples();
+        int samples = d0.integer(Tags.SAMPLES_PER_PIXEL, 1);
         int plane = rows * columns;
+        int frames = slices.size();
         float[] data = new float[samples * frames * plane];
-        int z = 0;
-        for (int i = 0; i < slices.size(); i++) {
-            Frames fr = decoded.get(i);
-            DicomDataset d = slices.get(i).dataset();
-            double slope = d.number(Tags.RESCALE_SLOPE, 1);
-            double intercept = d.number(Tags.RESCALE_INTERCEPT, 0);
-            boolean invert = "MONOCHROME1".equals(d.string(Tags.PHOTOMETRIC_INTERPRETATION));
-            double maxStored = (1L << d.integer(Tags.BITS_STORED, 16)) - 1;
-            for (int s = 0; s < samples; s++) {
-                for (int k = 0; k < fr.frames(); k++) {
-                    int src = (s * fr.frames() + k) * plane;
-                    int dst = (s * frames + z + k) * plane;
-                    for (int p = 0; p < plane; p++) {
-                        double v = fr.values()[src + p];
-                        if (invert) {
-                            v = d.integer(Tags.PIXEL_REPRESENTATION, 0) == 1 ? -v : maxStored - v;
-                        }
-                        data[dst + p] = (float) (v * slope + intercept);
+        try {
+            // decode slices on all cores, each into its own part of the volume
+            java.util.stream.IntStream.range(0, frames).parallel().forEach(z -> {
+                try {
+                    Frames fr = PixelDecoder.decode(slices.get(z));
+                    if (fr.frames() != 1 || fr.samples() != samples) {
+                        throw new ImageFileException(slices.get(z).path(), "series " + uid + " mixes multi-frame files"
+                                + " or sample counts with single slices");
                     }
+                    copyRescaled(fr, slices.get(z).dataset(), data, z, 1, frames, plane);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
                 }
-            }
-            z += fr.frames();
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
         return Volume.wrap(data, new long[] {columns, rows, frames}, samples, geometry(iop, spacing, sliceGap));
+    }
+
+    /**
+     * Writes a file's frames into the volume from slice {@code z}: stored × slope + intercept,
+     * MONOCHROME1 inverted first.
+     */
+    private static void copyRescaled(Frames fr, DicomDataset d, float[] data, int z, int count, int totalSlices, int plane) {
+        double slope = d.number(Tags.RESCALE_SLOPE, 1);
+        double intercept = d.number(Tags.RESCALE_INTERCEPT, 0);
+        boolean invert = "MONOCHROME1".equals(d.string(Tags.PHOTOMETRIC_INTERPRETATION));
+        boolean signed = d.integer(Tags.PIXEL_REPRESENTATION, 0) == 1;
+        double maxStored = (1L << d.integer(Tags.BITS_STORED, 16)) - 1;
+        float[] values = fr.values();
+        for (int s = 0; s < fr.samples(); s++) {
+            for (int k = 0; k < count; k++) {
+                int src = (s * fr.frames() + k) * plane;
+                int dst = (s * totalSlices + z + k) * plane;
+                for (int p = 0; p < plane; p++) {
+                    double v = values[src + p];
+                    if (invert) {
+                        v = signed ? -v : maxStored - v;
+                    }
+                    data[dst + p] = (float) (v * slope + intercept);
+                }
+            }
+        }
     }
 
     /** The distance between slice positions, checked to be even; 1-slice series use Slice Thickness. */

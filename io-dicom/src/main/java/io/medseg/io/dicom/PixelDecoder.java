@@ -194,8 +194,11 @@ public final class PixelDecoder {
                         + " bytes, the header needs " + needed + " (" + l.frames() + " frames of " + l.rows() + " x "
                         + l.columns() + " x " + l.samples() + " x " + l.bitsAllocated() + " bits)");
             }
-            ByteBuffer b = ByteBuffer.wrap(raw).order(order);
             float[] out = new float[l.frames() * l.samples() * l.pixelsPerFrame()];
+            if (bytes == 2 && l.samples() == 1) {
+                return grey16(raw, order, l, out);
+            }
+            ByteBuffer b = ByteBuffer.wrap(raw).order(order);
             int i = 0;
             for (int k = 0; k < l.frames(); k++) {
                 for (int outer = 0; outer < l.samples() * l.pixelsPerFrame(); outer++) {
@@ -210,6 +213,17 @@ public final class PixelDecoder {
                     i += bytes;
                     out[l.index(s, k, p)] = l.value(rawValue);
                 }
+            }
+            return out;
+        }
+
+        /** The common case (CT, MR): one 16-bit sample per pixel, read in bulk. */
+        private static float[] grey16(byte[] raw, ByteOrder order, Layout l, float[] out) {
+            short[] words = new short[out.length];
+            ByteBuffer.wrap(raw).order(order).asShortBuffer().get(words);
+            boolean plain = l.bitsStored() == 16 && l.highBit() == 15;
+            for (int i = 0; i < out.length; i++) {
+                out[i] = plain ? (l.signed() ? words[i] : words[i] & 0xFFFF) : l.value(words[i] & 0xFFFFL);
             }
             return out;
         }
