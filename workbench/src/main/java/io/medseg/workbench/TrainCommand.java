@@ -81,9 +81,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new FileAlreadyExistsException(output.toString(), null, "exists; pass --overwrite to replace it");
         }
         Dataset dataset = Dataset.open(data);
-        List<TrainingCase> cases = load(dataset);
         NetworkArchitecture architecture = Architectures.byName(arch);
         JsonObject arguments = architecture.defaultArguments();
+        List<TrainingCase> cases = load(dataset, architecture.spatialDims(arguments));
         if (depth != null) {
             arguments.addProperty("depth", depth);
         }
@@ -127,12 +127,26 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    static List<TrainingCase> load(Dataset dataset) throws Exception {
+    /**
+     * Reads every training case. For a 2D network, 3D scans (e.g. NIfTI volumes) become one case
+     * per slice, named {@code CASE#z}; each slice is z-scored on its own.
+     */
+    static List<TrainingCase> load(Dataset dataset, int networkDims) throws Exception {
         List<TrainingCase> cases = new ArrayList<>();
         for (Dataset.Case c : dataset.trainingCases()) {
             Volume image = ScanFiles.readChannels(c.channelFiles());
             LabelMap labels = ScanFiles.readLabels(c.labelFile(), dataset.labels(), image.sizeXyz(), image.geometry());
-            cases.add(TrainingCase.of(c.id(), image, labels, Intensity.ZSCORE));
+            if (networkDims == 2 && image.numDimensions() == 3) {
+                for (int z = 0; z < image.sizeXyz()[2]; z++) {
+                    cases.add(TrainingCase.of(c.id() + "#" + z, Slices.image(image, z), Slices.labels(labels, z),
+                            Intensity.ZSCORE));
+                }
+            } else if (image.numDimensions() != networkDims) {
+                throw new IllegalArgumentException("case " + c.id() + " is " + image.numDimensions() + "D but the "
+                        + "network is " + networkDims + "D");
+            } else {
+                cases.add(TrainingCase.of(c.id(), image, labels, Intensity.ZSCORE));
+            }
         }
         return cases;
     }

@@ -225,4 +225,46 @@ class CommandLineTest {
         Run eval = medseg("evaluate", "--reference", masks.toString(), "--prediction", masks.toString());
         assertEquals(0, eval.code(), eval.err() + eval.out());
     }
+
+    @Test
+    void niftiDatasetsTrainSliceBySliceAndSegment(@TempDir Path tmp) throws Exception {
+        // the tiny PNG dataset as 3D NIfTI volumes of 2 slices, nnU-Net layout with file_ending .nii.gz
+        Path ds = tmp.resolve("Dataset901_Nifti");
+        Geometry g = new Geometry(new double[] {0.5, 0.5, 3}, new double[] {1, 2, 3}, new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1});
+        for (String split : List.of("Tr", "Ts")) {
+            try (Stream<Path> s = Files.list(dataset.resolve("images" + split))) {
+                for (Path png : s.sorted().toList()) {
+                    String id = png.getFileName().toString().replace("_0000.png", "");
+                    float[] img = PlainImages.readVolume(png).data();
+                    byte[] lab = PlainImages.readLabels(dataset.resolve("labels" + split).resolve(id + ".png"),
+                            ToothRootDataset.LABELS).data();
+                    float[] img3 = java.util.Arrays.copyOf(img, img.length * 2);
+                    System.arraycopy(img, 0, img3, img.length, img.length);
+                    byte[] lab3 = java.util.Arrays.copyOf(lab, lab.length * 2);
+                    System.arraycopy(lab, 0, lab3, lab.length, lab.length);
+                    io.medseg.io.nifti.Nifti.write(io.medseg.core.image.Volume.wrap(img3, new long[] {64, 48, 2}, 1, g),
+                            ds.resolve("images" + split).resolve(id + "_0000.nii.gz"), false);
+                    io.medseg.io.nifti.Nifti.write(LabelMap.wrap(lab3, new long[] {64, 48, 2}, g, ToothRootDataset.LABELS),
+                            ds.resolve("labels" + split).resolve(id + ".nii.gz"), false);
+                }
+            }
+        }
+        Files.writeString(ds.resolve("dataset.json"), Files.readString(dataset.resolve("dataset.json"))
+                .replace("\".png\"", "\".nii.gz\""));
+        Path model = tmp.resolve("model");
+        Run train = medseg("train", "--data", ds.toString(), "--output", model.toString(), "--epochs", "1",
+                "--iterations", "2", "--batch", "2", "--patch", "32x32", "--depth", "1", "--filters", "2");
+        assertEquals(0, train.code(), train.err());
+        // 4 volumes x 2 slices; one volume (both its slices) held out
+        assertTrue(train.err().contains("training on 6 cases, validating on 2"), train.err());
+        Path masks = tmp.resolve("masks");
+        assertEquals(0, medseg("segment", "--model", model.toString(), "--input", ds.resolve("imagesTs").toString(),
+                "--output", masks.toString()).code());
+        LabelMap mask = io.medseg.io.nifti.Nifti.readLabels(masks.resolve("case_004.nii.gz"), ToothRootDataset.LABELS);
+        assertArrayEquals(new long[] {64, 48, 2}, mask.sizeXyz());
+        assertEquals(null, GeometryCheck.mismatch(g, mask.geometry()));
+        Run eval = medseg("evaluate", "--reference", ds.resolve("labelsTs").toString(), "--prediction", masks.toString());
+        assertEquals(0, eval.code(), eval.out() + eval.err());
+        assertTrue(eval.out().contains("case_005"), eval.out());
+    }
 }

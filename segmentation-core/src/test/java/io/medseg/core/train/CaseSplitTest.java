@@ -35,4 +35,17 @@ class CaseSplitTest {
         var e = assertThrows(IllegalArgumentException.class, () -> CaseSplit.of(cases(1), 0.2, 1));
         assertEquals("need at least 2 cases to hold one out for validation, got 1", e.getMessage());
     }
+
+    @Test
+    void slicesOfOneScanStayTogether() {
+        List<TrainingCase> slices = new ArrayList<>();
+        for (String id : new String[] {"a#0", "a#1", "b#0", "b#1", "c#0", "c#1"}) {
+            slices.add(new TrainingCase(id, new float[1], 1, new byte[1], new long[] {1, 1}, new int[0], null));
+        }
+        CaseSplit s = CaseSplit.of(slices, 0.34, 3);
+        assertEquals(2, s.validation().size(), "one scan of three = its two slices");
+        String scan = s.validation().get(0).id().substring(0, 1);
+        assertEquals(scan, s.validation().get(1).id().substring(0, 1));
+        assertEquals(0, s.training().stream().filter(c -> c.id().startsWith(scan)).count());
+    }
 }
