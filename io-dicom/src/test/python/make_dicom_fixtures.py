@@ -77,4 +77,15 @@ if __name__ == "__main__":
     with open(os.path.join(OUT, "golden.json"), "w") as f:
         json.dump(golden, f, indent=1)
         f.write("\n")
+    # text in single-byte character sets, UTF-8 and GB18030 (ISO 2022 escape sequences are not read)
+    charsets = {}
+    os.makedirs(os.path.join(OUT, "charsets"), exist_ok=True)
+    for name in ["chrArab.dcm", "chrFren.dcm", "chrGerm.dcm", "chrGreek.dcm", "chrHbrw.dcm", "chrRuss.dcm",
+                 "chrX1.dcm", "chrX2.dcm"]:
+        source = os.path.join(os.path.dirname(SOURCE), "charset_files", name)
+        shutil.copyfile(source, os.path.join(OUT, "charsets", name))
+        charsets[name] = str(pydicom.dcmread(source).PatientName)
+    with open(os.path.join(OUT, "charsets", "patient_names.json"), "w", encoding="utf-8") as f:
+        json.dump(charsets, f, ensure_ascii=False, indent=1)
+        f.write("\n")
     print("pydicom", pydicom.__version__, "described", len(golden), "files")

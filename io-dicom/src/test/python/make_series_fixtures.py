@@ -121,6 +121,10 @@ if __name__ == "__main__":
     transcode(os.path.join(OUT, "oblique"), os.path.join(OUT, "oblique_j2k"), ["gdcmconv", "--j2k"])
     transcode(os.path.join(OUT, "axial"), os.path.join(OUT, "axial_explicit_be"), ["dcmconv", "+tb"])
     transcode(os.path.join(OUT, "axial"), os.path.join(OUT, "axial_jpeg_lossless_sv1"), ["dcmcjpeg", "+e1"])
+    shutil.copytree(os.path.join(OUT, "axial"), os.path.join(OUT, "axial_monochrome1"))
+    for name in os.listdir(os.path.join(OUT, "axial_monochrome1")):
+        subprocess.run(["dcmodify", "-nb", "-m", "(0028,0004)=MONOCHROME1",
+                        os.path.join(OUT, "axial_monochrome1", name)], check=True)
     transcode(os.path.join(OUT, "oblique"), os.path.join(OUT, "oblique_jpeg_lossless_p14_sv6"), ["dcmcjpeg", "+el", "+sv", "6"])
     transcode(os.path.join(OUT, "sagittal"), os.path.join(OUT, "sagittal_jpeg_lossless_p14_sv7"), ["dcmcjpeg", "+el", "+sv", "7"])
     write_series(os.path.join(OUT, "broken_missing_slice"), stored, np.array([1.0, 0, 0]), np.array([0, 1.0, 0]),

@@ -51,8 +51,9 @@ public final class DicomDataset {
         }
         String s = new String(e.value(), textual(e.vr()) ? charset : StandardCharsets.US_ASCII);
         int end = s.length();
-        while (end > 0 && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == 0)) {
-            end--;
+        boolean personName = "PN".equals(e.vr());
+        while (end > 0 && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == 0 || personName && s.charAt(end - 1) == '=')) {
+            end--; // padding, and for person names empty trailing component groups
         }
         int start = 0;
         while (start < end && s.charAt(start) == ' ') {

@@ -90,6 +90,48 @@ class DicomSeriesTest {
     }
 
     @Test
+    void monochrome1IsInvertedSoBrightMeansDense() throws Exception {
+        Volume v = DicomSeries.scan(DIR.resolve("axial_monochrome1")).series().get(0).load();
+        JsonArray stored = GOLDEN.getAsJsonArray("stored");
+        for (int i = 0; i < v.data().length; i += 37) {
+            // signed stored values are negated before the rescale: −stored × 1 − 1024
+            assertEquals(-stored.get(i).getAsInt() - 1024, v.data()[i], "voxel " + i);
+        }
+    }
+
+    @Test
+    void absurdImageSizesAreRefusedBeforeAllocating(@TempDir Path tmp) throws Exception {
+        byte[] b = Files.readAllBytes(Path.of("src/test/resources/dicom/MR_small.dcm"));
+        // (0028,0010) Rows and (0028,0011) Columns, explicit VR little endian: set both to 65535
+        for (int element : new int[] {0x10, 0x11}) {
+            byte[] tag = {0x28, 0x00, (byte) element, 0x00, 'U', 'S', 0x02, 0x00};
+            int at = indexOf(b, tag);
+            b[at + 8] = (byte) 0xFF;
+            b[at + 9] = (byte) 0xFF;
+        }
+        Path absurd = tmp.resolve("absurd.dcm");
+        Files.write(absurd, b);
+        var e = assertThrows(ImageFileException.class, () -> PixelDecoder.decode(DicomParser.parse(absurd)));
+        assertEquals(absurd + ": claims 4294836225 pixel values, more than one image can hold", e.getMessage());
+        Files.write(tmp.resolve("empty.dcm"), new byte[0]);
+        assertTrue(assertThrows(ImageFileException.class, () -> DicomParser.parse(tmp.resolve("empty.dcm"))).getMessage()
+                .contains("not a DICOM file"));
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("tag not found");
+    }
+
+    @Test
     void inconsistentSeriesAreReportedNotStacked() throws Exception {
         var missing = assertThrows(ImageFileException.class,
                 () -> DicomSeries.scan(DIR.resolve("broken_missing_slice")).series().get(0).load());
