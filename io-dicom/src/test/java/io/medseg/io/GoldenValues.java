@@ -14,6 +14,16 @@ import com.google.gson.JsonObject;
 public final class GoldenValues {
     private GoldenValues() {}
 
+    /** The JSON object a fixture script wrote. */
+    public static JsonObject load(java.nio.file.Path json) {
+        try {
+            return com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(json,
+                    java.nio.charset.StandardCharsets.UTF_8)).getAsJsonObject();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static void assertMatches(String name, JsonObject golden, float[] actual, double tolerance) {
         if (golden.has("values")) {
             JsonArray expected = golden.getAsJsonArray("values");

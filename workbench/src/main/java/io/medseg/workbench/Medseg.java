@@ -1,6 +1,5 @@
 package io.medseg.workbench;
 
-import io.medseg.io.ImageFileException;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
@@ -22,8 +21,8 @@ public final class Medseg {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Medseg());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof ImageFileException || e instanceof IllegalArgumentException
-                    || e instanceof FileAlreadyExistsException || e instanceof IOException) {
+            // bad input and I/O problems (ImageFileException names the file) get one line, not a stack trace
+            if (e instanceof IllegalArgumentException || e instanceof IOException) {
                 String message = e instanceof FileAlreadyExistsException f
                         ? f.getFile() + " " + (f.getReason() == null ? "exists" : f.getReason()) : e.getMessage();
                 commandLine.getErr().println("medseg " + commandLine.getCommandName() + ": error: " + message);

@@ -76,52 +76,24 @@ public final class DicomDataset {
             return null;
         }
         ByteBuffer b = ByteBuffer.wrap(e.value()).order(order);
-        int n = e.value().length;
         return switch (e.vr()) {
-            case "US" -> {
-                double[] v = new double[n / 2];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = b.getShort(2 * i) & 0xFFFF;
-                }
-                yield v;
-            }
-            case "SS" -> {
-                double[] v = new double[n / 2];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = b.getShort(2 * i);
-                }
-                yield v;
-            }
-            case "UL" -> {
-                double[] v = new double[n / 4];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = b.getInt(4 * i) & 0xFFFFFFFFL;
-                }
-                yield v;
-            }
-            case "SL" -> {
-                double[] v = new double[n / 4];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = b.getInt(4 * i);
-                }
-                yield v;
-            }
-            case "FL" -> {
-                double[] v = new double[n / 4];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = b.getFloat(4 * i);
-                }
-                yield v;
-            }
-            case "FD" -> {
-                double[] v = new double[n / 8];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = b.getDouble(8 * i);
-                }
-                yield v;
-            }
+            case "US" -> binary(b, 2, i -> b.getShort(i) & 0xFFFF);
+            case "SS" -> binary(b, 2, b::getShort);
+            case "UL" -> binary(b, 4, i -> b.getInt(i) & 0xFFFFFFFFL);
+            case "SL" -> binary(b, 4, b::getInt);
+            case "FL" -> binary(b, 4, b::getFloat);
+            case "FD" -> binary(b, 8, b::getDouble);
             default -> decimals(string(tag), tag);
         };
+    }
+
+    /** Every {@code width}-byte number of a binary value, read at its byte offset. */
+    private static double[] binary(ByteBuffer b, int width, java.util.function.IntToDoubleFunction at) {
+        double[] v = new double[b.capacity() / width];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = at.applyAsDouble(width * i);
+        }
+        return v;
     }
 
     private static double[] decimals(String s, int tag) {

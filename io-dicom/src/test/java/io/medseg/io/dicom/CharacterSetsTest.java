@@ -3,9 +3,6 @@ package io.medseg.io.dicom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,8 +17,7 @@ class CharacterSetsTest {
     }
 
     static JsonObject names() throws Exception {
-        return JsonParser.parseString(Files.readString(DIR.resolve("patient_names.json"), StandardCharsets.UTF_8))
-                .getAsJsonObject();
+        return io.medseg.io.GoldenValues.load(DIR.resolve("patient_names.json"));
     }
 
     @ParameterizedTest

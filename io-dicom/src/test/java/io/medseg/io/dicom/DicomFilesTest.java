@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.medseg.io.ImageFileException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -24,18 +21,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DicomFilesTest {
     static final Path DIR = Path.of("src/test/resources/dicom");
-    static final JsonObject GOLDEN = load();
+    static final JsonObject GOLDEN = io.medseg.io.GoldenValues.load(DIR.resolve("golden.json"));
     /** Lossy syntaxes: decoders may differ by rounding in the inverse transform. */
     static final Set<String> LOSSY = Set.of("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51");
     static final double LOSSY_TOLERANCE = 2;
-
-    static JsonObject load() {
-        try {
-            return JsonParser.parseString(Files.readString(DIR.resolve("golden.json"))).getAsJsonObject();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     static Stream<String> files() {
         return GOLDEN.keySet().stream();

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.medseg.core.image.Geometry;
 import io.medseg.core.image.Volume;
 import io.medseg.io.ImageFileException;
@@ -27,15 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class DicomSeriesTest {
     static final Path DIR = Path.of("src/test/resources/series");
-    static final JsonObject GOLDEN = load();
-
-    static JsonObject load() {
-        try {
-            return JsonParser.parseString(Files.readString(DIR.resolve("golden.json"))).getAsJsonObject();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    static final JsonObject GOLDEN = io.medseg.io.GoldenValues.load(DIR.resolve("golden.json"));
 
     @ParameterizedTest
     @CsvSource({"axial,axial", "oblique,oblique", "sagittal,sagittal", "axial_rle,axial", "oblique_j2k,oblique",

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.medseg.core.image.Geometry;
 import io.medseg.core.image.LabelMap;
 import io.medseg.core.image.Volume;
@@ -31,15 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class NiftiTest {
     static final Path DIR = Path.of("src/test/resources/nifti");
-    static final JsonObject GOLDEN = golden();
-
-    static JsonObject golden() {
-        try {
-            return JsonParser.parseString(Files.readString(DIR.resolve("golden.json"))).getAsJsonObject();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    static final JsonObject GOLDEN = io.medseg.io.GoldenValues.load(DIR.resolve("golden.json"));
 
     static Stream<String> files() {
         return GOLDEN.keySet().stream();
