@@ -16,16 +16,12 @@ public final class ConfusionMatrix {
 
     /**
      * @param labels number of labels including background (K + 1)
-     * @throws IllegalArgumentException on a size or spacing mismatch, or a label value ≥ labels
+     * @throws IllegalArgumentException on a size mismatch, or a label value ≥ labels
      */
     public static ConfusionMatrix of(LabelMap reference, LabelMap prediction, int labels) {
         if (!Arrays.equals(reference.sizeXyz(), prediction.sizeXyz())) {
             throw new IllegalArgumentException("reference size " + Arrays.toString(reference.sizeXyz())
                     + " differs from prediction size " + Arrays.toString(prediction.sizeXyz()));
-        }
-        if (!Arrays.equals(reference.geometry().spacingMm(), prediction.geometry().spacingMm())) {
-            throw new IllegalArgumentException("reference spacing " + Arrays.toString(reference.geometry().spacingMm())
-                    + " differs from prediction spacing " + Arrays.toString(prediction.geometry().spacingMm()));
         }
         long[] flat = new long[labels * labels];
         byte[] g = reference.data();
@@ -44,6 +40,38 @@ public final class ConfusionMatrix {
             System.arraycopy(flat, gi * labels, counts[gi], 0, labels);
         }
         return new ConfusionMatrix(counts);
+    }
+
+    /** An all-zero matrix for {@code labels} labels, to sum cases into with {@link #plus}. */
+    public static ConfusionMatrix empty(int labels) {
+        return new ConfusionMatrix(new long[labels][labels]);
+    }
+
+    /** The element-wise sum: the dataset-level matrix of several cases. */
+    public ConfusionMatrix plus(ConfusionMatrix other) {
+        if (other.labels() != labels()) {
+            throw new IllegalArgumentException("cannot add a " + other.labels() + "-label matrix to a " + labels()
+                    + "-label one");
+        }
+        long[][] sum = new long[labels()][labels()];
+        for (int g = 0; g < labels(); g++) {
+            for (int p = 0; p < labels(); p++) {
+                sum[g][p] = counts[g][p] + other.counts[g][p];
+            }
+        }
+        return new ConfusionMatrix(sum);
+    }
+
+    /** Each row divided by its sum (the fraction of reference label g predicted as p); NaN rows for absent labels. */
+    public double[][] rowNormalised() {
+        double[][] out = new double[labels()][labels()];
+        for (int g = 0; g < labels(); g++) {
+            long row = Arrays.stream(counts[g]).sum();
+            for (int p = 0; p < labels(); p++) {
+                out[g][p] = row == 0 ? Double.NaN : (double) counts[g][p] / row;
+            }
+        }
+        return out;
     }
 
     public int labels() {
@@ -77,5 +105,14 @@ public final class ConfusionMatrix {
         long fp = predicted - tp;
         long fn = referenced - tp;
         return new LabelCounts(tp, fp, fn, total() - tp - fp - fn);
+    }
+
+    /** A copy of the counts, rows = reference. */
+    public long[][] toArray() {
+        long[][] copy = new long[labels()][];
+        for (int g = 0; g < labels(); g++) {
+            copy[g] = counts[g].clone();
+        }
+        return copy;
     }
 }

@@ -1,70 +1,223 @@
 package io.medseg.evaluation;
 
+import com.google.gson.GsonBuilder;
 import io.medseg.core.files.AtomicFiles;
+import io.medseg.evaluation.surface.DistanceMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * Writes evaluation results as CSV (full double precision, {@code NaN} literals, METRICS.md §4)
- * and formats the Dice table printed on the terminal.
+ * Writes {@code per_case.csv}, {@code summary.csv} and {@code summary.json} (METRICS.md §4) in
+ * full double precision with {@code NaN}/{@code Infinity} literals, and formats the table printed
+ * on the terminal.
  */
 public final class ReportWriter {
-    static final String PER_CASE_HEADER = "case_id,label,label_name,status,ref_voxels,pred_voxels,TP,FP,FN,TN,dice,iou";
-    static final String SUMMARY_HEADER = "label,label_name,count,n_valid,mean_dice,mean_iou";
+    static final List<Metric> PER_CASE_METRICS = List.of(Metric.DICE, Metric.IOU, Metric.SENSITIVITY,
+            Metric.SPECIFICITY, Metric.PRECISION, Metric.RVD, Metric.VS, Metric.HD, Metric.HD95, Metric.ASSD,
+            Metric.MASD, Metric.ASD_PRED_TO_REF, Metric.ASD_REF_TO_PRED, Metric.NSD);
+    static final List<Metric> EXTRA_METRICS = List.of(Metric.NPV, Metric.FNR, Metric.FPR, Metric.FDR, Metric.FOR,
+            Metric.PT, Metric.ACCURACY, Metric.BALANCED_ACCURACY, Metric.MCC, Metric.FM, Metric.BM, Metric.MK,
+            Metric.F2, Metric.KAPPA);
+    static final String PER_CASE_HEADER = "case_id,label,label_name,status,ref_voxels,pred_voxels,ref_mL,pred_mL,"
+            + "TP,FP,FN,TN," + columns(PER_CASE_METRICS) + ",nsd_tolerance_mm," + columns(EXTRA_METRICS)
+            + ",spacing,shape";
+    static final String SUMMARY_HEADER = "label,label_name,metric,count,n_valid,n_ref_empty,n_pred_empty,"
+            + "n_both_empty,n_substituted,mean,std,min,25%,50%,75%,max,pooled";
 
     private ReportWriter() {}
 
-    public static String perCaseCsv(List<CaseLabelResult> rows) {
+    public static String perCaseCsv(List<CaseEvaluation> cases) {
         StringBuilder b = new StringBuilder(PER_CASE_HEADER).append('\n');
-        for (CaseLabelResult r : rows) {
-            LabelCounts c = r.counts();
-            b.append(csv(r.caseId())).append(',').append(r.label()).append(',').append(csv(r.labelName())).append(',')
-                    .append(c.status()).append(',').append(c.referenceVoxels()).append(',').append(c.predictionVoxels())
-                    .append(',').append(c.tp()).append(',').append(c.fp()).append(',').append(c.fn()).append(',')
-                    .append(c.tn()).append(',').append(c.dice()).append(',').append(c.iou()).append('\n');
+        for (CaseEvaluation c : cases) {
+            String spacing = Arrays.stream(c.spacingMm()).mapToObj(Double::toString).collect(Collectors.joining("x"));
+            String shape = Arrays.stream(c.sizeXyz()).mapToObj(Long::toString).collect(Collectors.joining("x"));
+            for (CaseLabelResult r : c.rows()) {
+                LabelCounts k = r.counts();
+                b.append(csv(r.caseId())).append(',').append(r.label()).append(',').append(csv(r.labelName()))
+                        .append(',').append(k.status()).append(',').append(k.referenceVoxels()).append(',')
+                        .append(k.predictionVoxels()).append(',').append(r.referenceMl()).append(',')
+                        .append(r.predictionMl()).append(',').append(k.tp()).append(',').append(k.fp()).append(',')
+                        .append(k.fn()).append(',').append(k.tn());
+                values(b, r, PER_CASE_METRICS);
+                b.append(',').append(r.distances() == null ? "" : Double.toString(r.distances().nsdToleranceMm()));
+                values(b, r, EXTRA_METRICS);
+                b.append(',').append(spacing).append(',').append(shape).append('\n');
+            }
         }
         return b.toString();
     }
 
-    public static String summaryCsv(List<LabelSummary> summaries) {
+    /** Per label × metric, then one {@code foreground_mean} row per metric (mean of label means; pooled = micro). */
+    public static String summaryCsv(DatasetSummary s) {
         StringBuilder b = new StringBuilder(SUMMARY_HEADER).append('\n');
-        for (LabelSummary s : summaries) {
-            b.append(s.label()).append(',').append(csv(s.labelName())).append(',').append(s.cases()).append(',')
-                    .append(s.validCases()).append(',').append(s.meanDice()).append(',').append(s.meanIou()).append('\n');
+        for (MetricSummary m : s.all()) {
+            b.append(m.label()).append(',').append(csv(m.labelName())).append(',').append(m.metric().column())
+                    .append(',').append(m.count()).append(',').append(m.nValid()).append(',').append(m.nRefEmpty())
+                    .append(',').append(m.nPredEmpty()).append(',').append(m.nBothEmpty()).append(',')
+                    .append(m.nSubstituted());
+            for (double v : new double[] {m.mean(), m.std(), m.min(), m.q25(), m.median(), m.q75(), m.max()}) {
+                b.append(',').append(v);
+            }
+            b.append(',').append(Double.isNaN(m.pooled()) && m.metric().isSurfaceMetric() ? "" : m.pooled())
+                    .append('\n');
+        }
+        LabelCounts micro = s.pooledForegroundCounts();
+        for (Metric metric : Metric.values()) {
+            double pooled = metric.isSurfaceMetric() || metric.kind() == Metric.Kind.OTHER ? Double.NaN
+                    : metric.of(new CaseLabelResult("pooled", 1, "", micro));
+            b.append("foreground_mean,,").append(metric.column()).append(",,,,,,,").append(s.foregroundMean(metric))
+                    .append(",,,,,,,").append(Double.isNaN(pooled) ? "" : Double.toString(pooled)).append('\n');
         }
         return b.toString();
     }
 
-    /** Writes per_case.csv and summary.csv into {@code dir}, each atomically. */
-    public static void write(Path dir, List<CaseLabelResult> rows, boolean overwrite) throws IOException {
-        AtomicFiles.write(dir.resolve("per_case.csv"), perCaseCsv(rows).getBytes(StandardCharsets.UTF_8), overwrite);
-        AtomicFiles.write(dir.resolve("summary.csv"), summaryCsv(LabelSummary.of(rows)).getBytes(StandardCharsets.UTF_8),
-                overwrite);
+    /** nnU-Net's summary.json shape ({@code metric_per_case}, {@code mean}, {@code foreground_mean}) plus config. */
+    public static String summaryJson(EvaluationReport report) {
+        DatasetSummary s = report.summary();
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("config", config(report));
+        List<Object> perCase = new ArrayList<>();
+        for (CaseEvaluation c : s.cases()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("case_id", c.caseId());
+            entry.put("shape", c.sizeXyz());
+            entry.put("spacing_mm", c.spacingMm());
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            for (CaseLabelResult r : c.rows()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("status", r.status().name());
+                LabelCounts k = r.counts();
+                m.put("TP", k.tp());
+                m.put("FP", k.fp());
+                m.put("FN", k.fn());
+                m.put("TN", k.tn());
+                for (Metric metric : Metric.values()) {
+                    if (!metric.isSurfaceMetric() || r.distances() != null) {
+                        m.put(metric.column(), metric.of(r));
+                    }
+                }
+                metrics.put(Integer.toString(r.label()), m);
+            }
+            entry.put("metrics", metrics);
+            perCase.add(entry);
+        }
+        root.put("metric_per_case", perCase);
+        Map<String, Object> mean = new LinkedHashMap<>();
+        Map<String, Object> pooled = new LinkedHashMap<>();
+        for (int l = 0; l < s.labels(); l++) {
+            Map<String, Object> means = new LinkedHashMap<>();
+            Map<String, Object> pools = new LinkedHashMap<>();
+            for (Metric metric : Metric.values()) {
+                MetricSummary m = s.of(l, metric);
+                if (m != null) {
+                    means.put(metric.column(), m.mean());
+                    if (!metric.isSurfaceMetric()) {
+                        pools.put(metric.column(), m.pooled());
+                    }
+                }
+            }
+            mean.put(Integer.toString(l), means);
+            pooled.put(Integer.toString(l), pools);
+        }
+        root.put("mean", mean);
+        Map<String, Object> fg = new LinkedHashMap<>();
+        Map<String, Object> fgSample = new LinkedHashMap<>();
+        for (Metric metric : Metric.values()) {
+            fg.put(metric.column(), s.foregroundMean(metric));
+            fgSample.put(metric.column(), s.sampleFirstMean(metric));
+        }
+        root.put("foreground_mean", fg);
+        root.put("foreground_mean_sample_first", fgSample);
+        root.put("pooled", pooled);
+        LabelCounts micro = s.pooledForegroundCounts();
+        root.put("pooled_foreground", Map.of("dice", micro.dice(), "iou", micro.iou()));
+        root.put("confusion_matrix", Map.of("rows", "reference", "columns", "prediction",
+                "counts", s.confusionMatrix().toArray()));
+        root.put("skipped", report.skipped());
+        return new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting().disableHtmlEscaping()
+                .create().toJson(root) + "\n";
     }
 
-    /** A fixed-width table of foreground Dice and IoU per case, then the per-label means. */
-    public static String diceTable(List<CaseLabelResult> rows) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-24s %-16s %-10s %8s %8s%n", "case", "label",
-                "status", "Dice", "IoU"));
-        for (CaseLabelResult r : rows) {
-            if (r.label() != 0) {
-                b.append(String.format(Locale.ROOT, "%-24s %-16s %-10s %8.4f %8.4f%n", r.caseId(), r.labelName(),
-                        r.counts().status(), r.counts().dice(), r.counts().iou()));
+    private static Map<String, Object> config(EvaluationReport report) {
+        EvaluationSettings st = report.settings();
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("medseg_version", EvaluationReport.version());
+        c.put("labels", report.labelNames());
+        c.put("surface_distances", st.surfaceDistances());
+        c.put("surface_mode", "VOXEL");
+        c.put("connectivity", st.distances().connectivity());
+        c.put("percentile", st.distances().percentile());
+        c.put("percentile_mode", st.distances().percentileMode().name());
+        c.put("quantile", st.distances().quantile().name());
+        c.put("nsd_tolerance_mm", st.tolerancesFor(report.summary().labels()));
+        c.put("both_empty", st.aggregation().bothEmpty().name());
+        c.put("infinity", st.aggregation().infinity().name()
+                + (st.aggregation().infinity() == AggregationPolicy.Infinity.FIXED ? "(" + st.aggregation().fixedMm()
+                        + " mm)" : ""));
+        c.put("aggregation", "per case, then mean over cases; foreground_mean = mean of foreground label means");
+        return c;
+    }
+
+    /** Writes per_case.csv, summary.csv and summary.json into {@code dir}, each atomically. */
+    public static void write(Path dir, EvaluationReport report, boolean overwrite) throws IOException {
+        AtomicFiles.write(dir.resolve("per_case.csv"), utf8(perCaseCsv(report.summary().cases())), overwrite);
+        AtomicFiles.write(dir.resolve("summary.csv"), utf8(summaryCsv(report.summary())), overwrite);
+        AtomicFiles.write(dir.resolve("summary.json"), utf8(summaryJson(report)), overwrite);
+    }
+
+    /** A fixed-width table of the foreground labels per case (Dice, IoU, HD95, ASSD, NSD), then their means. */
+    public static String table(DatasetSummary s) {
+        String row = "%-24s %-14s %-10s %8s %8s %9s %9s %7s%n";
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, row, "case", "label", "status", "Dice", "IoU",
+                "HD95 mm", "ASSD mm", "NSD"));
+        for (CaseEvaluation c : s.cases()) {
+            for (CaseLabelResult r : c.rows()) {
+                if (r.label() != 0) {
+                    b.append(String.format(Locale.ROOT, row, r.caseId(), r.labelName(), r.status(),
+                            f(Metric.DICE.of(r)), f(Metric.IOU.of(r)), f(Metric.HD95.of(r)), f(Metric.ASSD.of(r)),
+                            f(Metric.NSD.of(r))));
+                }
             }
         }
-        for (LabelSummary s : LabelSummary.of(rows)) {
-            if (s.label() != 0) {
-                b.append(String.format(Locale.ROOT, "%-24s %-16s %-10s %8.4f %8.4f%n", "mean (" + s.validCases() + "/"
-                        + s.cases() + " cases)", s.labelName(), "", s.meanDice(), s.meanIou()));
-            }
+        for (int l = 1; l < s.labels(); l++) {
+            MetricSummary dice = s.of(l, Metric.DICE);
+            b.append(String.format(Locale.ROOT, row, "mean (" + dice.nValid() + "/" + dice.count() + " cases)",
+                    dice.labelName(), "", f(dice.mean()), f(s.of(l, Metric.IOU).mean()), f(s.of(l, Metric.HD95).mean()),
+                    f(s.of(l, Metric.ASSD).mean()), f(s.of(l, Metric.NSD).mean())));
         }
         return b.toString();
     }
 
-    private static String csv(String s) {
+    private static String f(double v) {
+        return Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? "inf" : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static void values(StringBuilder b, CaseLabelResult r, List<Metric> metrics) {
+        for (Metric m : metrics) {
+            b.append(',');
+            if (!m.isSurfaceMetric() || r.distances() != null) {
+                b.append(m.of(r));
+            }
+        }
+    }
+
+    private static String columns(List<Metric> metrics) {
+        return metrics.stream().map(Metric::column).collect(Collectors.joining(","));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String csv(String s) {
         return s.contains(",") || s.contains("\"") ? '"' + s.replace("\"", "\"\"") + '"' : s;
     }
 }
