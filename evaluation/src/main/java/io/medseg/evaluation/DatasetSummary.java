@@ -129,7 +129,7 @@ public final class DatasetSummary {
                 default -> { }
             }
             double raw = metric.of(r);
-            double v = substitute(metric, r, raw, c.diagonalMm());
+            double v = aggregationValue(metric, c, label);
             if (v != raw && !(Double.isNaN(v) && Double.isNaN(raw))) {
                 substituted++;
             }
@@ -145,8 +145,10 @@ public final class DatasetSummary {
                 d[0], d[1], d[2], d[3], d[4], d[5], d[6], pooled);
     }
 
-    /** The value aggregation uses; NaN means "skip". */
-    double substitute(Metric metric, CaseLabelResult r, double raw, double diagonalMm) {
+    /** The value aggregation uses for one case and label under this summary's policy; NaN means "skipped". */
+    public double aggregationValue(Metric metric, CaseEvaluation c, int label) {
+        CaseLabelResult r = c.row(label);
+        double raw = metric.of(r);
         if (Double.isNaN(raw) && r.status() == LabelCounts.Status.BOTH_EMPTY
                 && policy.bothEmpty() == AggregationPolicy.BothEmpty.PERFECT) {
             return switch (metric.kind()) {
@@ -157,7 +159,7 @@ public final class DatasetSummary {
         }
         if (raw == Double.POSITIVE_INFINITY && metric.kind() == Metric.Kind.DISTANCE) {
             return switch (policy.infinity()) {
-                case WORST -> diagonalMm;
+                case WORST -> c.diagonalMm();
                 case FIXED -> policy.fixedMm();
                 case EXCLUDE -> Double.NaN;
             };

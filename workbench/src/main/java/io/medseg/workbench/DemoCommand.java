@@ -2,6 +2,7 @@ package io.medseg.workbench;
 
 import io.medseg.core.Segmenter;
 import io.medseg.core.bundle.ModelBundle;
+import io.medseg.evaluation.EvaluationSettings;
 import io.medseg.io.ImageFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ final class DemoCommand implements Callable<Integer> {
     static final String DATASET = "sample-scans/data/Dataset001_ToothRoot";
     static final String MODEL = "sample-scans/models/tooth-root-unet2d";
 
-    @Option(names = "--output", defaultValue = "demo-output", description = "folder for masks/ and evaluation/. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--output", defaultValue = "demo-output", description = "folder for masks/ and evaluation/ (tables, plots, index.html). Default: ${DEFAULT-VALUE}")
     Path output;
     @Option(names = "--overwrite", description = "replace the results of an earlier demo run")
     boolean overwrite;
@@ -42,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
             SegmentationJobs.run(segmenter, jobs, overwrite);
         }
         EvaluationRun.Outcome outcome = EvaluationRun.evaluate(dataset.resolve("labelsTs"), masks,
-                Dataset.open(dataset).labels());
+                Dataset.open(dataset).labels(), EvaluationSettings.DEFAULT, dataset.resolve("imagesTs"));
         EvaluationRun.report(outcome, evaluation, overwrite, System.out);
         System.out.println("masks: " + masks);
         return outcome.skipped().isEmpty() ? 0 : 3;

@@ -1,29 +1,37 @@
 package io.medseg.workbench;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code medseg evaluate}: Dice and IoU per case and label. */
+/** {@code medseg evaluate}: every metric per case and label, aggregated, as tables, plots and a web page. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Compare prediction masks with reference masks of the same file names: Dice and IoU per case and label.")
+        description = "Compare prediction masks with reference masks of the same file names: overlap and surface-distance "
+                + "metrics per case and label, summaries, plots and index.html (shared/METRICS.md).")
 final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--reference", required = true, description = "folder of reference masks")
     Path reference;
     @Option(names = "--prediction", required = true, description = "folder of predicted masks")
     Path prediction;
-    @Option(names = "--output", description = "folder for per_case.csv and summary.csv")
+    @Option(names = "--output", description = "folder for per_case.csv, summary.csv, summary.json, plots/, overlays/, index.html")
     Path output;
     @Option(names = "--labels", description = "dataset.json naming the labels (default: found beside the reference folder)")
     Path labels;
-    @Option(names = "--overwrite", description = "replace existing CSV files")
+    @Option(names = "--images", description = "images of the cases, for 2D error overlays (default: imagesTs beside labelsTs)")
+    Path images;
+    @Option(names = "--overwrite", description = "replace the files of an earlier report")
     boolean overwrite;
+    @Mixin
+    EvaluationOptions options;
 
     @Override
     public Integer call() throws Exception {
-        EvaluationRun.Outcome outcome = EvaluationRun.evaluate(reference, prediction,
-                EvaluationRun.labelsFor(reference, labels));
+        Map<Integer, String> names = EvaluationRun.labelsFor(reference, labels);
+        EvaluationRun.Outcome outcome = EvaluationRun.evaluate(reference, prediction, names, options.settings(names),
+                images);
         EvaluationRun.report(outcome, output, overwrite, System.out);
         return outcome.skipped().isEmpty() ? 0 : 3;
     }

@@ -1,59 +1,145 @@
 package io.medseg.workbench;
 
 import io.medseg.core.image.LabelMap;
-import io.medseg.evaluation.CaseLabelResult;
+import io.medseg.core.image.Volume;
+import io.medseg.evaluation.CaseEvaluation;
+import io.medseg.evaluation.EvaluationReport;
+import io.medseg.evaluation.EvaluationSettings;
 import io.medseg.evaluation.Evaluator;
 import io.medseg.evaluation.ReportWriter;
+import io.medseg.evaluation.report.ErrorOverlay;
+import io.medseg.evaluation.report.ReportFolder;
 import io.medseg.io.ImageFileException;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import me.tongfei.progressbar.ProgressBar;
 
-/** Pairs reference and prediction masks by file name, evaluates them, and reports. */
+/**
+ * Pairs reference and prediction masks by file name, evaluates them with {@link Evaluator}, and
+ * reports: a table on the terminal and, with an output folder, the CSV/JSON tables, plots, error
+ * overlays of 2D cases and index.html. A case that cannot be evaluated is skipped with its reason,
+ * never counted as 0.
+ */
 final class EvaluationRun {
+    /** Overlays are small, but a folder of thousands of radiographs should not fill the report. */
+    static final int MAX_OVERLAYS = 200;
+
     private EvaluationRun() {}
 
-    /** The per-(case, label) rows, and the cases that could not be evaluated with the reason. */
-    record Outcome(List<CaseLabelResult> rows, Map<String, String> skipped) {}
-
-    static Outcome evaluate(Path referenceDir, Path predictionDir, Map<Integer, String> labels) throws IOException {
-        List<Path> references = masks(referenceDir);
-        Evaluator evaluator = new Evaluator(labels);
-        List<CaseLabelResult> rows = new ArrayList<>();
-        Map<String, String> skipped = new TreeMap<>();
-        for (Path ref : references) {
-            String name = ref.getFileName().toString();
-            Path pred = predictionDir.resolve(name);
-            if (!Files.isRegularFile(pred)) {
-                skipped.put(name, "no prediction " + pred);
-                continue;
-            }
-            LabelMap g = ScanFiles.readLabels(ref, labels, null, null);
-            LabelMap p;
-            try {
-                p = ScanFiles.readLabels(pred, labels, g.sizeXyz(), g.geometry());
-            } catch (ImageFileException e) {
-                skipped.put(name, e.getMessage());
-                continue;
-            }
-            rows.addAll(evaluator.evaluate(ScanFiles.stem(ref), g, p));
+    /** The report, and the error overlays of the 2D cases. */
+    record Outcome(EvaluationReport report, Map<String, BufferedImage> overlays) {
+        Map<String, String> skipped() {
+            return report.skipped();
         }
-        return new Outcome(rows, skipped);
     }
 
-    /** Prints the Dice table and the skipped cases, and writes the CSVs when {@code outputDir} is set. */
+    /**
+     * @param imagesDir where the cases' images are (for overlays), or null to look for an
+     *     {@code images*} folder beside a {@code labels*} reference folder
+     */
+    static Outcome evaluate(Path referenceDir, Path predictionDir, Map<Integer, String> labels,
+            EvaluationSettings settings, Path imagesDir) throws IOException {
+        List<Path> references = masks(referenceDir);
+        Path images = imagesDir != null ? imagesDir : siblingImages(referenceDir);
+        Evaluator evaluator = new Evaluator(labels, settings);
+        List<CaseEvaluation> cases = new ArrayList<>();
+        Map<String, String> skipped = new TreeMap<>();
+        Map<String, BufferedImage> overlays = new LinkedHashMap<>();
+        try (ProgressBar bar = TerminalProgress.bar("evaluate", references.size(), "cases")) {
+            for (Path ref : references) {
+                String name = ref.getFileName().toString();
+                String id = ScanFiles.stem(ref);
+                Path pred = predictionDir.resolve(name);
+                if (!Files.isRegularFile(pred)) {
+                    skipped.put(name, "no prediction " + pred);
+                    bar.step();
+                    continue;
+                }
+                try {
+                    LabelMap g = ScanFiles.readLabels(ref, labels, null, null);
+                    LabelMap p = ScanFiles.readLabels(pred, labels, g.sizeXyz(), g.geometry());
+                    cases.add(evaluator.evaluate(id, g, p));
+                    if (g.numDimensions() == 2 && overlays.size() < MAX_OVERLAYS) {
+                        overlays.put(id, ErrorOverlay.render(id, image(images, id, ScanFiles.ending(ref), g), g, p));
+                    }
+                } catch (ImageFileException e) {
+                    skipped.put(name, e.getMessage());
+                } catch (IllegalArgumentException e) {
+                    skipped.put(name, pred + ": " + e.getMessage());
+                }
+                bar.step();
+            }
+        }
+        for (String extra : unmatchedPredictions(referenceDir, predictionDir)) {
+            skipped.put(extra, "prediction " + predictionDir.resolve(extra) + " has no reference in " + referenceDir);
+        }
+        return new Outcome(EvaluationReport.of(evaluator, cases, labels, skipped), overlays);
+    }
+
+    /** Prints the table and the skipped cases, and writes the report folder when {@code outputDir} is set. */
     static void report(Outcome outcome, Path outputDir, boolean overwrite, PrintStream out) throws IOException {
-        out.print(ReportWriter.diceTable(outcome.rows()));
+        out.print(ReportWriter.table(outcome.report().summary()));
         outcome.skipped().forEach((name, why) -> out.println("skipped " + name + ": " + why));
         if (outputDir != null) {
-            ReportWriter.write(outputDir, outcome.rows(), overwrite);
-            out.println("wrote " + outputDir.resolve("per_case.csv") + " and summary.csv");
+            ReportFolder.write(outputDir, outcome.report(), outcome.overlays(), overwrite);
+            out.println("wrote " + outputDir.resolve("index.html") + " with per_case.csv, summary.csv, summary.json, "
+                    + "plots/" + (outcome.overlays().isEmpty() ? "" : " and " + outcome.overlays().size() + " overlays/"));
+        }
+    }
+
+    /** The case's image (channel 0, nnU-Net name {@code CASE_0000} or {@code CASE}), or null when there is none. */
+    private static Volume image(Path images, String id, String ending, LabelMap mask) {
+        if (images == null) {
+            return null;
+        }
+        for (String candidate : new String[] {CaseFiles.channelFileName(id, 0, ending), id + ending}) {
+            Path file = images.resolve(candidate);
+            if (Files.isRegularFile(file)) {
+                try {
+                    Volume v = ScanFiles.readImage(file);
+                    return java.util.Arrays.equals(v.sizeXyz(), mask.sizeXyz()) ? v : null;
+                } catch (IOException e) {
+                    return null; // the overlay then has a black background; the metrics do not need the image
+                }
+            }
+        }
+        return null;
+    }
+
+    /** {@code labelsTs} → {@code imagesTs} (nnU-Net layout), when it exists. */
+    private static Path siblingImages(Path referenceDir) {
+        Path abs = referenceDir.toAbsolutePath().normalize();
+        String name = abs.getFileName() == null ? "" : abs.getFileName().toString();
+        if (name.startsWith("labels") && abs.getParent() != null) {
+            Path images = abs.getParent().resolve("images" + name.substring("labels".length()));
+            return Files.isDirectory(images) ? images : null;
+        }
+        return null;
+    }
+
+    private static List<String> unmatchedPredictions(Path referenceDir, Path predictionDir) throws IOException {
+        if (!Files.isDirectory(predictionDir)) {
+            return List.of();
+        }
+        Set<String> refs = names(referenceDir);
+        return names(predictionDir).stream().filter(n -> !refs.contains(n)).sorted().toList();
+    }
+
+    private static Set<String> names(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isRegularFile).filter(ScanFiles::isReadable).map(p -> p.getFileName().toString())
+                    .collect(Collectors.toSet());
         }
     }
 

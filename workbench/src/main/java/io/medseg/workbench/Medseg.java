@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code medseg} command. */
 @Command(name = "medseg", mixinStandardHelpOptions = true, version = "medseg 0.1.0",
         description = "Medical image segmentation workbench: U-Net/V-Net training, inference and evaluation.",
-        subcommands = {TrainCommand.class, SegmentCommand.class, EvaluateCommand.class, InfoCommand.class, DemoCommand.class, BenchReadCommand.class,
+        subcommands = {TrainCommand.class, SegmentCommand.class, EvaluateCommand.class, InfoCommand.class, DemoCommand.class, BenchReadCommand.class, BenchMetricsCommand.class,
                 BenchCommand.class})
 public final class Medseg {
 

@@ -90,12 +90,42 @@ final class ScanFiles {
                 throw new ImageFileException(file, "label geometry differs from its image's: " + mismatch);
             }
         }
-        int max = map.maxLabel();
-        if (!labels.containsKey(max) || max >= labels.size()) {
-            throw new ImageFileException(file, "label value " + max + " is not declared in dataset.json (labels "
-                    + labels + ")");
+        byte[] data = declaredLabels(file, map.data(), labels);
+        return LabelMap.wrap(data, map.sizeXyz(), geometry == null ? map.geometry() : geometry, labels);
+    }
+
+    /**
+     * The label values, checked against the declared ones. A binary mask saved as 0/255 (ImageJ's
+     * convention) is read as 0/1; any other undeclared value is an error listing every value found.
+     */
+    static byte[] declaredLabels(Path file, byte[] data, Map<Integer, String> labels) throws ImageFileException {
+        long[] histogram = new long[256];
+        for (byte b : data) {
+            histogram[b & 0xff]++;
         }
-        return LabelMap.wrap(map.data(), map.sizeXyz(), geometry == null ? map.geometry() : geometry, labels);
+        java.util.List<Integer> found = new java.util.ArrayList<>();
+        java.util.List<Integer> undeclared = new java.util.ArrayList<>();
+        for (int v = 0; v < 256; v++) {
+            if (histogram[v] > 0) {
+                found.add(v);
+                if (!labels.containsKey(v) || v >= labels.size()) {
+                    undeclared.add(v);
+                }
+            }
+        }
+        if (undeclared.isEmpty()) {
+            return data;
+        }
+        boolean binary = labels.size() == 2;
+        if (binary && undeclared.equals(List.of(255)) && histogram[1] == 0) {
+            byte[] mapped = data.clone();
+            for (int i = 0; i < mapped.length; i++) {
+                mapped[i] = mapped[i] == 0 ? 0 : (byte) 1;
+            }
+            return mapped;
+        }
+        throw new ImageFileException(file, "label value(s) " + undeclared + " are not declared in dataset.json (values found "
+                + found + ", labels " + labels + ")" + (binary ? "; a binary mask must hold only 0 and 1 (or 0 and 255)" : ""));
     }
 
     static void writeLabels(LabelMap labels, Path file, boolean overwrite) throws IOException {

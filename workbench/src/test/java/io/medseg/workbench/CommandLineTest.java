@@ -118,7 +118,13 @@ class CommandLineTest {
                 tmp.resolve("out").toString());
         assertEquals(3, r.code(), "a missing prediction is reported with exit code 3");
         assertTrue(r.out().contains("skipped b.png: no prediction"), r.out());
-        assertTrue(Files.readString(tmp.resolve("out/per_case.csv")).contains("a,1,label 1,OK,2,2,1,1,1,1,0.5,0.3333333333333333"));
+        // 4×1 strip (every pixel is surface): D_PG = D_GP = {0, 1} → HD 1, HD95 = 0.95 (numpy linear), ASSD 0.5
+        String csv = Files.readString(tmp.resolve("out/per_case.csv"));
+        assertTrue(csv.contains("a,1,label 1,OK,2,2,0.002,0.002,1,1,1,1,0.5,0.3333333333333333,0.5,0.5,0.5,0.0,1.0,"
+                + "1.0,0.95,0.5,0.5,0.5,0.5,1.0,1.0,"), csv);
+        assertTrue(Files.readString(tmp.resolve("out/summary.json")).contains("\"skipped\": {\n    \"b.png\": "),
+                Files.readString(tmp.resolve("out/summary.json")));
+        assertTrue(Files.readString(tmp.resolve("out/index.html")).contains("1 case(s) not evaluated"));
     }
 
     @Test
@@ -147,7 +153,7 @@ class CommandLineTest {
         PlainImages.writeLabels(LabelMap.wrap(three, new long[] {64, 48}, Geometry.identity(2), ToothRootDataset.LABELS),
                 ds.resolve("labelsTr/case_002.png"), true);
         Run undeclared = medseg("train", "--data", ds.toString(), "--output", tmp.resolve("m").toString());
-        assertTrue(undeclared.err().contains("label value 3 is not declared in dataset.json"), undeclared.err());
+        assertTrue(undeclared.err().contains("label value(s) [3] are not declared in dataset.json (values found [0, 3]"), undeclared.err());
 
         Files.writeString(ds.resolve("imagesTr/case_002_0000.png"), "this is text");
         Run junk = medseg("train", "--data", ds.toString(), "--output", tmp.resolve("m").toString());
