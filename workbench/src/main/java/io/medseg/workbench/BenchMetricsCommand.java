@@ -57,8 +57,8 @@ final class BenchMetricsCommand implements Callable<Integer> {
                     evaluator.labelName(l), result.row(l).referenceMl(), Metric.DICE.of(result.row(l)),
                     Metric.HD95.of(result.row(l)), Metric.ASSD.of(result.row(l)), Metric.NSD.of(result.row(l)));
         }
-        System.out.printf(Locale.ROOT, "medseg, all metrics (confusion matrix, %d overlap metrics, HD, HD95, ASSD, MASD, "
-                + "NSD) for %d labels: best %.3f s of %d (first run %.3f s)%n", Metric.values().length,
+        System.out.printf(Locale.ROOT, "medseg, all %d metrics (confusion matrix, overlap, HD, HD95, ASSD, MASD, NSD) "
+                + "for %d labels: best %.3f s of %d (first run %.3f s)%n", Metric.values().length,
                 evaluator.labels() - 1, best, repeats, first);
         if (!noScipy) {
             scipy(reference, prediction, sizeXyz, spacingMm, result, best);

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * Liver- and kidney-like label volumes for benchmarks: a reference of ellipsoids (liver about
- * 1.5 L, two kidneys about 150 mL each) and a prediction whose surfaces are displaced by smooth
- * bumps of a few mm, so the distance metrics see realistic, non-trivial surfaces.
+ * Liver- and kidney-like label volumes for benchmarks: a reference of ellipsoids (liver 2.4 L,
+ * two kidneys of 0.2 L) and a prediction whose surfaces are displaced by smooth bumps of up to
+ * 4 mm, so the distance metrics see realistic, non-trivial surfaces.
  */
 final class SyntheticAbdomen {
     static final Map<Integer, String> LABELS = Map.of(0, "background", 1, "liver", 2, "kidney");

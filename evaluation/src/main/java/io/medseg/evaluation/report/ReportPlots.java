@@ -145,6 +145,7 @@ public final class ReportPlots {
         HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT)
                 .title("confusion matrix, rows normalised (reference ↓, prediction →)").build();
         chart.getStyler().setShowValue(true);
+        chart.getStyler().setHeatMapValueDecimalPattern("0.000");
         chart.getStyler().setMin(0);
         chart.getStyler().setMax(1);
         chart.getStyler().setRangeColors(new Color[] {new Color(0xF7FBFF), new Color(0x6BAED6), new Color(0x08306B)});
