@@ -12,6 +12,7 @@ import io.medseg.samples.ToothRootDataset;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -125,6 +126,50 @@ class CommandLineTest {
         assertTrue(Files.readString(tmp.resolve("out/summary.json")).contains("\"skipped\": {\n    \"b.png\": "),
                 Files.readString(tmp.resolve("out/summary.json")));
         assertTrue(Files.readString(tmp.resolve("out/index.html")).contains("1 case(s) not evaluated"));
+    }
+
+    @Test
+    void evaluateFlagsBadCasesAndEvaluatesTheRest(@TempDir Path tmp) throws Exception {
+        Path ref = Files.createDirectories(tmp.resolve("ref"));
+        Path pred = Files.createDirectories(tmp.resolve("pred"));
+        var labels = ToothRootDataset.LABELS;
+        byte[] strip = {1, 1, 0, 0};
+        for (String name : List.of("a.png", "b.png", "c.png", "d.png")) {
+            writeMask(ref.resolve(name), strip, 4, 1);
+        }
+        writeMask(pred.resolve("a.png"), new byte[] {(byte) 255, (byte) 255, 0, 0}, 4, 1); // ImageJ's 0/255 binary mask
+        writeMask(pred.resolve("b.png"), new byte[] {1, 1, 0}, 3, 1);
+        writeMask(pred.resolve("c.png"), new byte[] {1, 2, 0, 0}, 4, 1);
+        writeMask(pred.resolve("e.png"), strip, 4, 1);
+        Run r = medseg("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(), "--output",
+                tmp.resolve("out").toString(), "--labels", dataset.resolve("dataset.json").toString());
+        assertEquals(3, r.code(), r.err());
+        assertTrue(r.out().contains("skipped b.png: " + pred.resolve("b.png") + ": label size [3, 1] differs"), r.out());
+        assertTrue(r.out().contains("skipped c.png: " + pred.resolve("c.png") + ": label value(s) [2] are not declared "
+                + "in dataset.json (values found [0, 1, 2]") && r.out().contains("a binary mask must hold only 0 and 1"),
+                r.out());
+        assertTrue(r.out().contains("skipped d.png: no prediction " + pred.resolve("d.png")), r.out());
+        assertTrue(r.out().contains("skipped e.png: prediction " + pred.resolve("e.png") + " has no reference"), r.out());
+        List<String> csv = Files.readAllLines(tmp.resolve("out/per_case.csv"));
+        assertEquals(3, csv.size(), "only case a is evaluated: " + csv);
+        assertTrue(csv.get(2).startsWith("a,1,tooth root,OK,2,2,0.002,0.002,2,0,0,2,1.0,"), "0/255 read as 0/1: " + csv);
+        String json = Files.readString(tmp.resolve("out/summary.json"));
+        for (String skipped : List.of("b.png", "c.png", "d.png", "e.png")) {
+            assertTrue(json.contains("\"" + skipped + "\": "), json);
+        }
+        Run again = medseg("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(), "--output",
+                tmp.resolve("out").toString());
+        assertEquals(1, again.code());
+        assertTrue(again.err().contains("--overwrite"), again.err());
+        Run tolerance = medseg("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(),
+                "--nsd-tolerance", "liver=2");
+        assertEquals(1, tolerance.code());
+        assertTrue(tolerance.err().contains("--nsd-tolerance: no label 'liver'"), tolerance.err());
+    }
+
+    private static void writeMask(Path file, byte[] data, long w, long h) throws IOException {
+        PlainImages.writeLabels(LabelMap.wrap(data, new long[] {w, h}, Geometry.identity(2), ToothRootDataset.LABELS),
+                file, false);
     }
 
     @Test

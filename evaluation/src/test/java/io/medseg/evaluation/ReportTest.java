@@ -1,0 +1,128 @@
+package io.medseg.evaluation;
+
+import static io.medseg.evaluation.Masks.mask;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.stream.JsonReader;
+import io.medseg.core.image.LabelMap;
+import io.medseg.evaluation.report.ErrorOverlay;
+import io.medseg.evaluation.report.ReportFolder;
+import java.awt.image.BufferedImage;
+import java.io.StringReader;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report files of METRICS.md §4 for the T8 cases plus a missed structure, read back. */
+class ReportTest {
+    static EvaluationReport report() {
+        Evaluator e = new Evaluator(Masks.LABELS);
+        List<CaseEvaluation> cases = List.of(e.evaluate("A", MetricsSpecTest.GA, MetricsSpecTest.PA),
+                e.evaluate("B", MetricsSpecTest.GB, MetricsSpecTest.GB));
+        return EvaluationReport.of(e, cases, Masks.LABELS, Map.of("C.png", "no prediction pred/C.png"));
+    }
+
+    @Test
+    void perCaseCsvHasEveryColumnWithFullPrecisionAndLiterals() {
+        List<String> lines = ReportWriter.perCaseCsv(report().summary().cases()).lines().toList();
+        assertEquals("case_id,label,label_name,status,ref_voxels,pred_voxels,ref_mL,pred_mL,TP,FP,FN,TN,dice,iou,"
+                + "sensitivity,specificity,precision,rvd,vs,hd,hd95,assd,masd,asd_pred_to_ref,asd_ref_to_pred,nsd,"
+                + "nsd_tolerance_mm,npv,fnr,fpr,fdr,for,pt,accuracy,balanced_accuracy,mcc,fm,bm,mk,f2,kappa,spacing,shape",
+                lines.get(0));
+        assertEquals(7, lines.size(), "header + 2 cases × 3 labels");
+        String[] bg = lines.get(1).split(",", -1);
+        assertEquals("", bg[19], "no surface distances for the background");
+        String[] a2 = lines.get(3).split(",", -1);
+        assertEquals("A", a2[0]);
+        assertEquals("0.4", a2[12]);
+        assertEquals("1.0x1.0", a2[41]);
+        assertEquals("4x4", a2[42]);
+        String[] b2 = lines.get(6).split(",", -1);
+        assertEquals("BOTH_EMPTY", b2[3]);
+        assertEquals("NaN", b2[12]);
+        assertEquals("NaN", b2[20]);
+        assertEquals("4x4", b2[42]);
+    }
+
+    @Test
+    void summaryCsvDescribesEachLabelAndMetric() {
+        List<String> lines = ReportWriter.summaryCsv(report().summary()).lines().toList();
+        assertEquals(ReportWriter.SUMMARY_HEADER, lines.get(0));
+        String[] dice1 = lines.stream().filter(l -> l.startsWith("1,one,dice,")).findFirst().orElseThrow().split(",");
+        assertEquals("2", dice1[3]);
+        assertEquals(0.944444, Double.parseDouble(dice1[9]), 1e-6);
+        assertEquals((1 - 8.0 / 9) / Math.sqrt(2), Double.parseDouble(dice1[10]), 1e-12, "std (ddof = 1) of {8/9, 1}");
+        assertEquals(12.0 / 13, Double.parseDouble(dice1[16]), 1e-12, "pooled");
+        String[] dice2 = lines.stream().filter(l -> l.startsWith("2,two,dice,")).findFirst().orElseThrow().split(",");
+        assertEquals("1", dice2[4], "n_valid");
+        assertEquals("1", dice2[7], "n_both_empty");
+        String[] fg = lines.stream().filter(l -> l.startsWith("foreground_mean,,dice,")).findFirst().orElseThrow()
+                .split(",", -1);
+        assertEquals(0.672222, Double.parseDouble(fg[9]), 1e-6);
+        // micro over labels 1, 2 and both cases: label 1 TP 4+2, FP 1; label 2 TP 1, FN 3 → 2·7 / (2·7 + 1 + 3)
+        assertEquals(14.0 / 18, Double.parseDouble(fg[16]), 1e-12);
+    }
+
+    @Test
+    void summaryJsonHasNnUnetShapeConfigAndSkippedCases() throws Exception {
+        String json = ReportWriter.summaryJson(report());
+        JsonReader reader = new JsonReader(new StringReader(json));
+        reader.setLenient(true); // NaN literals, as Python's json module writes them
+        JsonObject root = JsonParser.parseReader(reader).getAsJsonObject();
+        assertEquals("DIRECTED_MAX", root.getAsJsonObject("config").get("percentile_mode").getAsString());
+        assertEquals(1.0, root.getAsJsonObject("config").getAsJsonObject("nsd_tolerance_mm").get("2").getAsDouble());
+        assertEquals(2, root.getAsJsonArray("metric_per_case").size());
+        JsonObject b2 = root.getAsJsonArray("metric_per_case").get(1).getAsJsonObject().getAsJsonObject("metrics")
+                .getAsJsonObject("2");
+        assertEquals("BOTH_EMPTY", b2.get("status").getAsString());
+        assertTrue(Double.isNaN(b2.get("dice").getAsDouble()));
+        assertEquals(0.672222, root.getAsJsonObject("foreground_mean").get("dice").getAsDouble(), 1e-6);
+        assertEquals(0.822222, root.getAsJsonObject("foreground_mean_sample_first").get("dice").getAsDouble(), 1e-6);
+        assertEquals(7 + 14, root.getAsJsonObject("confusion_matrix").getAsJsonArray("counts").get(0).getAsJsonArray()
+                .get(0).getAsLong(), "M[0][0] summed over cases A and B");
+        assertEquals("no prediction pred/C.png", root.getAsJsonObject("skipped").get("C.png").getAsString());
+    }
+
+    @Test
+    void reportFolderWritesEverythingAndNeverOverwritesSilently(@TempDir Path tmp) throws Exception {
+        EvaluationReport r = report();
+        BufferedImage overlay = ErrorOverlay.render("A", null, MetricsSpecTest.GA, MetricsSpecTest.PA);
+        ReportFolder.write(tmp, r, Map.of("A", overlay), false);
+        for (String f : List.of("per_case.csv", "summary.csv", "summary.json", "index.html", "plots/box_dice.png",
+                "plots/confusion_matrix.png", "plots/hd95_cdf.png", "plots/bland_altman_volume.png",
+                "plots/dice_vs_volume.png", "overlays/A.png")) {
+            assertTrue(Files.size(tmp.resolve(f)) > 0, f);
+        }
+        String html = Files.readString(tmp.resolve("index.html"));
+        assertTrue(html.contains("<img src=\"overlays/A.png\"") && html.contains("1 case(s) not evaluated"), html);
+        assertEquals(4 * 4, ImageIO.read(tmp.resolve("overlays/A.png").toFile()).getWidth());
+        Files.delete(tmp.resolve("index.html"));
+        long before = Files.getLastModifiedTime(tmp.resolve("per_case.csv")).toMillis();
+        assertThrows(FileAlreadyExistsException.class, () -> ReportFolder.write(tmp, r, Map.of(), false));
+        assertTrue(Files.notExists(tmp.resolve("index.html")), "nothing is written when an earlier report is there");
+        assertEquals(before, Files.getLastModifiedTime(tmp.resolve("per_case.csv")).toMillis());
+        ReportFolder.write(tmp, r, Map.of(), true);
+        assertTrue(Files.exists(tmp.resolve("index.html")));
+    }
+
+    @Test
+    void errorOverlayColoursFalsePositivesAndFalseNegatives() {
+        LabelMap g = mask("##..");
+        LabelMap p = mask(".##.");
+        BufferedImage img = ErrorOverlay.render("x", null, g, p);
+        int y = 22; // below the title bar
+        int errors = 3 * 4;
+        assertEquals(ErrorOverlay.FALSE_NEGATIVE.getRGB(), img.getRGB(errors, y), "reference only at x = 0");
+        assertEquals(ErrorOverlay.FALSE_POSITIVE.getRGB(), img.getRGB(errors + 2, y), "prediction only at x = 2");
+        assertEquals(0xff000000, img.getRGB(errors + 3, y), "agreeing background stays dark");
+    }
+}
