@@ -196,6 +196,32 @@ public final class ReportWriter {
         return b.toString();
     }
 
+    /** The dataset confusion matrix: voxel counts, and each row as a fraction of its reference voxels. */
+    public static String confusionTable(DatasetSummary s) {
+        long[][] m = s.confusionMatrix().toArray();
+        double[][] fraction = s.confusionMatrix().rowNormalised();
+        int width = 18;
+        for (int l = 0; l < m.length; l++) {
+            width = Math.max(width, s.of(l, Metric.DICE).labelName().length() + 2);
+        }
+        String cell = "%" + width + "s";
+        StringBuilder b = new StringBuilder("confusion matrix (voxels of all cases; rows = reference, columns = prediction)\n");
+        b.append(String.format(Locale.ROOT, "%-" + width + "s", ""));
+        for (int p = 0; p < m.length; p++) {
+            b.append(String.format(Locale.ROOT, cell, s.of(p, Metric.DICE).labelName()));
+        }
+        b.append('\n');
+        for (int g = 0; g < m.length; g++) {
+            b.append(String.format(Locale.ROOT, "%-" + width + "s", s.of(g, Metric.DICE).labelName()));
+            for (int p = 0; p < m.length; p++) {
+                b.append(String.format(Locale.ROOT, cell, m[g][p] + String.format(Locale.ROOT, " (%.3f)",
+                        fraction[g][p])));
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
     private static String f(double v) {
         return Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? "inf" : String.format(Locale.ROOT, "%.4f", v);
     }

@@ -90,6 +90,9 @@ final class EvaluationRun {
     /** Prints the table and the skipped cases, and writes the report folder when {@code outputDir} is set. */
     static void report(Outcome outcome, Path outputDir, boolean overwrite, PrintStream out) throws IOException {
         out.print(ReportWriter.table(outcome.report().summary()));
+        if (!outcome.report().summary().cases().isEmpty()) {
+            out.print(ReportWriter.confusionTable(outcome.report().summary()));
+        }
         outcome.skipped().forEach((name, why) -> out.println("skipped " + name + ": " + why));
         if (outputDir != null) {
             ReportFolder.write(outputDir, outcome.report(), outcome.overlays(), overwrite);

@@ -167,6 +167,43 @@ class CommandLineTest {
         assertTrue(tolerance.err().contains("--nsd-tolerance: no label 'liver'"), tolerance.err());
     }
 
+    @Test
+    void evaluatesAbdominalCtMasksInMillimetresWithPerLabelTolerances(@TempDir Path tmp) throws Exception {
+        long[] size = {80, 80, 40};
+        double[] spacing = {5, 5, 10};
+        LabelMap ref = SyntheticAbdomen.volume(size, spacing, 0);
+        LabelMap pred = SyntheticAbdomen.volume(size, spacing, 12);
+        Files.createDirectories(tmp.resolve("labelsTs"));
+        Files.createDirectories(tmp.resolve("pred"));
+        io.medseg.io.nifti.Nifti.write(ref, tmp.resolve("labelsTs/ct_001.nii.gz"), false);
+        io.medseg.io.nifti.Nifti.write(pred, tmp.resolve("pred/ct_001.nii.gz"), false);
+        Files.writeString(tmp.resolve("dataset.json"), "{\"channel_names\": {\"0\": \"CT\"}, \"labels\": "
+                + "{\"background\": 0, \"liver\": 1, \"kidney\": 2}, \"file_ending\": \".nii.gz\"}");
+        Run r = medseg("evaluate", "--reference", tmp.resolve("labelsTs").toString(), "--prediction",
+                tmp.resolve("pred").toString(), "--output", tmp.resolve("out").toString(), "--nsd-tolerance",
+                "liver=5,kidney=10");
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("confusion matrix") && r.out().contains("kidney"), r.out());
+        // the report equals the API on the same masks: geometry survives the NIfTI round trip
+        var direct = new io.medseg.evaluation.Evaluator(SyntheticAbdomen.LABELS, io.medseg.evaluation.EvaluationSettings
+                .DEFAULT.withTolerances(1, java.util.Map.of(1, 5.0, 2, 10.0))).evaluate("ct_001", ref, pred);
+        List<String> csv = Files.readAllLines(tmp.resolve("out/per_case.csv"));
+        List<String> header = List.of(csv.get(0).split(","));
+        for (int label = 1; label <= 2; label++) {
+            String[] row = csv.get(1 + label).split(",");
+            assertEquals(SyntheticAbdomen.LABELS.get(label), row[2]);
+            assertEquals("5.0x5.0x10.0", row[header.indexOf("spacing")]);
+            assertEquals(label == 1 ? "5.0" : "10.0", row[header.indexOf("nsd_tolerance_mm")]);
+            for (String metric : List.of("dice", "hd95", "assd", "nsd", "ref_mL")) {
+                double expected = io.medseg.evaluation.Metric.byColumn(metric).of(direct.row(label));
+                assertEquals(expected, Double.parseDouble(row[header.indexOf(metric)]), 0.0, metric);
+            }
+            assertTrue(Double.parseDouble(row[header.indexOf("hd95")]) >= 5, "distances are in mm, not voxels");
+        }
+        assertTrue(Files.isRegularFile(tmp.resolve("out/plots/confusion_matrix.png")));
+        assertTrue(Files.notExists(tmp.resolve("out/overlays")), "no 2D overlays for CT volumes");
+    }
+
     private static void writeMask(Path file, byte[] data, long w, long h) throws IOException {
         PlainImages.writeLabels(LabelMap.wrap(data, new long[] {w, h}, Geometry.identity(2), ToothRootDataset.LABELS),
                 file, false);
