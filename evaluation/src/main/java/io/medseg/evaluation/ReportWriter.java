@@ -193,6 +193,16 @@ public final class ReportWriter {
                     dice.labelName(), "", f(dice.mean()), f(s.of(l, Metric.IOU).mean()), f(s.of(l, Metric.HD95).mean()),
                     f(s.of(l, Metric.ASSD).mean()), f(s.of(l, Metric.NSD).mean())));
         }
+        for (int l = 1; l < s.labels(); l++) {
+            MetricSummary hd95 = s.of(l, Metric.HD95);
+            if (hd95.nSubstituted() > 0) {
+                b.append(String.format(Locale.ROOT, "note: %s has +∞ distances in %d of %d cases (one mask empty); "
+                        + "distance means use --infinity %s%n", hd95.labelName(), hd95.nSubstituted(), hd95.count(),
+                        s.policy().infinity() == AggregationPolicy.Infinity.WORST ? "WORST (the image diagonal)"
+                                : s.policy().infinity() == AggregationPolicy.Infinity.FIXED ? s.policy().fixedMm() + " mm"
+                                        : "EXCLUDE (left out)"));
+            }
+        }
         return b.toString();
     }
 

@@ -20,6 +20,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -100,30 +101,45 @@ public final class ReportPlots {
                     y.add(d);
                 }
             }
-            addScatter(chart, s.of(l, Metric.DICE).labelName(), x, y);
+            String name = s.of(l, Metric.DICE).labelName();
+            addScatter(chart, name, x, y);
+            if (!x.isEmpty()) {
+                chart.getSeriesMap().get(name).setMarkerColor(colour(l));
+            }
         }
         return chart;
     }
 
+    /**
+     * Raw HD95 values, so a substituted worst case does not squash the axis: a missed structure (+∞)
+     * keeps its label's curve below 1.
+     */
     private static XYChart hd95Cdf(DatasetSummary s) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("HD95 cumulative distribution")
-                .xAxisTitle("HD95 (mm)").yAxisTitle("fraction of cases ≤ x").build();
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("HD95 cumulative distribution (+∞ cases keep a curve below 1)").xAxisTitle("HD95 (mm)")
+                .yAxisTitle("fraction of cases ≤ x").build();
+        chart.getStyler().setYAxisDecimalPattern("0.00");
         for (int l = 1; l < s.labels(); l++) {
-            double[] v = aggregated(s, l, Metric.HD95);
-            if (v.length == 0) {
+            List<Double> raw = new ArrayList<>();
+            for (CaseEvaluation c : s.cases()) {
+                raw.add(Metric.HD95.of(c.row(l)));
+            }
+            double[] finite = raw.stream().mapToDouble(Double::doubleValue).filter(Double::isFinite).sorted().toArray();
+            long n = raw.stream().filter(v -> !Double.isNaN(v)).count();
+            if (finite.length == 0) {
                 continue;
             }
-            Arrays.sort(v);
-            double[] x = new double[2 * v.length];
-            double[] y = new double[2 * v.length];
-            for (int i = 0; i < v.length; i++) {
-                x[2 * i] = v[i];
-                y[2 * i] = (double) i / v.length;
-                x[2 * i + 1] = v[i];
-                y[2 * i + 1] = (double) (i + 1) / v.length;
+            double[] x = new double[2 * finite.length];
+            double[] y = new double[2 * finite.length];
+            for (int i = 0; i < finite.length; i++) {
+                x[2 * i] = finite[i];
+                y[2 * i] = (double) i / n;
+                x[2 * i + 1] = finite[i];
+                y[2 * i + 1] = (double) (i + 1) / n;
             }
             XYSeries series = chart.addSeries(s.of(l, Metric.HD95).labelName(), x, y);
             series.setMarker(SeriesMarkers.NONE);
+            series.setLineColor(colour(l));
         }
         return chart;
     }
@@ -156,11 +172,10 @@ public final class ReportPlots {
         return chart;
     }
 
+    /** Per label (volumes of different organs do not share limits of agreement): points, bias and ±1.96 SD. */
     private static XYChart blandAltman(DatasetSummary s) {
         XYChart chart = scatter("Bland–Altman of volumes", "mean of reference and prediction (mL)",
                 "prediction − reference (mL)");
-        List<Double> allX = new ArrayList<>();
-        List<Double> allD = new ArrayList<>();
         for (int l = 1; l < s.labels(); l++) {
             List<Double> x = new ArrayList<>();
             List<Double> d = new ArrayList<>();
@@ -171,25 +186,37 @@ public final class ReportPlots {
                     d.add(r.predictionMl() - r.referenceMl());
                 }
             }
-            addScatter(chart, s.of(l, Metric.DICE).labelName(), x, d);
-            allX.addAll(x);
-            allD.addAll(d);
-        }
-        if (allD.size() >= 2) {
-            double mean = allD.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-            double sd = Math.sqrt(allD.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum() / (allD.size() - 1));
-            double lo = allX.stream().mapToDouble(Double::doubleValue).min().orElse(0);
-            double hi = allX.stream().mapToDouble(Double::doubleValue).max().orElse(1);
-            for (double[] line : new double[][] {{mean, 0}, {mean - 1.96 * sd, 1}, {mean + 1.96 * sd, 1}}) {
-                String name = line[1] == 0 ? String.format(java.util.Locale.ROOT, "bias %.3g mL", mean)
-                        : String.format(java.util.Locale.ROOT, "%.3g mL (±1.96 SD)", line[0]);
-                XYSeries series = chart.addSeries(name, new double[] {lo, hi}, new double[] {line[0], line[0]});
+            String name = s.of(l, Metric.DICE).labelName();
+            addScatter(chart, name, x, d);
+            if (!x.isEmpty()) {
+                chart.getSeriesMap().get(name).setMarkerColor(colour(l));
+            }
+            if (d.size() < 2) {
+                continue;
+            }
+            double mean = d.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+            double sd = Math.sqrt(d.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum() / (d.size() - 1));
+            double lo = x.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+            double hi = x.stream().mapToDouble(Double::doubleValue).max().orElse(1);
+            for (int k = -1; k <= 1; k++) {
+                double level = mean + k * 1.96 * sd;
+                String label = k == 0 ? String.format(java.util.Locale.ROOT, "%s bias %.3g mL", name, mean)
+                        : String.format(java.util.Locale.ROOT, "%s %+.3g mL (%s1.96 SD)", name, level, k < 0 ? "−" : "+");
+                XYSeries series = chart.addSeries(label, new double[] {lo, hi}, new double[] {level, level});
                 series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
                 series.setMarker(SeriesMarkers.NONE);
-                series.setLineColor(line[1] == 0 ? Color.DARK_GRAY : Color.GRAY);
+                series.setLineColor(colour(l));
+                series.setLineStyle(k == 0 ? SeriesLines.SOLID : SeriesLines.DASH_DASH);
             }
         }
         return chart;
+    }
+
+    /** One colour per label, the same in every plot (ColorBrewer Dark2). */
+    static Color colour(int label) {
+        Color[] palette = {new Color(0x1B9E77), new Color(0xD95F02), new Color(0x7570B3), new Color(0xE7298A),
+                new Color(0x66A61E), new Color(0xE6AB02)};
+        return palette[(label - 1) % palette.length];
     }
 
     private static XYChart scatter(String title, String x, String y) {
