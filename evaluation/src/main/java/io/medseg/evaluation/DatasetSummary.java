@@ -15,11 +15,18 @@ public final class DatasetSummary {
     private final List<CaseEvaluation> cases;
     private final AggregationPolicy policy;
     private final int labels;
+    private final Map<Integer, String> names;
     private final Map<Integer, Map<Metric, MetricSummary>> byLabel = new LinkedHashMap<>();
 
     public DatasetSummary(List<CaseEvaluation> cases, int labels, AggregationPolicy policy) {
+        this(cases, labels, Map.of(), policy);
+    }
+
+    /** @param names label names, used when no case was evaluated (the rows carry them otherwise) */
+    public DatasetSummary(List<CaseEvaluation> cases, int labels, Map<Integer, String> names, AggregationPolicy policy) {
         this.cases = List.copyOf(cases);
         this.labels = labels;
+        this.names = Map.copyOf(names);
         this.policy = policy;
         for (int l = 0; l < labels; l++) {
             Map<Metric, MetricSummary> m = new LinkedHashMap<>();
@@ -140,7 +147,7 @@ public final class DatasetSummary {
         double[] d = MetricSummary.describe(java.util.Arrays.copyOf(values, n));
         double pooled = metric.isSurfaceMetric() || metric == Metric.REF_ML || metric == Metric.PRED_ML ? Double.NaN
                 : metric.of(new CaseLabelResult("pooled", label, "", pooledCounts(label)));
-        String name = cases.isEmpty() ? "label " + label : cases.get(0).row(label).labelName();
+        String name = cases.isEmpty() ? names.getOrDefault(label, "label " + label) : cases.get(0).row(label).labelName();
         return new MetricSummary(label, name, metric, cases.size(), n, refEmpty, predEmpty, bothEmpty, substituted,
                 d[0], d[1], d[2], d[3], d[4], d[5], d[6], pooled);
     }

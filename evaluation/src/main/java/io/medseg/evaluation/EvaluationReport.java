@@ -22,7 +22,8 @@ public record EvaluationReport(DatasetSummary summary, EvaluationSettings settin
     /** Evaluates nothing more: aggregates {@code cases} with the evaluator's settings. */
     public static EvaluationReport of(Evaluator evaluator, List<CaseEvaluation> cases, Map<Integer, String> labelNames,
             Map<String, String> skipped) {
-        return new EvaluationReport(new DatasetSummary(cases, evaluator.labels(), evaluator.settings().aggregation()),
+        return new EvaluationReport(new DatasetSummary(cases, evaluator.labels(), labelNames,
+                evaluator.settings().aggregation()),
                 evaluator.settings(), labelNames, skipped);
     }
 

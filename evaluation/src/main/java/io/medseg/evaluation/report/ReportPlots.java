@@ -90,7 +90,7 @@ public final class ReportPlots {
     }
 
     private static XYChart diceVsVolume(DatasetSummary s) {
-        XYChart chart = scatter("Dice vs reference volume", "reference volume (mL)", "Dice");
+        XYChart chart = scatter("Dice vs reference " + (planar(s) ? "area" : "volume"), "reference " + unit(s), "Dice");
         for (int l = 1; l < s.labels(); l++) {
             List<Double> x = new ArrayList<>();
             List<Double> y = new ArrayList<>();
@@ -174,8 +174,8 @@ public final class ReportPlots {
 
     /** Per label (volumes of different organs do not share limits of agreement): points, bias and ±1.96 SD. */
     private static XYChart blandAltman(DatasetSummary s) {
-        XYChart chart = scatter("Bland–Altman of volumes", "mean of reference and prediction (mL)",
-                "prediction − reference (mL)");
+        XYChart chart = scatter("Bland–Altman of " + (planar(s) ? "areas" : "volumes"),
+                "mean of reference and prediction " + unit(s), "prediction − reference " + unit(s));
         for (int l = 1; l < s.labels(); l++) {
             List<Double> x = new ArrayList<>();
             List<Double> d = new ArrayList<>();
@@ -200,8 +200,8 @@ public final class ReportPlots {
             double hi = x.stream().mapToDouble(Double::doubleValue).max().orElse(1);
             for (int k = -1; k <= 1; k++) {
                 double level = mean + k * 1.96 * sd;
-                String label = k == 0 ? String.format(java.util.Locale.ROOT, "%s bias %.3g mL", name, mean)
-                        : String.format(java.util.Locale.ROOT, "%s %+.3g mL (%s1.96 SD)", name, level, k < 0 ? "−" : "+");
+                String label = k == 0 ? String.format(java.util.Locale.ROOT, "%s bias %.3g", name, mean)
+                        : String.format(java.util.Locale.ROOT, "%s %+.3g (%s1.96 SD)", name, level, k < 0 ? "−" : "+");
                 XYSeries series = chart.addSeries(label, new double[] {lo, hi}, new double[] {level, level});
                 series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
                 series.setMarker(SeriesMarkers.NONE);
@@ -217,6 +217,15 @@ public final class ReportPlots {
         Color[] palette = {new Color(0x1B9E77), new Color(0xD95F02), new Color(0x7570B3), new Color(0xE7298A),
                 new Color(0x66A61E), new Color(0xE6AB02)};
         return palette[(label - 1) % palette.length];
+    }
+
+    /** Whether every case is 2D: then "mL" are areas of 10³ mm² (pixels when the images carry no spacing). */
+    private static boolean planar(DatasetSummary s) {
+        return !s.cases().isEmpty() && s.cases().stream().allMatch(c -> c.sizeXyz().length == 2);
+    }
+
+    private static String unit(DatasetSummary s) {
+        return planar(s) ? "area (10³ mm²)" : "volume (mL)";
     }
 
     private static XYChart scatter(String title, String x, String y) {
