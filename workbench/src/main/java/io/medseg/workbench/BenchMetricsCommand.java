@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -37,8 +38,8 @@ final class BenchMetricsCommand implements Callable<Integer> {
         LabelMap reference = SyntheticAbdomen.volume(sizeXyz, spacingMm, 0);
         LabelMap prediction = SyntheticAbdomen.volume(sizeXyz, spacingMm, 4);
         Evaluator evaluator = new Evaluator(SyntheticAbdomen.LABELS);
-        System.out.printf(Locale.ROOT, "masks %s voxels, spacing %s mm, %d cores, Java %s%n", size, spacing,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        System.out.printf(Locale.ROOT, "masks %s voxels, spacing %s mm; %s, %d cores, Java %s%n", size, spacing,
+                cpuModel(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         CaseEvaluation result = null;
         double best = Double.POSITIVE_INFINITY;
         double first = 0;
@@ -64,6 +65,16 @@ final class BenchMetricsCommand implements Callable<Integer> {
             scipy(reference, prediction, sizeXyz, spacingMm, result, best);
         }
         return 0;
+    }
+
+    /** The processor's name from /proc/cpuinfo (Linux), for the record of where a number was measured. */
+    static String cpuModel() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst().orElse("unknown CPU");
+        } catch (IOException | RuntimeException e) {
+            return "unknown CPU";
+        }
     }
 
     private void scipy(LabelMap reference, LabelMap prediction, long[] sizeXyz, double[] spacingMm,
