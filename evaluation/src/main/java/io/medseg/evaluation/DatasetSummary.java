@@ -144,12 +144,14 @@ public final class DatasetSummary {
                 values[n++] = v;
             }
         }
-        double[] d = MetricSummary.describe(java.util.Arrays.copyOf(values, n));
+        double[] used = java.util.Arrays.copyOf(values, n);
+        double[] d = MetricSummary.describe(used);
+        double[] ci = MetricSummary.bootstrapMeanInterval(used, 20150518L + 1000L * label + metric.ordinal());
         double pooled = metric.isSurfaceMetric() || metric == Metric.REF_ML || metric == Metric.PRED_ML ? Double.NaN
                 : metric.of(new CaseLabelResult("pooled", label, "", pooledCounts(label)));
         String name = cases.isEmpty() ? names.getOrDefault(label, "label " + label) : cases.get(0).row(label).labelName();
         return new MetricSummary(label, name, metric, cases.size(), n, refEmpty, predEmpty, bothEmpty, substituted,
-                d[0], d[1], d[2], d[3], d[4], d[5], d[6], pooled);
+                d[0], d[1], d[2], d[3], d[4], d[5], d[6], ci[0], ci[1], pooled);
     }
 
     /** The value aggregation uses for one case and label under this summary's policy; NaN means "skipped". */

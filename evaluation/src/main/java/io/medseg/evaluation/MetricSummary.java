@@ -9,11 +9,38 @@ import java.util.Arrays;
  *
  * @param count cases with this label evaluated
  * @param nValid values used in the statistics (substituted ones included)
+ * @param ci95Low the 2.5th percentile of {@link #BOOTSTRAP_RESAMPLES} bootstrap means (seeded: the
+ *     same values give the same interval); NaN below two values
  * @param pooled the metric of the counts summed over cases (micro), NaN for surface metrics
  */
 public record MetricSummary(int label, String labelName, Metric metric, int count, int nValid, int nRefEmpty,
         int nPredEmpty, int nBothEmpty, int nSubstituted, double mean, double std, double min, double q25,
-        double median, double q75, double max, double pooled) {
+        double median, double q75, double max, double ci95Low, double ci95High, double pooled) {
+
+    public static final int BOOTSTRAP_RESAMPLES = 2000;
+
+    /**
+     * Percentile bootstrap 95% interval of the mean: resample the values with replacement, take
+     * the 2.5th and 97.5th percentiles of the resampled means. The seed is fixed, so a report is
+     * reproducible.
+     */
+    static double[] bootstrapMeanInterval(double[] values, long seed) {
+        int n = values.length;
+        if (n < 2) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        double[] means = new double[BOOTSTRAP_RESAMPLES];
+        for (int b = 0; b < means.length; b++) {
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += values[random.nextInt(n)];
+            }
+            means[b] = sum / n;
+        }
+        Arrays.sort(means);
+        return new double[] {linear(means, 0.025), linear(means, 0.975)};
+    }
 
     /** Statistics of {@code values} (already substituted, no NaN). */
     static double[] describe(double[] values) {

@@ -30,7 +30,7 @@ public final class ReportWriter {
             + "TP,FP,FN,TN," + columns(PER_CASE_METRICS) + ",nsd_tolerance_mm," + columns(EXTRA_METRICS)
             + ",spacing,shape";
     static final String SUMMARY_HEADER = "label,label_name,metric,count,n_valid,n_ref_empty,n_pred_empty,"
-            + "n_both_empty,n_substituted,mean,std,min,25%,50%,75%,max,pooled";
+            + "n_both_empty,n_substituted,mean,std,min,25%,50%,75%,max,ci95_low,ci95_high,pooled";
 
     private ReportWriter() {}
 
@@ -63,7 +63,8 @@ public final class ReportWriter {
                     .append(',').append(m.count()).append(',').append(m.nValid()).append(',').append(m.nRefEmpty())
                     .append(',').append(m.nPredEmpty()).append(',').append(m.nBothEmpty()).append(',')
                     .append(m.nSubstituted());
-            for (double v : new double[] {m.mean(), m.std(), m.min(), m.q25(), m.median(), m.q75(), m.max()}) {
+            for (double v : new double[] {m.mean(), m.std(), m.min(), m.q25(), m.median(), m.q75(), m.max(),
+                    m.ci95Low(), m.ci95High()}) {
                 b.append(',').append(v);
             }
             b.append(',').append(Double.isNaN(m.pooled()) && m.metric().isSurfaceMetric() ? "" : m.pooled())
@@ -74,7 +75,7 @@ public final class ReportWriter {
             double pooled = metric.isSurfaceMetric() || metric.kind() == Metric.Kind.OTHER ? Double.NaN
                     : metric.of(new CaseLabelResult("pooled", 1, "", micro));
             b.append("foreground_mean,,").append(metric.column()).append(",,,,,,,").append(s.foregroundMean(metric))
-                    .append(",,,,,,,").append(Double.isNaN(pooled) ? "" : Double.toString(pooled)).append('\n');
+                    .append(",,,,,,,,,").append(Double.isNaN(pooled) ? "" : Double.toString(pooled)).append('\n');
         }
         return b.toString();
     }

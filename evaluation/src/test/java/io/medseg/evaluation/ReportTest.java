@@ -61,7 +61,10 @@ class ReportTest {
         assertEquals("2", dice1[3]);
         assertEquals(0.944444, Double.parseDouble(dice1[9]), 1e-6);
         assertEquals((1 - 8.0 / 9) / Math.sqrt(2), Double.parseDouble(dice1[10]), 1e-12, "std (ddof = 1) of {8/9, 1}");
-        assertEquals(12.0 / 13, Double.parseDouble(dice1[16]), 1e-12, "pooled");
+        assertEquals(12.0 / 13, Double.parseDouble(dice1[18]), 1e-12, "pooled");
+        // two values {8/9, 1}: resampled means are 8/9, (8/9 + 1)/2 or 1, so the interval spans [8/9, 1]
+        assertEquals(8.0 / 9, Double.parseDouble(dice1[16]), 1e-12, "ci95_low");
+        assertEquals(1.0, Double.parseDouble(dice1[17]), 1e-12, "ci95_high");
         String[] dice2 = lines.stream().filter(l -> l.startsWith("2,two,dice,")).findFirst().orElseThrow().split(",");
         assertEquals("1", dice2[4], "n_valid");
         assertEquals("1", dice2[7], "n_both_empty");
@@ -69,7 +72,7 @@ class ReportTest {
                 .split(",", -1);
         assertEquals(0.672222, Double.parseDouble(fg[9]), 1e-6);
         // micro over labels 1, 2 and both cases: label 1 TP 4+2, FP 1; label 2 TP 1, FN 3 → 2·7 / (2·7 + 1 + 3)
-        assertEquals(14.0 / 18, Double.parseDouble(fg[16]), 1e-12);
+        assertEquals(14.0 / 18, Double.parseDouble(fg[18]), 1e-12);
     }
 
     @Test
@@ -112,6 +115,19 @@ class ReportTest {
         assertEquals(before, Files.getLastModifiedTime(tmp.resolve("per_case.csv")).toMillis());
         ReportFolder.write(tmp, r, Map.of(), true);
         assertTrue(Files.exists(tmp.resolve("index.html")));
+    }
+
+    @Test
+    void overlapOnlyReportsLeaveDistanceColumnsEmpty(@TempDir Path tmp) throws Exception {
+        Evaluator e = new Evaluator(Masks.LABELS, EvaluationSettings.DEFAULT.withSurfaceDistances(false));
+        CaseEvaluation a = e.evaluate("A", MetricsSpecTest.GA, MetricsSpecTest.PA);
+        assertEquals(null, a.row(1).distances());
+        assertEquals(0.4, Metric.DICE.of(a.row(2)), 1e-15);
+        String[] row = ReportWriter.perCaseCsv(List.of(a)).lines().toList().get(2).split(",", -1);
+        assertEquals("", row[20], "hd95 not computed, not 0");
+        ReportFolder.write(tmp, EvaluationReport.of(e, List.of(a), Masks.LABELS, Map.of()), Map.of(), false);
+        assertTrue(Files.exists(tmp.resolve("plots/box_dice.png")));
+        assertTrue(Files.notExists(tmp.resolve("plots/box_hd95.png")));
     }
 
     @Test

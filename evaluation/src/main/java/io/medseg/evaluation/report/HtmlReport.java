@@ -67,7 +67,7 @@ public final class HtmlReport {
         DatasetSummary s = report.summary();
         b.append("<h2>Summary (mean ± SD over cases; median in brackets)</h2>\n<table><tr><th class=\"l\">label</th>")
                 .append("<th>cases (valid)</th><th>Dice</th><th>IoU</th><th>HD95 mm</th><th>ASSD mm</th><th>NSD</th>")
-                .append("<th>pooled Dice</th><th>ref empty</th><th>pred empty</th><th>both empty</th>")
+                .append("<th>Dice 95% CI (bootstrap)</th><th>pooled Dice</th><th>ref empty</th><th>pred empty</th><th>both empty</th>")
                 .append("<th>HD95 substituted</th></tr>\n");
         for (int l = 1; l < s.labels(); l++) {
             MetricSummary dice = s.of(l, Metric.DICE);
@@ -78,6 +78,7 @@ public final class HtmlReport {
                 b.append("<td>").append(f(x.mean())).append(" ± ").append(f(x.std())).append(" (").append(f(x.median()))
                         .append(")</td>");
             }
+            b.append("<td>").append(f(dice.ci95Low())).append(" – ").append(f(dice.ci95High())).append("</td>");
             b.append("<td>").append(f(dice.pooled())).append("</td><td>").append(dice.nRefEmpty()).append("</td><td>")
                     .append(dice.nPredEmpty()).append("</td><td>").append(dice.nBothEmpty()).append("</td><td>")
                     .append(s.of(l, Metric.HD95).nSubstituted()).append("</td></tr>\n");
@@ -86,7 +87,8 @@ public final class HtmlReport {
         for (Metric m : new Metric[] {Metric.DICE, Metric.IOU, Metric.HD95, Metric.ASSD, Metric.NSD}) {
             b.append("<td>").append(f(s.foregroundMean(m))).append("</td>");
         }
-        b.append("<td>").append(f(s.pooledForegroundCounts().dice())).append("</td><td colspan=\"4\"></td></tr></table>\n");
+        b.append("<td></td><td>").append(f(s.pooledForegroundCounts().dice()))
+                .append("</td><td colspan=\"4\"></td></tr></table>\n");
     }
 
     private static void confusion(StringBuilder b, DatasetSummary s) {
