@@ -71,11 +71,9 @@ public final class Evaluator {
         int[] size = LabelBoxes.dims3(reference.sizeXyz());
         double tolerance = settings.toleranceMm(label);
         if (boxes.isEmpty(label)) {
-            return SurfaceDistances.between(new boolean[0], new boolean[0], new int[] {0, 0, 0},
-                    reference.numDimensions(), reference.geometry().spacingMm(), settings.distances().connectivity())
-                    .metrics(settings.distances(), tolerance);
+            return SurfaceDistances.NONE.metrics(settings.distances(), tolerance);
         }
-        int[] o = boxes.origin(label, 1, size);
+        int[] o = boxes.origin(label, 1);
         int[] e = boxes.extent(label, 1, size);
         boolean[] g = crop(reference.data(), size, o, e, label);
         boolean[] p = crop(prediction.data(), size, o, e, label);

@@ -62,7 +62,7 @@ final class LabelBoxes {
     }
 
     /** Lowest corner of the label's box grown by {@code margin} and clipped to the image. */
-    int[] origin(int label, int margin, int[] size) {
+    int[] origin(int label, int margin) {
         int[] o = new int[3];
         for (int k = 0; k < 3; k++) {
             o[k] = Math.max(0, min[label][k] - margin);
@@ -72,7 +72,7 @@ final class LabelBoxes {
 
     /** Size of the label's box grown by {@code margin} and clipped to the image. */
     int[] extent(int label, int margin, int[] size) {
-        int[] o = origin(label, margin, size);
+        int[] o = origin(label, margin);
         int[] e = new int[3];
         for (int k = 0; k < 3; k++) {
             e[k] = Math.min(size[k] - 1, max[label][k] + margin) - o[k] + 1;

@@ -2,7 +2,6 @@ package io.medseg.evaluation;
 
 import com.google.gson.GsonBuilder;
 import io.medseg.core.files.AtomicFiles;
-import io.medseg.evaluation.surface.DistanceMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

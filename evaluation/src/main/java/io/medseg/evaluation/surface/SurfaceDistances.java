@@ -9,6 +9,9 @@ import java.util.Arrays;
  * every distance metric is then read off them without touching the masks again.
  */
 public final class SurfaceDistances {
+    /** Both masks empty: every metric NaN. */
+    public static final SurfaceDistances NONE = new SurfaceDistances(new double[0], new double[0]);
+
     private final double[] predToRef;
     private final double[] refToPred;
 
