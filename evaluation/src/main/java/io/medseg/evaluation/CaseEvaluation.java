@@ -25,26 +25,13 @@ public record CaseEvaluation(String caseId, ConfusionMatrix matrix, List<CaseLab
      * only unless {@code includeBackground} (METRICS.md §2).
      */
     public double macroMean(Metric metric, boolean includeBackground) {
-        double sum = 0;
-        int n = 0;
-        for (CaseLabelResult r : rows) {
-            double v = metric.of(r);
-            if ((includeBackground || r.label() != 0) && !Double.isNaN(v)) {
-                sum += v;
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : sum / n;
+        return MetricSummary.nanMean(rows.stream().filter(r -> includeBackground || r.label() != 0)
+                .mapToDouble(metric::of));
     }
 
     /** Micro average: the labels' TP, FP, FN, TN summed, foreground only unless {@code includeBackground}. */
     public LabelCounts pooledCounts(boolean includeBackground) {
-        LabelCounts sum = new LabelCounts(0, 0, 0, 0);
-        for (CaseLabelResult r : rows) {
-            if (includeBackground || r.label() != 0) {
-                sum = sum.plus(r.counts());
-            }
-        }
-        return sum;
+        return rows.stream().filter(r -> includeBackground || r.label() != 0).map(CaseLabelResult::counts)
+                .reduce(LabelCounts.ZERO, LabelCounts::plus);
     }
 }

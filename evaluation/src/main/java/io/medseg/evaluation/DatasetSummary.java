@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Aggregation over cases (METRICS.md §2): per label and metric the mean of per-case values
@@ -64,16 +65,7 @@ public final class DatasetSummary {
 
     /** Mean over foreground labels of the per-label means (labels without a valid value skipped). */
     public double foregroundMean(Metric metric) {
-        double sum = 0;
-        int n = 0;
-        for (int l = 1; l < labels; l++) {
-            double v = of(l, metric).mean();
-            if (!Double.isNaN(v)) {
-                sum += v;
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : sum / n;
+        return MetricSummary.nanMean(IntStream.range(1, labels).mapToDouble(l -> of(l, metric).mean()));
     }
 
     /**
@@ -81,34 +73,17 @@ public final class DatasetSummary {
      * mean over cases, NaN skipped at both steps (MONAI returns 0 when all are NaN; we keep NaN).
      */
     public double sampleFirstMean(Metric metric) {
-        double sum = 0;
-        int n = 0;
-        for (CaseEvaluation c : cases) {
-            double v = c.macroMean(metric, false);
-            if (!Double.isNaN(v)) {
-                sum += v;
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : sum / n;
+        return MetricSummary.nanMean(cases.stream().mapToDouble(c -> c.macroMean(metric, false)));
     }
 
     /** The counts of one label summed over all cases. */
     public LabelCounts pooledCounts(int label) {
-        LabelCounts sum = new LabelCounts(0, 0, 0, 0);
-        for (CaseEvaluation c : cases) {
-            sum = sum.plus(c.row(label).counts());
-        }
-        return sum;
+        return cases.stream().map(c -> c.row(label).counts()).reduce(LabelCounts.ZERO, LabelCounts::plus);
     }
 
     /** Micro average over foreground labels and cases: the counts of all of them summed. */
     public LabelCounts pooledForegroundCounts() {
-        LabelCounts sum = new LabelCounts(0, 0, 0, 0);
-        for (int l = 1; l < labels; l++) {
-            sum = sum.plus(pooledCounts(l));
-        }
-        return sum;
+        return IntStream.range(1, labels).mapToObj(this::pooledCounts).reduce(LabelCounts.ZERO, LabelCounts::plus);
     }
 
     /** M summed over cases. */

@@ -130,15 +130,6 @@ public final class Evaluator {
     public static double meanForegroundDice(LabelMap prediction, LabelMap reference) {
         int labels = Math.max(2, Math.max(reference.maxLabel(), prediction.maxLabel()) + 1);
         ConfusionMatrix m = ConfusionMatrix.of(reference, prediction, labels);
-        double sum = 0;
-        int n = 0;
-        for (int label = 1; label < m.labels(); label++) {
-            double d = m.countsFor(label).dice();
-            if (!Double.isNaN(d)) {
-                sum += d;
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : sum / n;
+        return MetricSummary.nanMean(IntStream.range(1, labels).mapToDouble(l -> m.countsFor(l).dice()));
     }
 }

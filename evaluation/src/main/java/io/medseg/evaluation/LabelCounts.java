@@ -8,6 +8,8 @@ package io.medseg.evaluation;
  */
 public record LabelCounts(long tp, long fp, long fn, long tn) {
 
+    public static final LabelCounts ZERO = new LabelCounts(0, 0, 0, 0);
+
     /** Which of the masks are empty. */
     public enum Status { OK, REF_EMPTY, PRED_EMPTY, BOTH_EMPTY }
 

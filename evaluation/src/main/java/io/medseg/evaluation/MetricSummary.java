@@ -42,6 +42,11 @@ public record MetricSummary(int label, String labelName, Metric metric, int coun
         return new double[] {linear(means, 0.025), linear(means, 0.975)};
     }
 
+    /** The mean of the values that are not NaN; NaN if there are none (numpy's nanmean). */
+    static double nanMean(java.util.stream.DoubleStream values) {
+        return values.filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
+    }
+
     /** Statistics of {@code values} (already substituted, no NaN). */
     static double[] describe(double[] values) {
         double[] v = values.clone();
