@@ -74,10 +74,23 @@ def instance_norm():
     return {"x": entry(x), "gamma": entry(norm.weight), "beta": entry(norm.bias), "out": entry(norm(x))}
 
 
+def prelu():
+    x = torch.randn(2, 3, 4, 5, 2, requires_grad=True)
+    act = torch.nn.PReLU(3)
+    with torch.no_grad():
+        act.weight.copy_(torch.tensor([0.25, -0.1, 0.6]))
+    out = act(x)
+    upstream = torch.randn(*out.shape)
+    (out * upstream).sum().backward()
+    return {"x": entry(x), "slope": entry(act.weight), "out": entry(out), "upstream": entry(upstream),
+            "grad_x": entry(x.grad), "grad_slope": entry(act.weight.grad)}
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     save("transposed_conv_2d.json", transposed_conv((2, 3, 4, 5), 4, (2, 2)))
     save("transposed_conv_3d.json", transposed_conv((2, 2, 3, 2, 4), 3, (1, 2, 2)))
     save("losses.json", losses())
     save("instance_norm_3d.json", instance_norm())
+    save("prelu_3d.json", prelu())
     print("torch", torch.__version__, "wrote", sorted(os.listdir(OUT)))

@@ -30,6 +30,22 @@ public final class Golden {
         }
     }
 
+    /** The golden value of a key holding a JSON object (e.g. a network's settings). */
+    public JsonObject object(String key) {
+        return root.getAsJsonObject(key);
+    }
+
+    /** Entries of a key holding a list of {"shape", "data"} objects, e.g. a network's parameters. */
+    public java.util.List<Golden> list(String key) {
+        java.util.List<Golden> out = new java.util.ArrayList<>();
+        for (var e : root.getAsJsonArray(key)) {
+            JsonObject wrapper = new JsonObject();
+            wrapper.add("value", e);
+            out.add(new Golden(wrapper));
+        }
+        return out;
+    }
+
     public Shape shape(String key) {
         JsonArray a = root.getAsJsonObject(key).getAsJsonArray("shape");
         long[] s = new long[a.size()];

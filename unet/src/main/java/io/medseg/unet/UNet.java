@@ -35,7 +35,7 @@ public final class UNet {
         }
         return new Chain()
                 .add(level(0))
-                .add(dims.convolution(classes, dims.uniform(1), new int[dims.n()], dims.uniform(1), true));
+                .add(dims.pointwise(classes));
     }
 
     private Block level(int d) {

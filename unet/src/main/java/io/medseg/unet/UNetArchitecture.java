@@ -47,4 +47,9 @@ public final class UNetArchitecture implements NetworkArchitecture {
         Arrays.fill(d, 1 << parse(arguments).depth());
         return d;
     }
+
+    @Override
+    public double forwardFlops(JsonObject arguments, int inputChannels, int classes, long[] sizeTensorOrder) {
+        return UNet.forwardFlops(parse(arguments), inputChannels, classes, sizeTensorOrder[0], sizeTensorOrder[1]);
+    }
 }

@@ -28,4 +28,10 @@ public interface NetworkArchitecture {
 
     /** Each spatial size (tensor order) of an input must be a multiple of these. */
     int[] sizeDivisors(JsonObject arguments);
+
+    /**
+     * Multiply-adds × 2 of one forward pass on one input of {@code sizeTensorOrder} ([D,] H, W),
+     * counting convolutions and transposed convolutions (as PyTorch forward hooks would).
+     */
+    double forwardFlops(JsonObject arguments, int inputChannels, int classes, long[] sizeTensorOrder);
 }

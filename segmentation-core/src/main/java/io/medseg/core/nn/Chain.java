@@ -16,6 +16,13 @@ import ai.djl.util.PairList;
  */
 public class Chain extends SequentialBlock {
 
+    /** Appends a block; returns this chain (not a plain SequentialBlock) so recipes can keep chaining. */
+    @Override
+    public Chain add(Block block) {
+        super.add(block);
+        return this;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {

@@ -8,7 +8,7 @@ public enum Normalization {
     BATCH, INSTANCE, NONE;
 
     /** The block, or null for {@link #NONE}. */
-    Block block() {
+    public Block block() {
         return switch (this) {
             case BATCH -> BatchNorm.builder().optAxis(1).optMomentum(0.9f).optEpsilon(1e-5f).build();
             case INSTANCE -> new InstanceNorm(1e-5f);

@@ -50,15 +50,21 @@ public record SpatialDims(int n) {
     }
 
     /** DJL's Conv2d or Conv3d with the given settings. */
-    public Block convolution(int filters, int[] kernel, int[] padding, int[] dilation, boolean bias) {
+    public Block convolution(int filters, int[] kernel, int[] stride, int[] padding, int[] dilation, boolean bias) {
         Shape k = shape("kernel", kernel);
+        Shape s = shape("stride", stride);
         Shape p = new Shape(Arrays.stream(padding).asLongStream().toArray());
         Shape d = shape("dilation", dilation);
         if (n == 2) {
-            return Conv2d.builder().setFilters(filters).setKernelShape(k).optPadding(p).optDilation(d)
+            return Conv2d.builder().setFilters(filters).setKernelShape(k).optStride(s).optPadding(p).optDilation(d)
                     .optBias(bias).build();
         }
-        return Conv3d.builder().setFilters(filters).setKernelShape(k).optPadding(p).optDilation(d)
+        return Conv3d.builder().setFilters(filters).setKernelShape(k).optStride(s).optPadding(p).optDilation(d)
                 .optBias(bias).build();
+    }
+
+    /** A 1×1(×1) convolution with bias: the output layer of U-Net and V-Net. */
+    public Block pointwise(int filters) {
+        return convolution(filters, uniform(1), uniform(1), new int[n], uniform(1), true);
     }
 }

@@ -69,9 +69,39 @@ class ConvBlockTest {
     }
 
     @Test
+    void stridedConvolutionsFollowTheirOutputSizeRules() {
+        SpatialDims d3 = SpatialDims.of(3);
+        Shape in = new Shape(1, 2, 5, 6, 7);
+        // odd kernel, "same" padding: ceil(n / stride); stride 1 on z keeps it (nnU-Net's anisotropic first stages)
+        ConvSpec strided = ConvSpec.of(d3, 4, Normalization.NONE, ActivationKind.NONE).withStride(new int[] {1, 2, 2});
+        assertEquals(new Shape(1, 4, 5, 3, 4), new ConvBlock(strided).getOutputShapes(new Shape[] {in})[0]);
+        // even kernel = stride, no padding: floor(n / stride) (V-Net's down-step)
+        ConvSpec step = ConvSpec.of(d3, 4, Normalization.NONE, ActivationKind.PRELU).asStep(d3.uniform(2));
+        assertEquals(new Shape(1, 4, 2, 3, 3), new ConvBlock(step).getOutputShapes(new Shape[] {in})[0]);
+        float[] out = run(new ConvBlock(step), in, ones((int) in.size()));
+        assertEquals(4 * 2 * 3 * 3, out.length);
+        assertEquals(16f, out[0], 0, "2x2x2 ones over 2 channels of ones");
+    }
+
+    @Test
+    void residualAddsTheInputRepeatedToTheInnerWidth() {
+        // inner: a 1x1 convolution of ones from 2 to 4 channels = c0 + c1 in every output channel;
+        // the shortcut repeats (c0, c1) to (c0, c1, c0, c1)
+        SpatialDims d2 = SpatialDims.of(2);
+        ConvSpec pointwise = new ConvSpec(d2, 4, d2.uniform(1), d2.uniform(1), Normalization.NONE, ActivationKind.NONE, 0f);
+        Residual residual = new Residual(new ConvBlock(pointwise), null, true);
+        float[] out = run(residual, new Shape(1, 2, 1, 2), new float[] {1, 2, 10, 20});
+        assertArrayEquals(new float[] {12, 24, 21, 42, 12, 24, 21, 42}, out);
+        var e = assertThrows(IllegalArgumentException.class, () -> new Residual(new ConvBlock(pointwise), null, false)
+                .getOutputShapes(new Shape[] {new Shape(1, 2, 1, 2)}));
+        assertEquals("residual block: inner block maps 2 channels to 4; an identity shortcut needs the same number",
+                e.getMessage());
+    }
+
+    @Test
     void invalidSettingsNameTheArgument() {
         SpatialDims d2 = SpatialDims.of(2);
-        assertEquals("kernel sizes must be odd for same padding, got [3, 4]", assertThrows(IllegalArgumentException.class,
+        assertEquals("kernel sizes must be odd for same padding (or equal the stride, undilated), got kernel [3, 4] stride [1, 1]", assertThrows(IllegalArgumentException.class,
                 () -> new ConvSpec(d2, 4, new int[] {3, 4}, d2.uniform(1), Normalization.BATCH, ActivationKind.RELU, 0))
                 .getMessage());
         assertEquals("dropout must be in [0, 1), got 1.0", assertThrows(IllegalArgumentException.class,
