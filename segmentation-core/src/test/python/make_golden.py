@@ -86,6 +86,23 @@ def prelu():
             "grad_x": entry(x.grad), "grad_slope": entry(act.weight.grad)}
 
 
+def resampling_scipy():
+    """scipy.ndimage.zoom with grid_mode=True uses the same half-voxel mapping as medseg's
+    Resampling; order=1 with mode='nearest' (clamped borders) is exactly its LINEAR kernel."""
+    import numpy as np
+    from scipy import ndimage
+    rng = np.random.default_rng(20261123)
+    x = rng.normal(size=(5, 7, 6))  # numpy (z, y, x) = medseg sizeXyz (6, 7, 5)
+    out = {}
+    for name, shape in (("down", (3, 4, 4)), ("up", (9, 11, 13)), ("mixed", (2, 12, 6))):
+        zoom = [n / o for n, o in zip(shape, x.shape)]
+        y = ndimage.zoom(x, zoom, order=1, mode="nearest", grid_mode=True)
+        assert y.shape == shape, (y.shape, shape)
+        out[name] = entry(torch.from_numpy(y))
+    out["x"] = entry(torch.from_numpy(x))
+    return out
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     save("transposed_conv_2d.json", transposed_conv((2, 3, 4, 5), 4, (2, 2)))
@@ -93,4 +110,5 @@ if __name__ == "__main__":
     save("losses.json", losses())
     save("instance_norm_3d.json", instance_norm())
     save("prelu_3d.json", prelu())
+    save("resampling_scipy.json", resampling_scipy())
     print("torch", torch.__version__, "wrote", sorted(os.listdir(OUT)))

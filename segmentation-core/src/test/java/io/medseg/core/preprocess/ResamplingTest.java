@@ -1,0 +1,164 @@
+package io.medseg.core.preprocess;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.medseg.core.Golden;
+import io.medseg.core.image.Geometry;
+import io.medseg.core.image.Shapes;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Resampling: scipy's values, exact geometry, label round trips, streamed argmax = full argmax. */
+class ResamplingTest {
+    private static final Interpolation[] LINEAR = {Interpolation.LINEAR, Interpolation.LINEAR, Interpolation.LINEAR};
+
+    @ParameterizedTest
+    @ValueSource(strings = {"down", "up", "mixed"})
+    void linearEqualsScipyZoomWithGridMode(String key) {
+        Golden g = Golden.load("resampling_scipy.json");
+        long[] size = xyz(g.shape("x").getShape());
+        long[] target = xyz(g.shape(key).getShape());
+        float[] out = Resampling.resample(g.floats("x"), 1, size, target, LINEAR);
+        assertTrue(Golden.maxAbsDiff(g.floats(key), out) < 1e-5, "max |difference| to scipy "
+                + Golden.maxAbsDiff(g.floats(key), out));
+    }
+
+    @Test
+    void cubicAndLinearReproduceARampInsideTheImage() {
+        long[] size = {12, 1};
+        long[] target = {30, 1};
+        float[] ramp = new float[12];
+        for (int i = 0; i < ramp.length; i++) {
+            ramp[i] = 3 * i - 5;
+        }
+        for (Interpolation kind : new Interpolation[] {Interpolation.LINEAR, Interpolation.CUBIC}) {
+            float[] out = Resampling.resample(ramp, 1, size, target, new Interpolation[] {kind, Interpolation.NEAREST});
+            for (int j = 4; j < 26; j++) { // away from the clamped borders
+                double src = (j + 0.5) * 12 / 30 - 0.5;
+                assertEquals(3 * src - 5, out[j], 1e-4, kind + " at " + j);
+            }
+        }
+    }
+
+    /** Flipped, permuted and oblique directions: the centre stays, and back again is the same grid. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2})
+    void geometryKeepsTheExtentAndRoundTripsWithFlippedAxes(int which) {
+        double c = Math.cos(0.3);
+        double s = Math.sin(0.3);
+        double[][] directions = {
+                {-1, 0, 0, 0, 1, 0, 0, 0, -1}, // x and z flipped (a NIfTI stored the other way round)
+                {0, 1, 0, 1, 0, 0, 0, 0, 1}, // x and y swapped
+                {c, -s, 0, s, c, 0, 0, 0, 1}}; // oblique
+        Geometry g = new Geometry(new double[] {0.8, 0.7, 2.5}, new double[] {-120, 33, 410}, directions[which]);
+        long[] size = {97, 80, 31};
+        long[] target = Resampling.targetSize(size, g.spacingMm(), new double[] {1.5, 1.5, 1.5});
+        assertArrayEquals(new long[] {52, 37, 52}, target);
+        Geometry coarse = Resampling.geometry(g, size, target);
+        assertArrayEquals(centre(g, size), centre(coarse, target), 1e-9, "the grid's centre stays put");
+        assertArrayEquals(g.direction(), coarse.direction(), 0);
+        for (int k = 0; k < 3; k++) {
+            assertEquals(size[k] * g.spacingMm()[k], target[k] * coarse.spacingMm()[k], 1e-9, "extent along axis " + k);
+        }
+        Geometry back = Resampling.geometry(coarse, target, size);
+        assertArrayEquals(g.spacingMm(), back.spacingMm(), 1e-12);
+        assertArrayEquals(g.originMm(), back.originMm(), 1e-9);
+    }
+
+    @Test
+    void labelsResampledToTargetSpacingAndBackLandOnTheOriginalGrid() {
+        long[] size = {61, 53, 17};
+        double[] spacing = {0.8, 0.8, 2.5};
+        byte[] labels = ellipsoids(size, spacing);
+        long[] target = Resampling.targetSize(size, spacing, new double[] {1.6, 1.6, 2.5});
+        byte[] coarse = Resampling.resampleLabels(labels, size, target);
+        byte[] back = Resampling.resampleLabels(coarse, target, size);
+        assertEquals(labels.length, back.length);
+        for (int label = 1; label <= 2; label++) {
+            assertTrue(dice(labels, back, label) > 0.9, "label " + label + " Dice after the round trip "
+                    + dice(labels, back, label));
+        }
+        // integer factors: nearest neighbour down by 2 then up by 2 reproduces every second voxel exactly
+        long[] even = {60, 52, 16};
+        byte[] evenLabels = ellipsoids(even, spacing);
+        byte[] half = Resampling.resampleLabels(evenLabels, even, new long[] {30, 26, 8});
+        byte[] again = Resampling.resampleLabels(Resampling.resampleLabels(half, new long[] {30, 26, 8}, even),
+                even, new long[] {30, 26, 8});
+        assertArrayEquals(half, again);
+    }
+
+    @Test
+    void streamedArgmaxEqualsResamplingEverythingThenArgmax() {
+        SplittableRandom r = new SplittableRandom(4);
+        long[] size = {9, 7, 5};
+        long[] target = {20, 13, 11};
+        int classes = 3;
+        float[] scores = new float[classes * (int) Shapes.count(size)];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = (float) r.nextDouble();
+        }
+        byte[] full = Resampling.argmax(Resampling.resample(scores, classes, size, target, LINEAR), classes);
+        assertArrayEquals(full, Resampling.argmaxResampled(scores, classes, size, target));
+    }
+
+    private static byte[] ellipsoids(long[] size, double[] spacing) {
+        byte[] out = new byte[(int) Shapes.count(size)];
+        int i = 0;
+        for (int z = 0; z < size[2]; z++) {
+            for (int y = 0; y < size[1]; y++) {
+                for (int x = 0; x < size[0]; x++, i++) {
+                    double px = x * spacing[0];
+                    double py = y * spacing[1];
+                    double pz = z * spacing[2];
+                    if (sq((px - 18) / 12) + sq((py - 20) / 14) + sq((pz - 20) / 14) < 1) {
+                        out[i] = 1;
+                    } else if (sq((px - 36) / 7) + sq((py - 22) / 8) + sq((pz - 22) / 12) < 1) {
+                        out[i] = 2;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static double sq(double v) {
+        return v * v;
+    }
+
+    private static double dice(byte[] a, byte[] b, int label) {
+        long both = 0;
+        long sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            boolean x = a[i] == label;
+            boolean y = b[i] == label;
+            both += x && y ? 1 : 0;
+            sum += (x ? 1 : 0) + (y ? 1 : 0);
+        }
+        return 2.0 * both / sum;
+    }
+
+    private static double[] centre(Geometry g, long[] size) {
+        double[] p = g.originMm();
+        double[] d = g.direction();
+        double[] s = g.spacingMm();
+        for (int r = 0; r < 3; r++) {
+            for (int k = 0; k < 3; k++) {
+                p[r] += d[r * 3 + k] * s[k] * (size[k] - 1) / 2.0;
+            }
+        }
+        return p;
+    }
+
+    private static long[] xyz(long[] zyx) {
+        long[] out = new long[zyx.length];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = zyx[zyx.length - 1 - k];
+        }
+        return out;
+    }
+
+}
