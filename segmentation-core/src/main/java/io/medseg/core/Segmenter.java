@@ -5,28 +5,57 @@ import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
 import io.medseg.core.image.LabelMap;
 import io.medseg.core.image.Volume;
+import io.medseg.core.infer.LargestComponent;
 import io.medseg.core.infer.NetworkPredictor;
 import io.medseg.core.infer.SlidingWindow;
+import io.medseg.core.preprocess.Interpolation;
+import io.medseg.core.preprocess.Resampling;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.function.IntConsumer;
 
 /**
- * Segments scans with a model bundle: normalise as in training, sliding-window prediction with
- * Gaussian blending, argmax. The one entry point the command line and the Fiji plugin share.
+ * Segments scans with a model bundle: normalise as in training, resample to the model's spacing
+ * (models with a plan), sliding-window prediction with Gaussian blending (optionally mirrored),
+ * class scores resampled back to the scan's own grid before the argmax, optionally only the largest
+ * component per label. The mask always has the scan's size and geometry. The one entry point the
+ * command line and the Fiji plugin share.
  */
 public final class Segmenter implements AutoCloseable {
     private final ModelBundle bundle;
+    private final Options options;
     private final SlidingWindow window;
 
+    /**
+     * @param overlap fraction of a tile shared with its neighbour (nnU-Net: 0.5)
+     * @param mirror test-time augmentation: average over all mirrored copies (2^dims network passes)
+     * @param largestComponent keep only the largest connected component of every label
+     */
+    public record Options(double overlap, int batchSize, boolean mirror, boolean largestComponent) {
+        public static Options defaults() {
+            return new Options(0.5, 2, false, false);
+        }
+    }
+
     public Segmenter(ModelBundle bundle, double overlap, int batchSize) {
+        this(bundle, new Options(overlap, batchSize, false, false));
+    }
+
+    public Segmenter(ModelBundle bundle, Options options) {
         this.bundle = bundle;
-        this.window = new SlidingWindow(ModelBundle.patchSizeXyz(bundle.config()), overlap, batchSize, true);
+        this.options = options;
+        this.window = new SlidingWindow(ModelBundle.patchSizeXyz(bundle.config()), options.overlap(), options.batchSize(),
+                true, bundle.config().intensity().fillValue());
     }
 
     /** Loads a bundle with nnU-Net's default overlap of 0.5. */
     public static Segmenter load(Path bundlePath, Device device) throws IOException {
-        return new Segmenter(ModelBundle.load(bundlePath, device), 0.5, 2);
+        return load(bundlePath, device, Options.defaults());
+    }
+
+    public static Segmenter load(Path bundlePath, Device device, Options options) throws IOException {
+        return new Segmenter(ModelBundle.load(bundlePath, device), options);
     }
 
     public ModelConfig config() {
@@ -35,9 +64,12 @@ public final class Segmenter implements AutoCloseable {
 
     /** Number of tiles {@link #segment} will predict for this scan (for progress bars). */
     public int tileCount(Volume scan) {
+        if (resamples(scan)) {
+            return window.tileCount(networkGrid(scan));
+        }
         long[] size = scan.sizeXyz();
         int dims = config().patchSize().length;
-        return window.tileCount(java.util.Arrays.copyOf(size, dims)) * (int) slices(scan);
+        return window.tileCount(Arrays.copyOf(size, dims)) * (int) slices(scan);
     }
 
     /**
@@ -45,25 +77,38 @@ public final class Segmenter implements AutoCloseable {
      * @throws IllegalArgumentException if channels or dimensions do not match the model
      */
     public LabelMap segment(Volume scan, IntConsumer progress) {
-        return LabelMap.wrap(SlidingWindow.argmax(probabilities(scan, progress), config().classes()), scan.sizeXyz(),
-                scan.geometry(), config().labelNames());
+        checkChannels(scan);
+        byte[] labels;
+        if (resamples(scan)) {
+            long[] size = scan.sizeXyz();
+            long[] grid = networkGrid(scan);
+            float[] normalized = config().intensity().normalize(scan);
+            float[] input = Resampling.same(size, grid) ? normalized
+                    : Resampling.resample(normalized, scan.channels(), size, grid, imageInterpolation(size.length));
+            float[] scores = window.predict(input, grid, scan.channels(), config().classes(), predictor(), progress);
+            labels = Resampling.same(size, grid) ? Resampling.argmax(scores, config().classes())
+                    : Resampling.argmaxResampled(scores, config().classes(), grid, size);
+        } else {
+            labels = Resampling.argmax(probabilities(scan, progress), config().classes());
+        }
+        if (options.largestComponent()) {
+            LargestComponent.keepLargest(labels, scan.sizeXyz(), config().classes() - 1);
+        }
+        return LabelMap.wrap(labels, scan.sizeXyz(), scan.geometry(), config().labelNames());
     }
 
     /**
-     * Class probabilities, classes × voxels (x fastest). A 2D network segments a 3D scan slice by
-     * slice (as nnU-Net's 2D configuration does).
+     * Class probabilities on the scan's own grid, classes × voxels (x fastest), for models without a
+     * plan. A 2D network segments a 3D scan slice by slice (as nnU-Net's 2D configuration does).
      */
     public float[] probabilities(Volume scan, IntConsumer progress) {
         ModelConfig c = config();
-        if (scan.channels() != c.inputChannels()) {
-            throw new IllegalArgumentException("the model expects " + c.inputChannels() + " input channel(s), the image has "
-                    + scan.channels());
-        }
+        checkChannels(scan);
         long slices = slices(scan);
         float[] normalized = c.intensity().normalize(scan);
         if (slices == 1) {
-            return window.predict(normalized, java.util.Arrays.copyOf(scan.sizeXyz(), c.patchSize().length),
-                    scan.channels(), c.classes(), new NetworkPredictor(bundle), progress);
+            return window.predict(normalized, Arrays.copyOf(scan.sizeXyz(), c.patchSize().length),
+                    scan.channels(), c.classes(), predictor(), progress);
         }
         long[] size = scan.sizeXyz();
         int plane = (int) (size[0] * size[1]);
@@ -77,12 +122,44 @@ public final class Segmenter implements AutoCloseable {
             }
             int done = z * tilesPerSlice;
             float[] p = window.predict(slice, new long[] {size[0], size[1]}, scan.channels(), c.classes(),
-                    new NetworkPredictor(bundle), progress == null ? null : t -> progress.accept(done + t));
+                    predictor(), progress == null ? null : t -> progress.accept(done + t));
             for (int k = 0; k < c.classes(); k++) {
                 System.arraycopy(p, k * plane, out, k * voxels + z * plane, plane);
             }
         }
         return out;
+    }
+
+    private NetworkPredictor predictor() {
+        return new NetworkPredictor(bundle, options.mirror());
+    }
+
+    private void checkChannels(Volume scan) {
+        if (scan.channels() != config().inputChannels()) {
+            throw new IllegalArgumentException("the model expects " + config().inputChannels()
+                    + " input channel(s), the image has " + scan.channels());
+        }
+    }
+
+    /** Whether this scan is resampled to the model's spacing: models with a plan, scans of their dimension. */
+    private boolean resamples(Volume scan) {
+        return config().plan() != null && scan.numDimensions() == config().patchSize().length;
+    }
+
+    /** The scan's extent at the model's spacing. */
+    private long[] networkGrid(Volume scan) {
+        return Resampling.targetSize(scan.sizeXyz(), scan.geometry().spacingMm(), config().spacingMm());
+    }
+
+    /** Cubic, but linear along the plan's low-resolution axis (nnU-Net treats that axis separately). */
+    private Interpolation[] imageInterpolation(int dims) {
+        Interpolation[] kinds = new Interpolation[dims];
+        Arrays.fill(kinds, Interpolation.CUBIC);
+        int axis = config().plan().anisotropicAxis();
+        if (axis >= 0 && axis < dims) {
+            kinds[axis] = Interpolation.LINEAR;
+        }
+        return kinds;
     }
 
     /** 1 if the scan has the network's dimensions, else its number of slices (2D network on 3D scan). */

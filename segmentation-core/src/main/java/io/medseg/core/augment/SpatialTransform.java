@@ -43,7 +43,8 @@ public final class SpatialTransform {
         }
         for (int a = 0; a < n; a++) {
             for (int b = a + 1; b < n; b++) {
-                double angle = Math.toRadians((random.nextDouble() * 2 - 1) * s.rotationDegrees());
+                double range = s.outOfPlane(a, b) ? s.rotationOutOfPlaneDegrees() : s.rotationDegrees();
+                double angle = Math.toRadians((random.nextDouble() * 2 - 1) * range);
                 m = multiply(rotation(n, a, b, angle), m, n);
             }
         }
@@ -80,9 +81,11 @@ public final class SpatialTransform {
 
     /**
      * Samples a patch centred (in input voxel coordinates) at {@code centreXyz}. Outside the input,
-     * the image is 0 (the mean after z-scoring) and the labels background.
+     * the image is {@code fill} (0, the mean after z-scoring; the normalised value of air for CT) and
+     * the labels background.
      */
-    public Patch apply(float[] image, int channels, byte[] labels, long[] sizeXyz, double[] centreXyz, long[] patchXyz) {
+    public Patch apply(float[] image, int channels, byte[] labels, long[] sizeXyz, double[] centreXyz, long[] patchXyz,
+            float fill) {
         int voxels = (int) Shapes.count(patchXyz);
         int inVoxels = (int) Shapes.count(sizeXyz);
         float[] outImage = new float[voxels * channels];
@@ -111,11 +114,13 @@ public final class SpatialTransform {
                 for (int c = 0; c < channels; c++) {
                     double acc = 0;
                     for (int k = 0; k < corners.length; k++) {
-                        if (corners[k] >= 0) {
-                            acc += weights[k] * image[c * inVoxels + corners[k]];
-                        }
+                        acc += weights[k] * (corners[k] >= 0 ? image[c * inVoxels + corners[k]] : fill);
                     }
                     outImage[c * voxels + v] = (float) acc;
+                }
+            } else if (fill != 0) {
+                for (int c = 0; c < channels; c++) {
+                    outImage[c * voxels + v] = fill;
                 }
             }
             for (int k = 0; k < n && ++o[k] == patchXyz[k]; k++) {

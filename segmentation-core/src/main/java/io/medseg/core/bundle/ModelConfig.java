@@ -2,6 +2,7 @@ package io.medseg.core.bundle;
 
 import com.google.gson.JsonObject;
 import io.medseg.core.image.Intensity;
+import io.medseg.core.preprocess.Plan;
 import io.medseg.core.train.TrainingSettings;
 import java.util.Arrays;
 import java.util.Map;
@@ -21,10 +22,13 @@ import java.util.TreeMap;
  * @param training how the model was trained (null for an untrained model)
  * @param provenance seed, library versions, dataset fingerprint
  * @param metrics final validation figures
+ * @param plan how spacing, patch and stages were derived from the data; when present, scans are
+ *     resampled to {@code spacingMm} before the network and its output back to the scan's grid
+ *     (null for models that work on the scan's own grid, such as the 2D radiograph U-Net)
  */
 public record ModelConfig(String format, String architecture, JsonObject arguments, int inputChannels,
         Map<Integer, String> labels, int[] patchSize, double[] spacingMm, Intensity intensity,
-        TrainingSettings training, Map<String, String> provenance, Map<String, Double> metrics) {
+        TrainingSettings training, Map<String, String> provenance, Map<String, Double> metrics, Plan plan) {
 
     public static final String FORMAT = "medseg-bundle/1";
 
@@ -51,6 +55,14 @@ public record ModelConfig(String format, String architecture, JsonObject argumen
         metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(metrics));
     }
 
+    /** A model without a plan: it works on every scan's own grid. */
+    public ModelConfig(String format, String architecture, JsonObject arguments, int inputChannels,
+            Map<Integer, String> labels, int[] patchSize, double[] spacingMm, Intensity intensity,
+            TrainingSettings training, Map<String, String> provenance, Map<String, Double> metrics) {
+        this(format, architecture, arguments, inputChannels, labels, patchSize, spacingMm, intensity, training, provenance,
+                metrics, null);
+    }
+
     public int classes() {
         return labels.size();
     }
@@ -63,7 +75,7 @@ public record ModelConfig(String format, String architecture, JsonObject argumen
     public ModelConfig withTraining(TrainingSettings settings, Map<String, String> newProvenance,
             Map<String, Double> newMetrics) {
         return new ModelConfig(format, architecture, arguments, inputChannels, labels, patchSize, spacingMm,
-                intensity, settings, newProvenance, newMetrics);
+                intensity, settings, newProvenance, newMetrics, plan);
     }
 
     @Override

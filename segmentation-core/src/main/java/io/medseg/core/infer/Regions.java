@@ -42,9 +42,12 @@ final class Regions {
         });
     }
 
-    /** Pads with zeros at the far end of each axis. */
-    static float[] pad(float[] image, long[] size, long[] padded, int channels) {
+    /** Pads with {@code value} at the far end of each axis. */
+    static float[] pad(float[] image, long[] size, long[] padded, int channels, float value) {
         float[] out = new float[(int) Shapes.count(padded) * channels];
+        if (value != 0) {
+            java.util.Arrays.fill(out, value);
+        }
         int voxels = (int) Shapes.count(size);
         int paddedVoxels = (int) Shapes.count(padded);
         long[] strides = Shapes.stridesXFastest(padded);

@@ -14,6 +14,7 @@ public final class SlidingWindow {
     private final double overlap;
     private final int batchSize;
     private final boolean gaussian;
+    private final float padValue;
 
     /**
      * @param tileXyz tile size (x, y[, z])
@@ -21,6 +22,11 @@ public final class SlidingWindow {
      * @param gaussian Gaussian blending (true) or plain averaging
      */
     public SlidingWindow(long[] tileXyz, double overlap, int batchSize, boolean gaussian) {
+        this(tileXyz, overlap, batchSize, gaussian, 0f);
+    }
+
+    /** @param padValue what an image smaller than a tile is padded with (the normalised value of air for CT) */
+    public SlidingWindow(long[] tileXyz, double overlap, int batchSize, boolean gaussian, float padValue) {
         if (!(overlap >= 0 && overlap < 1)) {
             throw new IllegalArgumentException("overlap must be >= 0 and < 1, got " + overlap);
         }
@@ -31,6 +37,7 @@ public final class SlidingWindow {
         this.overlap = overlap;
         this.batchSize = batchSize;
         this.gaussian = gaussian;
+        this.padValue = padValue;
     }
 
     /**
@@ -48,7 +55,7 @@ public final class SlidingWindow {
         for (int k = 0; k < padded.length; k++) {
             padded[k] = Math.max(sizeXyz[k], tileXyz[k]);
         }
-        float[] input = Arrays.equals(padded, sizeXyz) ? image : Regions.pad(image, sizeXyz, padded, channels);
+        float[] input = Arrays.equals(padded, sizeXyz) ? image : Regions.pad(image, sizeXyz, padded, channels, padValue);
         int voxels = (int) Shapes.count(padded);
         int tileVoxels = (int) Shapes.count(tileXyz);
         float[] sum = new float[classes * voxels];
@@ -99,17 +106,6 @@ public final class SlidingWindow {
 
     /** Label of the largest value per voxel (ties → lowest class). */
     public static byte[] argmax(float[] scores, int classes) {
-        int voxels = scores.length / classes;
-        byte[] labels = new byte[voxels];
-        for (int v = 0; v < voxels; v++) {
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                if (scores[c * voxels + v] > scores[best * voxels + v]) {
-                    best = c;
-                }
-            }
-            labels[v] = (byte) best;
-        }
-        return labels;
+        return io.medseg.core.preprocess.Resampling.argmax(scores, classes);
     }
 }

@@ -6,11 +6,14 @@ import io.medseg.core.image.Volume;
 import java.util.Arrays;
 
 /**
- * One training case held in memory: the normalised image, its labels and where the foreground
- * is (for foreground-centred patch sampling).
+ * One training case held in memory: the normalised image, its labels, where each label is (for
+ * foreground-centred patch sampling that is fair to small structures) and the value padding fills
+ * with (the normalised value of air for CT).
+ *
+ * @param foregroundByLabel voxel indices of label k at entry k (entry 0, background, is empty)
  */
 public record TrainingCase(String id, float[] image, int channels, byte[] labels, long[] sizeXyz,
-        int[] foregroundIndices, LabelMap reference) {
+        int[][] foregroundByLabel, float fillValue, LabelMap reference) {
 
     /** Normalises the image and indexes the foreground; image and labels must have the same size. */
     public static TrainingCase of(String id, Volume image, LabelMap labels, Intensity intensity) {
@@ -18,17 +21,40 @@ public record TrainingCase(String id, float[] image, int channels, byte[] labels
             throw new IllegalArgumentException("case " + id + ": image size " + Arrays.toString(image.sizeXyz())
                     + " differs from label size " + Arrays.toString(labels.sizeXyz()));
         }
-        byte[] l = labels.data();
-        int count = 0;
-        for (byte b : l) {
-            count += b != 0 ? 1 : 0;
+        return new TrainingCase(id, intensity.normalize(image), image.channels(), labels.data(), image.sizeXyz(),
+                indexByLabel(labels.data()), intensity.fillValue(), labels);
+    }
+
+    /** Voxel indices of every label present, indexed by label value. */
+    static int[][] indexByLabel(byte[] labels) {
+        int[] counts = new int[256];
+        for (byte b : labels) {
+            counts[b & 0xff]++;
         }
-        int[] foreground = new int[count];
-        for (int i = 0, j = 0; i < l.length; i++) {
-            if (l[i] != 0) {
-                foreground[j++] = i;
+        int max = 0;
+        for (int k = 1; k < 256; k++) {
+            if (counts[k] > 0) {
+                max = k;
             }
         }
-        return new TrainingCase(id, intensity.normalize(image), image.channels(), l, image.sizeXyz(), foreground, labels);
+        int[][] out = new int[max + 1][];
+        out[0] = new int[0];
+        for (int k = 1; k <= max; k++) {
+            out[k] = new int[counts[k]];
+        }
+        int[] fill = new int[max + 1];
+        for (int i = 0; i < labels.length; i++) {
+            int k = labels[i] & 0xff;
+            if (k != 0) {
+                out[k][fill[k]++] = i;
+            }
+        }
+        return out;
+    }
+
+    /** Labels (1..) that have at least one voxel in this case. */
+    public int[] presentLabels() {
+        return java.util.stream.IntStream.range(1, foregroundByLabel.length).filter(k -> foregroundByLabel[k].length > 0)
+                .toArray();
     }
 }

@@ -21,17 +21,21 @@ class SpatialTransformTest {
             labels[i] = (byte) i;
         }
         Patch p = SpatialTransform.identity(2).apply(image, 1, labels, new long[] {5, 4}, new double[] {2, 1.5},
-                new long[] {3, 2});
+                new long[] {3, 2}, 0f);
         assertArrayEquals(new float[] {6, 7, 8, 11, 12, 13}, p.image());
         assertArrayEquals(new byte[] {6, 7, 8, 11, 12, 13}, p.labels());
     }
 
     @Test
-    void outsideTheImageIsZeroAndBackground() {
+    void outsideTheImageIsTheFillValueAndBackground() {
         Patch p = SpatialTransform.identity(2).apply(new float[] {5}, 1, new byte[] {1}, new long[] {1, 1},
-                new double[] {0, 0}, new long[] {3, 1});
+                new double[] {0, 0}, new long[] {3, 1}, 0f);
         assertArrayEquals(new float[] {0, 5, 0}, p.image());
         assertArrayEquals(new byte[] {0, 1, 0}, p.labels());
+        // CT: air (normalised) outside, and half-way between a voxel and the outside it is half air
+        Patch ct = SpatialTransform.identity(2).apply(new float[] {5}, 1, new byte[] {1}, new long[] {1, 1},
+                new double[] {1, 0}, new long[] {2, 1}, -3f);
+        assertArrayEquals(new float[] {1, -3}, ct.image());
     }
 
     @Test
@@ -50,7 +54,7 @@ class SpatialTransformTest {
         SplittableRandom r = new SplittableRandom(3);
         for (int trial = 0; trial < 20; trial++) {
             SpatialTransform t = SpatialTransform.random(AugmentationSettings.defaults(), new long[] {24, 24}, r);
-            Patch p = t.apply(image, 2, labels, new long[] {n, n}, new double[] {15.5, 15.5}, new long[] {24, 24});
+            Patch p = t.apply(image, 2, labels, new long[] {n, n}, new double[] {15.5, 15.5}, new long[] {24, 24}, 0f);
             int labelled = 0;
             for (int i = 0; i < p.labels().length; i++) {
                 if (p.labels()[i] == 1) {

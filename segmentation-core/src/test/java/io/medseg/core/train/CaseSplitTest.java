@@ -12,7 +12,7 @@ class CaseSplitTest {
     static List<TrainingCase> cases(int n) {
         List<TrainingCase> cases = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            cases.add(new TrainingCase("c" + i, new float[1], 1, new byte[1], new long[] {1, 1}, new int[0], null));
+            cases.add(new TrainingCase("c" + i, new float[1], 1, new byte[1], new long[] {1, 1}, new int[][] {{}}, 0f, null));
         }
         return cases;
     }
@@ -40,7 +40,7 @@ class CaseSplitTest {
     void slicesOfOneScanStayTogether() {
         List<TrainingCase> slices = new ArrayList<>();
         for (String id : new String[] {"a#0", "a#1", "b#0", "b#1", "c#0", "c#1"}) {
-            slices.add(new TrainingCase(id, new float[1], 1, new byte[1], new long[] {1, 1}, new int[0], null));
+            slices.add(new TrainingCase(id, new float[1], 1, new byte[1], new long[] {1, 1}, new int[][] {{}}, 0f, null));
         }
         CaseSplit s = CaseSplit.of(slices, 0.34, 3);
         assertEquals(2, s.validation().size(), "one scan of three = its two slices");
