@@ -44,4 +44,15 @@ public final class PlainUNetArchitecture implements NetworkArchitecture {
     public double forwardFlops(JsonObject arguments, int inputChannels, int classes, long[] sizeTensorOrder) {
         return PlainUNet.forwardFlops(parse(arguments), inputChannels, classes, sizeTensorOrder);
     }
+
+    /** nnU-Net's topology: the plan's kernels and strides per stage, everything else as given. */
+    @Override
+    public JsonObject withPlan(JsonObject arguments, io.medseg.core.preprocess.Plan plan) {
+        JsonObject out = arguments.deepCopy();
+        out.add("kernels", GSON.toJsonTree(plan.kernels()));
+        out.add("strides", GSON.toJsonTree(plan.strides()));
+        out.addProperty("spatialDims", plan.patchSize().length);
+        parse(out); // validates
+        return out;
+    }
 }

@@ -22,6 +22,10 @@ final class SegmentCommand implements Callable<Integer> {
     Path output;
     @Option(names = "--overlap", defaultValue = "0.5", description = "sliding-window overlap in [0, 1). Default: ${DEFAULT-VALUE}")
     double overlap;
+    @Option(names = "--tta", description = "test-time augmentation: average over all mirrored copies (4 passes in 2D, 8 in 3D)")
+    boolean tta;
+    @Option(names = "--largest-component", description = "keep only the largest connected component of every label")
+    boolean largestComponent;
     @Option(names = "--overwrite", description = "replace masks that already exist")
     boolean overwrite;
     @Mixin
@@ -29,7 +33,8 @@ final class SegmentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Segmenter segmenter = new Segmenter(io.medseg.core.bundle.ModelBundle.load(model, device.resolve()), overlap, 2)) {
+        try (Segmenter segmenter = new Segmenter(io.medseg.core.bundle.ModelBundle.load(model, device.resolve()),
+                new Segmenter.Options(overlap, 2, tta, largestComponent))) {
             boolean dicom = SegmentationJobs.isDicomFolder(input);
             List<SegmentationJobs.Job> jobs = dicom
                     ? SegmentationJobs.planDicom(input, output, overwrite, System.err)

@@ -9,6 +9,9 @@ import io.medseg.core.image.Intensity;
 import io.medseg.core.image.LabelMap;
 import io.medseg.core.image.Volume;
 import io.medseg.core.train.AugmentationSettings;
+import io.medseg.core.preprocess.Plan;
+import io.medseg.core.preprocess.Planner;
+import io.medseg.core.train.CasePreparation;
 import io.medseg.core.train.CaseSplit;
 import io.medseg.core.train.TrainingCase;
 import io.medseg.core.train.TrainingLoop;
@@ -42,10 +45,15 @@ final class TrainCommand implements Callable<Integer> {
     int epochs;
     @Option(names = "--iterations", defaultValue = "50", description = "optimiser steps per epoch. Default: ${DEFAULT-VALUE}")
     int iterations;
-    @Option(names = "--batch", defaultValue = "4", description = "Default: ${DEFAULT-VALUE}")
-    int batch;
-    @Option(names = "--patch", defaultValue = "160x160", description = "patch size HxW (2D) or DxHxW. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--batch", description = "patches per step; default 4 (2D) or 2 (3D, as nnU-Net)")
+    Integer batch;
+    @Option(names = "--patch", description = "patch size HxW (2D, default 160x160) or DxHxW (3D, default: planned from the data)")
     String patch;
+    @Option(names = "--spacing", description = "3D: target spacing XxYxZ in mm (default: planned from the data, nnU-Net's rule)")
+    String spacing;
+    @Option(names = "--memory-budget", defaultValue = "4", description = "3D: GB of activation memory per training step the "
+            + "planned patch must fit. Default: ${DEFAULT-VALUE}")
+    double memoryBudgetGb;
     @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}")
     long seed;
     @Option(names = "--lr", defaultValue = "0.001", description = "learning rate. Default: ${DEFAULT-VALUE}")
@@ -83,36 +91,51 @@ final class TrainCommand implements Callable<Integer> {
         Dataset dataset = Dataset.open(data);
         NetworkArchitecture architecture = Architectures.byName(arch);
         JsonObject arguments = architecture.defaultArguments();
-        List<TrainingCase> cases = load(dataset, architecture.spatialDims(arguments));
         if (depth != null) {
             arguments.addProperty("depth", depth);
         }
         if (filters != null) {
             arguments.addProperty("baseFilters", filters);
         }
-        int[] patchSize = parsePatch(patch, architecture.spatialDims(arguments));
+        int dims = architecture.spatialDims(arguments);
+        Prepared prepared = dims == 3 ? prepare3d(dataset, architecture, arguments)
+                : new Prepared(load(dataset, 2), arguments, parsePatch(patch == null ? "160x160" : patch, 2), Intensity.ZSCORE,
+                        null, AugmentationSettings.defaults());
+        arguments = prepared.arguments();
+        int[] patchSize = prepared.patch();
         int[] divisors = architecture.sizeDivisors(arguments);
         for (int k = 0; k < patchSize.length; k++) {
             if (patchSize[k] % divisors[k] != 0) {
-                throw new IllegalArgumentException("--patch " + patch + ": every size must be a multiple of "
-                        + divisors[k] + " for this network depth");
+                throw new IllegalArgumentException("--patch " + Arrays.toString(patchSize) + ": every size must be a multiple of "
+                        + Arrays.toString(divisors) + " (tensor order) for this network");
             }
         }
+        List<TrainingCase> cases = prepared.cases();
+        int batchSize = batch != null ? batch : dims == 3 ? 2 : 4;
         TrainingSettings settings = new TrainingSettings(optimizer, learningRate, weightDecay, momentum, schedule, loss, epochs,
-                iterations, batch, patchSize, validationFraction, patience, 0.33f, seed,
-                noAugmentation ? AugmentationSettings.none() : AugmentationSettings.defaults());
+                iterations, batchSize, patchSize, validationFraction, patience, 0.33f, seed,
+                noAugmentation ? AugmentationSettings.none() : prepared.augmentation());
+        double[] spacingMm = prepared.plan() != null ? prepared.plan().targetSpacingMm()
+                : cases.get(0).reference().geometry().spacingMm();
         ModelConfig config = new ModelConfig(ModelConfig.FORMAT, arch, arguments, dataset.channelNames().size(),
-                dataset.labels(), patchSize, cases.get(0).reference().geometry().spacingMm(), Intensity.ZSCORE, settings,
-                Map.of(), Map.of());
+                dataset.labels(), patchSize, spacingMm, prepared.intensity(), settings, Map.of(), Map.of(), prepared.plan());
         Map<String, String> provenance = Provenance.of(dataset, seed);
         CaseSplit split = CaseSplit.of(cases, validationFraction, seed);
         System.err.println("model: " + config);
+        if (prepared.plan() != null) {
+            System.err.println("plan: " + prepared.plan());
+            System.err.println("intensity: " + prepared.intensity());
+        }
         System.err.println("training: " + settings);
         long start = System.nanoTime();
         TrainingLoop.Result result;
         try (ModelBundle bundle = ModelBundle.create(config, device.resolve(), seed);
-                TerminalProgress.Training progress = new TerminalProgress.Training(System.err)) {
-            TrainingLoop loop = new TrainingLoop(bundle, settings, Evaluator::meanForegroundDice, progress,
+                TerminalProgress.Training progress = new TerminalProgress.Training(System.err);
+                TrainingHistory history = TrainingHistory.beside(output, overwrite)) {
+            history.log("model: " + config);
+            history.log("plan: " + prepared.plan());
+            history.log("training: " + settings);
+            TrainingLoop loop = new TrainingLoop(bundle, settings, Evaluator::meanForegroundDice, history.andThen(progress),
                     (b, record) -> {
                         Map<String, Double> metrics = new HashMap<>();
                         metrics.put("validation_dice", record.validationDice());
@@ -125,6 +148,74 @@ final class TrainCommand implements Callable<Integer> {
                 result.bestDice(), result.bestEpoch(), result.history().size(),
                 result.stoppedEarly() ? " (stopped early)" : "", (System.nanoTime() - start) / 6e10, output);
         return 0;
+    }
+
+    /** Training cases and the settings derived from them. */
+    record Prepared(List<TrainingCase> cases, JsonObject arguments, int[] patch, Intensity intensity, Plan plan,
+            AugmentationSettings augmentation) {}
+
+    /**
+     * 3D: nnU-Net's fingerprint → plan, CT statistics when the only channel is named "CT", every
+     * case normalised and resampled to the planned spacing.
+     */
+    private Prepared prepare3d(Dataset dataset, NetworkArchitecture architecture, JsonObject arguments) throws Exception {
+        List<Volume> images = new ArrayList<>();
+        List<LabelMap> labels = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (Dataset.Case c : dataset.trainingCases()) {
+            Volume image = ScanFiles.readChannels(c.channelFiles());
+            if (image.numDimensions() != 3) {
+                throw new IllegalArgumentException("case " + c.id() + " is " + image.numDimensions() + "D but " + arch
+                        + " is a 3D network");
+            }
+            images.add(image);
+            labels.add(ScanFiles.readLabels(c.labelFile(), dataset.labels(), image.sizeXyz(), image.geometry()));
+            ids.add(c.id());
+        }
+        boolean ct = dataset.channelNames().size() == 1 && dataset.channelNames().get(0).equalsIgnoreCase("CT");
+        Intensity intensity = ct ? CasePreparation.ctIntensity(images, labels, seed) : Intensity.ZSCORE;
+        int base = arguments.has("baseFilters") ? arguments.get("baseFilters").getAsInt() : 32;
+        int max = arguments.has("maxFilters") ? arguments.get("maxFilters").getAsInt() : Integer.MAX_VALUE;
+        Planner.Settings planning = Planner.Settings.defaults((long) (memoryBudgetGb * 1e9))
+                .withNetwork(batch != null ? batch : 2, base, max);
+        if (spacing != null) {
+            planning = planning.withTargetSpacing(parseSpacing(spacing));
+        }
+        if (patch != null) {
+            planning = planning.withPatchSize(parsePatch(patch, 3));
+        }
+        Plan plan = Planner.plan(CasePreparation.fingerprint(images), planning);
+        JsonObject planned = architecture.withPlan(arguments, plan);
+        int[] patchSize = patch != null ? parsePatch(patch, 3) : roundDown(plan.patchSize(), architecture.sizeDivisors(planned));
+        List<TrainingCase> cases = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            cases.add(CasePreparation.resampled(ids.get(i), images.get(i), labels.get(i), intensity, plan));
+            images.set(i, null); // the original resolution is no longer needed
+        }
+        Integer lowResolution = plan.anisotropicAxis() >= 0 ? plan.anisotropicAxis() : null;
+        return new Prepared(cases, planned, patchSize, intensity, plan, AugmentationSettings.defaults3d(lowResolution));
+    }
+
+    /** Each size rounded down to a multiple of its divisor, at least one divisor. */
+    static int[] roundDown(int[] sizes, int[] divisors) {
+        int[] out = new int[sizes.length];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = Math.max(divisors[k], sizes[k] / divisors[k] * divisors[k]);
+        }
+        return out;
+    }
+
+    static double[] parseSpacing(String text) {
+        String[] parts = text.toLowerCase(Locale.ROOT).split("x");
+        try {
+            double[] s = Arrays.stream(parts).mapToDouble(Double::parseDouble).toArray();
+            if (s.length != 3 || Arrays.stream(s).anyMatch(v -> !(v > 0) || Double.isInfinite(v))) {
+                throw new NumberFormatException();
+            }
+            return s;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--spacing " + text + ": expected three positive numbers in mm like 1.5x1.5x3 (XxYxZ)");
+        }
     }
 
     /**

@@ -34,4 +34,12 @@ public interface NetworkArchitecture {
      * counting convolutions and transposed convolutions (as PyTorch forward hooks would).
      */
     double forwardFlops(JsonObject arguments, int inputChannels, int classes, long[] sizeTensorOrder);
+
+    /**
+     * The arguments adapted to a data-derived plan (e.g. nnU-Net's kernels and strides per stage);
+     * architectures with a fixed topology return them unchanged.
+     */
+    default JsonObject withPlan(JsonObject arguments, io.medseg.core.preprocess.Plan plan) {
+        return arguments;
+    }
 }

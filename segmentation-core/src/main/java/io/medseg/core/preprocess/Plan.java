@@ -35,11 +35,11 @@ public record Plan(double[] medianSpacingMm, double[] targetSpacingMm, int aniso
     @Override
     public String toString() {
         return String.format(java.util.Locale.ROOT, "spacing %s mm (median %s%s), patch %s, %d stages, strides %s, "
-                        + "~%.1f GB per training step (budget %.1f GB)",
+                        + "~%.0f MB per training step (budget %.0f MB)",
                 Arrays.toString(round(targetSpacingMm)), Arrays.toString(round(medianSpacingMm)),
                 anisotropicAxis >= 0 ? ", anisotropic axis " + "xyz".charAt(anisotropicAxis) : "",
-                Arrays.toString(patchSize), kernels.length, Arrays.deepToString(strides), estimatedTrainingBytes / 1e9,
-                budgetBytes / 1e9);
+                Arrays.toString(patchSize), kernels.length, Arrays.deepToString(strides), estimatedTrainingBytes / 1e6,
+                budgetBytes / 1e6);
     }
 
     private static double[] round(double[] v) {

@@ -25,14 +25,25 @@ public final class Planner {
      * @param targetSpacingMm overrides the planned spacing when not null
      */
     public record Settings(long budgetBytes, int batchSize, int baseFilters, int maxFilters, int convsPerStage,
-            double initialPatchVoxels, double[] targetSpacingMm) {
+            double initialPatchVoxels, double[] targetSpacingMm, int[] patchSize) {
 
         public static Settings defaults(long budgetBytes) {
-            return new Settings(budgetBytes, 2, 32, 320, 2, Math.pow(256, 3), null);
+            return new Settings(budgetBytes, 2, 32, 320, 2, Math.pow(256, 3), null, null);
         }
 
         public Settings withTargetSpacing(double[] spacingMm) {
-            return new Settings(budgetBytes, batchSize, baseFilters, maxFilters, convsPerStage, initialPatchVoxels, spacingMm);
+            return new Settings(budgetBytes, batchSize, baseFilters, maxFilters, convsPerStage, initialPatchVoxels, spacingMm,
+                    patchSize);
+        }
+
+        /** A fixed patch (tensor order): the planner only derives the topology for it, no shrinking. */
+        public Settings withPatchSize(int[] tensorOrder) {
+            return new Settings(budgetBytes, batchSize, baseFilters, maxFilters, convsPerStage, initialPatchVoxels,
+                    targetSpacingMm, tensorOrder);
+        }
+
+        public Settings withNetwork(int batch, int base, int max) {
+            return new Settings(budgetBytes, batch, base, max, convsPerStage, initialPatchVoxels, targetSpacingMm, patchSize);
         }
     }
 
@@ -50,9 +61,12 @@ public final class Planner {
         for (int k = 0; k < n; k++) {
             patch[k] = (int) Math.max(1, Math.min(Math.round(inverse[k] * scale), Math.round(medianShape[k])));
         }
+        if (s.patchSize() != null) {
+            patch = reverse(s.patchSize());
+        }
         Topology t = topology(target, patch);
         long bytes = trainingBytes(t, s);
-        while (bytes > s.budgetBytes()) {
+        while (s.patchSize() == null && bytes > s.budgetBytes()) {
             int axis = 0;
             for (int k = 1; k < n; k++) {
                 if (t.patch[k] / medianShape[k] > t.patch[axis] / medianShape[axis]) {

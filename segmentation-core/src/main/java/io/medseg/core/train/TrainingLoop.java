@@ -81,12 +81,14 @@ public final class TrainingLoop {
         int bestEpoch = 0;
         boolean stoppedEarly = false;
         listener.started(total, training.size(), validation.size());
-        try (Trainer trainer = bundle.model().newTrainer(config)) {
+        try (Trainer trainer = bundle.model().newTrainer(config);
+                PatchBatches batches = new PatchBatches(sampler, random, settings.batchSize(),
+                        bundle.config().inputChannels(), patchXyz)) {
             trainer.initialize(TensorLayout.tensorShape(settings.batchSize(), bundle.config().inputChannels(), patchXyz));
             for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
                 double lossSum = 0;
                 for (int i = 0; i < settings.iterationsPerEpoch(); i++) {
-                    float value = step(trainer, sampler, random, patchXyz);
+                    float value = step(trainer, batches.next(), patchXyz);
                     lossSum += value;
                     listener.iteration((epoch - 1) * settings.iterationsPerEpoch() + i + 1, epoch, value);
                 }
@@ -113,19 +115,11 @@ public final class TrainingLoop {
         return new Result(List.copyOf(history), bestEpoch, bestDice, stoppedEarly);
     }
 
-    private float step(Trainer trainer, PatchSampler sampler, SplittableRandom random, long[] patchXyz) {
+    private float step(Trainer trainer, PatchBatches.Batch batch, long[] patchXyz) {
         int b = settings.batchSize();
         int channels = bundle.config().inputChannels();
-        int voxels = (int) io.medseg.core.image.Shapes.count(patchXyz);
-        float[] images = new float[b * channels * voxels];
-        int[] labels = new int[b * voxels];
-        for (int s = 0; s < b; s++) {
-            Patch p = sampler.sample(random);
-            System.arraycopy(p.image(), 0, images, s * channels * voxels, channels * voxels);
-            for (int v = 0; v < voxels; v++) {
-                labels[s * voxels + v] = p.labels()[v] & 0xff;
-            }
-        }
+        float[] images = batch.images();
+        int[] labels = batch.labels();
         try (NDManager manager = trainer.getManager().newSubManager()) {
             NDArray x = manager.create(images, TensorLayout.tensorShape(b, channels, patchXyz));
             NDArray y = manager.create(labels, TensorLayout.labelShape(b, patchXyz));
@@ -143,7 +137,8 @@ public final class TrainingLoop {
 
     /** Mean validation Dice over cases (cases where it is undefined are skipped). */
     private double validate(List<TrainingCase> validation) {
-        SlidingWindow window = new SlidingWindow(xyz(settings.patchSize()), 0.25, settings.batchSize(), true);
+        SlidingWindow window = new SlidingWindow(xyz(settings.patchSize()), 0.25, settings.batchSize(), true,
+                bundle.config().intensity().fillValue());
         NetworkPredictor predictor = new NetworkPredictor(bundle);
         double sum = 0;
         int n = 0;

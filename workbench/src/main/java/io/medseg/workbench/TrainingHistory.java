@@ -1,0 +1,99 @@
+package io.medseg.workbench;
+
+import io.medseg.core.train.TrainingListener;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * The record of a training run beside its bundle: {@code BUNDLE.history.csv} (one row per epoch:
+ * loss, validation Dice, learning rate, best so far) and {@code BUNDLE.log} (settings, plan and the
+ * same figures with time stamps). Both are flushed after every epoch so a long run can be followed.
+ */
+final class TrainingHistory implements TrainingListener, AutoCloseable {
+    private final PrintWriter csv;
+    private final PrintWriter log;
+    private final long start = System.nanoTime();
+
+    private TrainingHistory(PrintWriter csv, PrintWriter log) {
+        this.csv = csv;
+        this.log = log;
+        csv.println("epoch,mean_loss,validation_dice,learning_rate,best,best_dice,best_epoch,seconds");
+        csv.flush();
+    }
+
+    /** Opens the two files beside {@code bundle}; refuses to replace them unless asked. */
+    static TrainingHistory beside(Path bundle, boolean overwrite) throws IOException {
+        Path name = bundle.toAbsolutePath();
+        Path csv = name.resolveSibling(name.getFileName() + ".history.csv");
+        Path log = name.resolveSibling(name.getFileName() + ".log");
+        for (Path p : new Path[] {csv, log}) {
+            if (Files.exists(p) && !overwrite) {
+                throw new FileAlreadyExistsException(p.toString(), null, "exists; pass --overwrite to replace it");
+            }
+        }
+        Files.createDirectories(name.getParent());
+        return new TrainingHistory(new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8)),
+                new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8)));
+    }
+
+    void log(String line) {
+        log.println(Instant.now() + " " + line);
+        log.flush();
+    }
+
+    @Override
+    public void started(int totalIterations, int trainingCases, int validationCases) {
+        log(String.format(Locale.ROOT, "started: %d iterations, %d training and %d validation cases", totalIterations,
+                trainingCases, validationCases));
+    }
+
+    @Override
+    public void epochEnded(EpochRecord r) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        csv.printf(Locale.ROOT, "%d,%.6f,%.6f,%.6g,%b,%.6f,%d,%.1f%n", r.epoch(), r.meanLoss(), r.validationDice(),
+                r.learningRate(), r.best(), r.bestDice(), r.bestEpoch(), seconds);
+        csv.flush();
+        log(String.format(Locale.ROOT, "epoch %d: loss %.4f, validation Dice %.4f%s", r.epoch(), r.meanLoss(),
+                r.validationDice(), r.best() ? " (best, bundle saved)" : ""));
+        if (csv.checkError() || log.checkError()) {
+            throw new UncheckedIOException(new IOException("could not write the training history beside the bundle"));
+        }
+    }
+
+    /** This listener, then {@code next}. */
+    TrainingListener andThen(TrainingListener next) {
+        TrainingHistory self = this;
+        return new TrainingListener() {
+            @Override
+            public void started(int total, int training, int validation) {
+                self.started(total, training, validation);
+                next.started(total, training, validation);
+            }
+
+            @Override
+            public void iteration(int done, int epoch, float loss) {
+                next.iteration(done, epoch, loss);
+            }
+
+            @Override
+            public void epochEnded(EpochRecord record) {
+                self.epochEnded(record);
+                next.epochEnded(record);
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        log("finished");
+        csv.close();
+        log.close();
+    }
+}

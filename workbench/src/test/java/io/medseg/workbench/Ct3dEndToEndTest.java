@@ -1,0 +1,150 @@
+package io.medseg.workbench;
+
+import static io.medseg.workbench.CommandLineTest.medseg;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.medseg.core.image.Geometry;
+import io.medseg.core.image.LabelMap;
+import io.medseg.core.image.Volume;
+import io.medseg.io.nifti.Nifti;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * 3D end to end through the command line: a tiny synthetic CT set (varied spacing, one case stored
+ * with flipped axes) → plan → train a tiny unet3d and V-Net → segment NIfTI and a DICOM CT series;
+ * every mask lands on its scan's grid.
+ */
+class Ct3dEndToEndTest {
+    static final Map<Integer, String> LABELS = Map.of(0, "background", 1, "liver", 2, "kidney");
+    @TempDir
+    static Path shared;
+    static Path dataset;
+
+    @BeforeAll
+    static void makeDataset() throws Exception {
+        dataset = shared.resolve("Dataset910_TinyCT");
+        double[][] spacings = {{2.0, 2.0, 4.0}, {1.8, 1.8, 5.0}, {2.2, 2.2, 4.0}, {2.0, 2.0, 3.0}, {1.9, 1.9, 4.5},
+                {2.1, 2.1, 4.0}};
+        for (int c = 0; c < spacings.length; c++) {
+            boolean flipped = c == 2;
+            String split = c < 5 ? "Tr" : "Ts";
+            writeCase(dataset, split, "ct_" + c, spacings[c], flipped, c);
+        }
+        Files.writeString(dataset.resolve("dataset.json"), "{\"channel_names\": {\"0\": \"CT\"}, \"labels\": {\"background\": 0,"
+                + " \"liver\": 1, \"kidney\": 2}, \"numTraining\": 5, \"file_ending\": \".nii.gz\"}");
+    }
+
+    /** Air around a body of soft tissue with a bright liver and a brighter, small kidney, plus noise. */
+    static void writeCase(Path root, String split, String id, double[] spacing, boolean flipped, long seed) throws Exception {
+        long[] size = {(long) Math.round(80 / spacing[0]), (long) Math.round(72 / spacing[1]), (long) Math.round(48 / spacing[2])};
+        int n = (int) (size[0] * size[1] * size[2]);
+        float[] hu = new float[n];
+        byte[] labels = new byte[n];
+        SplittableRandom r = new SplittableRandom(seed);
+        double shift = r.nextDouble() * 6 - 3;
+        int i = 0;
+        for (int z = 0; z < size[2]; z++) {
+            for (int y = 0; y < size[1]; y++) {
+                for (int x = 0; x < size[0]; x++, i++) {
+                    double px = x * spacing[0] - 40;
+                    double py = y * spacing[1] - 36;
+                    double pz = z * spacing[2] - 24;
+                    double value = -1000;
+                    if (sq(px / 36) + sq(py / 30) < 1) {
+                        value = 20;
+                        if (sq((px + 12 - shift) / 16) + sq((py + 4) / 14) + sq(pz / 18) < 1) {
+                            value = 70;
+                            labels[i] = 1;
+                        } else if (sq((px - 18) / 6) + sq((py - 12) / 6) + sq((pz - shift) / 9) < 1) {
+                            value = 160;
+                            labels[i] = 2;
+                        }
+                    }
+                    hu[i] = (float) (value + 12 * r.nextGaussian());
+                }
+            }
+        }
+        double[] direction = flipped ? new double[] {-1, 0, 0, 0, 1, 0, 0, 0, -1} : new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1};
+        Geometry g = new Geometry(spacing, new double[] {10, -20, 30}, direction);
+        Nifti.write(Volume.wrap(hu, size, 1, g), root.resolve("images" + split).resolve(id + "_0000.nii.gz"), false);
+        Nifti.write(LabelMap.wrap(labels, size, g, LABELS), root.resolve("labels" + split).resolve(id + ".nii.gz"), false);
+    }
+
+    private static double sq(double v) {
+        return v * v;
+    }
+
+    @Test
+    void unet3dPlansTrainsAndSegmentsOnTheScansOwnGrid(@TempDir Path tmp) throws Exception {
+        Path model = tmp.resolve("ct-unet3d");
+        CommandLineTest.Run train = medseg("train", "--data", dataset.toString(), "--output", model.toString(), "--arch",
+                "unet3d", "--epochs", "2", "--iterations", "2", "--filters", "4", "--memory-budget", "0.02", "--device", "cpu");
+        assertEquals(0, train.code(), train.err());
+        JsonObject json = JsonParser.parseString(Files.readString(model.resolve("model.json"))).getAsJsonObject();
+        JsonObject plan = json.getAsJsonObject("plan");
+        assertTrue(plan != null && plan.has("targetSpacingMm") && plan.has("strides"), json.toString());
+        assertEquals("CT", json.getAsJsonObject("intensity").get("scheme").getAsString());
+        double clipLow = json.getAsJsonObject("intensity").get("clipLow").getAsDouble();
+        assertTrue(clipLow > 0 && clipLow < 70, "0.5th percentile of liver and kidney HU, got " + clipLow);
+        assertEquals(json.getAsJsonArray("patchSize"), plan.getAsJsonArray("patchSize"));
+        assertTrue(Files.readString(tmp.resolve("ct-unet3d.history.csv")).lines().count() == 3, "header + 2 epochs");
+        assertTrue(Files.readString(tmp.resolve("ct-unet3d.log")).contains("plan: spacing"));
+
+        Path masks = tmp.resolve("masks");
+        CommandLineTest.Run seg = medseg("segment", "--model", model.toString(), "--input",
+                dataset.resolve("imagesTs").toString(), "--output", masks.toString(), "--tta", "--largest-component");
+        assertEquals(0, seg.code(), seg.err());
+        Volume scan = Nifti.readVolume(dataset.resolve("imagesTs/ct_5_0000.nii.gz"));
+        LabelMap mask = Nifti.readLabels(masks.resolve("ct_5.nii.gz"), LABELS);
+        assertArrayEquals(scan.sizeXyz(), mask.sizeXyz());
+        assertNull(GeometryCheck.mismatch(scan.geometry(), mask.geometry()), "the mask overlays its scan");
+
+        // a DICOM CT series (another grid, spacing and orientation) segments onto the series' grid
+        Path dicom = Files.createDirectories(tmp.resolve("dicom/oblique"));
+        try (Stream<Path> s = Files.list(Path.of("../io-dicom/src/test/resources/series/oblique"))) {
+            for (Path p : s.toList()) {
+                Files.copy(p, dicom.resolve(p.getFileName()));
+            }
+        }
+        Path dicomMasks = tmp.resolve("dicom-masks");
+        CommandLineTest.Run dseg = medseg("segment", "--model", model.toString(), "--input", dicom.getParent().toString(),
+                "--output", dicomMasks.toString());
+        assertEquals(0, dseg.code(), dseg.err());
+        List<String> csv = Files.readAllLines(dicomMasks.resolve("series.csv"));
+        String uid = csv.get(1).split(",")[0];
+        LabelMap dicomMask = Nifti.readLabels(dicomMasks.resolve(uid + ".nii.gz"), LABELS);
+        Volume series = io.medseg.io.dicom.DicomSeries.scan(dicom).series().get(0).load();
+        assertArrayEquals(series.sizeXyz(), dicomMask.sizeXyz());
+        assertNull(GeometryCheck.mismatch(series.geometry(), dicomMask.geometry()));
+    }
+
+    @Test
+    void vnetTrainsWithAGivenSpacingAndPatch(@TempDir Path tmp) throws Exception {
+        Path model = tmp.resolve("ct-vnet");
+        CommandLineTest.Run train = medseg("train", "--data", dataset.toString(), "--output", model.toString(), "--arch",
+                "vnet", "--epochs", "1", "--iterations", "2", "--filters", "4", "--spacing", "4x4x6", "--patch", "16x16x16",
+                "--device", "cpu");
+        assertEquals(0, train.code(), train.err());
+        JsonObject json = JsonParser.parseString(Files.readString(model.resolve("model.json"))).getAsJsonObject();
+        assertEquals("[4.0,4.0,6.0]", json.get("spacingMm").toString());
+        assertEquals("[16,16,16]", json.get("patchSize").toString());
+        assertEquals(16, json.getAsJsonObject("arguments").getAsJsonArray("downConvs").size() * 4, "the paper's 4 stages");
+        CommandLineTest.Run bad = medseg("train", "--data", dataset.toString(), "--output", tmp.resolve("x").toString(),
+                "--arch", "vnet", "--patch", "24x16x16");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("multiple of [16, 16, 16]"), bad.err());
+    }
+}
