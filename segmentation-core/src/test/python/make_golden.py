@@ -51,18 +51,19 @@ def losses():
     onehot = F.one_hot(labels, 3).permute(0, 3, 1, 2).to(probs.dtype)
     eps = 1e-5
 
-    def soft_dice(batch, include_bg):
+    def soft_dice(batch, include_bg, squared=False):
         p, g = (probs, onehot) if include_bg else (probs[:, 1:], onehot[:, 1:])
         axes = (0, 2, 3) if batch else (2, 3)
         inter = (p * g).sum(axes)
-        den = p.sum(axes) + g.sum(axes)
+        den = (p * p).sum(axes) + (g * g).sum(axes) if squared else p.sum(axes) + g.sum(axes)
         return float(1 - ((2 * inter + eps) / (den + eps)).mean())
 
     return {"logits": entry(logits), "labels": entry(labels.to(torch.float64)), "weights": flat(weights),
             "ce": float(F.cross_entropy(logits, labels)),
             "ce_weighted": float(F.cross_entropy(logits, labels, weight=weights)),
             "dice_batch_nobg": soft_dice(True, False), "dice_batch_bg": soft_dice(True, True),
-            "dice_sample_nobg": soft_dice(False, False), "dice_sample_bg": soft_dice(False, True)}
+            "dice_sample_nobg": soft_dice(False, False), "dice_sample_bg": soft_dice(False, True),
+            "dice_vnet": soft_dice(False, False, squared=True)}
 
 
 def instance_norm():

@@ -38,6 +38,7 @@ final class Optimizers {
             case DICE_CE -> new DiceCrossEntropy();
             case CE -> new CrossEntropy();
             case DICE -> new SoftDice();
+            case VNET_DICE -> SoftDice.vnet();
         };
     }
 }

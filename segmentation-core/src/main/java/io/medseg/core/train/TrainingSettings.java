@@ -23,8 +23,8 @@ public record TrainingSettings(OptimizerKind optimizer, float learningRate, floa
     /** Learning-rate schedules: constant, poly (lr·(1 − t/T)^0.9, nnU-Net) or cosine to zero. */
     public enum Schedule { CONSTANT, POLY, COSINE }
 
-    /** Losses of {@link io.medseg.core.loss}. */
-    public enum LossKind { DICE_CE, CE, DICE }
+    /** Losses of {@link io.medseg.core.loss}; VNET_DICE is the V-Net paper's squared-denominator Dice. */
+    public enum LossKind { DICE_CE, CE, DICE, VNET_DICE }
 
     public TrainingSettings {
         positive("learningRate", learningRate);

@@ -40,6 +40,7 @@ class SegmentationLossTest {
         assertEquals(G.scalar("dice_batch_bg"), eval(new SoftDice(true, true, 1e-5f)), 1e-5);
         assertEquals(G.scalar("dice_sample_nobg"), eval(new SoftDice(false, false, 1e-5f)), 1e-5);
         assertEquals(G.scalar("dice_sample_bg"), eval(new SoftDice(false, true, 1e-5f)), 1e-5);
+        assertEquals(G.scalar("dice_vnet"), eval(SoftDice.vnet()), 1e-5);
     }
 
     @Test

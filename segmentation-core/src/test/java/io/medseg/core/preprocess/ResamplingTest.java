@@ -105,6 +105,41 @@ class ResamplingTest {
         assertArrayEquals(full, Resampling.argmaxResampled(scores, classes, size, target));
     }
 
+    @Test
+    void fourteenClassesOntoA512x512x600GridNeverHoldClassesTimesVoxels() {
+        // classes × output voxels = 14 · 157,286,400 = 2.2·10⁹ floats: more than a Java array can hold
+        // (and 8.8 GB), so this only passes if the scores are brought back slice by slice
+        long[] network = {24, 24, 30};
+        long[] scan = {512, 512, 600};
+        int classes = 14;
+        int voxels = (int) Shapes.count(network);
+        float[] scores = new float[classes * voxels];
+        // class k wins in the k-th slab of x, so the answer is known everywhere
+        for (int v = 0; v < voxels; v++) {
+            int x = (int) (v % network[0]);
+            int winner = Math.min(classes - 1, x * classes / (int) network[0]);
+            scores[winner * voxels + v] = 1;
+        }
+        long before = usedHeap();
+        byte[] labels = Resampling.argmaxResampled(scores, classes, network, scan);
+        assertEquals(Shapes.count(scan), labels.length);
+        assertTrue(usedHeap() - before < 600L << 20, "heap grew by " + ((usedHeap() - before) >> 20) + " MB");
+        int plane = 512 * 512;
+        for (int z : new int[] {0, 299, 599}) {
+            for (int x : new int[] {5, 250, 505}) {
+                int networkX = (int) ((x + 0.5) * 24 / 512);
+                int expected = Math.min(classes - 1, networkX * classes / 24);
+                assertEquals(expected, labels[z * plane + 100 * 512 + x], "x " + x + " z " + z);
+            }
+        }
+    }
+
+    private static long usedHeap() {
+        Runtime r = Runtime.getRuntime();
+        System.gc();
+        return r.totalMemory() - r.freeMemory();
+    }
+
     private static byte[] ellipsoids(long[] size, double[] spacing) {
         byte[] out = new byte[(int) Shapes.count(size)];
         int i = 0;
