@@ -2,13 +2,7 @@ package io.medseg.workbench;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.Trainer;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import io.medseg.core.bundle.ModelBundle;
@@ -16,11 +10,9 @@ import io.medseg.core.bundle.ModelConfig;
 import io.medseg.core.image.Intensity;
 import io.medseg.core.nn.ActivationKind;
 import io.medseg.core.nn.Normalization;
-import io.medseg.core.loss.DiceCrossEntropy;
 import io.medseg.unet.UNet;
 import io.medseg.unet.UNetArchitecture;
 import io.medseg.unet.UNetConfig;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -50,7 +42,8 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "machine: %d cores, %s; libtorch %s on %s; intra-op threads from libtorch%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
                 Engine.getInstance().getVersion(), d);
-        double peak = sgemmPeak(d);
+        NetworkTiming timing = new NetworkTiming(repeats);
+        double peak = timing.sgemmPeak(d);
         System.out.printf(Locale.ROOT, "sgemm 2048x2048: %.1f GFLOP/s (best of %d)%n", peak, repeats);
 
         UNetConfig unet = new UNetConfig(2, 4, 32, Normalization.BATCH, ActivationKind.RELU, 0f);
@@ -62,8 +55,8 @@ final class BenchCommand implements Callable<Integer> {
                 Map.of(0, "background", 1, "foreground"), new int[] {size, size}, new double[] {1, 1}, Intensity.ZSCORE,
                 null, Map.of(), Map.of());
         try (ModelBundle bundle = ModelBundle.create(config, d, 1)) {
-            double trainMs = trainStepMs(bundle);
-            double inferMs = inferenceMs(bundle);
+            double trainMs = timing.trainStepMs(bundle, new Shape(batch, 1, size, size));
+            double inferMs = timing.inferenceMs(bundle, new Shape(batch, 1, size, size));
             report("training step (fwd+bwd+AdamW)", trainMs, 3 * forwardGflop * batch, peak, 0.5);
             report("inference batch (fwd, no grad)", inferMs, forwardGflop * batch, peak, 0.6);
         }
@@ -74,74 +67,5 @@ final class BenchCommand implements Callable<Integer> {
         double rate = gflop / (ms / 1000);
         System.out.printf(Locale.ROOT, "%-32s %9.1f ms  %7.1f GFLOP/s  %.2f of sgemm peak (target >= %.1f)%n", what, ms,
                 rate, rate / peak, target);
-    }
-
-    private double sgemmPeak(Device d) {
-        try (NDManager m = NDManager.newBaseManager(d)) {
-            NDArray a = m.randomUniform(-1, 1, new Shape(2048, 2048));
-            NDArray b = m.randomUniform(-1, 1, new Shape(2048, 2048));
-            double best = Double.MAX_VALUE;
-            for (int i = 0; i < repeats + 2; i++) {
-                long t = System.nanoTime();
-                try (NDArray c = a.matMul(b)) {
-                    c.getFloat(0, 0); // forces completion on asynchronous devices
-                }
-                if (i >= 2) {
-                    best = Math.min(best, (System.nanoTime() - t) / 1e9);
-                }
-            }
-            return 2.0 * Math.pow(2048, 3) / best / 1e9;
-        }
-    }
-
-    private double trainStepMs(ModelBundle bundle) {
-        var cfg = new ai.djl.training.DefaultTrainingConfig(new DiceCrossEntropy())
-                .optOptimizer(ai.djl.training.optimizer.Optimizer.adamW().build())
-                .optDevices(new Device[] {bundle.device()});
-        try (Trainer trainer = bundle.model().newTrainer(cfg); NDManager m = trainer.getManager().newSubManager()) {
-            Shape in = new Shape(batch, 1, size, size);
-            trainer.initialize(in);
-            NDArray x = m.randomNormal(in);
-            NDArray y = m.randomInteger(0, 2, new Shape(batch, size, size), ai.djl.ndarray.types.DataType.INT32);
-            return median(() -> {
-                try (NDManager step = m.newSubManager()) {
-                    try (GradientCollector gc = trainer.newGradientCollector()) {
-                        NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
-                        NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
-                        gc.backward(loss);
-                        loss.getFloat();
-                    }
-                    trainer.step();
-                }
-            });
-        }
-    }
-
-    private double inferenceMs(ModelBundle bundle) {
-        try (NDManager m = bundle.model().getNDManager().newSubManager()) {
-            NDArray x = m.randomNormal(new Shape(batch, 1, size, size));
-            return median(() -> {
-                try (NDManager step = m.newSubManager()) {
-                    NDArray out = bundle.block().forward(new ParameterStore(step, false), new NDList(x), false)
-                            .singletonOrThrow();
-                    out.getFloat(0, 0, 0, 0);
-                    out.close();
-                }
-            });
-        }
-    }
-
-    /** Median wall time in ms over {@code repeats} runs after two warm-up runs. */
-    private double median(Runnable run) {
-        double[] t = new double[repeats];
-        for (int i = 0; i < repeats + 2; i++) {
-            long start = System.nanoTime();
-            run.run();
-            if (i >= 2) {
-                t[i - 2] = (System.nanoTime() - start) / 1e6;
-            }
-        }
-        Arrays.sort(t);
-        return t[repeats / 2];
     }
 }

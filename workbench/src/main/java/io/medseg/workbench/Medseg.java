@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "medseg", mixinStandardHelpOptions = true, version = "medseg 0.1.0",
         description = "Medical image segmentation workbench: U-Net/V-Net training, inference and evaluation.",
         subcommands = {TrainCommand.class, SegmentCommand.class, EvaluateCommand.class, InfoCommand.class, DemoCommand.class, BenchReadCommand.class, BenchMetricsCommand.class,
-                BenchCommand.class})
+                BenchCommand.class, Bench3dCommand.class})
 public final class Medseg {
 
     public static void main(String[] args) {

@@ -7,7 +7,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import java.util.stream.IntStream;
+import ai.djl.ndarray.NDManager;
 
 /**
  * Instance normalisation (Ulyanov et al., 2016) with a learned scale and shift per channel, as
@@ -29,23 +29,26 @@ public final class InstanceNorm extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        int[] spatialAxes = IntStream.range(2, x.getShape().dimension()).toArray();
-        // the PyTorch engine's mean takes one axis only; sum takes several
-        long count = x.getShape().slice(2).size();
-        NDArray centred = x.sub(x.sum(spatialAxes, true).div(count));
-        NDArray variance = centred.square().sum(spatialAxes, true).div(count);
-        NDArray normalised = centred.div(variance.add(epsilon).sqrt());
-        Shape perChannel = channelShape(x.getShape());
-        NDArray g = store.getValue(gamma, x.getDevice(), training).reshape(perChannel);
-        NDArray b = store.getValue(beta, x.getDevice(), training).reshape(perChannel);
-        return new NDList(normalised.mul(g).add(b));
-    }
-
-    private static Shape channelShape(Shape input) {
-        long[] s = new long[input.dimension()];
-        java.util.Arrays.fill(s, 1);
-        s[1] = input.get(1);
-        return new Shape(s);
+        Shape shape = x.getShape();
+        long n = shape.get(0);
+        long c = shape.get(1);
+        // PyTorch's own instance_norm: batch norm with batch statistics over a (1, N·C, S...) view, one
+        // fused kernel that keeps only the mean and inverse std for the backward pass. Written with
+        // sums and means it kept five full-size intermediates per call (out of memory for a 96³ U-Net).
+        long[] folded = shape.getShape().clone();
+        folded[0] = 1;
+        folded[1] = n * c;
+        NDArray g = store.getValue(gamma, x.getDevice(), training);
+        NDArray b = store.getValue(beta, x.getDevice(), training);
+        try (NDManager scratch = x.getManager().newSubManager()) {
+            NDArray runningMean = scratch.zeros(new Shape(n * c), x.getDataType());
+            NDArray runningVar = scratch.ones(new Shape(n * c), x.getDataType());
+            NDArray y = x.getNDArrayInternal().batchNorm(x.reshape(new Shape(folded)), runningMean, runningVar,
+                    n == 1 ? g : g.tile(n), n == 1 ? b : b.tile(n), 1, 0.1f, epsilon, true).singletonOrThrow();
+            NDArray out = y.reshape(shape);
+            out.attach(x.getManager());
+            return new NDList(out);
+        }
     }
 
     @Override

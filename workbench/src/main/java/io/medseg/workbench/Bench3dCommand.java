@@ -1,0 +1,173 @@
+package io.medseg.workbench;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import io.medseg.core.Segmenter;
+import io.medseg.core.bundle.Architectures;
+import io.medseg.core.bundle.ModelBundle;
+import io.medseg.core.bundle.ModelConfig;
+import io.medseg.core.bundle.NetworkArchitecture;
+import io.medseg.core.image.Intensity;
+import io.medseg.core.image.LabelMap;
+import io.medseg.core.image.Volume;
+import io.medseg.core.preprocess.Plan;
+import io.medseg.unet.PlainUNetArchitecture;
+import io.medseg.unet.PlainUNetConfig;
+import io.medseg.vnet.VNetArchitecture;
+import io.medseg.vnet.VNetConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code medseg bench-3d}: the 3D engine's speed. {@code --part networks}: V-Net (base 16) and
+ * nnU-Net's 3D U-Net (base 32) training step (batch 2) and one-patch inference at 64³ and 96³.
+ * {@code --part volume}: whole-volume segmentation of a 512×512×300 CT at 0.8×0.8×2.5 mm with a
+ * 3 mm model (resample, sliding window 0.5 overlap, Gaussian, scores back to the scan, argmax),
+ * seconds and the process's peak resident memory. scripts/bench-3d.sh runs both next to PyTorch.
+ */
+@Command(name = "bench-3d", mixinStandardHelpOptions = true,
+        description = "Time 3D training steps, patch inference and whole-CT segmentation (see scripts/bench-3d.sh).")
+final class Bench3dCommand implements Callable<Integer> {
+    @Option(names = "--part", defaultValue = "networks", description = "networks or volume. Default: ${DEFAULT-VALUE}")
+    String part;
+    @Option(names = "--repeats", defaultValue = "3", description = "timed repetitions after 2 warm-ups. Default: ${DEFAULT-VALUE}")
+    int repeats;
+    @Option(names = "--patches", defaultValue = "64,96", split = ",", description = "cubic patch edges. Default: ${DEFAULT-VALUE}")
+    int[] patches;
+    @Option(names = "--networks", defaultValue = "vnet,unet3d", split = ",",
+            description = "networks of the networks part. Default: ${DEFAULT-VALUE}")
+    java.util.List<String> networks;
+    @Option(names = "--volume-arch", defaultValue = "unet3d", description = "network of the volume part. Default: ${DEFAULT-VALUE}")
+    String volumeArch;
+    @Option(names = "--volume-filters", defaultValue = "16", description = "its base filters. Default: ${DEFAULT-VALUE}")
+    int volumeFilters;
+    @Option(names = "--volume-patch", defaultValue = "64", description = "its cubic tile edge. Default: ${DEFAULT-VALUE}")
+    int volumePatch;
+    @Option(names = "--results", description = "append machine-readable result lines to this file")
+    Path results;
+    @Mixin
+    DeviceOption device;
+
+    private static final Map<Integer, String> LABELS = Map.of(0, "background", 1, "liver", 2, "kidney");
+
+    @Override
+    public Integer call() throws Exception {
+        Device d = device.resolve();
+        System.out.printf(Locale.ROOT, "machine: %d cores; libtorch %s on %s%n", Runtime.getRuntime().availableProcessors(),
+                Engine.getInstance().getVersion(), d);
+        NetworkTiming timing = new NetworkTiming(repeats);
+        switch (part) {
+            case "networks" -> networks(d, timing);
+            case "volume" -> volume(d);
+            default -> throw new IllegalArgumentException("--part must be networks or volume, got '" + part + "'");
+        }
+        return 0;
+    }
+
+    private void networks(Device d, NetworkTiming timing) throws Exception {
+        double peak = timing.sgemmPeak(d);
+        result("sgemm_gflops", peak, "libtorch sgemm 2048x2048, GFLOP/s");
+        JsonObject vnet = new Gson().toJsonTree(VNetConfig.paper()).getAsJsonObject();
+        JsonObject unet = new Gson().toJsonTree(PlainUNetConfig.isotropic(3, 5, 32)).getAsJsonObject();
+        for (String[] net : new String[][] {{VNetArchitecture.NAME, vnet.toString()}, {PlainUNetArchitecture.NAME, unet.toString()}}) {
+            if (!networks.contains(net[0])) {
+                continue;
+            }
+            NetworkArchitecture arch = Architectures.byName(net[0]);
+            JsonObject args = new Gson().fromJson(net[1], JsonObject.class);
+            for (int edge : patches) {
+                long[] size = {edge, edge, edge};
+                double forward = arch.forwardFlops(args, 1, 3, size) / 1e9;
+                try (ModelBundle bundle = ModelBundle.create(config(net[0], args, edge, null), d, 1)) {
+                    double train = timing.trainStepMs(bundle, new Shape(2, 1, edge, edge, edge));
+                    result(net[0] + "_train_" + edge, train, String.format(Locale.ROOT,
+                            "%s training step, batch 2, %d³: ms (%.0f GFLOP/s)", net[0], edge, 3 * 2 * forward / train * 1e3));
+                    double infer = timing.inferenceMs(bundle, new Shape(1, 1, edge, edge, edge));
+                    result(net[0] + "_infer_" + edge, infer, String.format(Locale.ROOT,
+                            "%s inference, 1 patch %d³: ms (%.0f GFLOP/s, %.1f GFLOP)", net[0], edge, forward / infer * 1e3, forward));
+                }
+            }
+        }
+    }
+
+    private void volume(Device d) throws Exception {
+        long[] size = {512, 512, 300};
+        double[] spacing = {0.8, 0.8, 2.5};
+        Volume scan = syntheticCt(size, spacing);
+        NetworkArchitecture arch = Architectures.byName(volumeArch);
+        JsonObject args = arch.defaultArguments();
+        args.addProperty("baseFilters", volumeFilters);
+        if (volumeArch.equals(PlainUNetArchitecture.NAME)) {
+            args = new Gson().toJsonTree(PlainUNetConfig.isotropic(3, 4, volumeFilters)).getAsJsonObject();
+        }
+        double[] target = {3, 3, 3};
+        int p = volumePatch;
+        Plan plan = new Plan(spacing, target, -1, new double[] {137, 137, 250}, new int[] {p, p, p}, new int[0][], new int[0][],
+                0, 0);
+        try (Segmenter segmenter = new Segmenter(ModelBundle.create(config(volumeArch, args, p, plan), d, 1),
+                Segmenter.Options.defaults())) {
+            int tiles = segmenter.tileCount(scan);
+            long start = System.nanoTime();
+            LabelMap mask = segmenter.segment(scan, null);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (!Arrays.equals(mask.sizeXyz(), size)) {
+                throw new IllegalStateException("mask size " + Arrays.toString(mask.sizeXyz()));
+            }
+            double tileGflop = arch.forwardFlops(args, 1, 3, new long[] {p, p, p}) / 1e9;
+            result("volume_seconds", seconds, String.format(Locale.ROOT, "whole CT 512x512x300 @0.8x0.8x2.5 mm with %s base %d, "
+                    + "3 mm, %d tiles of %d³ (%.1f GFLOP each): seconds", volumeArch, volumeFilters, tiles, p, tileGflop));
+            result("volume_peak_rss_gb", peakRssGb(), "peak resident memory of the process, GB");
+        }
+    }
+
+    private ModelConfig config(String arch, JsonObject args, int edge, Plan plan) {
+        return new ModelConfig(ModelConfig.FORMAT, arch, args, 1, LABELS, new int[] {edge, edge, edge},
+                plan == null ? new double[] {1, 1, 1} : plan.targetSpacingMm(), Intensity.ct(-200, 300, 60, 80), null, Map.of(),
+                Map.of(), plan);
+    }
+
+    /** Organ-shaped HU values (liver 60, kidney 150, elsewhere 0) with noise: content does not change the timing. */
+    static Volume syntheticCt(long[] size, double[] spacing) {
+        LabelMap organs = SyntheticAbdomen.volume(size, spacing, 0);
+        byte[] l = organs.data();
+        float[] hu = new float[l.length];
+        int plane = (int) (size[0] * size[1]);
+        IntStream.range(0, (int) size[2]).parallel().forEach(z -> {
+            SplittableRandom r = new SplittableRandom(z);
+            for (int i = z * plane; i < (z + 1) * plane; i++) {
+                hu[i] = (l[i] == 1 ? 60 : l[i] == 2 ? 150 : 0) + (float) (10 * r.nextGaussian());
+            }
+        });
+        return Volume.wrap(hu, size, 1, organs.geometry());
+    }
+
+    private static double peakRssGb() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+
+    private void result(String key, double value, String what) throws Exception {
+        System.out.printf(Locale.ROOT, "%-78s %10.2f%n", what, value);
+        if (results != null) {
+            Files.writeString(results, "java " + key + " " + value + "\n", java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
+    }
+
+}

@@ -1,0 +1,98 @@
+package io.medseg.workbench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.optimizer.Optimizer;
+import io.medseg.core.bundle.ModelBundle;
+import io.medseg.core.loss.DiceCrossEntropy;
+import java.util.Arrays;
+
+/** Wall-clock timings for the benches: sgemm peak, a training step and an inference pass of a bundle. */
+final class NetworkTiming {
+    private final int repeats;
+
+    NetworkTiming(int repeats) {
+        this.repeats = repeats;
+    }
+
+    /** libtorch's sgemm on 2048² matrices in GFLOP/s, best of the repeats. */
+    double sgemmPeak(Device d) {
+        try (NDManager m = NDManager.newBaseManager(d)) {
+            NDArray a = m.randomUniform(-1, 1, new Shape(2048, 2048));
+            NDArray b = m.randomUniform(-1, 1, new Shape(2048, 2048));
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i < repeats + 2; i++) {
+                long t = System.nanoTime();
+                try (NDArray c = a.matMul(b)) {
+                    c.getFloat(0, 0); // forces completion on asynchronous devices
+                }
+                if (i >= 2) {
+                    best = Math.min(best, (System.nanoTime() - t) / 1e9);
+                }
+            }
+            return 2.0 * Math.pow(2048, 3) / best / 1e9;
+        }
+    }
+
+    /** Median ms of forward + Dice/CE loss + backward + AdamW on random data of {@code input} (N, C, S...). */
+    double trainStepMs(ModelBundle bundle, Shape input) {
+        var cfg = new DefaultTrainingConfig(new DiceCrossEntropy()).optOptimizer(Optimizer.adamW().build())
+                .optDevices(new Device[] {bundle.device()});
+        try (Trainer trainer = bundle.model().newTrainer(cfg); NDManager m = trainer.getManager().newSubManager()) {
+            trainer.initialize(input);
+            NDArray x = m.randomNormal(input);
+            long[] labelShape = input.getShape().clone();
+            labelShape[1] = 1;
+            NDArray y = m.randomInteger(0, bundle.config().classes(), new Shape(labelShape), DataType.INT32)
+                    .squeeze(1);
+            return median(() -> {
+                try (NDManager step = m.newSubManager()) {
+                    try (GradientCollector gc = trainer.newGradientCollector()) {
+                        NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
+                        NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
+                        gc.backward(loss);
+                        loss.getFloat();
+                    }
+                    trainer.step();
+                }
+            });
+        }
+    }
+
+    /** Median ms of one inference pass (no gradients) on random data of {@code input}. */
+    double inferenceMs(ModelBundle bundle, Shape input) {
+        try (NDManager m = bundle.model().getNDManager().newSubManager()) {
+            NDArray x = m.randomNormal(input);
+            return median(() -> {
+                try (NDManager step = m.newSubManager()) {
+                    NDArray out = bundle.block().forward(new ParameterStore(step, false), new NDList(x), false)
+                            .singletonOrThrow();
+                    out.toFloatArray(); // forces completion
+                    out.close();
+                }
+            });
+        }
+    }
+
+    /** Median wall time in ms over the repeats after two warm-up runs. */
+    double median(Runnable run) {
+        double[] t = new double[repeats];
+        for (int i = 0; i < repeats + 2; i++) {
+            long start = System.nanoTime();
+            run.run();
+            if (i >= 2) {
+                t[i - 2] = (System.nanoTime() - start) / 1e6;
+            }
+        }
+        Arrays.sort(t);
+        return t[repeats / 2];
+    }
+}
