@@ -14,8 +14,8 @@ trap 'rm -rf "$work"' EXIT
 results="$work/results.txt"
 gcc -O3 -march=native -funroll-loops -fopenmp "$root/scripts/fma_peak.c" -o "$work/fma_peak"
 echo "machine fma_peak_gflops $("$work/fma_peak")" >> "$results"
-"$root/medseg" bench-3d --part networks --results "$results" "$@"
+"$root/medseg" bench-3d --part networks --repeats 5 --results "$results" "$@"
 "$root/medseg" bench-3d --part volume --results "$results"
-/usr/bin/python3 "$root/scripts/bench-pytorch-reference.py" --3d networks "$results"
+/usr/bin/python3 "$root/scripts/bench-pytorch-reference.py" --3d networks "$results" 5
 /usr/bin/python3 "$root/scripts/bench-pytorch-reference.py" --3d volume "$results"
 /usr/bin/python3 "$root/scripts/bench_3d_table.py" "$results"

@@ -170,6 +170,6 @@ def whole_volume(plain_unet, tile=64, overlap=0.5, batch=2):
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--3d":
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-        bench_3d(sys.argv[2], sys.argv[3])
+        bench_3d(sys.argv[2], sys.argv[3], *([int(sys.argv[4])] if len(sys.argv) > 4 else []))
     else:
         main()

@@ -48,13 +48,15 @@ final class NetworkTiming {
                 .optDevices(new Device[] {bundle.device()});
         try (Trainer trainer = bundle.model().newTrainer(cfg); NDManager m = trainer.getManager().newSubManager()) {
             trainer.initialize(input);
-            NDArray x = m.randomNormal(input);
             long[] labelShape = input.getShape().clone();
             labelShape[1] = 1;
-            NDArray y = m.randomInteger(0, bundle.config().classes(), new Shape(labelShape), DataType.INT32)
-                    .squeeze(1);
             return median(() -> {
+                // inputs made in the step's manager, as TrainingLoop does: every array computed from them
+                // is attached there and freed with it (made in m, they would pile up across steps)
                 try (NDManager step = m.newSubManager()) {
+                    NDArray x = step.randomNormal(input);
+                    NDArray y = step.randomInteger(0, bundle.config().classes(), new Shape(labelShape), DataType.INT32)
+                            .squeeze(1);
                     try (GradientCollector gc = trainer.newGradientCollector()) {
                         NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
                         NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
@@ -70,9 +72,9 @@ final class NetworkTiming {
     /** Median ms of one inference pass (no gradients) on random data of {@code input}. */
     double inferenceMs(ModelBundle bundle, Shape input) {
         try (NDManager m = bundle.model().getNDManager().newSubManager()) {
-            NDArray x = m.randomNormal(input);
             return median(() -> {
                 try (NDManager step = m.newSubManager()) {
+                    NDArray x = step.randomNormal(input);
                     NDArray out = bundle.block().forward(new ParameterStore(step, false), new NDList(x), false)
                             .singletonOrThrow();
                     out.toFloatArray(); // forces completion

@@ -1,6 +1,7 @@
 package io.medseg.core.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -33,8 +34,9 @@ public final class ChannelPrelu extends AbstractBlock {
         Arrays.fill(perChannel, 1);
         perChannel[1] = x.getShape().get(1);
         NDArray a = store.getValue(slope, x.getDevice(), training).reshape(new Shape(perChannel));
-        try (NDArray positive = x.maximum(0f); NDArray negative = x.minimum(0f); NDArray scaled = negative.mul(a)) {
-            return new NDList(positive.add(scaled));
+        // where(x > 0, x, a·x): two full-size temporaries; max + min + mul + add needed four
+        try (NDArray positive = x.gt(0f); NDArray scaled = x.mul(a)) {
+            return new NDList(NDArrays.where(positive, x, scaled));
         }
     }
 

@@ -76,11 +76,15 @@ public final class TransposedConvolution extends AbstractBlock {
             order[3 + 2 * k] = 2 + k;
             merged[2 + k] = spatial[k] * kernel[k];
         }
-        NDArray out = y.reshape(new Shape(split)).transpose(order).reshape(new Shape(merged));
         long[] biasShape = new long[n + 2];
         Arrays.fill(biasShape, 1);
         biasShape[1] = filters;
-        return new NDList(out.add(b.reshape(new Shape(biasShape))));
+        // free the 2^n-times-wider intermediate and its views now rather than at the end of the step
+        try (NDArray splitView = y.reshape(new Shape(split)); NDArray moved = splitView.transpose(order);
+                NDArray out = moved.reshape(new Shape(merged)); NDArray b1 = b.reshape(new Shape(biasShape))) {
+            y.close();
+            return new NDList(out.add(b1));
+        }
     }
 
     @Override
