@@ -4,7 +4,7 @@
 #   V-Net (base 16) and 3D U-Net (base 32) training step (batch 2) and one-patch inference at 64³ and 96³,
 #   whole-volume segmentation of a 512x512x300 CT at 0.8x0.8x2.5 mm with a 3 mm model (seconds, peak RSS),
 # each in medseg and in PyTorch itself, then the table of ratios. Needs gcc and python3-torch (installed here).
-# Takes about 15 minutes on 2 cores.
+# Takes about 15 minutes on 2 cores. Extra arguments go to `medseg bench-3d --part networks`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 command -v gcc >/dev/null || { apt-get update -qq && apt-get install -y -qq gcc; }
@@ -14,8 +14,11 @@ trap 'rm -rf "$work"' EXIT
 results="$work/results.txt"
 gcc -O3 -march=native -funroll-loops -fopenmp "$root/scripts/fma_peak.c" -o "$work/fma_peak"
 echo "machine fma_peak_gflops $("$work/fma_peak")" >> "$results"
-"$root/medseg" bench-3d --part networks --repeats 5 --results "$results" "$@"
+# training steps and patches run with the allocator settings `medseg train` uses (one glibc arena, no
+# mmap, no trimming), on both sides; the whole-CT runs keep the default allocator, as `medseg segment`
+tuned=(env MALLOC_ARENA_MAX=1 GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736)
+"${tuned[@]}" "$root/medseg" bench-3d --part networks --repeats 5 --results "$results" "$@"
+"${tuned[@]}" /usr/bin/python3 "$root/scripts/bench-pytorch-reference.py" --3d networks "$results" 5
 "$root/medseg" bench-3d --part volume --results "$results"
-/usr/bin/python3 "$root/scripts/bench-pytorch-reference.py" --3d networks "$results" 5
 /usr/bin/python3 "$root/scripts/bench-pytorch-reference.py" --3d volume "$results"
 /usr/bin/python3 "$root/scripts/bench_3d_table.py" "$results"
