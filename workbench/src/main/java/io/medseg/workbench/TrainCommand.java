@@ -91,13 +91,17 @@ final class TrainCommand implements Callable<Integer> {
         Dataset dataset = Dataset.open(data);
         NetworkArchitecture architecture = Architectures.byName(arch);
         JsonObject arguments = architecture.defaultArguments();
-        if (depth != null) {
+        if (depth != null && arguments.has("depth")) {
             arguments.addProperty("depth", depth);
         }
         if (filters != null) {
             arguments.addProperty("baseFilters", filters);
         }
         int dims = architecture.spatialDims(arguments);
+        if (depth != null && !arguments.has("depth")) {
+            throw new IllegalArgumentException("--depth applies to unet2d; " + arch + " takes its stages from the plan"
+                    + " (unet3d) or its arguments (vnet)");
+        }
         Prepared prepared = dims == 3 ? prepare3d(dataset, architecture, arguments)
                 : new Prepared(load(dataset, 2), arguments, parsePatch(patch == null ? "160x160" : patch, 2), Intensity.ZSCORE,
                         null, AugmentationSettings.defaults());

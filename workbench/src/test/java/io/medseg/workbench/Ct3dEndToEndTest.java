@@ -146,5 +146,9 @@ class Ct3dEndToEndTest {
                 "--arch", "vnet", "--patch", "24x16x16");
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("multiple of [16, 16, 16]"), bad.err());
+        CommandLineTest.Run depth = medseg("train", "--data", dataset.toString(), "--output", tmp.resolve("y").toString(),
+                "--arch", "unet3d", "--depth", "3");
+        assertEquals(1, depth.code());
+        assertTrue(depth.err().contains("--depth applies to unet2d"), depth.err());
     }
 }
