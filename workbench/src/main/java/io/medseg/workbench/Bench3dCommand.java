@@ -107,11 +107,11 @@ final class Bench3dCommand implements Callable<Integer> {
         double[] spacing = {0.8, 0.8, 2.5};
         Volume scan = syntheticCt(size, spacing);
         NetworkArchitecture arch = Architectures.byName(volumeArch);
-        JsonObject args = arch.defaultArguments();
+        // a 4-stage isotropic plan for the 3D U-Net (its default has 5 stages); other networks' defaults
+        JsonObject args = volumeArch.equals(PlainUNetArchitecture.NAME)
+                ? new Gson().toJsonTree(PlainUNetConfig.isotropic(3, 4, volumeFilters)).getAsJsonObject()
+                : arch.defaultArguments();
         args.addProperty("baseFilters", volumeFilters);
-        if (volumeArch.equals(PlainUNetArchitecture.NAME)) {
-            args = new Gson().toJsonTree(PlainUNetConfig.isotropic(3, 4, volumeFilters)).getAsJsonObject();
-        }
         double[] target = {3, 3, 3};
         int p = volumePatch;
         Plan plan = new Plan(spacing, target, -1, new double[] {137, 137, 250}, new int[] {p, p, p}, new int[0][], new int[0][],

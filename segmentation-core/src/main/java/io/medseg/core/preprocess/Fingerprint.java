@@ -1,6 +1,5 @@
 package io.medseg.core.preprocess;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 

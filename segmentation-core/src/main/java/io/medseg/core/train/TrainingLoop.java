@@ -10,7 +10,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
-import io.medseg.core.augment.Patch;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.engine.TensorLayout;
 import io.medseg.core.image.LabelMap;
