@@ -1,5 +1,6 @@
 package io.medseg.core.train;
 
+import io.medseg.core.augment.GaussianBlur;
 import io.medseg.core.augment.IntensityTransform;
 import io.medseg.core.augment.Patch;
 import io.medseg.core.augment.SpatialTransform;
@@ -10,7 +11,7 @@ import java.util.SplittableRandom;
  * Draws augmented training patches: a random case; with probability {@code foregroundFraction} a
  * centre on a voxel of one label chosen uniformly among the labels present in that case (so a small
  * kidney is seen as often as a large liver, nnU-Net's oversampling), anywhere in the image
- * otherwise; then a random spatial and intensity transform.
+ * otherwise; then a random spatial transform, blur and intensity transform.
  */
 public final class PatchSampler {
     private final List<TrainingCase> cases;
@@ -35,6 +36,7 @@ public final class PatchSampler {
             centre[k] += (random.nextDouble() * 2 - 1) * settings.augmentation().shiftFraction() * patchXyz[k];
         }
         Patch patch = transform.apply(c.image(), c.channels(), c.labels(), size, centre, patchXyz, c.fillValue());
+        GaussianBlur.apply(patch.image(), patch.channels(), patchXyz, settings.augmentation(), random);
         IntensityTransform.apply(patch.image(), patch.channels(), settings.augmentation(), random);
         return patch;
     }
