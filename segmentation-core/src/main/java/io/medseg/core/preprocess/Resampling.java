@@ -92,6 +92,36 @@ public final class Resampling {
     }
 
     /**
+     * Resamples a label map as nnU-Net does for training ({@code resize_segmentation}): each label's
+     * indicator is interpolated with {@code perAxis} (e.g. linear in-plane, nearest along a thick-slice
+     * axis) and the voxels where it reaches ½ get that label, higher labels last. Smoother than
+     * nearest neighbour and true to partial volumes: a voxel that is half organ stays organ.
+     */
+    public static byte[] resampleLabelsOneHot(byte[] labels, long[] sizeXyz, long[] newSizeXyz, Interpolation[] perAxis) {
+        boolean[] present = new boolean[256];
+        for (byte b : labels) {
+            present[b & 0xff] = true;
+        }
+        byte[] out = new byte[Math.toIntExact(Shapes.count(newSizeXyz))];
+        float[] indicator = new float[labels.length];
+        for (int label = 1; label < 256; label++) {
+            if (!present[label]) {
+                continue;
+            }
+            for (int i = 0; i < labels.length; i++) {
+                indicator[i] = (labels[i] & 0xff) == label ? 1f : 0f;
+            }
+            float[] resampled = resample(indicator, 1, sizeXyz, newSizeXyz, perAxis);
+            for (int i = 0; i < out.length; i++) {
+                if (resampled[i] >= 0.5f) {
+                    out[i] = (byte) label;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * Labels on another grid from class scores: the scores are resampled linearly to
      * {@code newSizeXyz} and the best class is kept per voxel (nnU-Net resamples probabilities, not
      * labels, back to the scan). For 3D, one output slice at a time: only the two source slices it

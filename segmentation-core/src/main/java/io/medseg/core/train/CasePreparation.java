@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * Turns loaded scans into training cases the way nnU-Net's pre-processing does: fingerprint,
  * intensity statistics, then normalise and resample each case to the plan's spacing (image cubic,
- * linear along a low-resolution axis; labels nearest neighbour).
+ * linear along a low-resolution axis; labels linear on one-hot, nearest along that axis).
  */
 public final class CasePreparation {
     private CasePreparation() {}
@@ -47,12 +47,15 @@ public final class CasePreparation {
             return TrainingCase.of(id, image, labels, intensity);
         }
         Interpolation[] kinds = new Interpolation[size.length];
+        Interpolation[] labelKinds = new Interpolation[size.length];
         Arrays.fill(kinds, Interpolation.CUBIC);
+        Arrays.fill(labelKinds, Interpolation.LINEAR);
         if (plan.anisotropicAxis() >= 0) {
             kinds[plan.anisotropicAxis()] = Interpolation.LINEAR;
+            labelKinds[plan.anisotropicAxis()] = Interpolation.NEAREST; // nnU-Net's order 0 along thick slices
         }
         float[] normalised = Resampling.resample(intensity.normalize(image), image.channels(), size, target, kinds);
-        byte[] resampledLabels = Resampling.resampleLabels(labels.data(), size, target);
+        byte[] resampledLabels = Resampling.resampleLabelsOneHot(labels.data(), size, target, labelKinds);
         LabelMap reference = LabelMap.wrap(resampledLabels, target, Resampling.geometry(labels.geometry(), size, target),
                 labels.labelNames());
         return new TrainingCase(id, normalised, image.channels(), resampledLabels, target,

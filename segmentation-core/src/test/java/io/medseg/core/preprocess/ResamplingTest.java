@@ -92,6 +92,46 @@ class ResamplingTest {
     }
 
     @Test
+    void oneHotLabelsKeepHalfVoxelsThatNearestNeighbourDrops() {
+        // 1-D [0 0 1 1 1 0] halved: output j reads source 2j + 0.5 -> indicator 0, 1, 0.5;
+        // nearest neighbour reads source round(2j + 0.5) = 1, 3, 5 -> 0, 1, 0
+        byte[] line = {0, 0, 1, 1, 1, 0};
+        long[] size = {6};
+        long[] half = {3};
+        assertArrayEquals(new byte[] {0, 1, 1},
+                Resampling.resampleLabelsOneHot(line, size, half, new Interpolation[] {Interpolation.LINEAR}));
+        assertArrayEquals(new byte[] {0, 1, 0}, Resampling.resampleLabels(line, size, half));
+        // two labels meeting: where both reach ½ the higher label wins (nnU-Net's order)
+        byte[] touching = {1, 1, 2, 2};
+        assertArrayEquals(new byte[] {1, 2},
+                Resampling.resampleLabelsOneHot(touching, new long[] {4}, new long[] {2}, new Interpolation[] {Interpolation.LINEAR}));
+        assertArrayEquals(new byte[] {2, 2}, Resampling.resampleLabelsOneHot(new byte[] {1, 2, 2, 1}, new long[] {4},
+                new long[] {2}, new Interpolation[] {Interpolation.LINEAR}), "each output voxel is half 1, half 2");
+        // nearest along a thick-slice axis: slices are copied, never blended
+        byte[] slices = {1, 1, 1, 1, 0, 0, 0, 0}; // 2×2 plane, 2 slices
+        assertArrayEquals(new byte[] {1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0},
+                Resampling.resampleLabelsOneHot(slices, new long[] {2, 2, 2}, new long[] {2, 2, 4},
+                        new Interpolation[] {Interpolation.LINEAR, Interpolation.LINEAR, Interpolation.NEAREST}));
+    }
+
+    @Test
+    void oneHotRoundTripIsAtLeastAsGoodAsNearestNeighbour() {
+        long[] size = {61, 53, 17};
+        double[] spacing = {0.8, 0.8, 2.5};
+        byte[] labels = ellipsoids(size, spacing);
+        long[] target = Resampling.targetSize(size, spacing, new double[] {1.7, 1.7, 2.5});
+        Interpolation[] kinds = {Interpolation.LINEAR, Interpolation.LINEAR, Interpolation.NEAREST};
+        byte[] back = Resampling.resampleLabelsOneHot(Resampling.resampleLabelsOneHot(labels, size, target, kinds), target,
+                size, kinds);
+        byte[] nearest = Resampling.resampleLabels(Resampling.resampleLabels(labels, size, target), target, size);
+        for (int label = 1; label <= 2; label++) {
+            assertTrue(dice(labels, back, label) >= dice(labels, nearest, label) - 1e-9, "label " + label + ": one-hot "
+                    + dice(labels, back, label) + " vs nearest " + dice(labels, nearest, label));
+            assertTrue(dice(labels, back, label) > 0.9);
+        }
+    }
+
+    @Test
     void streamedArgmaxEqualsResamplingEverythingThenArgmax() {
         SplittableRandom r = new SplittableRandom(4);
         long[] size = {9, 7, 5};
