@@ -1,30 +1,26 @@
 package io.medseg.unet;
 
 import ai.djl.nn.Block;
-import com.google.gson.Gson;
-import com.google.gson.JsonObject;
-import io.medseg.core.bundle.NetworkArchitecture;
+import io.medseg.core.bundle.RecordArchitecture;
 import io.medseg.core.nn.ActivationKind;
 import io.medseg.core.nn.Normalization;
 import java.util.Arrays;
 
-/** Registers the 2D U-Net as {@code unet2d} for model bundles. */
-public final class UNetArchitecture implements NetworkArchitecture {
+/** Registers the 2D U-Net as {@code unet2d} for model bundles; arguments are a {@link UNetConfig}. */
+public final class UNetArchitecture extends RecordArchitecture<UNetConfig> {
     public static final String NAME = "unet2d";
-    private static final Gson GSON = new Gson();
 
-    @Override
-    public String name() {
-        return NAME;
+    public UNetArchitecture() {
+        super(NAME, UNetConfig.class);
     }
 
     @Override
-    public JsonObject defaultArguments() {
-        return GSON.toJsonTree(new UNetConfig(2, 4, 16, Normalization.BATCH, ActivationKind.RELU, 0f)).getAsJsonObject();
+    protected UNetConfig defaults() {
+        return new UNetConfig(2, 4, 16, Normalization.BATCH, ActivationKind.RELU, 0f);
     }
 
-    static UNetConfig parse(JsonObject arguments) {
-        UNetConfig c = GSON.fromJson(arguments, UNetConfig.class);
+    @Override
+    protected UNetConfig validate(UNetConfig c) {
         if (c.spatialDims() != 2) {
             throw new IllegalArgumentException(NAME + " needs spatialDims 2, got " + c.spatialDims());
         }
@@ -32,24 +28,24 @@ public final class UNetArchitecture implements NetworkArchitecture {
     }
 
     @Override
-    public Block build(JsonObject arguments, int inputChannels, int classes) {
-        return new UNet(parse(arguments)).build(classes);
+    protected Block build(UNetConfig c, int inputChannels, int classes) {
+        return new UNet(c).build(classes);
     }
 
     @Override
-    public int spatialDims(JsonObject arguments) {
+    protected int spatialDims(UNetConfig c) {
         return 2;
     }
 
     @Override
-    public int[] sizeDivisors(JsonObject arguments) {
+    protected int[] sizeDivisors(UNetConfig c) {
         int[] d = new int[2];
-        Arrays.fill(d, 1 << parse(arguments).depth());
+        Arrays.fill(d, 1 << c.depth());
         return d;
     }
 
     @Override
-    public double forwardFlops(JsonObject arguments, int inputChannels, int classes, long[] sizeTensorOrder) {
-        return UNet.forwardFlops(parse(arguments), inputChannels, classes, sizeTensorOrder[0], sizeTensorOrder[1]);
+    protected double forwardFlops(UNetConfig c, int inputChannels, int classes, long[] sizeTensorOrder) {
+        return UNet.forwardFlops(c, inputChannels, classes, sizeTensorOrder[0], sizeTensorOrder[1]);
     }
 }

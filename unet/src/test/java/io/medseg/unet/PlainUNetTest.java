@@ -53,7 +53,7 @@ class PlainUNetTest {
         PlainUNetConfig c = new PlainUNetConfig(3, k, s, 32, 320, 2, 2, Normalization.INSTANCE, ActivationKind.LEAKY_RELU, 0);
         JsonObject args = new Gson().toJsonTree(c).getAsJsonObject();
         assertArrayEquals(new int[] {2, 8, 8}, new PlainUNetArchitecture().sizeDivisors(args));
-        assertEquals(c, PlainUNetArchitecture.parse(args), "JSON round trip");
+        assertEquals(c, new PlainUNetArchitecture().parse(args), "JSON round trip");
         Block net = new PlainUNet(c).build(3);
         assertEquals(new Shape(1, 3, 6, 16, 24), net.getOutputShapes(new Shape[] {new Shape(1, 1, 6, 16, 24)})[0]);
         assertEquals("unet3d", Architectures.byName("unet3d").name());

@@ -1,51 +1,73 @@
 package io.medseg.vnet;
 
 import ai.djl.nn.Block;
-import com.google.gson.Gson;
 import com.google.gson.JsonObject;
-import io.medseg.core.bundle.NetworkArchitecture;
+import io.medseg.core.bundle.RecordArchitecture;
+import io.medseg.core.preprocess.FixedTopology;
+import java.util.Arrays;
+import java.util.Optional;
 
 /** Registers the V-Net as {@code vnet} for model bundles; arguments are a {@link VNetConfig}. */
-public final class VNetArchitecture implements NetworkArchitecture {
+public final class VNetArchitecture extends RecordArchitecture<VNetConfig> {
     public static final String NAME = "vnet";
-    private static final Gson GSON = new Gson();
 
-    @Override
-    public String name() {
-        return NAME;
+    public VNetArchitecture() {
+        super(NAME, VNetConfig.class);
     }
 
     @Override
-    public JsonObject defaultArguments() {
-        return GSON.toJsonTree(VNetConfig.paper()).getAsJsonObject();
-    }
-
-    static VNetConfig parse(JsonObject arguments) {
-        VNetConfig c = GSON.fromJson(arguments, VNetConfig.class);
-        // Gson fills records through their canonical constructor, so the checks there have run
-        return c;
+    protected VNetConfig defaults() {
+        return VNetConfig.paper();
     }
 
     @Override
-    public Block build(JsonObject arguments, int inputChannels, int classes) {
-        return new VNet(parse(arguments)).build(classes);
+    protected Block build(VNetConfig c, int inputChannels, int classes) {
+        return new VNet(c).build(classes);
     }
 
     @Override
-    public int spatialDims(JsonObject arguments) {
-        return parse(arguments).spatialDims();
+    protected int spatialDims(VNetConfig c) {
+        return c.spatialDims();
     }
 
     @Override
-    public int[] sizeDivisors(JsonObject arguments) {
-        VNetConfig c = parse(arguments);
+    protected int[] sizeDivisors(VNetConfig c) {
         int[] d = new int[c.spatialDims()];
-        java.util.Arrays.fill(d, 1 << c.depth());
+        Arrays.fill(d, 1 << c.depth());
         return d;
     }
 
     @Override
-    public double forwardFlops(JsonObject arguments, int inputChannels, int classes, long[] sizeTensorOrder) {
-        return VNet.forwardFlops(parse(arguments), inputChannels, classes, sizeTensorOrder);
+    protected double forwardFlops(VNetConfig c, int inputChannels, int classes, long[] sizeTensorOrder) {
+        return VNet.forwardFlops(c, inputChannels, classes, sizeTensorOrder);
+    }
+
+    /** Every stage halves every axis (the paper's 2×2×2 stride-2 convolutions), whatever the spacing. */
+    @Override
+    public Optional<FixedTopology> fixedTopology(JsonObject arguments) {
+        VNetConfig c = parse(arguments);
+        int n = c.spatialDims();
+        int[][] strides = new int[c.depth() + 1][n];
+        int[][] kernels = new int[c.depth() + 1][n];
+        for (int stage = 0; stage <= c.depth(); stage++) {
+            Arrays.fill(strides[stage], stage == 0 ? 1 : 2);
+            Arrays.fill(kernels[stage], c.kernel());
+        }
+        return Optional.of(new FixedTopology() {
+            @Override
+            public int[][] strides() {
+                return strides;
+            }
+
+            @Override
+            public int[][] kernels() {
+                return kernels;
+            }
+
+            @Override
+            public long trainingBytes(int[] patchTensorOrder, int batchSize) {
+                return VNet.trainingBytes(c, Arrays.stream(patchTensorOrder).asLongStream().toArray(), batchSize);
+            }
+        });
     }
 }

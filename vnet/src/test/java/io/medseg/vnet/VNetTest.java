@@ -72,4 +72,30 @@ class VNetTest {
         var e = assertThrows(IllegalArgumentException.class, () -> net.getOutputShapes(new Shape[] {new Shape(1, 1, 40, 32, 32)}));
         assertTrue(e.getMessage().contains("divisible") || e.getMessage().contains("spatial size"), e.getMessage());
     }
+
+    @Test
+    void trainingMemoryCountsEveryKeptTensorAndItsGradient() {
+        // depth 1, base 2, one conv per stage, no norm, 4×4×4 patch, batch 1, worked out by hand:
+        // input stage 2 ch × 64 voxels × (conv, repeated input, sum, PReLU) = 512 floats;
+        // down stage 4 ch × 8 voxels × (step conv + PReLU, conv + PReLU, sum + PReLU) = 192;
+        // up stage at 64 voxels: up-step + PReLU 2 ch (256), concat 4 ch (256), conv + PReLU and sum +
+        // PReLU at 4 ch (1024) = 1536; 2240 floats × 4 bytes × 2 (gradients)
+        VNetConfig tiny = new VNetConfig(3, 2, new int[] {1}, new int[] {1}, 3, Normalization.NONE, 0f);
+        assertEquals(2240L * 4 * 2, VNet.trainingBytes(tiny, new long[] {4, 4, 4}, 1));
+        assertEquals(2 * 2240L * 4 * 2, VNet.trainingBytes(tiny, new long[] {4, 4, 4}, 2), "linear in the batch");
+        // a normalisation adds one tensor per convolution and up-step: 2·64 + 4·8·2 + 2·64 + 4·64·1 = 576 floats
+        VNetConfig normed = new VNetConfig(3, 2, new int[] {1}, new int[] {1}, 3, Normalization.INSTANCE, 0f);
+        assertEquals((2240L + 576) * 4 * 2, VNet.trainingBytes(normed, new long[] {4, 4, 4}, 1));
+    }
+
+    @Test
+    void theArchitectureGivesThePlannerItsOwnStagesAndMemory() {
+        JsonObject args = new VNetArchitecture().defaultArguments();
+        var topology = new VNetArchitecture().fixedTopology(args).orElseThrow();
+        assertEquals(5, topology.strides().length);
+        assertEquals("[[1, 1, 1], [2, 2, 2], [2, 2, 2], [2, 2, 2], [2, 2, 2]]", java.util.Arrays.deepToString(topology.strides()));
+        assertEquals("[5, 5, 5]", java.util.Arrays.toString(topology.kernels()[4]));
+        assertEquals(VNet.trainingBytes(VNetConfig.paper(), new long[] {32, 64, 64}, 2),
+                topology.trainingBytes(new int[] {32, 64, 64}, 2));
+    }
 }

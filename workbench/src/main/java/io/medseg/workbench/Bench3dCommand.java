@@ -3,17 +3,19 @@ package io.medseg.workbench;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import io.medseg.core.Segmenter;
 import io.medseg.core.bundle.Architectures;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
 import io.medseg.core.bundle.NetworkArchitecture;
+import io.medseg.core.bundle.RecordArchitecture;
 import io.medseg.core.image.Intensity;
 import io.medseg.core.image.LabelMap;
 import io.medseg.core.image.Volume;
+import io.medseg.core.preprocess.Fingerprint;
 import io.medseg.core.preprocess.Plan;
+import io.medseg.core.preprocess.Planner;
 import io.medseg.unet.PlainUNetArchitecture;
 import io.medseg.unet.PlainUNetConfig;
 import io.medseg.vnet.VNetArchitecture;
@@ -21,6 +23,7 @@ import io.medseg.vnet.VNetConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -40,7 +43,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-3d", mixinStandardHelpOptions = true,
         description = "Time 3D training steps, patch inference and whole-CT segmentation (see scripts/bench-3d.sh).")
 final class Bench3dCommand implements Callable<Integer> {
-    @Option(names = "--part", defaultValue = "networks", description = "networks or volume. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--part", defaultValue = "networks", description = "networks, volume or memory. Default: ${DEFAULT-VALUE}")
     String part;
     @Option(names = "--repeats", defaultValue = "3", description = "timed repetitions after 2 warm-ups. Default: ${DEFAULT-VALUE}")
     int repeats;
@@ -48,7 +51,7 @@ final class Bench3dCommand implements Callable<Integer> {
     int[] patches;
     @Option(names = "--networks", defaultValue = "vnet,unet3d", split = ",",
             description = "networks of the networks part. Default: ${DEFAULT-VALUE}")
-    java.util.List<String> networks;
+    List<String> networks;
     @Option(names = "--volume-arch", defaultValue = "unet3d", description = "network of the volume part. Default: ${DEFAULT-VALUE}")
     String volumeArch;
     @Option(names = "--volume-filters", defaultValue = "16", description = "its base filters. Default: ${DEFAULT-VALUE}")
@@ -71,7 +74,8 @@ final class Bench3dCommand implements Callable<Integer> {
         switch (part) {
             case "networks" -> networks(d, timing);
             case "volume" -> volume(d);
-            default -> throw new IllegalArgumentException("--part must be networks or volume, got '" + part + "'");
+            case "memory" -> memory(d);
+            default -> throw new IllegalArgumentException("--part must be networks, volume or memory, got '" + part + "'");
         }
         return 0;
     }
@@ -79,24 +83,66 @@ final class Bench3dCommand implements Callable<Integer> {
     private void networks(Device d, NetworkTiming timing) throws Exception {
         double peak = timing.sgemmPeak(d);
         result("sgemm_gflops", peak, "libtorch sgemm 2048x2048, GFLOP/s");
-        JsonObject vnet = new Gson().toJsonTree(VNetConfig.paper()).getAsJsonObject();
-        JsonObject unet = new Gson().toJsonTree(PlainUNetConfig.isotropic(3, 5, 32)).getAsJsonObject();
-        for (String[] net : new String[][] {{VNetArchitecture.NAME, vnet.toString()}, {PlainUNetArchitecture.NAME, unet.toString()}}) {
-            if (!networks.contains(net[0])) {
-                continue;
-            }
-            NetworkArchitecture arch = Architectures.byName(net[0]);
-            JsonObject args = new Gson().fromJson(net[1], JsonObject.class);
+        for (var net : benchNetworks().entrySet()) {
+            NetworkArchitecture arch = Architectures.byName(net.getKey());
             for (int edge : patches) {
                 long[] size = {edge, edge, edge};
-                double forward = arch.forwardFlops(args, 1, 3, size) / 1e9;
-                try (ModelBundle bundle = ModelBundle.create(config(net[0], args, edge, null), d, 1)) {
+                double forward = arch.forwardFlops(net.getValue(), 1, 3, size) / 1e9;
+                try (ModelBundle bundle = ModelBundle.create(config(net.getKey(), net.getValue(), edge, null), d, 1)) {
                     double train = timing.trainStepMs(bundle, new Shape(2, 1, edge, edge, edge));
-                    result(net[0] + "_train_" + edge, train, String.format(Locale.ROOT,
-                            "%s training step, batch 2, %d³: ms (%.0f GFLOP/s)", net[0], edge, 3 * 2 * forward / train * 1e3));
+                    result(net.getKey() + "_train_" + edge, train, String.format(Locale.ROOT,
+                            "%s training step, batch 2, %d³: ms (%.0f GFLOP/s)", net.getKey(), edge, 3 * 2 * forward / train * 1e3));
                     double infer = timing.inferenceMs(bundle, new Shape(1, 1, edge, edge, edge));
-                    result(net[0] + "_infer_" + edge, infer, String.format(Locale.ROOT,
-                            "%s inference, 1 patch %d³: ms (%.0f GFLOP/s, %.1f GFLOP)", net[0], edge, forward / infer * 1e3, forward));
+                    result(net.getKey() + "_infer_" + edge, infer, String.format(Locale.ROOT,
+                            "%s inference, 1 patch %d³: ms (%.0f GFLOP/s, %.1f GFLOP)", net.getKey(), edge,
+                            forward / infer * 1e3, forward));
+                }
+            }
+        }
+    }
+
+    /** The networks of the networks and memory parts: paper V-Net and nnU-Net's 5-stage U-Net, base 32. */
+    private Map<String, JsonObject> benchNetworks() {
+        Map<String, JsonObject> all = new java.util.LinkedHashMap<>();
+        all.put(VNetArchitecture.NAME, RecordArchitecture.toJson(VNetConfig.paper()));
+        all.put(PlainUNetArchitecture.NAME, RecordArchitecture.toJson(PlainUNetConfig.isotropic(3, 5, 32)));
+        all.keySet().retainAll(networks);
+        return all;
+    }
+
+    /**
+     * The planner's memory model against the process: resident memory gained during two training
+     * steps (batch 2) over the initialised trainer, less the parameters' gradients and AdamW's two
+     * moments (3 floats per parameter), next to the estimate the planner shrinks patches by.
+     */
+    private void memory(Device d) throws Exception {
+        for (var net : benchNetworks().entrySet()) {
+            NetworkArchitecture arch = Architectures.byName(net.getKey());
+            for (int edge : patches) {
+                int[] patch = {edge, edge, edge};
+                Planner.Settings planning = Planner.Settings.defaults(Long.MAX_VALUE).withNetwork(2, 32, 320)
+                        .withPatchSize(patch).withFixedTopology(arch.fixedTopology(net.getValue()).orElse(null));
+                long estimate = Planner.plan(new Fingerprint(List.of(new long[] {edge, edge, edge}),
+                        List.of(new double[] {1, 1, 1})), planning).estimatedTrainingBytes();
+                try (ModelBundle bundle = ModelBundle.create(config(net.getKey(), net.getValue(), edge, null), d, 1)) {
+                    long parameters = bundle.block().getParameters().values().stream()
+                            .mapToLong(p -> p.getArray().size()).sum();
+                    long[] measured = new long[1];
+                    NetworkTiming.withTrainingStep(bundle, new Shape(2, 1, edge, edge, edge), step -> {
+                        try {
+                            ProcessMemory.resetPeak();
+                            long before = ProcessMemory.residentBytes();
+                            step.run();
+                            step.run();
+                            measured[0] = ProcessMemory.peakBytes() - before - 3 * Float.BYTES * parameters;
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                    result(net.getKey() + "_step_memory_" + edge, measured[0] / 1e9, String.format(Locale.ROOT,
+                            "%s training step %d³, batch 2: activation memory measured, GB", net.getKey(), edge));
+                    result(net.getKey() + "_step_estimate_" + edge, estimate / 1e9, String.format(Locale.ROOT,
+                            "%s training step %d³, batch 2: planner's estimate, GB", net.getKey(), edge));
                 }
             }
         }
@@ -109,7 +155,7 @@ final class Bench3dCommand implements Callable<Integer> {
         NetworkArchitecture arch = Architectures.byName(volumeArch);
         // a 4-stage isotropic plan for the 3D U-Net (its default has 5 stages); other networks' defaults
         JsonObject args = volumeArch.equals(PlainUNetArchitecture.NAME)
-                ? new Gson().toJsonTree(PlainUNetConfig.isotropic(3, 4, volumeFilters)).getAsJsonObject()
+                ? RecordArchitecture.toJson(PlainUNetConfig.isotropic(3, 4, volumeFilters))
                 : arch.defaultArguments();
         args.addProperty("baseFilters", volumeFilters);
         double[] target = {3, 3, 3};
@@ -128,7 +174,7 @@ final class Bench3dCommand implements Callable<Integer> {
             double tileGflop = arch.forwardFlops(args, 1, 3, new long[] {p, p, p}) / 1e9;
             result("volume_seconds", seconds, String.format(Locale.ROOT, "whole CT 512x512x300 @0.8x0.8x2.5 mm with %s base %d, "
                     + "3 mm, %d tiles of %d³ (%.1f GFLOP each): seconds", volumeArch, volumeFilters, tiles, p, tileGflop));
-            result("volume_peak_rss_gb", peakRssGb(), "peak resident memory of the process, GB");
+            result("volume_peak_rss_gb", ProcessMemory.peakBytes() / 1024.0 / 1024 / 1024, "peak resident memory of the process, GB");
         }
     }
 
@@ -151,15 +197,6 @@ final class Bench3dCommand implements Callable<Integer> {
             }
         });
         return Volume.wrap(hu, size, 1, organs.geometry());
-    }
-
-    private static double peakRssGb() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0;
-            }
-        }
-        return Double.NaN;
     }
 
     private void result(String key, double value, String what) throws Exception {

@@ -14,6 +14,7 @@ import ai.djl.training.optimizer.Optimizer;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.loss.DiceCrossEntropy;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /** Wall-clock timings for the benches: sgemm peak, a training step and an inference pass of a bundle. */
 final class NetworkTiming {
@@ -44,13 +45,23 @@ final class NetworkTiming {
 
     /** Median ms of forward + Dice/CE loss + backward + AdamW on random data of {@code input} (N, C, S...). */
     double trainStepMs(ModelBundle bundle, Shape input) {
+        double[] ms = new double[1];
+        withTrainingStep(bundle, input, step -> ms[0] = median(step));
+        return ms[0];
+    }
+
+    /**
+     * Gives {@code use} one training step (forward + Dice/CE loss + backward + AdamW on fresh random
+     * data of {@code input}) to run as often as it likes, with the trainer initialised.
+     */
+    static void withTrainingStep(ModelBundle bundle, Shape input, Consumer<Runnable> use) {
         var cfg = new DefaultTrainingConfig(new DiceCrossEntropy()).optOptimizer(Optimizer.adamW().build())
                 .optDevices(new Device[] {bundle.device()});
         try (Trainer trainer = bundle.model().newTrainer(cfg); NDManager m = trainer.getManager().newSubManager()) {
             trainer.initialize(input);
             long[] labelShape = input.getShape().clone();
             labelShape[1] = 1;
-            return median(() -> {
+            use.accept(() -> {
                 // inputs made in the step's manager, as TrainingLoop does: every array computed from them
                 // is attached there and freed with it (made in m, they would pile up across steps)
                 try (NDManager step = m.newSubManager()) {

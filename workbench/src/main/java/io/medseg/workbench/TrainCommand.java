@@ -188,6 +188,7 @@ final class TrainCommand implements Callable<Integer> {
         if (patch != null) {
             planning = planning.withPatchSize(parsePatch(patch, 3));
         }
+        planning = planning.withFixedTopology(architecture.fixedTopology(arguments).orElse(null));
         Plan plan = Planner.plan(CasePreparation.fingerprint(images), planning);
         JsonObject planned = architecture.withPlan(arguments, plan);
         int[] patchSize = patch != null ? parsePatch(patch, 3) : roundDown(plan.patchSize(), architecture.sizeDivisors(planned));

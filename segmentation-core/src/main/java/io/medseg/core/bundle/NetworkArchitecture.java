@@ -2,6 +2,8 @@ package io.medseg.core.bundle;
 
 import ai.djl.nn.Block;
 import com.google.gson.JsonObject;
+import io.medseg.core.preprocess.FixedTopology;
+import java.util.Optional;
 
 /**
  * A network recipe that can be rebuilt from its name and JSON arguments, so a model bundle needs
@@ -41,5 +43,13 @@ public interface NetworkArchitecture {
      */
     default JsonObject withPlan(JsonObject arguments, io.medseg.core.preprocess.Plan plan) {
         return arguments;
+    }
+
+    /**
+     * The network's own stages and memory model when it does not take its topology from the plan
+     * (the V-Net); empty for networks the planner lays out (nnU-Net's U-Net).
+     */
+    default Optional<FixedTopology> fixedTopology(JsonObject arguments) {
+        return Optional.empty();
     }
 }

@@ -10,7 +10,8 @@ import java.util.List;
  * its 10th percentile), an initial patch of the physical proportions of the target spacing clipped
  * to the median shape, a topology that pools an axis only while its spacing is within a factor 2 of
  * the finest one and its feature map stays >= 4 voxels, then the patch shrunk along the axis that is
- * largest relative to the median shape until the estimated training memory fits the budget.
+ * largest relative to the median shape until the estimated training memory fits the budget. A
+ * network with stages of its own ({@link FixedTopology}, the V-Net) keeps them and its memory model.
  *
  * <p>Everything is in ImgLib2 order (x, y[, z]) inside; the plan gives network settings in tensor
  * order ([D,] H, W).
@@ -23,27 +24,35 @@ public final class Planner {
      * @param batchSize patches per step (nnU-Net: 2)
      * @param initialPatchVoxels voxels of the first patch tried before shrinking (nnU-Net: 256³)
      * @param targetSpacingMm overrides the planned spacing when not null
+     * @param fixedTopology a network whose stages are its own (V-Net), or null for nnU-Net's U-Net
      */
     public record Settings(long budgetBytes, int batchSize, int baseFilters, int maxFilters, int convsPerStage,
-            double initialPatchVoxels, double[] targetSpacingMm, int[] patchSize) {
+            double initialPatchVoxels, double[] targetSpacingMm, int[] patchSize, FixedTopology fixedTopology) {
 
         public static Settings defaults(long budgetBytes) {
-            return new Settings(budgetBytes, 2, 32, 320, 2, Math.pow(256, 3), null, null);
+            return new Settings(budgetBytes, 2, 32, 320, 2, Math.pow(256, 3), null, null, null);
         }
 
         public Settings withTargetSpacing(double[] spacingMm) {
             return new Settings(budgetBytes, batchSize, baseFilters, maxFilters, convsPerStage, initialPatchVoxels, spacingMm,
-                    patchSize);
+                    patchSize, fixedTopology);
         }
 
         /** A fixed patch (tensor order): the planner only derives the topology for it, no shrinking. */
         public Settings withPatchSize(int[] tensorOrder) {
             return new Settings(budgetBytes, batchSize, baseFilters, maxFilters, convsPerStage, initialPatchVoxels,
-                    targetSpacingMm, tensorOrder);
+                    targetSpacingMm, tensorOrder, fixedTopology);
         }
 
         public Settings withNetwork(int batch, int base, int max) {
-            return new Settings(budgetBytes, batch, base, max, convsPerStage, initialPatchVoxels, targetSpacingMm, patchSize);
+            return new Settings(budgetBytes, batch, base, max, convsPerStage, initialPatchVoxels, targetSpacingMm, patchSize,
+                    fixedTopology);
+        }
+
+        /** A network with its own stages and memory model (null: nnU-Net's U-Net, planned from the data). */
+        public Settings withFixedTopology(FixedTopology network) {
+            return new Settings(budgetBytes, batchSize, baseFilters, maxFilters, convsPerStage, initialPatchVoxels,
+                    targetSpacingMm, patchSize, network);
         }
     }
 
@@ -64,7 +73,7 @@ public final class Planner {
         if (s.patchSize() != null) {
             patch = reverse(s.patchSize());
         }
-        Topology t = topology(target, patch);
+        Topology t = topologyFor(target, patch, s);
         long bytes = trainingBytes(t, s);
         while (s.patchSize() == null && bytes > s.budgetBytes()) {
             int axis = 0;
@@ -78,10 +87,10 @@ public final class Planner {
                 break; // cannot shrink further; report the estimate as it is
             }
             smaller[axis] -= t.divisors[axis];
-            int[] divisors = topology(target, smaller).divisors;
+            int[] divisors = topologyFor(target, smaller, s).divisors;
             int[] next = t.patch.clone();
             next[axis] = Math.max(divisors[axis], next[axis] - divisors[axis]);
-            t = topology(target, next);
+            t = topologyFor(target, next, s);
             bytes = trainingBytes(t, s);
         }
         return new Plan(median, target, anisotropic[0], medianShape, reverse(t.patch), reverseEach(t.kernels),
@@ -120,6 +129,26 @@ public final class Planner {
             axisOut[0] = worst;
         }
         return target;
+    }
+
+    private static Topology topologyFor(double[] spacing, int[] patch, Settings s) {
+        return s.fixedTopology() == null ? topology(spacing, patch) : fixed(s.fixedTopology(), patch);
+    }
+
+    /** A network's own stages (tensor order → xyz), the patch padded to their divisors. */
+    static Topology fixed(FixedTopology network, int[] patch) {
+        int[][] strides = reverseEach(network.strides());
+        int[] divisors = filled(patch.length, 1);
+        for (int[] stride : strides) {
+            if (stride.length != patch.length) {
+                throw new IllegalArgumentException("the network has " + stride.length + "-D strides for a "
+                        + patch.length + "-D patch");
+            }
+            for (int k = 0; k < patch.length; k++) {
+                divisors[k] *= stride[k];
+            }
+        }
+        return new Topology(padded(patch, divisors), reverseEach(network.kernels()), strides, divisors);
     }
 
     /** Pooling and kernel sizes per stage (xyz) and the patch padded to the divisors. */
@@ -170,11 +199,15 @@ public final class Planner {
             kernels.add(kernel.clone());
         }
         kernels.add(filled(n, 3)); // the bottleneck always gets 3×3×3
-        int[] padded = new int[n];
-        for (int k = 0; k < n; k++) {
-            padded[k] = (patch[k] + divisors[k] - 1) / divisors[k] * divisors[k];
+        return new Topology(padded(patch, divisors), kernels.toArray(int[][]::new), strides.toArray(int[][]::new), divisors);
+    }
+
+    private static int[] padded(int[] patch, int[] divisors) {
+        int[] out = new int[patch.length];
+        for (int k = 0; k < patch.length; k++) {
+            out[k] = (patch[k] + divisors[k] - 1) / divisors[k] * divisors[k];
         }
-        return new Topology(padded, kernels.toArray(int[][]::new), strides.toArray(int[][]::new), divisors);
+        return out;
     }
 
     /**
@@ -183,6 +216,9 @@ public final class Planner {
      * the concatenation, kept for the backward pass, and as much again for their gradients.
      */
     static long trainingBytes(Topology t, Settings s) {
+        if (s.fixedTopology() != null) {
+            return s.fixedTopology().trainingBytes(reverse(t.patch), s.batchSize());
+        }
         double total = 0;
         double voxels = Arrays.stream(t.patch).asDoubleStream().reduce(1, (a, b) -> a * b);
         int[] totalStride = filled(t.patch.length, 1);

@@ -75,6 +75,43 @@ class PlannerTest {
     }
 
     @Test
+    void aNetworkWithItsOwnStagesKeepsThemAndShrinksByItsOwnMemory() {
+        // a V-Net-like network: 4 stages halving every axis, memory 1 kB per patch voxel and sample
+        FixedTopology vnetLike = new FixedTopology() {
+            @Override
+            public int[][] strides() {
+                return new int[][] {{1, 1, 1}, {2, 2, 2}, {2, 2, 2}, {2, 2, 2}, {2, 2, 2}};
+            }
+
+            @Override
+            public int[][] kernels() {
+                return new int[][] {{5, 5, 5}, {5, 5, 5}, {5, 5, 5}, {5, 5, 5}, {5, 5, 5}};
+            }
+
+            @Override
+            public long trainingBytes(int[] patch, int batch) {
+                return 1000L * batch * patch[0] * patch[1] * patch[2];
+            }
+        };
+        // anisotropic CT: the U-Net plan would not pool z early, this network pools it at every stage
+        List<long[]> sizes = List.of(new long[] {400, 400, 100}, new long[] {420, 380, 90}, new long[] {410, 390, 110});
+        List<double[]> spacings = List.of(new double[] {0.8, 0.8, 2.5}, new double[] {0.8, 0.8, 2.5},
+                new double[] {0.8, 0.8, 2.5});
+        long budget = 1000L * 2 * 64 * 96 * 96;
+        Plan p = Planner.plan(new Fingerprint(sizes, spacings), Planner.Settings.defaults(budget).withFixedTopology(vnetLike));
+        assertArrayEquals(vnetLike.strides(), p.strides());
+        assertArrayEquals(vnetLike.kernels(), p.kernels());
+        assertArrayEquals(new int[] {16, 16, 16}, p.divisors());
+        for (int k = 0; k < 3; k++) {
+            assertEquals(0, p.patchSize()[k] % 16, p.toString());
+        }
+        assertEquals(vnetLike.trainingBytes(p.patchSize(), 2), p.estimatedTrainingBytes());
+        assertTrue(p.estimatedTrainingBytes() <= budget, p.toString());
+        // one more step of 16 along any axis would have fitted no longer, or the axis is at its minimum
+        assertTrue(p.estimatedTrainingBytes() > budget / 2, p.toString());
+    }
+
+    @Test
     void ctStatisticsArePercentilesMeanAndStdOfForegroundVoxels() {
         ForegroundIntensities stats = new ForegroundIntensities(1);
         float[] image = new float[201];
