@@ -1,6 +1,6 @@
 package io.medseg.evaluation;
 
-import io.medseg.core.image.LabelMap;
+import io.medseg.image.LabelMap;
 import java.util.Arrays;
 
 /**

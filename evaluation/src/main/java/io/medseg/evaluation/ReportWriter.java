@@ -1,7 +1,7 @@
 package io.medseg.evaluation;
 
 import com.google.gson.GsonBuilder;
-import io.medseg.core.files.AtomicFiles;
+import io.medseg.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.medseg.evaluation;
 
-import io.medseg.core.image.Geometry;
-import io.medseg.core.image.LabelMap;
+import io.medseg.image.Geometry;
+import io.medseg.image.LabelMap;
 import java.util.Map;
 
 /** Small label maps for tests, written as rows of characters. */

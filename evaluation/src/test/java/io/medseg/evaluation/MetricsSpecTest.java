@@ -4,7 +4,7 @@ import static io.medseg.evaluation.Masks.mask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.medseg.core.image.LabelMap;
+import io.medseg.image.LabelMap;
 import io.medseg.evaluation.surface.DistanceSettings;
 import java.util.List;
 import java.util.Map;

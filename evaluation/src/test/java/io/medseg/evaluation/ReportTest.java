@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonReader;
-import io.medseg.core.image.LabelMap;
+import io.medseg.image.LabelMap;
 import io.medseg.evaluation.report.ErrorOverlay;
 import io.medseg.evaluation.report.ReportFolder;
 import java.awt.image.BufferedImage;
@@ -115,6 +115,16 @@ class ReportTest {
         assertEquals(before, Files.getLastModifiedTime(tmp.resolve("per_case.csv")).toMillis());
         ReportFolder.write(tmp, r, Map.of(), true);
         assertTrue(Files.exists(tmp.resolve("index.html")));
+        assertTrue(Files.notExists(tmp.resolve("overlays")), "an overwritten report is the new report, not a mix");
+        // a killed run's temporary folder is removed by the next one; the user's own files are never replaced
+        Path stale = tmp.resolveSibling("." + tmp.getFileName() + ".0123abcd.partial");
+        Files.createDirectories(stale.resolve("plots"));
+        ReportFolder.write(tmp, r, Map.of(), true);
+        assertTrue(Files.notExists(stale), "stale temporary folder removed");
+        Files.writeString(tmp.resolve("notes.txt"), "mine");
+        var e = assertThrows(java.io.IOException.class, () -> ReportFolder.write(tmp, r, Map.of(), true));
+        assertTrue(e.getMessage().contains("not part of a report (notes.txt)"), e.getMessage());
+        assertEquals("mine", Files.readString(tmp.resolve("notes.txt")));
     }
 
     @Test

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.medseg.core.image.LabelMap;
+import io.medseg.image.LabelMap;
 import io.medseg.evaluation.surface.DistanceSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,13 +1,13 @@
-package io.medseg.core.files;
+package io.medseg.files;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** Write-then-rename helpers, so an interrupted save never leaves a half-written output. */
@@ -53,7 +53,7 @@ public final class AtomicFiles {
      */
     public static void writeStream(Path target, boolean overwrite, StreamWriter writer) throws IOException {
         if (!overwrite && Files.exists(target)) {
-            throw new FileAlreadyExistsException(target.toString(), null, "exists; pass --overwrite to replace it");
+            throw new OutputExistsException(target);
         }
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
@@ -84,6 +84,33 @@ public final class AtomicFiles {
         Files.createDirectories(target.toAbsolutePath().getParent());
         return Files.createDirectory(temporarySibling(target, ".partial"));
     }
+
+    /**
+     * Deletes what an interrupted write of {@code target} left beside it: our hidden temporary
+     * siblings ({@code .NAME.RANDOM.partial}, files or folders) and a replaced folder that was not yet
+     * deleted ({@code .NAME.old-N}). Anything else is left alone. Returns how many were removed.
+     */
+    public static int removeStaleTemporaries(Path target) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return 0;
+        }
+        String prefix = "." + target.getFileName() + ".";
+        List<Path> stale;
+        try (Stream<Path> s = Files.list(parent)) {
+            stale = s.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(prefix) && (STALE_PARTIAL.matcher(n.substring(prefix.length())).matches()
+                        || n.substring(prefix.length()).matches("old-\\d+"));
+            }).toList();
+        }
+        for (Path p : stale) {
+            deleteRecursively(p);
+        }
+        return stale.size();
+    }
+
+    private static final java.util.regex.Pattern STALE_PARTIAL = java.util.regex.Pattern.compile("[0-9a-f]{1,16}\\.partial");
 
     public static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) {

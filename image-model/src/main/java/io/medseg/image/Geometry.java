@@ -1,4 +1,4 @@
-package io.medseg.core.image;
+package io.medseg.image;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package io.medseg.core.image;
+package io.medseg.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,9 +1,9 @@
 package io.medseg.io;
 
-import io.medseg.core.files.AtomicFiles;
-import io.medseg.core.image.Geometry;
-import io.medseg.core.image.LabelMap;
-import io.medseg.core.image.Volume;
+import io.medseg.files.AtomicFiles;
+import io.medseg.image.Geometry;
+import io.medseg.image.LabelMap;
+import io.medseg.image.Volume;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
@@ -105,7 +105,7 @@ public final class PlainImages {
         return true;
     }
 
-    /** Writes labels as an 8-bit grey PNG, atomically; refuses to replace a file unless asked. */
+    /** Writes labels as an 8-bit grey PNG or TIFF (by the name), atomically; refuses to replace a file unless asked. */
     public static void writeLabels(LabelMap labels, Path file, boolean overwrite) throws IOException {
         requireTwoD(labels.numDimensions(), file);
         long[] size = labels.sizeXyz();
@@ -114,7 +114,7 @@ public final class PlainImages {
         write(image, file, overwrite);
     }
 
-    /** Writes a one-channel image as 8-bit (values 0..255) or 16-bit grey PNG, clamped and rounded. */
+    /** Writes a one-channel image as 8-bit (values 0..255) or 16-bit grey PNG or TIFF, clamped and rounded. */
     public static void writeGrey(Volume volume, Path file, boolean sixteenBit, boolean overwrite) throws IOException {
         requireTwoD(volume.numDimensions(), file);
         if (volume.channels() != 1) {
@@ -135,11 +135,13 @@ public final class PlainImages {
         write(image, file, overwrite);
     }
 
-    /** Encodes and writes a PNG atomically. */
+    /** Encodes and writes the image atomically in the format its name says: TIFF for .tif/.tiff, else PNG. */
     public static void write(BufferedImage image, Path file, boolean overwrite) throws IOException {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String format = name.endsWith(".tif") || name.endsWith(".tiff") ? "tiff" : "png";
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        if (!ImageIO.write(image, "png", bytes)) {
-            throw new ImageFileException(file, "no PNG writer available");
+        if (!ImageIO.write(image, format, bytes)) {
+            throw new ImageFileException(file, "no " + format.toUpperCase(java.util.Locale.ROOT) + " writer available");
         }
         AtomicFiles.write(file, bytes.toByteArray(), overwrite);
     }

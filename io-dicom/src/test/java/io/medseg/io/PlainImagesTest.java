@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.medseg.core.image.Geometry;
-import io.medseg.core.image.LabelMap;
-import io.medseg.core.image.Volume;
+import io.medseg.image.Geometry;
+import io.medseg.image.LabelMap;
+import io.medseg.image.Volume;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +47,24 @@ class PlainImagesTest {
         Volume colour = PlainImages.readVolume(dir.resolve("colour.tif"));
         assertEquals(3, colour.channels());
         assertArrayEquals(new float[] {16, 32, 16, 48, 16, 64}, colour.data());
+    }
+
+    @Test
+    void aTiffNameGetsTiffBytes(@TempDir Path dir) throws Exception {
+        LabelMap m = LabelMap.wrap(new byte[] {0, 1, 2, 0, 1, 1}, new long[] {3, 2}, Geometry.identity(2),
+                java.util.Map.of(0, "background", 1, "a", 2, "b"));
+        for (String name : new String[] {"m.tif", "m.TIFF", "m.png"}) {
+            PlainImages.writeLabels(m, dir.resolve(name), false);
+            byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(dir.resolve(name)), 4);
+            boolean tiff = name.toLowerCase(java.util.Locale.ROOT).contains(".tif");
+            // TIFF starts with II*\0 or MM\0*, PNG with \x89PNG
+            assertEquals(tiff, (head[0] == 'I' && head[1] == 'I') || (head[0] == 'M' && head[1] == 'M'), name);
+            assertEquals(!tiff, head[1] == 'P' && head[2] == 'N' && head[3] == 'G', name);
+            assertArrayEquals(m.data(), PlainImages.readLabels(dir.resolve(name), m.labelNames()).data(), name);
+        }
+        Volume sixteen = Volume.wrap(new float[] {0, 1000, 65535, 7}, new long[] {2, 2}, 1, Geometry.identity(2));
+        PlainImages.writeGrey(sixteen, dir.resolve("g.tif"), true, false);
+        assertArrayEquals(sixteen.data(), PlainImages.readVolume(dir.resolve("g.tif")).data());
     }
 
     @Test

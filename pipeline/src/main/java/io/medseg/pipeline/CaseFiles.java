@@ -1,4 +1,4 @@
-package io.medseg.workbench;
+package io.medseg.pipeline;
 
 import io.medseg.io.ImageFileException;
 import java.io.IOException;
@@ -14,12 +14,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** nnU-Net file naming: channel c of case ID is {@code ID_cccc.ext}; its label and prediction are {@code ID.ext}. */
-final class CaseFiles {
+public final class CaseFiles {
     private static final Pattern CHANNEL = Pattern.compile("(.+)_(\\d{4})");
 
     private CaseFiles() {}
 
-    static String channelFileName(String caseId, int channel, String ending) {
+    public static String channelFileName(String caseId, int channel, String ending) {
         return String.format("%s_%04d%s", caseId, channel, ending);
     }
 
@@ -28,7 +28,7 @@ final class CaseFiles {
      *
      * @throws ImageFileException for a channel number beyond {@code channels}
      */
-    static Map<String, List<Path>> groupChannels(Path dir, String ending, int channels) throws IOException {
+    public static Map<String, List<Path>> groupChannels(Path dir, String ending, int channels) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new ImageFileException(dir, "missing image folder");
         }
@@ -55,7 +55,7 @@ final class CaseFiles {
     }
 
     /** The case id of a channel file {@code ID_cccc.ext}, or null for other names. */
-    static String caseIdOf(Path file, String ending) {
+    public static String caseIdOf(Path file, String ending) {
         String name = file.getFileName().toString();
         if (!name.endsWith(ending)) {
             return null;

@@ -1,4 +1,4 @@
-package io.medseg.workbench;
+package io.medseg.pipeline;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

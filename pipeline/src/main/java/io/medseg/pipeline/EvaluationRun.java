@@ -1,7 +1,7 @@
-package io.medseg.workbench;
+package io.medseg.pipeline;
 
-import io.medseg.core.image.LabelMap;
-import io.medseg.core.image.Volume;
+import io.medseg.image.LabelMap;
+import io.medseg.image.Volume;
 import io.medseg.evaluation.CaseEvaluation;
 import io.medseg.evaluation.EvaluationReport;
 import io.medseg.evaluation.EvaluationSettings;
@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import me.tongfei.progressbar.ProgressBar;
 
 /**
  * Pairs reference and prediction masks by file name, evaluates them with {@link Evaluator}, and
@@ -31,15 +30,15 @@ import me.tongfei.progressbar.ProgressBar;
  * overlays of 2D cases and index.html. A case that cannot be evaluated is skipped with its reason,
  * never counted as 0.
  */
-final class EvaluationRun {
+public final class EvaluationRun {
     /** Overlays are small, but a folder of thousands of radiographs should not fill the report. */
-    static final int MAX_OVERLAYS = 200;
+    public static final int MAX_OVERLAYS = 200;
 
     private EvaluationRun() {}
 
     /** The report, and the error overlays of the 2D cases. */
-    record Outcome(EvaluationReport report, Map<String, BufferedImage> overlays) {
-        Map<String, String> skipped() {
+    public record Outcome(EvaluationReport report, Map<String, BufferedImage> overlays) {
+        public Map<String, String> skipped() {
             return report.skipped();
         }
     }
@@ -48,22 +47,30 @@ final class EvaluationRun {
      * @param imagesDir where the cases' images are (for overlays), or null to look for an
      *     {@code images*} folder beside a {@code labels*} reference folder
      */
-    static Outcome evaluate(Path referenceDir, Path predictionDir, Map<Integer, String> labels,
-            EvaluationSettings settings, Path imagesDir) throws IOException {
+    public static Outcome evaluate(Path referenceDir, Path predictionDir, Map<Integer, String> labels,
+            EvaluationSettings settings, Path imagesDir, Progress progress) throws IOException {
+        if (!Files.isDirectory(predictionDir)) {
+            throw new ImageFileException(predictionDir, "no such folder of predicted masks");
+        }
         List<Path> references = masks(referenceDir);
         Path images = imagesDir != null ? imagesDir : siblingImages(referenceDir);
         Evaluator evaluator = new Evaluator(labels, settings);
         List<CaseEvaluation> cases = new ArrayList<>();
         Map<String, String> skipped = new TreeMap<>();
         Map<String, BufferedImage> overlays = new LinkedHashMap<>();
-        try (ProgressBar bar = TerminalProgress.bar("evaluate", references.size(), "cases")) {
+        progress.start("evaluate", references.size(), "cases");
+        try {
+            int done = 0;
             for (Path ref : references) {
+                if (progress.stopRequested()) {
+                    throw new StoppedException("evaluation stopped after " + done + " of " + references.size() + " cases");
+                }
                 String name = ref.getFileName().toString();
                 String id = ScanFiles.stem(ref);
                 Path pred = predictionDir.resolve(name);
+                progress.update(done++, references.size(), name);
                 if (!Files.isRegularFile(pred)) {
                     skipped.put(name, "no prediction " + pred);
-                    bar.step();
                     continue;
                 }
                 try {
@@ -78,8 +85,10 @@ final class EvaluationRun {
                 } catch (IllegalArgumentException e) {
                     skipped.put(name, pred + ": " + e.getMessage());
                 }
-                bar.step();
             }
+            progress.update(references.size(), references.size(), "");
+        } finally {
+            progress.finish();
         }
         for (String extra : unmatchedPredictions(referenceDir, predictionDir)) {
             skipped.put(extra, "prediction " + predictionDir.resolve(extra) + " has no reference in " + referenceDir);
@@ -88,7 +97,7 @@ final class EvaluationRun {
     }
 
     /** Prints the table and the skipped cases, and writes the report folder when {@code outputDir} is set. */
-    static void report(Outcome outcome, Path outputDir, boolean overwrite, PrintStream out) throws IOException {
+    public static void report(Outcome outcome, Path outputDir, boolean overwrite, PrintStream out) throws IOException {
         out.print(ReportWriter.table(outcome.report().summary()));
         if (!outcome.report().summary().cases().isEmpty()) {
             out.print(ReportWriter.confusionTable(outcome.report().summary()));
@@ -147,7 +156,7 @@ final class EvaluationRun {
     }
 
     /** Label names from a dataset.json beside or above the reference folder, else 0..max found. */
-    static Map<Integer, String> labelsFor(Path referenceDir, Path datasetJson) throws IOException {
+    public static Map<Integer, String> labelsFor(Path referenceDir, Path datasetJson) throws IOException {
         for (Path candidate : new Path[] {datasetJson, referenceDir.resolve("dataset.json"),
                 referenceDir.toAbsolutePath().getParent() == null ? null
                         : referenceDir.toAbsolutePath().getParent().resolve("dataset.json")}) {

@@ -1,17 +1,17 @@
-package io.medseg.workbench;
+package io.medseg.pipeline;
 
-import io.medseg.core.image.Geometry;
+import io.medseg.image.Geometry;
 import java.util.Arrays;
 import java.util.Locale;
 
 /** Whether a mask sits where its scan sits: spacing, origin and directions within 1e-3 (mm). */
-final class GeometryCheck {
-    static final double TOLERANCE = 1e-3;
+public final class GeometryCheck {
+    public static final double TOLERANCE = 1e-3;
 
     private GeometryCheck() {}
 
     /** A description of the first difference, or null if none. */
-    static String mismatch(Geometry a, Geometry b) {
+    public static String mismatch(Geometry a, Geometry b) {
         if (a.numDimensions() != b.numDimensions()) {
             return a.numDimensions() + "D vs " + b.numDimensions() + "D";
         }

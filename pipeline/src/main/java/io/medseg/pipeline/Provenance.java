@@ -1,4 +1,4 @@
-package io.medseg.workbench;
+package io.medseg.pipeline;
 
 import ai.djl.engine.Engine;
 import java.io.IOException;
@@ -15,23 +15,26 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /** What a model bundle records to reproduce it: seed, versions, and a fingerprint of the training data. */
-final class Provenance {
+public final class Provenance {
     private Provenance() {}
 
-    static Map<String, String> of(Dataset dataset, long seed) throws IOException {
+    public static Map<String, String> of(Dataset dataset, long seed) throws IOException {
         Map<String, String> p = new TreeMap<>();
         p.put("seed", Long.toString(seed));
         p.put("medseg", "0.1.0");
         p.put("djl", Engine.getDjlVersion());
         p.put("libtorch", Engine.getInstance().getVersion());
         p.put("java", System.getProperty("java.version"));
+        // the same seed gives the same bits only on the same kernels: AVX2-pinned or this CPU's own
+        String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
+        p.put("cpu_isa", isa == null ? "native" : isa.toLowerCase(java.util.Locale.ROOT));
         p.put("dataset", dataset.root().toAbsolutePath().normalize().getFileName().toString());
         p.put("dataset_sha256", fingerprint(dataset.root()));
         return p;
     }
 
     /** SHA-256 over dataset.json, imagesTr and labelsTr: relative names and contents, in sorted order. */
-    static String fingerprint(Path root) throws IOException {
+    public static String fingerprint(Path root) throws IOException {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (String part : List.of("dataset.json", "imagesTr", "labelsTr")) {

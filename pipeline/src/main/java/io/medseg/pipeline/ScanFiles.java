@@ -1,8 +1,8 @@
-package io.medseg.workbench;
+package io.medseg.pipeline;
 
-import io.medseg.core.image.Geometry;
-import io.medseg.core.image.LabelMap;
-import io.medseg.core.image.Volume;
+import io.medseg.image.Geometry;
+import io.medseg.image.LabelMap;
+import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
 import io.medseg.io.PlainImages;
 import io.medseg.io.nifti.Nifti;
@@ -13,15 +13,15 @@ import java.util.List;
 import java.util.Map;
 
 /** Reads scans and masks by file type (PNG/TIFF, NIfTI), and stacks per-channel files into one volume. */
-final class ScanFiles {
+public final class ScanFiles {
     private ScanFiles() {}
 
-    static boolean isReadable(Path file) {
+    public static boolean isReadable(Path file) {
         return PlainImages.isPlainImage(file) || Nifti.isNifti(file);
     }
 
     /** The file ending that names the type: {@code .nii.gz} or the last {@code .xyz}. */
-    static String ending(Path file) {
+    public static String ending(Path file) {
         String name = file.getFileName().toString();
         if (name.toLowerCase(java.util.Locale.ROOT).endsWith(".nii.gz")) {
             return name.substring(name.length() - 7);
@@ -31,12 +31,12 @@ final class ScanFiles {
     }
 
     /** The file name without its type ending. */
-    static String stem(Path file) {
+    public static String stem(Path file) {
         String name = file.getFileName().toString();
         return name.substring(0, name.length() - ending(file).length());
     }
 
-    static Volume readImage(Path file) throws IOException {
+    public static Volume readImage(Path file) throws IOException {
         if (PlainImages.isPlainImage(file)) {
             return PlainImages.readVolume(file);
         }
@@ -47,7 +47,7 @@ final class ScanFiles {
     }
 
     /** Reads one file per channel; all must have the same size and one channel each. */
-    static Volume readChannels(List<Path> files) throws IOException {
+    public static Volume readChannels(List<Path> files) throws IOException {
         if (files.size() == 1) {
             return readImage(files.get(0));
         }
@@ -70,7 +70,7 @@ final class ScanFiles {
      *
      * @throws ImageFileException naming the file: size mismatch or undeclared label values
      */
-    static LabelMap readLabels(Path file, Map<Integer, String> labels, long[] expectedSizeXyz, Geometry geometry)
+    public static LabelMap readLabels(Path file, Map<Integer, String> labels, long[] expectedSizeXyz, Geometry geometry)
             throws IOException {
         LabelMap map;
         if (PlainImages.isPlainImage(file)) {
@@ -98,7 +98,7 @@ final class ScanFiles {
      * The label values, checked against the declared ones. A binary mask saved as 0/255 (ImageJ's
      * convention) is read as 0/1; any other undeclared value is an error listing every value found.
      */
-    static byte[] declaredLabels(Path file, byte[] data, Map<Integer, String> labels) throws ImageFileException {
+    public static byte[] declaredLabels(Path file, byte[] data, Map<Integer, String> labels) throws ImageFileException {
         long[] histogram = new long[256];
         for (byte b : data) {
             histogram[b & 0xff]++;
@@ -128,7 +128,7 @@ final class ScanFiles {
                 + found + ", labels " + labels + ")" + (binary ? "; a binary mask must hold only 0 and 1 (or 0 and 255)" : ""));
     }
 
-    static void writeLabels(LabelMap labels, Path file, boolean overwrite) throws IOException {
+    public static void writeLabels(LabelMap labels, Path file, boolean overwrite) throws IOException {
         if (Nifti.isNifti(file)) {
             Nifti.write(labels, file, overwrite);
         } else {

@@ -1,41 +1,152 @@
-package io.medseg.workbench;
+package io.medseg.pipeline;
 
 import io.medseg.core.Segmenter;
-import io.medseg.core.image.LabelMap;
-import io.medseg.core.image.Volume;
+import io.medseg.files.AtomicFiles;
+import io.medseg.files.OutputExistsException;
+import io.medseg.image.LabelMap;
+import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
 import io.medseg.io.dicom.DicomSeries;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
-import me.tongfei.progressbar.ProgressBar;
 
 /**
- * Plans and runs the segmentation of a file or folder: which inputs make one scan, which mask file
- * each gets, all checked before any work starts so an existing result is never half-replaced.
+ * The segmentation of a file or a folder, as engineers run it over hundreds of scans: every output
+ * is checked before any work starts (an output that would replace an input is refused whatever the
+ * options), then one case at a time is loaded, segmented and written atomically, so memory does not
+ * grow with the folder and a stop leaves only complete masks. A case that cannot be read or does not
+ * fit the model is reported and the others are done; resuming skips the masks already complete.
  */
-final class SegmentationJobs {
+public final class SegmentationBatch {
+    /** How existing outputs are treated: refused, replaced, or kept and their cases skipped (resume). */
+    public enum Existing { REFUSE, OVERWRITE, SKIP }
+
     /** One scan and its mask file; {@code inputs} are its channel files, or the files of a DICOM series. */
-    record Job(String name, List<Path> inputs, Path output, ScanLoader loader) {}
+    public record Job(String name, List<Path> inputs, Path output, ScanLoader loader) {}
 
     /** Reads a job's scan. */
     @FunctionalInterface
-    interface ScanLoader {
+    public interface ScanLoader {
         Volume load() throws IOException;
     }
 
-    private SegmentationJobs() {}
+    /** What a run did: masks written, cases skipped because their mask was complete, cases that failed (and why). */
+    public record Result(List<Job> written, List<Job> skipped, Map<Job, String> failed) {
+        public boolean allSucceeded() {
+            return failed.isEmpty();
+        }
+    }
+
+    private final List<Job> jobs;
+    private final boolean dicom;
+    private final Path outputDir;
+    private final Existing existing;
+    private final List<String> notes;
+
+    private SegmentationBatch(List<Job> jobs, boolean dicom, Path outputDir, Existing existing, List<String> notes) {
+        this.jobs = jobs;
+        this.dicom = dicom;
+        this.outputDir = outputDir;
+        this.existing = existing;
+        this.notes = notes;
+    }
 
     /**
-     * nnU-Net names ({@code CASE_0000.png}, {@code CASE_0001.png} …) become one job per case with
-     * mask {@code CASE.png}; other files one job each with the same file name.
+     * Plans the batch for {@code input}: a PNG/TIFF/NIfTI file, a folder of them, or a folder of
+     * DICOM series (one mask {@code SERIES_UID.nii.gz} each and {@code series.csv}). nnU-Net names
+     * ({@code CASE_0000.png}, {@code CASE_0001.png} …) make one job per case with mask {@code CASE.png}.
+     *
+     * @throws ImageFileException when there is nothing to segment
+     * @throws OutputExistsException when an output exists and {@code existing} is REFUSE
+     * @throws IOException naming the output when it would replace one of the inputs
      */
-    static List<Job> plan(Path input, Path outputDir, int channels, boolean overwrite) throws IOException {
+    public static SegmentationBatch plan(Path input, Path outputDir, int channels, Existing existing) throws IOException {
+        List<String> notes = new ArrayList<>();
+        boolean dicom = isDicomFolder(input);
+        List<Job> jobs = dicom ? dicomJobs(input, outputDir, notes) : imageJobs(input, outputDir, channels);
+        SegmentationBatch batch = new SegmentationBatch(jobs, dicom, outputDir, existing, notes);
+        batch.checkOutputs();
+        return batch;
+    }
+
+    public List<Job> jobs() {
+        return jobs;
+    }
+
+    /** Files that were passed over while planning (e.g. non-DICOM files in a DICOM folder), with the reason. */
+    public List<String> notes() {
+        return notes;
+    }
+
+    /** The file mapping DICOM series to masks, or null for image inputs. */
+    public Path seriesTable() {
+        return dicom ? outputDir.resolve("series.csv") : null;
+    }
+
+    /** Runs the batch; checks {@code progress.stopRequested()} between cases. */
+    public Result run(Segmenter segmenter, Progress progress) throws IOException {
+        removeStaleTemporaries();
+        List<Job> written = new ArrayList<>();
+        List<Job> skipped = new ArrayList<>();
+        Map<Job, String> failed = new LinkedHashMap<>();
+        long tilesDone = 0;
+        int segmented = 0;
+        progress.start("segment", jobs.size(), "tiles");
+        try {
+            for (Job job : jobs) {
+                if (progress.stopRequested()) {
+                    throw new StoppedException("segmentation stopped after " + written.size() + " of " + jobs.size()
+                            + " cases; the masks written are complete");
+                }
+                if (existing == Existing.SKIP && Files.isRegularFile(job.output())) {
+                    skipped.add(job);
+                    progress.message("skipped " + job.name() + ": " + job.output() + " is already complete");
+                    continue;
+                }
+                try {
+                    Volume scan = job.loader().load();
+                    if (scan.channels() != segmenter.config().inputChannels()) {
+                        throw new ImageFileException(job.inputs().get(0), "the model expects "
+                                + segmenter.config().inputChannels() + " input channel(s), this scan has " + scan.channels());
+                    }
+                    long tiles = segmenter.tileCount(scan);
+                    // the total is an estimate until every scan is loaded: tiles so far + the mean for the rest
+                    long before = tilesDone;
+                    long remaining = jobs.size() - skipped.size() - failed.size() - segmented - 1;
+                    long total = before + tiles + remaining * (before + tiles) / (segmented + 1);
+                    LabelMap mask = segmenter.segment(scan, done -> progress.update(before + done, total, job.name()));
+                    ScanFiles.writeLabels(mask, job.output(), existing != Existing.REFUSE);
+                    tilesDone += tiles;
+                    segmented++;
+                    written.add(job);
+                    progress.message("wrote " + job.output());
+                } catch (OutputExistsException e) {
+                    throw e; // checked before the run: something else wrote it meanwhile, stop rather than guess
+                } catch (IOException | IllegalArgumentException e) {
+                    String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    failed.put(job, why);
+                    progress.message("failed " + job.name() + ": " + why);
+                }
+            }
+        } finally {
+            progress.finish();
+        }
+        if (dicom) {
+            writeSeriesTable(written, skipped);
+        }
+        return new Result(written, skipped, failed);
+    }
+
+    private static List<Job> imageJobs(Path input, Path outputDir, int channels) throws IOException {
         List<Path> files;
         if (Files.isDirectory(input)) {
             try (Stream<Path> s = Files.list(input)) {
@@ -50,41 +161,41 @@ final class SegmentationJobs {
             throw new ImageFileException(input, "no such file or folder");
         }
         List<Job> jobs = new ArrayList<>();
-        List<Path> singles = new ArrayList<>();
+        Set<String> cases = new java.util.TreeSet<>();
         for (Path f : files) {
-            if (CaseFiles.caseIdOf(f, ScanFiles.ending(f)) == null) {
-                singles.add(f);
+            String id = CaseFiles.caseIdOf(f, ScanFiles.ending(f));
+            if (id == null) {
+                jobs.add(new Job(f.getFileName().toString(), List.of(f), outputDir.resolve(f.getFileName().toString()),
+                        () -> ScanFiles.readImage(f)));
+            } else {
+                cases.add(id);
             }
         }
-        for (Path f : singles) {
-            jobs.add(new Job(f.getFileName().toString(), List.of(f), outputDir.resolve(f.getFileName().toString()),
-                    () -> ScanFiles.readImage(f)));
-        }
-        List<Path> grouped = files.stream().filter(f -> !singles.contains(f)).toList();
-        if (!grouped.isEmpty()) {
-            String ending = ScanFiles.ending(grouped.get(0));
-            Map<String, List<Path>> cases = CaseFiles.groupChannels(grouped.get(0).getParent(), ending, Math.max(channels, 1));
-            for (Map.Entry<String, List<Path>> e : cases.entrySet()) {
-                if (e.getValue().contains(null)) {
-                    throw new ImageFileException(grouped.get(0).getParent(), "case " + e.getKey() + " lacks a channel file: the model needs "
-                            + channels + " channel(s) named " + e.getKey() + "_0000" + ending + " …");
+        // only the cases named in the input (one file of an nnU-Net folder is that case alone), each
+        // with the channel files the model needs beside it
+        for (Path f : files) {
+            String ending = ScanFiles.ending(f);
+            String id = CaseFiles.caseIdOf(f, ending);
+            if (id == null || !cases.remove(id)) {
+                continue;
+            }
+            List<Path> channelFiles = new ArrayList<>();
+            for (int c = 0; c < Math.max(channels, 1); c++) {
+                Path channel = f.resolveSibling(CaseFiles.channelFileName(id, c, ending));
+                if (!Files.isRegularFile(channel)) {
+                    throw new ImageFileException(channel, "missing: the model needs " + channels + " channel(s) of case "
+                            + id + ", named " + CaseFiles.channelFileName(id, 0, ending) + " …");
                 }
-                List<Path> channelFiles = e.getValue();
-                jobs.add(new Job(e.getKey(), channelFiles, outputDir.resolve(e.getKey() + ending),
-                        () -> ScanFiles.readChannels(channelFiles)));
+                channelFiles.add(channel);
             }
+            jobs.add(new Job(id, channelFiles, outputDir.resolve(id + ending), () -> ScanFiles.readChannels(channelFiles)));
         }
-        refuseExisting(jobs, overwrite);
         return jobs;
     }
 
-    /**
-     * One job per DICOM series below {@code input}: mask {@code SERIES_UID.nii.gz}. Files that are
-     * not DICOM images are reported on {@code log}.
-     */
-    static List<Job> planDicom(Path input, Path outputDir, boolean overwrite, java.io.PrintStream log) throws IOException {
+    private static List<Job> dicomJobs(Path input, Path outputDir, List<String> notes) throws IOException {
         DicomSeries.Scan scan = DicomSeries.scan(input);
-        scan.skipped().forEach((file, why) -> log.println("skipped " + file + ": " + why));
+        scan.skipped().forEach((file, why) -> notes.add("skipped " + file + ": " + why));
         if (scan.series().isEmpty()) {
             throw new ImageFileException(input, "no DICOM series found");
         }
@@ -92,12 +203,11 @@ final class SegmentationJobs {
         for (DicomSeries series : scan.series()) {
             jobs.add(new Job(series.uid(), series.files(), outputDir.resolve(series.uid() + ".nii.gz"), series::load));
         }
-        refuseExisting(jobs, overwrite);
         return jobs;
     }
 
     /** Whether a folder holds DICOM files rather than PNG, TIFF or NIfTI images. */
-    static boolean isDicomFolder(Path input) throws IOException {
+    public static boolean isDicomFolder(Path input) throws IOException {
         if (!Files.isDirectory(input)) {
             return false;
         }
@@ -117,37 +227,57 @@ final class SegmentationJobs {
         }
     }
 
-    private static void refuseExisting(List<Job> jobs, boolean overwrite) throws IOException {
-        if (!overwrite) {
-            for (Job j : jobs) {
-                if (Files.exists(j.output())) {
-                    throw new FileAlreadyExistsException(j.output().toString(), null,
-                            "exists (the output folder already has results); pass --overwrite to replace them");
+    /** No output may be an input (whatever the options); existing outputs only as {@link #existing} allows. */
+    private void checkOutputs() throws IOException {
+        Set<Path> inputs = new HashSet<>();
+        for (Job j : jobs) {
+            for (Path p : j.inputs()) {
+                inputs.add(canonical(p));
+            }
+        }
+        List<Path> outputs = new ArrayList<>();
+        jobs.forEach(j -> outputs.add(j.output()));
+        if (seriesTable() != null) {
+            outputs.add(seriesTable());
+        }
+        for (Path out : outputs) {
+            if (inputs.contains(canonical(out))) {
+                throw new IOException(out + ": the output would replace an input scan; choose another output folder");
+            }
+        }
+        if (existing == Existing.REFUSE) {
+            for (Path out : outputs) {
+                if (Files.exists(out)) {
+                    throw new OutputExistsException(out, "exists (the output folder already has results)");
                 }
             }
         }
+        Files.createDirectories(outputDir);
+        if (!Files.isWritable(outputDir)) {
+            throw new IOException(outputDir + ": the output folder is not writable");
+        }
     }
 
-    /** Segments every job with one progress bar over all tiles; each mask is written atomically. */
-    static void run(Segmenter segmenter, List<Job> jobs, boolean overwrite) throws IOException {
-        List<Volume> scans = new ArrayList<>();
-        long tiles = 0;
+    /** The same file however it is named: real path when it exists, else absolute and normalised. */
+    private static Path canonical(Path p) throws IOException {
+        return Files.exists(p) ? p.toRealPath() : p.toAbsolutePath().normalize();
+    }
+
+    /** Our own temporary files of this batch's outputs, left by a run that was killed. */
+    private void removeStaleTemporaries() throws IOException {
         for (Job j : jobs) {
-            Volume v = j.loader().load();
-            if (v.channels() != segmenter.config().inputChannels()) {
-                throw new ImageFileException(j.inputs().get(0), "the model expects " + segmenter.config().inputChannels()
-                        + " input channel(s), this scan has " + v.channels());
-            }
-            scans.add(v);
-            tiles += segmenter.tileCount(v);
+            AtomicFiles.removeStaleTemporaries(j.output());
         }
-        try (ProgressBar bar = TerminalProgress.bar("segment", tiles, "tiles")) {
-            for (int i = 0; i < jobs.size(); i++) {
-                long before = bar.getCurrent();
-                bar.setExtraMessage(jobs.get(i).name());
-                LabelMap mask = segmenter.segment(scans.get(i), done -> bar.stepTo(before + done));
-                ScanFiles.writeLabels(mask, jobs.get(i).output(), overwrite);
+    }
+
+    private void writeSeriesTable(List<Job> written, List<Job> skipped) throws IOException {
+        StringBuilder csv = new StringBuilder("series_instance_uid,mask_file,first_dicom_file,files\n");
+        for (Job j : jobs) {
+            if (written.contains(j) || skipped.contains(j)) {
+                csv.append(j.name()).append(',').append(j.output().getFileName()).append(',').append(j.inputs().get(0))
+                        .append(',').append(j.inputs().size()).append('\n');
             }
         }
+        AtomicFiles.write(seriesTable(), csv.toString().getBytes(StandardCharsets.UTF_8), true);
     }
 }

@@ -1,14 +1,14 @@
-package io.medseg.workbench;
+package io.medseg.pipeline;
 
-import io.medseg.core.image.Geometry;
-import io.medseg.core.image.LabelMap;
-import io.medseg.core.image.Volume;
+import io.medseg.image.Geometry;
+import io.medseg.image.LabelMap;
+import io.medseg.image.Volume;
 
 /** One axial slice (fixed z) of a 3D scan or label map as a 2D one, for training 2D networks. */
-final class Slices {
+public final class Slices {
     private Slices() {}
 
-    static Volume image(Volume v, int z) {
+    public static Volume image(Volume v, int z) {
         long[] s = v.sizeXyz();
         int plane = (int) (s[0] * s[1]);
         int voxels = plane * (int) s[2];
@@ -19,7 +19,7 @@ final class Slices {
         return Volume.wrap(out, new long[] {s[0], s[1]}, v.channels(), inPlane(v.geometry()));
     }
 
-    static LabelMap labels(LabelMap m, int z) {
+    public static LabelMap labels(LabelMap m, int z) {
         long[] s = m.sizeXyz();
         int plane = (int) (s[0] * s[1]);
         byte[] out = new byte[plane];

@@ -1,11 +1,11 @@
-package io.medseg.workbench;
+package io.medseg.pipeline;
 
+import io.medseg.files.OutputExistsException;
 import io.medseg.core.train.TrainingListener;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -16,7 +16,7 @@ import java.util.Locale;
  * loss, validation Dice, learning rate, best so far) and {@code BUNDLE.log} (settings, plan and the
  * same figures with time stamps). Both are flushed after every epoch so a long run can be followed.
  */
-final class TrainingHistory implements TrainingListener, AutoCloseable {
+public final class TrainingHistory implements TrainingListener, AutoCloseable {
     private final PrintWriter csv;
     private final PrintWriter log;
     private final long start = System.nanoTime();
@@ -29,13 +29,13 @@ final class TrainingHistory implements TrainingListener, AutoCloseable {
     }
 
     /** Opens the two files beside {@code bundle}; refuses to replace them unless asked. */
-    static TrainingHistory beside(Path bundle, boolean overwrite) throws IOException {
+    public static TrainingHistory beside(Path bundle, boolean overwrite) throws IOException {
         Path name = bundle.toAbsolutePath();
         Path csv = name.resolveSibling(name.getFileName() + ".history.csv");
         Path log = name.resolveSibling(name.getFileName() + ".log");
         for (Path p : new Path[] {csv, log}) {
             if (Files.exists(p) && !overwrite) {
-                throw new FileAlreadyExistsException(p.toString(), null, "exists; pass --overwrite to replace it");
+                throw new OutputExistsException(p);
             }
         }
         Files.createDirectories(name.getParent());

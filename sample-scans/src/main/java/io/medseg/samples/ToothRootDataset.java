@@ -2,10 +2,10 @@ package io.medseg.samples;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import io.medseg.core.files.AtomicFiles;
-import io.medseg.core.image.Geometry;
-import io.medseg.core.image.LabelMap;
-import io.medseg.core.image.Volume;
+import io.medseg.files.AtomicFiles;
+import io.medseg.image.Geometry;
+import io.medseg.image.LabelMap;
+import io.medseg.image.Volume;
 import io.medseg.io.PlainImages;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

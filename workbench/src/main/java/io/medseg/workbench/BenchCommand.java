@@ -7,7 +7,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
-import io.medseg.core.image.Intensity;
+import io.medseg.core.preprocess.Intensity;
 import io.medseg.core.nn.ActivationKind;
 import io.medseg.core.nn.Normalization;
 import io.medseg.unet.UNet;

@@ -1,6 +1,6 @@
 package io.medseg.workbench;
 
-import io.medseg.core.image.LabelMap;
+import io.medseg.image.LabelMap;
 import io.medseg.evaluation.CaseEvaluation;
 import io.medseg.evaluation.Evaluator;
 import io.medseg.evaluation.Metric;

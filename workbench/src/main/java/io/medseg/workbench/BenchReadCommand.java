@@ -1,9 +1,9 @@
 package io.medseg.workbench;
 
-import io.medseg.core.image.Volume;
+import io.medseg.image.Volume;
 import io.medseg.io.dicom.DicomSeries;
 import io.medseg.io.ImageFileException;
-import io.medseg.core.files.AtomicFiles;
+import io.medseg.files.AtomicFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

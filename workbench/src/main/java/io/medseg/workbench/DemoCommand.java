@@ -6,7 +6,10 @@ import io.medseg.evaluation.EvaluationSettings;
 import io.medseg.io.ImageFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import io.medseg.evaluation.report.ReportFolder;
+import io.medseg.pipeline.Dataset;
+import io.medseg.pipeline.EvaluationRun;
+import io.medseg.pipeline.SegmentationBatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,13 +40,19 @@ final class DemoCommand implements Callable<Integer> {
         Path masks = output.resolve("masks");
         Path evaluation = output.resolve("evaluation");
         System.out.println("model: " + model + "\nimages: " + dataset.resolve("imagesTs"));
+        SegmentationBatch.Existing existing = overwrite ? SegmentationBatch.Existing.OVERWRITE : SegmentationBatch.Existing.REFUSE;
+        ReportFolder.checkReplaceable(evaluation, overwrite);
+        TerminalProgress progress = TerminalProgress.forStderr(false);
         try (Segmenter segmenter = new Segmenter(ModelBundle.load(model, device.resolve()), 0.5, 2)) {
-            List<SegmentationJobs.Job> jobs = SegmentationJobs.plan(dataset.resolve("imagesTs"), masks,
-                    segmenter.config().inputChannels(), overwrite);
-            SegmentationJobs.run(segmenter, jobs, overwrite);
+            SegmentationBatch batch = SegmentationBatch.plan(dataset.resolve("imagesTs"), masks,
+                    segmenter.config().inputChannels(), existing);
+            SegmentationBatch.Result result = batch.run(segmenter, progress);
+            if (!result.allSucceeded()) {
+                return SegmentCommand.summarize(batch, result, masks);
+            }
         }
         EvaluationRun.Outcome outcome = EvaluationRun.evaluate(dataset.resolve("labelsTs"), masks,
-                Dataset.open(dataset).labels(), EvaluationSettings.DEFAULT, dataset.resolve("imagesTs"));
+                Dataset.open(dataset).labels(), EvaluationSettings.DEFAULT, dataset.resolve("imagesTs"), progress);
         EvaluationRun.report(outcome, evaluation, overwrite, System.out);
         System.out.println("masks: " + masks);
         return outcome.skipped().isEmpty() ? 0 : 3;

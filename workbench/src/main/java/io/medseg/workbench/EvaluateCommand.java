@@ -1,5 +1,7 @@
 package io.medseg.workbench;
 
+import io.medseg.evaluation.report.ReportFolder;
+import io.medseg.pipeline.EvaluationRun;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -29,9 +31,12 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (output != null) {
+            ReportFolder.checkReplaceable(output, overwrite); // before the work, not after it
+        }
         Map<Integer, String> names = EvaluationRun.labelsFor(reference, labels);
         EvaluationRun.Outcome outcome = EvaluationRun.evaluate(reference, prediction, names, options.settings(names),
-                images);
+                images, TerminalProgress.forStderr(false));
         EvaluationRun.report(outcome, output, overwrite, System.out);
         return outcome.skipped().isEmpty() ? 0 : 3;
     }

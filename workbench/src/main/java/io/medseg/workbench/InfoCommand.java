@@ -1,9 +1,10 @@
 package io.medseg.workbench;
 
-import io.medseg.core.image.Geometry;
-import io.medseg.core.image.Volume;
+import io.medseg.image.Geometry;
+import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
 import io.medseg.io.dicom.DicomSeries;
+import io.medseg.pipeline.ScanFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -1,6 +1,8 @@
 package io.medseg.workbench;
 
 import java.io.IOException;
+import io.medseg.files.OutputExistsException;
+import io.medseg.pipeline.StoppedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import picocli.CommandLine;
@@ -22,8 +24,10 @@ public final class Medseg {
         CommandLine cli = new CommandLine(new Medseg());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // bad input and I/O problems (ImageFileException names the file) get one line, not a stack trace
-            if (e instanceof IllegalArgumentException || e instanceof IOException) {
-                String message = e instanceof FileAlreadyExistsException f
+            if (e instanceof IllegalArgumentException || e instanceof IOException || e instanceof StoppedException) {
+                String message = e instanceof OutputExistsException f
+                        ? f.getFile() + " " + f.getReason() + "; pass --overwrite to replace it"
+                        : e instanceof FileAlreadyExistsException f
                         ? f.getFile() + " " + (f.getReason() == null ? "exists" : f.getReason()) : e.getMessage();
                 commandLine.getErr().println("medseg " + commandLine.getCommandName() + ": error: " + message);
                 return 1;

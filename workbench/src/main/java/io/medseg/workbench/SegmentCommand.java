@@ -1,9 +1,9 @@
 package io.medseg.workbench;
 
 import io.medseg.core.Segmenter;
-import java.nio.file.Files;
+import io.medseg.core.bundle.ModelBundle;
+import io.medseg.pipeline.SegmentationBatch;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,34 +28,39 @@ final class SegmentCommand implements Callable<Integer> {
     boolean largestComponent;
     @Option(names = "--overwrite", description = "replace masks that already exist")
     boolean overwrite;
+    @Option(names = "--continue", description = "resume: keep the masks already complete and segment the rest")
+    boolean resume;
+    @Option(names = "--quiet", description = "print only errors and the summary")
+    boolean quiet;
     @Mixin
     DeviceOption device;
 
     @Override
     public Integer call() throws Exception {
-        try (Segmenter segmenter = new Segmenter(io.medseg.core.bundle.ModelBundle.load(model, device.resolve()),
-                new Segmenter.Options(overlap, 2, tta, largestComponent))) {
-            boolean dicom = SegmentationJobs.isDicomFolder(input);
-            List<SegmentationJobs.Job> jobs = dicom
-                    ? SegmentationJobs.planDicom(input, output, overwrite, System.err)
-                    : SegmentationJobs.plan(input, output, segmenter.config().inputChannels(), overwrite);
-            Path mapping = output.resolve("series.csv");
-            if (dicom && Files.exists(mapping) && !overwrite) {
-                throw new java.nio.file.FileAlreadyExistsException(mapping.toString(), null,
-                        "exists; pass --overwrite to replace it");
-            }
-            SegmentationJobs.run(segmenter, jobs, overwrite);
-            if (dicom) {
-                StringBuilder csv = new StringBuilder("series_instance_uid,mask_file,first_dicom_file,files\n");
-                for (SegmentationJobs.Job j : jobs) {
-                    csv.append(j.name()).append(',').append(j.output().getFileName()).append(',')
-                            .append(j.inputs().get(0)).append(',').append(j.inputs().size()).append('\n');
-                }
-                io.medseg.core.files.AtomicFiles.write(mapping, csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        overwrite);
-            }
-            System.out.println("wrote " + jobs.size() + " mask(s) to " + output + (dicom ? " (series.csv maps series to masks)" : ""));
+        if (overwrite && resume) {
+            throw new IllegalArgumentException("--overwrite and --continue exclude each other: replace every mask, or keep "
+                    + "the complete ones");
         }
-        return 0;
+        SegmentationBatch.Existing existing = resume ? SegmentationBatch.Existing.SKIP
+                : overwrite ? SegmentationBatch.Existing.OVERWRITE : SegmentationBatch.Existing.REFUSE;
+        try (Segmenter segmenter = new Segmenter(ModelBundle.load(model, device.resolve()),
+                new Segmenter.Options(overlap, 2, tta, largestComponent))) {
+            // every output is checked before the first scan is read
+            SegmentationBatch batch = SegmentationBatch.plan(input, output, segmenter.config().inputChannels(), existing);
+            TerminalProgress progress = TerminalProgress.forStderr(quiet);
+            batch.notes().forEach(progress::message);
+            SegmentationBatch.Result result = batch.run(segmenter, progress);
+            return summarize(batch, result, output);
+        }
+    }
+
+    /** The last lines: what was written, skipped and failed; exit 0 when all succeeded, 4 when some failed. */
+    static int summarize(SegmentationBatch batch, SegmentationBatch.Result result, Path output) {
+        result.failed().forEach((job, why) -> System.err.println("failed " + job.name() + ": " + why));
+        System.out.println("wrote " + result.written().size() + " mask(s) to " + output
+                + (result.skipped().isEmpty() ? "" : ", kept " + result.skipped().size() + " complete one(s)")
+                + (result.failed().isEmpty() ? "" : ", " + result.failed().size() + " case(s) failed")
+                + (batch.seriesTable() != null ? " (series.csv maps series to masks)" : ""));
+        return result.allSucceeded() ? 0 : 4;
     }
 }

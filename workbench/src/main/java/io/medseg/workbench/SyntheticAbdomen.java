@@ -1,7 +1,7 @@
 package io.medseg.workbench;
 
-import io.medseg.core.image.Geometry;
-import io.medseg.core.image.LabelMap;
+import io.medseg.image.Geometry;
+import io.medseg.image.LabelMap;
 import java.util.Map;
 import java.util.stream.IntStream;
 

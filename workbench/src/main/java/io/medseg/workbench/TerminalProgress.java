@@ -1,60 +1,117 @@
 package io.medseg.workbench;
 
 import io.medseg.core.train.TrainingListener;
+import io.medseg.pipeline.Progress;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** Progress bars with ETA on the terminal (stderr): training steps or segmented tiles. */
-final class TerminalProgress {
-    private TerminalProgress() {}
+/**
+ * Progress on stderr: on a terminal a bar with ETA and a line per finished case or epoch; when
+ * stderr is a file or a pipe (a log, a batch system) only the lines, never {@code \r} frames;
+ * nothing at all but errors when quiet.
+ */
+final class TerminalProgress implements Progress {
+    /** What the user asked for with --quiet, and what stderr is. */
+    enum Mode { BAR, LINES, QUIET }
 
-    static ProgressBar bar(String task, long total, String unit) {
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(500).setUnit(" " + unit, 1).setMaxRenderedLength(160)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+    private final PrintStream err;
+    private final Mode mode;
+    private ProgressBar bar;
+
+    TerminalProgress(PrintStream err, Mode mode) {
+        this.err = err;
+        this.mode = mode;
     }
 
-    /** A training listener drawing one bar over all steps, with loss and validation Dice. */
-    static final class Training implements TrainingListener, AutoCloseable {
-        private final PrintStream log;
-        private ProgressBar bar;
-        private double runningLoss = Double.NaN;
-        private String validation = "";
+    /** A bar on a terminal, lines otherwise, nothing when quiet. */
+    static TerminalProgress forStderr(boolean quiet) {
+        return new TerminalProgress(System.err, quiet ? Mode.QUIET : stderrIsTerminal() ? Mode.BAR : Mode.LINES);
+    }
 
-        Training(PrintStream log) {
-            this.log = log;
+    /** Linux: fd 2 is a tty device; elsewhere Java's console test (which looks at stdin and stdout). */
+    static boolean stderrIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (Exception e) {
+            return System.console() != null;
         }
+    }
 
-        @Override
-        public void started(int totalIterations, int trainingCases, int validationCases) {
-            log.printf(Locale.ROOT, "training on %d cases, validating on %d, %d steps%n", trainingCases, validationCases,
-                    totalIterations);
-            bar = bar("train", totalIterations, "steps");
+    @Override
+    public void start(String task, long total, String unit) {
+        if (mode == Mode.BAR) {
+            bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(500).setUnit(" " + unit, 1).setMaxRenderedLength(160)
+                    .setConsumer(new ConsoleProgressBarConsumer(err)).build();
         }
+    }
 
-        @Override
-        public void iteration(int done, int epoch, float loss) {
-            runningLoss = Double.isNaN(runningLoss) ? loss : 0.9 * runningLoss + 0.1 * loss;
+    @Override
+    public void update(long done, long total, String detail) {
+        if (bar != null) {
+            bar.maxHint(total);
             bar.stepTo(done);
-            bar.setExtraMessage(String.format(Locale.ROOT, "ep %d loss %.4f%s", epoch, runningLoss, validation));
+            bar.setExtraMessage(detail);
         }
+    }
 
-        @Override
-        public void epochEnded(EpochRecord r) {
-            validation = String.format(Locale.ROOT, " val Dice %.4f (best %.4f @%d)", r.validationDice(), r.bestDice(),
-                    r.bestEpoch());
-            bar.setExtraMessage(String.format(Locale.ROOT, "ep %d loss %.4f%s", r.epoch(), runningLoss, validation));
+    @Override
+    public void message(String line) {
+        if (mode == Mode.QUIET) {
+            return;
         }
+        // on a terminal, clear the bar's line first so the message does not mix with it
+        err.println(mode == Mode.BAR ? "\r\033[K" + line : line);
+    }
 
-        @Override
-        public void close() {
-            if (bar != null) {
-                bar.close();
+    @Override
+    public void finish() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+    }
+
+    /**
+     * A training listener: the bar over all steps with loss and validation Dice, and one line per
+     * epoch; {@link #finish()} closes the bar.
+     */
+    TrainingListener training() {
+        return new TrainingListener() {
+            private double runningLoss = Double.NaN;
+            private String validation = "";
+            private long started;
+
+            @Override
+            public void started(int totalIterations, int trainingCases, int validationCases) {
+                started = System.nanoTime();
+                message(String.format(Locale.ROOT, "training on %d cases, validating on %d, %d steps", trainingCases,
+                        validationCases, totalIterations));
+                start("train", totalIterations, "steps");
             }
-        }
+
+            @Override
+            public void iteration(int done, int epoch, float loss) {
+                runningLoss = Double.isNaN(runningLoss) ? loss : 0.9 * runningLoss + 0.1 * loss;
+                update(done, bar == null ? done : bar.getMax(), String.format(Locale.ROOT, "ep %d loss %.4f%s", epoch,
+                        runningLoss, validation));
+            }
+
+            @Override
+            public void epochEnded(EpochRecord r) {
+                validation = String.format(Locale.ROOT, " val Dice %.4f (best %.4f @%d)", r.validationDice(), r.bestDice(),
+                        r.bestEpoch());
+                message(String.format(Locale.ROOT, "epoch %d: loss %.4f, validation Dice %.4f (best %.4f at epoch %d), %.0f s",
+                        r.epoch(), r.meanLoss(), r.validationDice(), r.bestDice(), r.bestEpoch(),
+                        (System.nanoTime() - started) / 1e9));
+            }
+        };
     }
 }

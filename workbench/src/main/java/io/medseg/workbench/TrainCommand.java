@@ -1,31 +1,12 @@
 package io.medseg.workbench;
 
-import com.google.gson.JsonObject;
 import io.medseg.core.bundle.Architectures;
-import io.medseg.core.bundle.ModelBundle;
-import io.medseg.core.bundle.ModelConfig;
-import io.medseg.core.bundle.NetworkArchitecture;
-import io.medseg.core.image.Intensity;
-import io.medseg.core.image.LabelMap;
-import io.medseg.core.image.Volume;
-import io.medseg.core.train.AugmentationSettings;
-import io.medseg.core.preprocess.Plan;
-import io.medseg.core.preprocess.Planner;
-import io.medseg.core.train.CasePreparation;
-import io.medseg.core.train.CaseSplit;
-import io.medseg.core.train.TrainingCase;
 import io.medseg.core.train.TrainingLoop;
 import io.medseg.core.train.TrainingSettings;
-import io.medseg.evaluation.Evaluator;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
+import io.medseg.pipeline.TrainingRun;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -83,131 +64,30 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device;
 
+    @Option(names = "--quiet", description = "print only errors and the final line")
+    boolean quiet;
+
     @Override
     public Integer call() throws Exception {
-        if (Files.exists(output) && !overwrite) {
-            throw new FileAlreadyExistsException(output.toString(), null, "exists; pass --overwrite to replace it");
+        int[] patchSize = null;
+        if (patch != null) {
+            patchSize = parsePatch(patch, Architectures.byName(arch).spatialDims(Architectures.byName(arch).defaultArguments()));
         }
-        Dataset dataset = Dataset.open(data);
-        NetworkArchitecture architecture = Architectures.byName(arch);
-        JsonObject arguments = architecture.defaultArguments();
-        if (depth != null && arguments.has("depth")) {
-            arguments.addProperty("depth", depth);
+        TrainingRun.Request request = new TrainingRun.Request(data, output, arch, epochs, iterations, batch, patchSize,
+                spacing == null ? null : parseSpacing(spacing), memoryBudgetGb, seed, learningRate, weightDecay, momentum,
+                optimizer, schedule, loss, depth, filters, patience, validationFraction, !noAugmentation, overwrite);
+        TerminalProgress progress = TerminalProgress.forStderr(quiet);
+        TrainingRun.Outcome outcome;
+        try {
+            outcome = TrainingRun.run(request, device.resolve(), progress.training(), progress::message);
+        } finally {
+            progress.finish();
         }
-        if (filters != null) {
-            arguments.addProperty("baseFilters", filters);
-        }
-        int dims = architecture.spatialDims(arguments);
-        if (depth != null && !arguments.has("depth")) {
-            throw new IllegalArgumentException("--depth applies to unet2d; " + arch + " takes its stages from the plan"
-                    + " (unet3d) or its arguments (vnet)");
-        }
-        Prepared prepared = dims == 3 ? prepare3d(dataset, architecture, arguments)
-                : new Prepared(load(dataset, 2), arguments, parsePatch(patch == null ? "160x160" : patch, 2), Intensity.ZSCORE,
-                        null, AugmentationSettings.defaults());
-        arguments = prepared.arguments();
-        int[] patchSize = prepared.patch();
-        int[] divisors = architecture.sizeDivisors(arguments);
-        for (int k = 0; k < patchSize.length; k++) {
-            if (patchSize[k] % divisors[k] != 0) {
-                throw new IllegalArgumentException("--patch " + Arrays.toString(patchSize) + ": every size must be a multiple of "
-                        + Arrays.toString(divisors) + " (tensor order) for this network");
-            }
-        }
-        List<TrainingCase> cases = prepared.cases();
-        int batchSize = batch != null ? batch : dims == 3 ? 2 : 4;
-        TrainingSettings settings = new TrainingSettings(optimizer, learningRate, weightDecay, momentum, schedule, loss, epochs,
-                iterations, batchSize, patchSize, validationFraction, patience, 0.33f, seed,
-                noAugmentation ? AugmentationSettings.none() : prepared.augmentation());
-        double[] spacingMm = prepared.plan() != null ? prepared.plan().targetSpacingMm()
-                : cases.get(0).reference().geometry().spacingMm();
-        ModelConfig config = new ModelConfig(ModelConfig.FORMAT, arch, arguments, dataset.channelNames().size(),
-                dataset.labels(), patchSize, spacingMm, prepared.intensity(), settings, Map.of(), Map.of(), prepared.plan());
-        Map<String, String> provenance = Provenance.of(dataset, seed);
-        CaseSplit split = CaseSplit.of(cases, validationFraction, seed);
-        System.err.println("model: " + config);
-        if (prepared.plan() != null) {
-            System.err.println("plan: " + prepared.plan());
-            System.err.println("intensity: " + prepared.intensity());
-        }
-        System.err.println("training: " + settings);
-        long start = System.nanoTime();
-        TrainingLoop.Result result;
-        try (ModelBundle bundle = ModelBundle.create(config, device.resolve(), seed);
-                TerminalProgress.Training progress = new TerminalProgress.Training(System.err);
-                TrainingHistory history = TrainingHistory.beside(output, overwrite)) {
-            history.log("model: " + config);
-            history.log("plan: " + prepared.plan());
-            history.log("training: " + settings);
-            TrainingLoop loop = new TrainingLoop(bundle, settings, Evaluator::meanForegroundDice, history.andThen(progress),
-                    (b, record) -> {
-                        Map<String, Double> metrics = new HashMap<>();
-                        metrics.put("validation_dice", record.validationDice());
-                        metrics.put("best_epoch", (double) record.epoch());
-                        b.save(output, config.withTraining(settings, provenance, metrics));
-                    });
-            result = loop.run(split.training(), split.validation());
-        }
+        TrainingLoop.Result result = outcome.result();
         System.out.printf(Locale.ROOT, "best validation Dice %.4f at epoch %d of %d%s; %.1f min; model bundle: %s%n",
                 result.bestDice(), result.bestEpoch(), result.history().size(),
-                result.stoppedEarly() ? " (stopped early)" : "", (System.nanoTime() - start) / 6e10, output);
+                result.stoppedEarly() ? " (stopped early)" : "", outcome.minutes(), output);
         return 0;
-    }
-
-    /** Training cases and the settings derived from them. */
-    record Prepared(List<TrainingCase> cases, JsonObject arguments, int[] patch, Intensity intensity, Plan plan,
-            AugmentationSettings augmentation) {}
-
-    /**
-     * 3D: nnU-Net's fingerprint → plan, CT statistics when the only channel is named "CT", every
-     * case normalised and resampled to the planned spacing.
-     */
-    private Prepared prepare3d(Dataset dataset, NetworkArchitecture architecture, JsonObject arguments) throws Exception {
-        List<Volume> images = new ArrayList<>();
-        List<LabelMap> labels = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        for (Dataset.Case c : dataset.trainingCases()) {
-            Volume image = ScanFiles.readChannels(c.channelFiles());
-            if (image.numDimensions() != 3) {
-                throw new IllegalArgumentException("case " + c.id() + " is " + image.numDimensions() + "D but " + arch
-                        + " is a 3D network");
-            }
-            images.add(image);
-            labels.add(ScanFiles.readLabels(c.labelFile(), dataset.labels(), image.sizeXyz(), image.geometry()));
-            ids.add(c.id());
-        }
-        boolean ct = dataset.channelNames().size() == 1 && dataset.channelNames().get(0).equalsIgnoreCase("CT");
-        Intensity intensity = ct ? CasePreparation.ctIntensity(images, labels, seed) : Intensity.ZSCORE;
-        int base = arguments.has("baseFilters") ? arguments.get("baseFilters").getAsInt() : 32;
-        int max = arguments.has("maxFilters") ? arguments.get("maxFilters").getAsInt() : Integer.MAX_VALUE;
-        Planner.Settings planning = Planner.Settings.defaults((long) (memoryBudgetGb * 1e9))
-                .withNetwork(batch != null ? batch : 2, base, max);
-        if (spacing != null) {
-            planning = planning.withTargetSpacing(parseSpacing(spacing));
-        }
-        if (patch != null) {
-            planning = planning.withPatchSize(parsePatch(patch, 3));
-        }
-        planning = planning.withFixedTopology(architecture.fixedTopology(arguments).orElse(null));
-        Plan plan = Planner.plan(CasePreparation.fingerprint(images), planning);
-        JsonObject planned = architecture.withPlan(arguments, plan);
-        int[] patchSize = patch != null ? parsePatch(patch, 3) : roundDown(plan.patchSize(), architecture.sizeDivisors(planned));
-        List<TrainingCase> cases = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            cases.add(CasePreparation.resampled(ids.get(i), images.get(i), labels.get(i), intensity, plan));
-            images.set(i, null); // the original resolution is no longer needed
-        }
-        Integer lowResolution = plan.anisotropicAxis() >= 0 ? plan.anisotropicAxis() : null;
-        return new Prepared(cases, planned, patchSize, intensity, plan, AugmentationSettings.defaults3d(lowResolution));
-    }
-
-    /** Each size rounded down to a multiple of its divisor, at least one divisor. */
-    static int[] roundDown(int[] sizes, int[] divisors) {
-        int[] out = new int[sizes.length];
-        for (int k = 0; k < out.length; k++) {
-            out[k] = Math.max(divisors[k], sizes[k] / divisors[k] * divisors[k]);
-        }
-        return out;
     }
 
     static double[] parseSpacing(String text) {
@@ -223,29 +103,6 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Reads every training case. For a 2D network, 3D scans (e.g. NIfTI volumes) become one case
-     * per slice, named {@code CASE#z}; each slice is z-scored on its own.
-     */
-    static List<TrainingCase> load(Dataset dataset, int networkDims) throws Exception {
-        List<TrainingCase> cases = new ArrayList<>();
-        for (Dataset.Case c : dataset.trainingCases()) {
-            Volume image = ScanFiles.readChannels(c.channelFiles());
-            LabelMap labels = ScanFiles.readLabels(c.labelFile(), dataset.labels(), image.sizeXyz(), image.geometry());
-            if (networkDims == 2 && image.numDimensions() == 3) {
-                for (int z = 0; z < image.sizeXyz()[2]; z++) {
-                    cases.add(TrainingCase.of(c.id() + "#" + z, Slices.image(image, z), Slices.labels(labels, z),
-                            Intensity.ZSCORE));
-                }
-            } else if (image.numDimensions() != networkDims) {
-                throw new IllegalArgumentException("case " + c.id() + " is " + image.numDimensions() + "D but the "
-                        + "network is " + networkDims + "D");
-            } else {
-                cases.add(TrainingCase.of(c.id(), image, labels, Intensity.ZSCORE));
-            }
-        }
-        return cases;
-    }
 
     static int[] parsePatch(String text, int dims) {
         String[] parts = text.toLowerCase(Locale.ROOT).split("x");

@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.medseg.core.image.Geometry;
-import io.medseg.core.image.LabelMap;
+import io.medseg.image.Geometry;
+import io.medseg.pipeline.GeometryCheck;
+import io.medseg.image.LabelMap;
 import io.medseg.io.PlainImages;
 import io.medseg.samples.DentalRadiographs;
 import io.medseg.samples.ToothRootDataset;
@@ -265,8 +266,9 @@ class CommandLineTest {
         javax.imageio.ImageIO.write(img, "png", rgb.resolve("colour.png").toFile());
         Run seg = medseg("segment", "--model", model.toString(), "--input", rgb.toString(), "--output",
                 tmp.resolve("out").toString());
-        assertEquals(1, seg.code());
-        assertTrue(seg.err().contains("colour.png: the model expects 1 input channel(s), this scan has 3"), seg.err());
+        assertEquals(4, seg.code(), "a failed case is reported and the exit code says some failed");
+        assertTrue(seg.err().contains("failed colour.png: " + rgb.resolve("colour.png")
+                + ": the model expects 1 input channel(s), this scan has 3"), seg.err());
         assertTrue(Files.notExists(tmp.resolve("out/colour.png")));
 
         Run gpu = medseg("segment", "--model", model.toString(), "--input", rgb.toString(), "--output",
@@ -330,7 +332,7 @@ class CommandLineTest {
                     System.arraycopy(img, 0, img3, img.length, img.length);
                     byte[] lab3 = java.util.Arrays.copyOf(lab, lab.length * 2);
                     System.arraycopy(lab, 0, lab3, lab.length, lab.length);
-                    io.medseg.io.nifti.Nifti.write(io.medseg.core.image.Volume.wrap(img3, new long[] {64, 48, 2}, 1, g),
+                    io.medseg.io.nifti.Nifti.write(io.medseg.image.Volume.wrap(img3, new long[] {64, 48, 2}, 1, g),
                             ds.resolve("images" + split).resolve(id + "_0000.nii.gz"), false);
                     io.medseg.io.nifti.Nifti.write(LabelMap.wrap(lab3, new long[] {64, 48, 2}, g, ToothRootDataset.LABELS),
                             ds.resolve("labels" + split).resolve(id + ".nii.gz"), false);

@@ -8,9 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.medseg.core.image.Geometry;
-import io.medseg.core.image.LabelMap;
-import io.medseg.core.image.Volume;
+import io.medseg.image.Geometry;
+import io.medseg.pipeline.GeometryCheck;
+import io.medseg.image.LabelMap;
+import io.medseg.image.Volume;
 import io.medseg.io.nifti.Nifti;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,6 +150,6 @@ class Ct3dEndToEndTest {
         CommandLineTest.Run depth = medseg("train", "--data", dataset.toString(), "--output", tmp.resolve("y").toString(),
                 "--arch", "unet3d", "--depth", "3");
         assertEquals(1, depth.code());
-        assertTrue(depth.err().contains("--depth applies to unet2d"), depth.err());
+        assertTrue(depth.err().contains("error: depth applies to unet2d"), depth.err());
     }
 }

@@ -1,7 +1,7 @@
 package io.medseg.evaluation.report;
 
-import io.medseg.core.image.LabelMap;
-import io.medseg.core.image.Volume;
+import io.medseg.image.LabelMap;
+import io.medseg.image.Volume;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;

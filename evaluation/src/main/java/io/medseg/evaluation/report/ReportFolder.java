@@ -1,6 +1,7 @@
 package io.medseg.evaluation.report;
 
-import io.medseg.core.files.AtomicFiles;
+import io.medseg.files.OutputExistsException;
+import io.medseg.files.AtomicFiles;
 import io.medseg.evaluation.EvaluationReport;
 import io.medseg.evaluation.ReportWriter;
 import java.io.ByteArrayOutputStream;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,9 +19,9 @@ import javax.imageio.ImageIO;
 
 /**
  * Writes a whole report into one folder: {@code per_case.csv}, {@code summary.csv},
- * {@code summary.json}, {@code plots/*.png}, {@code overlays/*.png} and {@code index.html}. Every
- * file is written under a temporary name and renamed when complete; if any would replace an
- * existing file without {@code overwrite}, nothing is written.
+ * {@code summary.json}, {@code plots/*.png}, {@code overlays/*.png} and {@code index.html}. The
+ * folder is assembled under a temporary name and renamed when complete, so an interrupted run
+ * leaves no folder that looks like a report (and the next run removes what it left).
  */
 public final class ReportFolder {
     private ReportFolder() {}
@@ -40,27 +40,60 @@ public final class ReportFolder {
         });
         files.put("index.html", HtmlReport.render(report, files.keySet().stream()
                 .filter(n -> n.startsWith("plots/")).toList(), overlayFiles).getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.removeStaleTemporaries(dir); // left by a run that was killed
+        checkReplaceable(dir, overwrite);
+        Path tmp = AtomicFiles.temporaryDirectory(dir);
+        try {
+            Files.createDirectories(tmp.resolve("plots"));
+            if (!overlays.isEmpty()) {
+                Files.createDirectories(tmp.resolve("overlays"));
+            }
+            ReportWriter.write(tmp, report, false);
+            for (var e : files.entrySet()) {
+                AtomicFiles.write(tmp.resolve(e.getKey()), e.getValue(), false);
+            }
+            AtomicFiles.replaceDirectory(tmp, dir);
+        } catch (IOException | RuntimeException e) {
+            AtomicFiles.deleteRecursively(tmp);
+            throw e;
+        }
         List<Path> targets = new ArrayList<>(List.of(dir.resolve("per_case.csv"), dir.resolve("summary.csv"),
                 dir.resolve("summary.json")));
         files.keySet().forEach(n -> targets.add(dir.resolve(n)));
-        if (!overwrite) {
-            for (Path t : targets) {
-                if (Files.exists(t)) {
-                    throw new FileAlreadyExistsException(t.toString(), null,
-                            "an earlier report is there; use --overwrite or another output folder");
-                }
-            }
-        }
-        Files.createDirectories(dir.resolve("plots"));
-        if (!overlays.isEmpty()) {
-            Files.createDirectories(dir.resolve("overlays"));
-        }
-        ReportWriter.write(dir, report, overwrite);
-        for (var e : files.entrySet()) {
-            AtomicFiles.write(dir.resolve(e.getKey()), e.getValue(), overwrite);
-        }
         return targets;
     }
+
+    /**
+     * A report replaces only an empty folder or, when asked, an earlier report: a folder holding
+     * anything else (the user's own files) is never replaced.
+     */
+    public static void checkReplaceable(Path dir, boolean overwrite) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new OutputExistsException(dir, "exists and is not a folder");
+        }
+        List<String> entries;
+        try (var s = Files.list(dir)) {
+            entries = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        if (entries.isEmpty()) {
+            return;
+        }
+        List<String> foreign = entries.stream().filter(n -> !REPORT_ENTRIES.contains(n)).toList();
+        if (!foreign.isEmpty()) {
+            throw new IOException(dir + ": holds files that are not part of a report (" + String.join(", ",
+                    foreign.subList(0, Math.min(3, foreign.size()))) + (foreign.size() > 3 ? ", …" : "")
+                    + "); choose a new or empty folder for the report");
+        }
+        if (!overwrite) {
+            throw new OutputExistsException(dir, "exists: an earlier report is there");
+        }
+    }
+
+    private static final java.util.Set<String> REPORT_ENTRIES = java.util.Set.of("per_case.csv", "summary.csv",
+            "summary.json", "index.html", "plots", "overlays");
 
     /** A file name from a case id: path separators and other unsafe characters become '_'. */
     static String safe(String id) {

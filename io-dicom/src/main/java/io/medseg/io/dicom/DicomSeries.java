@@ -1,7 +1,7 @@
 package io.medseg.io.dicom;
 
-import io.medseg.core.image.Geometry;
-import io.medseg.core.image.Volume;
+import io.medseg.image.Geometry;
+import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,9 +1,9 @@
 package io.medseg.io.nifti;
 
-import io.medseg.core.files.AtomicFiles;
-import io.medseg.core.image.Geometry;
-import io.medseg.core.image.LabelMap;
-import io.medseg.core.image.Volume;
+import io.medseg.files.AtomicFiles;
+import io.medseg.image.Geometry;
+import io.medseg.image.LabelMap;
+import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

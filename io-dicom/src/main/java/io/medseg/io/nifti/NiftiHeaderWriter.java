@@ -1,6 +1,6 @@
 package io.medseg.io.nifti;
 
-import io.medseg.core.image.Geometry;
+import io.medseg.image.Geometry;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

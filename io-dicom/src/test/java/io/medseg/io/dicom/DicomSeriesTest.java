@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import io.medseg.core.image.Geometry;
-import io.medseg.core.image.Volume;
+import io.medseg.image.Geometry;
+import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
 import io.medseg.io.nifti.Nifti;
 import java.nio.file.Files;

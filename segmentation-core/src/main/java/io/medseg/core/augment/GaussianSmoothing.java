@@ -1,6 +1,6 @@
 package io.medseg.core.augment;
 
-import io.medseg.core.image.Shapes;
+import io.medseg.image.Shapes;
 
 /**
  * Separable Gaussian smoothing of an N-d array (x fastest) along one axis: kernel radius ⌈3σ⌉,

@@ -13,7 +13,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import io.medseg.core.engine.Devices;
 import io.medseg.core.engine.TensorLayout;
-import io.medseg.core.files.AtomicFiles;
+import io.medseg.files.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -146,6 +146,7 @@ public final class ModelBundle implements AutoCloseable {
 
     /** Saves these parameters with another config (e.g. with final metrics). */
     public void save(Path dir, ModelConfig withConfig) throws IOException {
+        AtomicFiles.removeStaleTemporaries(dir); // left by a save that was killed
         Path tmp = AtomicFiles.temporaryDirectory(dir);
         try {
             try (Writer w = Files.newBufferedWriter(tmp.resolve(CONFIG_FILE), StandardCharsets.UTF_8)) {

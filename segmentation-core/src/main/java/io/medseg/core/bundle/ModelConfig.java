@@ -1,7 +1,7 @@
 package io.medseg.core.bundle;
 
 import com.google.gson.JsonObject;
-import io.medseg.core.image.Intensity;
+import io.medseg.core.preprocess.Intensity;
 import io.medseg.core.preprocess.Plan;
 import io.medseg.core.train.TrainingSettings;
 import java.util.Arrays;
@@ -67,7 +67,7 @@ public record ModelConfig(String format, String architecture, JsonObject argumen
         return labels.size();
     }
 
-    /** Labels in value order, for building a {@link io.medseg.core.image.LabelMap}. */
+    /** Labels in value order, for building a {@link io.medseg.image.LabelMap}. */
     public Map<Integer, String> labelNames() {
         return new TreeMap<>(labels);
     }

@@ -34,8 +34,8 @@ public final class Devices {
                 return Device.cpu();
             case "gpu":
                 if (engine.getGpuCount() == 0) {
-                    throw new IllegalArgumentException("--device gpu was asked for, but libtorch sees no GPU on this"
-                            + " machine (CUDA driver missing or CPU-only libtorch); use --device cpu or auto");
+                    throw new IllegalArgumentException("a GPU was asked for, but libtorch sees no GPU on this"
+                            + " machine (CUDA driver missing or CPU-only libtorch); use the CPU or auto");
                 }
                 return Device.gpu();
             case "auto":

@@ -1,6 +1,6 @@
 package io.medseg.core.infer;
 
-import io.medseg.core.image.Shapes;
+import io.medseg.image.Shapes;
 
 /**
  * Tile weights that fall off towards the tile border, so predictions near a tile's centre (which

@@ -1,6 +1,6 @@
 package io.medseg.core.infer;
 
-import io.medseg.core.image.Shapes;
+import io.medseg.image.Shapes;
 
 /** Copies between an N-d image and rectangular regions of it (x fastest, channel slowest). */
 final class Regions {

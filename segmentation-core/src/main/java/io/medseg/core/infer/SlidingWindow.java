@@ -1,6 +1,6 @@
 package io.medseg.core.infer;
 
-import io.medseg.core.image.Shapes;
+import io.medseg.image.Shapes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntConsumer;

@@ -1,6 +1,5 @@
 package io.medseg.core.preprocess;
 
-import io.medseg.core.image.Intensity;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 

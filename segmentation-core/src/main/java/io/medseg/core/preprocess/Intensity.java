@@ -1,4 +1,4 @@
-package io.medseg.core.image;
+package io.medseg.core.preprocess;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -8,6 +8,7 @@ import com.google.gson.annotations.JsonAdapter;
 import com.google.gson.internal.Streams;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
+import io.medseg.image.Volume;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package io.medseg.core.preprocess;
 
-import io.medseg.core.image.Geometry;
-import io.medseg.core.image.Shapes;
+import io.medseg.image.Geometry;
+import io.medseg.image.Shapes;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 

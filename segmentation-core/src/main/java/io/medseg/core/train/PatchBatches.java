@@ -1,7 +1,7 @@
 package io.medseg.core.train;
 
 import io.medseg.core.augment.Patch;
-import io.medseg.core.image.Shapes;
+import io.medseg.image.Shapes;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;

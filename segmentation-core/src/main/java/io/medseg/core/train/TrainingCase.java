@@ -1,8 +1,8 @@
 package io.medseg.core.train;
 
-import io.medseg.core.image.Intensity;
-import io.medseg.core.image.LabelMap;
-import io.medseg.core.image.Volume;
+import io.medseg.core.preprocess.Intensity;
+import io.medseg.image.LabelMap;
+import io.medseg.image.Volume;
 import java.util.Arrays;
 
 /**

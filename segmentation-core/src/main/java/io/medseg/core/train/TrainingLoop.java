@@ -12,7 +12,7 @@ import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.engine.TensorLayout;
-import io.medseg.core.image.LabelMap;
+import io.medseg.image.LabelMap;
 import io.medseg.core.infer.NetworkPredictor;
 import io.medseg.core.infer.SlidingWindow;
 import io.medseg.core.train.TrainingListener.EpochRecord;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.medseg.core.Golden;
-import io.medseg.core.image.Geometry;
-import io.medseg.core.image.Shapes;
+import io.medseg.image.Geometry;
+import io.medseg.image.Shapes;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.medseg.core.image.Geometry;
-import io.medseg.core.image.Intensity;
-import io.medseg.core.image.LabelMap;
-import io.medseg.core.image.Volume;
+import io.medseg.image.Geometry;
+import io.medseg.core.preprocess.Intensity;
+import io.medseg.image.LabelMap;
+import io.medseg.image.Volume;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;

@@ -1,0 +1,221 @@
+package io.medseg.pipeline;
+
+import ai.djl.Device;
+import com.google.gson.JsonObject;
+import io.medseg.core.bundle.Architectures;
+import io.medseg.core.bundle.ModelBundle;
+import io.medseg.core.bundle.ModelConfig;
+import io.medseg.core.bundle.NetworkArchitecture;
+import io.medseg.core.preprocess.Intensity;
+import io.medseg.core.preprocess.Plan;
+import io.medseg.core.preprocess.Planner;
+import io.medseg.core.train.AugmentationSettings;
+import io.medseg.core.train.CasePreparation;
+import io.medseg.core.train.CaseSplit;
+import io.medseg.core.train.TrainingCase;
+import io.medseg.core.train.TrainingListener;
+import io.medseg.core.train.TrainingLoop;
+import io.medseg.core.train.TrainingSettings;
+import io.medseg.evaluation.Evaluator;
+import io.medseg.files.OutputExistsException;
+import io.medseg.image.LabelMap;
+import io.medseg.image.Volume;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A training run from a dataset folder to a model bundle: load the cases, for 3D networks
+ * fingerprint → plan → CT statistics → resample (nnU-Net's pre-processing), split, train with
+ * validation every epoch, save the best epoch as the bundle with its provenance, and write the
+ * history and log beside it.
+ */
+public final class TrainingRun {
+    private TrainingRun() {}
+
+    /**
+     * What a run is asked for. Null means "derived": the patch and spacing planned from the data (3D)
+     * or 160×160 (2D), the batch 2 (3D) or 4 (2D), depth and filters the architecture's defaults.
+     *
+     * @param patch tensor order ([D,] H, W)
+     * @param spacingMm x, y, z
+     * @param memoryBudgetGb activation memory of one training step the planned patch must fit (3D)
+     */
+    public record Request(Path data, Path output, String arch, int epochs, int iterations, Integer batch, int[] patch,
+            double[] spacingMm, double memoryBudgetGb, long seed, float learningRate, float weightDecay, float momentum,
+            TrainingSettings.OptimizerKind optimizer, TrainingSettings.Schedule schedule, TrainingSettings.LossKind loss,
+            Integer depth, Integer filters, int patience, float validationFraction, boolean augmentation,
+            boolean overwrite) {}
+
+    /** The finished run: the loop's result and the bundle's config. */
+    public record Outcome(TrainingLoop.Result result, ModelConfig config, double minutes) {}
+
+    /**
+     * @param listener told every step and epoch (progress bars)
+     * @param log the settings, plan and intensity scheme, one line each
+     * @throws OutputExistsException when the bundle exists and the request does not overwrite it
+     */
+    public static Outcome run(Request r, Device device, TrainingListener listener, Consumer<String> log) throws IOException {
+        checkOutput(r.output(), r.overwrite());
+        Dataset dataset = Dataset.open(r.data());
+        NetworkArchitecture architecture = Architectures.byName(r.arch());
+        JsonObject arguments = architecture.defaultArguments();
+        if (r.depth() != null && !arguments.has("depth")) {
+            throw new IllegalArgumentException("depth applies to unet2d; " + r.arch() + " takes its stages from the plan"
+                    + " (unet3d) or its arguments (vnet)");
+        }
+        if (r.depth() != null) {
+            arguments.addProperty("depth", r.depth());
+        }
+        if (r.filters() != null) {
+            arguments.addProperty("baseFilters", r.filters());
+        }
+        int dims = architecture.spatialDims(arguments);
+        Prepared prepared = dims == 3 ? prepare3d(r, dataset, architecture, arguments)
+                : new Prepared(load(dataset, 2), arguments, r.patch() == null ? new int[] {160, 160} : r.patch(),
+                        Intensity.ZSCORE, null, AugmentationSettings.defaults());
+        checkPatch(prepared.patch(), architecture.sizeDivisors(prepared.arguments()));
+        List<TrainingCase> cases = prepared.cases();
+        int batchSize = r.batch() != null ? r.batch() : dims == 3 ? 2 : 4;
+        TrainingSettings settings = new TrainingSettings(r.optimizer(), r.learningRate(), r.weightDecay(), r.momentum(),
+                r.schedule(), r.loss(), r.epochs(), r.iterations(), batchSize, prepared.patch(), r.validationFraction(),
+                r.patience(), 0.33f, r.seed(), r.augmentation() ? prepared.augmentation() : AugmentationSettings.none());
+        double[] spacingMm = prepared.plan() != null ? prepared.plan().targetSpacingMm()
+                : cases.get(0).reference().geometry().spacingMm();
+        ModelConfig config = new ModelConfig(ModelConfig.FORMAT, r.arch(), prepared.arguments(),
+                dataset.channelNames().size(), dataset.labels(), prepared.patch(), spacingMm, prepared.intensity(), settings,
+                Map.of(), Map.of(), prepared.plan());
+        Map<String, String> provenance = Provenance.of(dataset, r.seed());
+        CaseSplit split = CaseSplit.of(cases, r.validationFraction(), r.seed());
+        List<String> header = new ArrayList<>(List.of("model: " + config));
+        if (prepared.plan() != null) {
+            header.add("plan: " + prepared.plan());
+            header.add("intensity: " + prepared.intensity());
+        }
+        header.add("training: " + settings);
+        header.forEach(log);
+        long start = System.nanoTime();
+        TrainingLoop.Result result;
+        try (ModelBundle bundle = ModelBundle.create(config, device, r.seed());
+                TrainingHistory history = TrainingHistory.beside(r.output(), r.overwrite())) {
+            header.forEach(history::log);
+            TrainingLoop loop = new TrainingLoop(bundle, settings, Evaluator::meanForegroundDice, history.andThen(listener),
+                    (b, record) -> {
+                        Map<String, Double> metrics = new HashMap<>();
+                        metrics.put("validation_dice", record.validationDice());
+                        metrics.put("best_epoch", (double) record.epoch());
+                        b.save(r.output(), config.withTraining(settings, provenance, metrics));
+                    });
+            result = loop.run(split.training(), split.validation());
+        }
+        return new Outcome(result, config, (System.nanoTime() - start) / 6e10);
+    }
+
+    /** Before any work: the bundle must not exist (unless replaced) and its folder must be writable. */
+    static void checkOutput(Path output, boolean overwrite) throws IOException {
+        if (Files.exists(output) && !overwrite) {
+            throw new OutputExistsException(output);
+        }
+        Path parent = output.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        if (!Files.isWritable(parent)) {
+            throw new IOException(parent + ": not writable, the model bundle cannot be saved there");
+        }
+    }
+
+    private static void checkPatch(int[] patch, int[] divisors) {
+        for (int k = 0; k < patch.length; k++) {
+            if (patch[k] % divisors[k] != 0) {
+                throw new IllegalArgumentException("patch " + Arrays.toString(patch) + ": every size must be a multiple of "
+                        + Arrays.toString(divisors) + " (tensor order) for this network");
+            }
+        }
+    }
+
+    /** Training cases and the settings derived from them. */
+    private record Prepared(List<TrainingCase> cases, JsonObject arguments, int[] patch, Intensity intensity, Plan plan,
+            AugmentationSettings augmentation) {}
+
+    /**
+     * 3D: nnU-Net's fingerprint → plan, CT statistics when the only channel is named "CT", every
+     * case normalised and resampled to the planned spacing.
+     */
+    private static Prepared prepare3d(Request r, Dataset dataset, NetworkArchitecture architecture, JsonObject arguments)
+            throws IOException {
+        List<Volume> images = new ArrayList<>();
+        List<LabelMap> labels = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (Dataset.Case c : dataset.trainingCases()) {
+            Volume image = ScanFiles.readChannels(c.channelFiles());
+            if (image.numDimensions() != 3) {
+                throw new IllegalArgumentException("case " + c.id() + " is " + image.numDimensions() + "D but " + r.arch()
+                        + " is a 3D network");
+            }
+            images.add(image);
+            labels.add(ScanFiles.readLabels(c.labelFile(), dataset.labels(), image.sizeXyz(), image.geometry()));
+            ids.add(c.id());
+        }
+        boolean ct = dataset.channelNames().size() == 1 && dataset.channelNames().get(0).equalsIgnoreCase("CT");
+        Intensity intensity = ct ? CasePreparation.ctIntensity(images, labels, r.seed()) : Intensity.ZSCORE;
+        int base = arguments.has("baseFilters") ? arguments.get("baseFilters").getAsInt() : 32;
+        int max = arguments.has("maxFilters") ? arguments.get("maxFilters").getAsInt() : Integer.MAX_VALUE;
+        Planner.Settings planning = Planner.Settings.defaults((long) (r.memoryBudgetGb() * 1e9))
+                .withNetwork(r.batch() != null ? r.batch() : 2, base, max)
+                .withFixedTopology(architecture.fixedTopology(arguments).orElse(null));
+        if (r.spacingMm() != null) {
+            planning = planning.withTargetSpacing(r.spacingMm());
+        }
+        if (r.patch() != null) {
+            planning = planning.withPatchSize(r.patch());
+        }
+        Plan plan = Planner.plan(CasePreparation.fingerprint(images), planning);
+        JsonObject planned = architecture.withPlan(arguments, plan);
+        int[] patchSize = r.patch() != null ? r.patch() : roundDown(plan.patchSize(), architecture.sizeDivisors(planned));
+        List<TrainingCase> cases = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            cases.add(CasePreparation.resampled(ids.get(i), images.get(i), labels.get(i), intensity, plan));
+            images.set(i, null); // the original resolution is no longer needed
+        }
+        Integer lowResolution = plan.anisotropicAxis() >= 0 ? plan.anisotropicAxis() : null;
+        return new Prepared(cases, planned, patchSize, intensity, plan, AugmentationSettings.defaults3d(lowResolution));
+    }
+
+    /** Each size rounded down to a multiple of its divisor, at least one divisor. */
+    static int[] roundDown(int[] sizes, int[] divisors) {
+        int[] out = new int[sizes.length];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = Math.max(divisors[k], sizes[k] / divisors[k] * divisors[k]);
+        }
+        return out;
+    }
+
+    /**
+     * Reads every training case. For a 2D network, 3D scans (e.g. NIfTI volumes) become one case
+     * per slice, named {@code CASE#z}; each slice is z-scored on its own.
+     */
+    static List<TrainingCase> load(Dataset dataset, int networkDims) throws IOException {
+        List<TrainingCase> cases = new ArrayList<>();
+        for (Dataset.Case c : dataset.trainingCases()) {
+            Volume image = ScanFiles.readChannels(c.channelFiles());
+            LabelMap labels = ScanFiles.readLabels(c.labelFile(), dataset.labels(), image.sizeXyz(), image.geometry());
+            if (networkDims == 2 && image.numDimensions() == 3) {
+                for (int z = 0; z < image.sizeXyz()[2]; z++) {
+                    cases.add(TrainingCase.of(c.id() + "#" + z, Slices.image(image, z), Slices.labels(labels, z),
+                            Intensity.ZSCORE));
+                }
+            } else if (image.numDimensions() != networkDims) {
+                throw new IllegalArgumentException("case " + c.id() + " is " + image.numDimensions() + "D but the "
+                        + "network is " + networkDims + "D");
+            } else {
+                cases.add(TrainingCase.of(c.id(), image, labels, Intensity.ZSCORE));
+            }
+        }
+        return cases;
+    }
+}

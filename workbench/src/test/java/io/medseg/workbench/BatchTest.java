@@ -1,0 +1,172 @@
+package io.medseg.workbench;
+
+import static io.medseg.workbench.CommandLineTest.medseg;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.medseg.image.Geometry;
+import io.medseg.image.Volume;
+import io.medseg.io.PlainImages;
+import io.medseg.samples.ToothRootDataset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Folder batches as engineers run them: nothing lost, bad cases reported, resumable, logs without frames. */
+class BatchTest {
+    @TempDir
+    static Path shared;
+    static Path dataset;
+    static Path model;
+
+    @BeforeAll
+    static void trainTinyModel() throws Exception {
+        dataset = shared.resolve("Dataset901_Batch");
+        ToothRootDataset.write(dataset, 7, 3, 4, 48, 32);
+        model = shared.resolve("model");
+        CommandLineTest.Run train = medseg("train", "--data", dataset.toString(), "--output", model.toString(), "--epochs",
+                "1", "--iterations", "1", "--batch", "1", "--patch", "16x16", "--depth", "1", "--filters", "2");
+        assertEquals(0, train.code(), train.err());
+    }
+
+    /** The test images, copied so each test may add or break files. */
+    private static Path images(Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("images"));
+        try (Stream<Path> s = Files.list(dataset.resolve("imagesTs"))) {
+            for (Path p : s.toList()) {
+                Files.copy(p, dir.resolve(p.getFileName()));
+            }
+        }
+        return dir;
+    }
+
+    private static List<byte[]> contents(Path dir) throws Exception {
+        List<byte[]> all = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.sorted().toList()) {
+                all.add(Files.readAllBytes(p));
+            }
+        }
+        return all;
+    }
+
+    @Test
+    void anOutputThatWouldReplaceAnInputIsRefusedWhateverTheFlags(@TempDir Path tmp) throws Exception {
+        Path in = images(tmp);
+        // plain names: the mask of a.png would be a.png in the same folder
+        Files.move(in.resolve("case_003_0000.png"), in.resolve("scan.png"));
+        List<byte[]> before = contents(in);
+        CommandLineTest.Run run = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
+                in.toString(), "--overwrite");
+        assertEquals(1, run.code());
+        assertTrue(run.err().contains(in.resolve("scan.png") + ": the output would replace an input scan"), run.err());
+        List<byte[]> after = contents(in);
+        assertEquals(before.size(), after.size());
+        for (int i = 0; i < before.size(); i++) {
+            assertArrayEquals(before.get(i), after.get(i), "input " + i + " untouched");
+        }
+        // the same folder by another name (trailing "/.", a symbolic link) is the same folder
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), in);
+        assertEquals(1, medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
+                link.resolve(".").toString(), "--overwrite").code());
+    }
+
+    @Test
+    void oneBadCaseIsReportedAndTheOthersAreDone(@TempDir Path tmp) throws Exception {
+        Path in = images(tmp);
+        Files.writeString(in.resolve("broken_0000.png"), "not a PNG"); // cut off by a USB stick
+        Path out = tmp.resolve("masks");
+        CommandLineTest.Run run = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
+                out.toString());
+        assertEquals(4, run.code(), run.err());
+        assertTrue(run.err().contains("failed broken: " + in.resolve("broken_0000.png")), run.err());
+        assertTrue(run.out().contains("wrote 4 mask(s)") && run.out().contains("1 case(s) failed"), run.out());
+        for (int k = 3; k < 7; k++) {
+            assertTrue(Files.isRegularFile(out.resolve(String.format("case_%03d.png", k))), "case " + k);
+        }
+        assertFalse(Files.exists(out.resolve("broken.png")));
+        assertFalse(run.err().contains("\r"), "stderr is not a terminal: lines, no progress frames");
+        assertTrue(run.err().contains("wrote " + out.resolve("case_004.png")), "one line per case: " + run.err());
+    }
+
+    @Test
+    void continueKeepsCompleteMasksAndRemovesWhatAKilledRunLeft(@TempDir Path tmp) throws Exception {
+        Path in = images(tmp);
+        Path out = tmp.resolve("masks");
+        assertEquals(0, medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
+                out.toString()).code());
+        byte[] reference = Files.readAllBytes(out.resolve("case_005.png"));
+        // a killed run: two masks missing, one temporary file left behind; a complete mask is marked
+        Files.delete(out.resolve("case_005.png"));
+        Files.delete(out.resolve("case_006.png"));
+        Path stale = out.resolve(".case_005.png.5f3a.partial");
+        Files.write(stale, new byte[] {1, 2, 3});
+        Files.writeString(out.resolve("case_003.png"), "kept as it is");
+        CommandLineTest.Run again = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
+                out.toString());
+        assertEquals(1, again.code(), "without --continue existing masks are refused");
+        assertTrue(again.err().contains("exists (the output folder already has results); pass --overwrite"), again.err());
+        CommandLineTest.Run resumed = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
+                out.toString(), "--continue");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("wrote 2 mask(s)") && resumed.out().contains("kept 2 complete one(s)"),
+                resumed.out());
+        assertEquals("kept as it is", Files.readString(out.resolve("case_003.png")));
+        assertArrayEquals(reference, Files.readAllBytes(out.resolve("case_005.png")), "resumed = uninterrupted result");
+        assertFalse(Files.exists(stale), "our stale temporary file is gone");
+        assertEquals(1, medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
+                out.toString(), "--continue", "--overwrite").code());
+    }
+
+    @Test
+    void oneFileOfAnNnUNetFolderIsThatCaseAlone(@TempDir Path tmp) throws Exception {
+        Path in = images(tmp);
+        Path out = tmp.resolve("masks");
+        CommandLineTest.Run run = medseg("segment", "--model", model.toString(), "--input",
+                in.resolve("case_004_0000.png").toString(), "--output", out.toString());
+        assertEquals(0, run.code(), run.err());
+        try (Stream<Path> s = Files.list(out)) {
+            assertEquals(List.of("case_004.png"), s.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void aSixteenBitTiffGetsATiffMask(@TempDir Path tmp) throws Exception {
+        Volume png = PlainImages.readVolume(dataset.resolve("imagesTs/case_004_0000.png"));
+        float[] wide = png.data().clone();
+        for (int i = 0; i < wide.length; i++) {
+            wide[i] *= 200; // 16-bit range
+        }
+        Path in = Files.createDirectories(tmp.resolve("tiff"));
+        PlainImages.writeGrey(Volume.wrap(wide, png.sizeXyz(), 1, Geometry.identity(2)), in.resolve("scan.tif"), true, false);
+        Path out = tmp.resolve("masks");
+        assertEquals(0, medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
+                out.toString()).code());
+        byte[] head = Files.readAllBytes(out.resolve("scan.tif"));
+        assertTrue(head[0] == 'I' && head[1] == 'I' || head[0] == 'M' && head[1] == 'M', "TIFF bytes in a .tif");
+        assertArrayEquals(png.sizeXyz(), PlainImages.readLabels(out.resolve("scan.tif"), ToothRootDataset.LABELS).sizeXyz());
+    }
+
+    @Test
+    void evaluateChecksItsFoldersBeforeTheWork(@TempDir Path tmp) throws Exception {
+        CommandLineTest.Run missing = medseg("evaluate", "--reference", dataset.resolve("labelsTs").toString(),
+                "--prediction", tmp.resolve("nope").toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains(tmp.resolve("nope") + ": no such folder of predicted masks"), missing.err());
+        Path report = Files.createDirectories(tmp.resolve("report"));
+        Files.writeString(report.resolve("summary.json"), "{}");
+        CommandLineTest.Run exists = medseg("evaluate", "--reference", dataset.resolve("labelsTs").toString(),
+                "--prediction", dataset.resolve("labelsTs").toString(), "--output", report.toString());
+        assertEquals(1, exists.code());
+        assertTrue(exists.err().contains("exists: an earlier report is there; pass --overwrite"), exists.err());
+        assertFalse(exists.out().contains("Dice"), "refused before evaluating: " + exists.out());
+        assertEquals("{}", Files.readString(report.resolve("summary.json")));
+    }
+}
