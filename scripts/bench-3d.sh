@@ -2,6 +2,7 @@
 # The 3D engine's benchmark, everything measured in this one run on this machine:
 #   the FMA peak (register-only loop, scripts/fma_peak.c), libtorch's and PyTorch's sgemm,
 #   V-Net (base 16) and 3D U-Net (base 32) training step (batch 2) and one-patch inference at 64³ and 96³,
+#   a training step's activation memory next to the planner's estimate (V-Net and 3D U-Net, 64³ and 96³),
 #   whole-volume segmentation of a 512x512x300 CT at 0.8x0.8x2.5 mm with a 3 mm model (seconds, peak RSS),
 # each in medseg and in PyTorch itself, then the table of ratios. Needs gcc and python3-torch (installed here).
 # Takes about 15 minutes on 2 cores. Extra arguments go to `medseg bench-3d --part networks`.
@@ -19,6 +20,13 @@ echo "machine fma_peak_gflops $("$work/fma_peak")" >> "$results"
 tuned=(env MALLOC_ARENA_MAX=1 GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736)
 "${tuned[@]}" "$root/medseg" bench-3d --part networks --repeats 5 --results "$results" "$@"
 "${tuned[@]}" /usr/bin/python3 "$root/scripts/bench-pytorch-reference.py" --3d networks "$results" 5
+# the planner's memory model next to a training step's real memory: one process per network and
+# patch, with the default allocator, so no memory kept from an earlier measurement hides the peak
+for net in vnet unet3d; do
+  for edge in 64 96; do
+    "$root/medseg" bench-3d --part memory --networks "$net" --patches "$edge" --results "$results"
+  done
+done
 "$root/medseg" bench-3d --part volume --results "$results"
 /usr/bin/python3 "$root/scripts/bench-pytorch-reference.py" --3d volume "$results"
 /usr/bin/python3 "$root/scripts/bench_3d_table.py" "$results"

@@ -113,7 +113,9 @@ final class Bench3dCommand implements Callable<Integer> {
     /**
      * The planner's memory model against the process: resident memory gained during two training
      * steps (batch 2) over the initialised trainer, less the parameters' gradients and AdamW's two
-     * moments (3 floats per parameter), next to the estimate the planner shrinks patches by.
+     * moments (3 floats per parameter), next to the estimate the planner shrinks patches by. glibc
+     * keeps freed heap for reuse, so only the first measurement of a process is clean: measure one
+     * network and patch per process (scripts/bench-3d.sh does).
      */
     private void memory(Device d) throws Exception {
         for (var net : benchNetworks().entrySet()) {
@@ -139,9 +141,9 @@ final class Bench3dCommand implements Callable<Integer> {
                             throw new java.io.UncheckedIOException(e);
                         }
                     });
-                    result(net.getKey() + "_step_memory_" + edge, measured[0] / 1e9, String.format(Locale.ROOT,
+                    result(net.getKey() + "_step_memory_" + edge + "_gb", measured[0] / 1e9, String.format(Locale.ROOT,
                             "%s training step %d³, batch 2: activation memory measured, GB", net.getKey(), edge));
-                    result(net.getKey() + "_step_estimate_" + edge, estimate / 1e9, String.format(Locale.ROOT,
+                    result(net.getKey() + "_step_estimate_" + edge + "_gb", estimate / 1e9, String.format(Locale.ROOT,
                             "%s training step %d³, batch 2: planner's estimate, GB", net.getKey(), edge));
                 }
             }
