@@ -33,12 +33,7 @@ public record Dataset(Path root, Map<Integer, String> channelNames, Map<Integer,
         if (!Files.isRegularFile(json)) {
             throw new ImageFileException(json, "missing: a dataset folder in the nnU-Net v2 layout needs dataset.json");
         }
-        JsonObject o;
-        try (Reader r = Files.newBufferedReader(json, StandardCharsets.UTF_8)) {
-            o = JsonParser.parseReader(r).getAsJsonObject();
-        } catch (JsonParseException | IllegalStateException e) {
-            throw new ImageFileException(json, "not valid JSON: " + e.getMessage(), e);
-        }
+        JsonObject o = parse(json);
         for (String key : List.of("channel_names", "labels", "file_ending")) {
             if (!o.has(key)) {
                 throw new ImageFileException(json, "lacks \"" + key + "\"");
@@ -48,10 +43,48 @@ public record Dataset(Path root, Map<Integer, String> channelNames, Map<Integer,
         for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("channel_names").entrySet()) {
             channels.put(parseIndex(json, "channel_names", e.getKey()), e.getValue().getAsString());
         }
+        for (int k = 0; k < channels.size(); k++) {
+            if (!channels.containsKey(k)) {
+                throw new ImageFileException(json, "channel_names must be 0.." + (channels.size() - 1) + ", got "
+                        + channels.keySet());
+            }
+        }
+        return new Dataset(root, channels, labels(json, o), o.get("file_ending").getAsString());
+    }
+
+    /**
+     * The labels of any JSON file with a {@code "labels"} object in dataset.json's form ({@code
+     * {"background": 0, "liver": 1}}), whatever the file is called; nothing else is required.
+     */
+    public static Map<Integer, String> readLabels(Path json) throws IOException {
+        if (!Files.isRegularFile(json)) {
+            throw new ImageFileException(json, "no such file");
+        }
+        JsonObject o = parse(json);
+        if (!o.has("labels") || !o.get("labels").isJsonObject()) {
+            throw new ImageFileException(json, "lacks a \"labels\" object like {\"background\": 0, \"liver\": 1}");
+        }
+        return labels(json, o);
+    }
+
+    private static JsonObject parse(Path json) throws IOException {
+        try (Reader r = Files.newBufferedReader(json, StandardCharsets.UTF_8)) {
+            JsonElement e = JsonParser.parseReader(r);
+            if (!e.isJsonObject()) {
+                throw new ImageFileException(json, "not a JSON object");
+            }
+            return e.getAsJsonObject();
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new ImageFileException(json, "not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<Integer, String> labels(Path json, JsonObject o) throws ImageFileException {
         Map<Integer, String> labels = new TreeMap<>();
         for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("labels").entrySet()) {
-            if (!e.getValue().isJsonPrimitive()) {
-                throw new ImageFileException(json, "label \"" + e.getKey() + "\" is a region list; only plain labels are supported");
+            if (!e.getValue().isJsonPrimitive() || !e.getValue().getAsJsonPrimitive().isNumber()) {
+                throw new ImageFileException(json, "label \"" + e.getKey() + "\" is " + e.getValue()
+                        + "; only plain label numbers are supported (no region lists)");
             }
             int value = e.getValue().getAsInt();
             if (value < 0 || value > 255 || labels.put(value, e.getKey()) != null) {
@@ -67,13 +100,7 @@ public record Dataset(Path root, Map<Integer, String> channelNames, Map<Integer,
                 throw new ImageFileException(json, "labels must be consecutive from 0, got " + labels.keySet());
             }
         }
-        for (int k = 0; k < channels.size(); k++) {
-            if (!channels.containsKey(k)) {
-                throw new ImageFileException(json, "channel_names must be 0.." + (channels.size() - 1) + ", got "
-                        + channels.keySet());
-            }
-        }
-        return new Dataset(root, channels, labels, o.get("file_ending").getAsString());
+        return labels;
     }
 
     private static int parseIndex(Path json, String field, String key) throws ImageFileException {

@@ -157,11 +157,14 @@ public final class EvaluationRun {
 
     /** Label names from a dataset.json beside or above the reference folder, else 0..max found. */
     public static Map<Integer, String> labelsFor(Path referenceDir, Path datasetJson) throws IOException {
-        for (Path candidate : new Path[] {datasetJson, referenceDir.resolve("dataset.json"),
-                referenceDir.toAbsolutePath().getParent() == null ? null
-                        : referenceDir.toAbsolutePath().getParent().resolve("dataset.json")}) {
+        if (datasetJson != null) {
+            return Dataset.readLabels(datasetJson); // the file named, whatever its name
+        }
+        Path above = referenceDir.toAbsolutePath().getParent();
+        for (Path candidate : new Path[] {referenceDir.resolve("dataset.json"),
+                above == null ? null : above.resolve("dataset.json")}) {
             if (candidate != null && Files.isRegularFile(candidate)) {
-                return Dataset.open(candidate.getParent()).labels();
+                return Dataset.readLabels(candidate);
             }
         }
         int max = 1;

@@ -1,10 +1,15 @@
 package io.medseg.workbench;
 
+import io.medseg.core.bundle.ModelBundle;
+import io.medseg.core.bundle.ModelConfig;
 import io.medseg.image.Geometry;
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
+import io.medseg.io.dicom.DicomParser;
 import io.medseg.io.dicom.DicomSeries;
 import io.medseg.pipeline.ScanFiles;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -15,24 +20,42 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code medseg info}: what scans a file or folder holds, with size, spacing and orientation. */
+/** {@code medseg info}: what a model bundle, a scan file or a folder of scans holds. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "List the DICOM series, NIfTI and PNG/TIFF images in a file or folder: size, spacing, orientation, modality.")
+        description = "Describe a model bundle (architecture, labels, patch, spacing, training data, validation Dice), "
+                + "a scan file, or the DICOM series, NIfTI and PNG/TIFF images in a folder: size, spacing, orientation.")
 final class InfoCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "PATH", description = "file or folder")
+    @Parameters(paramLabel = "PATH", description = "model bundle, scan file or folder")
     Path path;
 
     @Override
     public Integer call() throws Exception {
-        if (Files.isRegularFile(path) && ScanFiles.isReadable(path)) {
-            print(path.getFileName().toString(), "", ScanFiles.readImage(path));
-            return 0;
-        }
-        Path dir = Files.isRegularFile(path) ? path.getParent() : path;
-        if (!Files.isDirectory(dir)) {
+        if (!Files.exists(path)) {
             throw new ImageFileException(path, "no such file or folder");
         }
-        int problems = 0;
+        if (ModelBundle.isBundle(path)) {
+            System.out.print(describe(path, ModelBundle.readConfig(path)));
+            return 0;
+        }
+        if (Files.isRegularFile(path)) {
+            return file(path);
+        }
+        return folder(path);
+    }
+
+    /** One file: an image, or one DICOM file (not the folder it lies in). */
+    private static int file(Path file) throws IOException {
+        if (ScanFiles.isReadable(file)) {
+            print(file.getFileName().toString(), "", ScanFiles.readImage(file));
+            return 0;
+        }
+        if (!isDicom(file)) {
+            throw new ImageFileException(file, "not a model bundle, DICOM file or PNG/TIFF/NIfTI image");
+        }
+        return series(DicomSeries.scanFiles(List.of(file)));
+    }
+
+    private static int folder(Path dir) throws IOException {
         List<Path> images;
         try (Stream<Path> s = Files.walk(dir)) {
             images = s.filter(Files::isRegularFile).filter(ScanFiles::isReadable).sorted().toList();
@@ -40,24 +63,57 @@ final class InfoCommand implements Callable<Integer> {
         for (Path image : images) {
             print(dir.relativize(image).toString(), "", ScanFiles.readImage(image));
         }
-        {
-            DicomSeries.Scan scan = DicomSeries.scan(dir);
-            for (DicomSeries series : scan.series()) {
-                try {
-                    print("series " + series.uid(), series.modality() + " " + series.files().size() + " files \""
-                            + series.description() + "\"", series.load());
-                } catch (ImageFileException e) {
-                    problems++;
-                    System.out.println("series " + series.uid() + ": cannot be stacked: " + e.getMessage());
-                }
+        return series(DicomSeries.scan(dir));
+    }
+
+    private static int series(DicomSeries.Scan scan) {
+        int problems = 0;
+        for (DicomSeries series : scan.series()) {
+            try {
+                print("series " + series.uid(), series.modality() + " " + series.files().size() + " file(s) \""
+                        + series.description() + "\"", series.load());
+            } catch (IOException e) {
+                problems++;
+                System.out.println("series " + series.uid() + ": cannot be stacked: " + e.getMessage());
             }
-            scan.skipped().forEach((file, why) -> {
-                if (!ScanFiles.isReadable(file)) {
-                    System.out.println("skipped " + file + ": " + why);
-                }
-            });
         }
+        scan.skipped().forEach((file, why) -> {
+            if (!ScanFiles.isReadable(file)) {
+                System.out.println("skipped " + file + ": " + why);
+            }
+        });
         return problems == 0 ? 0 : 3;
+    }
+
+    private static boolean isDicom(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return DicomParser.looksLikeDicom(in.readNBytes(132));
+        }
+    }
+
+    /** A bundle in a few lines: what it segments, at which resolution, trained on what, how well. */
+    static String describe(Path bundle, ModelConfig c) {
+        StringBuilder b = new StringBuilder();
+        b.append("model bundle ").append(bundle).append('\n');
+        b.append("  architecture ").append(c.architecture()).append(' ').append(c.arguments()).append('\n');
+        b.append("  labels ").append(c.labels()).append(", ").append(c.inputChannels()).append(" input channel(s)\n");
+        b.append("  patch ").append(Arrays.toString(c.patchSize())).append(" (tensor order), spacing ")
+                .append(format(c.spacingMm())).append(" mm").append(c.plan() != null ? " (scans are resampled to it)" : "")
+                .append(", intensity ").append(c.intensity()).append('\n');
+        if (c.training() != null) {
+            b.append("  training ").append(c.training()).append('\n');
+        }
+        if (!c.provenance().isEmpty()) {
+            b.append("  trained on ").append(c.provenance().getOrDefault("dataset", "?")).append(" (sha256 ")
+                    .append(c.provenance().getOrDefault("dataset_sha256", "?")).append("), seed ")
+                    .append(c.provenance().getOrDefault("seed", "?")).append(", libtorch ")
+                    .append(c.provenance().getOrDefault("libtorch", "?")).append('\n');
+        }
+        if (c.metrics().containsKey("validation_dice")) {
+            b.append(String.format(Locale.ROOT, "  validation Dice %.4f at epoch %.0f%n", c.metrics().get("validation_dice"),
+                    c.metrics().getOrDefault("best_epoch", Double.NaN)));
+        }
+        return b.toString();
     }
 
     private static void print(String name, String what, Volume v) {

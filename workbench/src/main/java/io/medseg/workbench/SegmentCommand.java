@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 @Command(name = "segment", mixinStandardHelpOptions = true,
         description = "Segment an image or every image in a folder with a model bundle; masks keep the file names.")
 final class SegmentCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "model bundle folder or .zip")
+    @Option(names = "--model", required = true, description = "model bundle folder or .zip, or the name of a bundled "
+            + "model (medseg models)")
     Path model;
     @Option(names = "--input", required = true,
             description = "image file (PNG, TIFF, NIfTI), folder of images, or folder of DICOM series")
@@ -43,7 +44,7 @@ final class SegmentCommand implements Callable<Integer> {
         }
         SegmentationBatch.Existing existing = resume ? SegmentationBatch.Existing.SKIP
                 : overwrite ? SegmentationBatch.Existing.OVERWRITE : SegmentationBatch.Existing.REFUSE;
-        try (Segmenter segmenter = new Segmenter(ModelBundle.load(model, device.resolve()),
+        try (Segmenter segmenter = new Segmenter(ModelBundle.load(ModelsCommand.resolve(model), device.resolve()),
                 new Segmenter.Options(overlap, 2, tta, largestComponent))) {
             // every output is checked before the first scan is read
             SegmentationBatch batch = SegmentationBatch.plan(input, output, segmenter.config().inputChannels(), existing);

@@ -20,7 +20,8 @@ final class TrainCommand implements Callable<Integer> {
     Path data;
     @Option(names = "--output", required = true, description = "model bundle folder to write")
     Path output;
-    @Option(names = "--arch", defaultValue = "unet2d", description = "architecture. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--arch", defaultValue = "unet2d", description = "unet2d (2D U-Net), unet3d (nnU-Net's 3D U-Net) or "
+            + "vnet (V-Net). Default: ${DEFAULT-VALUE}")
     String arch;
     @Option(names = "--epochs", defaultValue = "30", description = "Default: ${DEFAULT-VALUE}")
     int epochs;

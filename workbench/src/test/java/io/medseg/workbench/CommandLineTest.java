@@ -293,9 +293,17 @@ class CommandLineTest {
         Files.writeString(dicom.resolve("README.txt"), "not DICOM");
         Run info = medseg("info", dicom.toString());
         assertEquals(0, info.code(), info.err());
-        assertTrue(info.out().contains("(CT 10 files \"oblique\")"), info.out());
+        assertTrue(info.out().contains("(CT 10 file(s) \"oblique\")"), info.out());
         assertTrue(info.out().contains("size [24, 20, 10] x 1 channel(s), spacing [0.7000, 0.8000, 2.500] mm"), info.out());
         assertTrue(info.out().contains("README.txt: not a DICOM file"), info.out());
+        Path oneFile;
+        try (Stream<Path> s = Files.list(dicom.resolve("axial"))) {
+            oneFile = s.sorted().findFirst().orElseThrow();
+        }
+        Run single = medseg("info", oneFile.toString());
+        assertEquals(0, single.code(), single.err());
+        assertTrue(single.out().contains("1 file(s)") && !single.out().contains("oblique"),
+                "one file, not its folder: " + single.out());
 
         Path model = tmp.resolve("model");
         assertEquals(0, medseg("train", "--data", dataset.toString(), "--output", model.toString(), "--epochs", "1",

@@ -49,6 +49,11 @@ public final class DicomSeries {
         try (Stream<Path> s = Files.walk(dir)) {
             files = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
         }
+        return scanFiles(files);
+    }
+
+    /** Reads exactly these files (e.g. one file a user pointed at) and groups them into series. */
+    public static Scan scanFiles(List<Path> files) {
         // parse on all cores; the ordered stream keeps the file order, so results do not depend on timing
         List<Parsed> parsed = files.parallelStream().map(DicomSeries::parseOrSkip).toList();
         Map<String, List<DicomFile>> byUid = new LinkedHashMap<>();

@@ -68,22 +68,49 @@ public final class ModelBundle implements AutoCloseable {
      * @throws IOException naming the path and what is missing or malformed
      */
     public static ModelBundle load(Path path, Device device) throws IOException {
-        if (Files.isRegularFile(path) && path.getFileName().toString().endsWith(".zip")) {
+        if (isZip(path)) {
             return loadZip(path, device);
         }
+        ModelConfig config = readConfig(path);
+        try (InputStream in = Files.newInputStream(path.resolve(PARAMETERS_FILE))) {
+            return withParameters(config, device, in, path.resolve(PARAMETERS_FILE));
+        }
+    }
+
+    /** Whether {@code path} looks like a bundle (a folder with {@value #CONFIG_FILE}, or a .zip). */
+    public static boolean isBundle(Path path) {
+        return isZip(path) || Files.isRegularFile(path.resolve(CONFIG_FILE));
+    }
+
+    /**
+     * The bundle's {@code model.json} alone, without its parameters or the engine (for listings).
+     *
+     * @throws IOException naming the path and what is missing or malformed
+     */
+    public static ModelConfig readConfig(Path path) throws IOException {
+        if (isZip(path)) {
+            try (ZipInputStream in = new ZipInputStream(new BufferedInputStream(Files.newInputStream(path)))) {
+                for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                    if (Path.of(e.getName()).getFileName().toString().equals(CONFIG_FILE)) {
+                        return readConfig(new java.io.InputStreamReader(new java.io.ByteArrayInputStream(in.readAllBytes()),
+                                StandardCharsets.UTF_8), path.resolve(CONFIG_FILE));
+                    }
+                }
+            }
+            throw new IOException(path + " is not a model bundle: the zip lacks " + CONFIG_FILE);
+        }
         Path configFile = path.resolve(CONFIG_FILE);
-        Path parameters = path.resolve(PARAMETERS_FILE);
-        if (!Files.isDirectory(path) || !Files.isRegularFile(configFile) || !Files.isRegularFile(parameters)) {
+        if (!Files.isDirectory(path) || !Files.isRegularFile(configFile) || !Files.isRegularFile(path.resolve(PARAMETERS_FILE))) {
             throw new IOException(path + " is not a model bundle: expected a folder (or .zip) with " + CONFIG_FILE
                     + " and " + PARAMETERS_FILE);
         }
-        ModelConfig config;
         try (Reader r = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
-            config = readConfig(r, configFile);
+            return readConfig(r, configFile);
         }
-        try (InputStream in = Files.newInputStream(parameters)) {
-            return withParameters(config, device, in, parameters);
-        }
+    }
+
+    private static boolean isZip(Path path) {
+        return Files.isRegularFile(path) && path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip");
     }
 
     private static ModelBundle loadZip(Path zip, Device device) throws IOException {

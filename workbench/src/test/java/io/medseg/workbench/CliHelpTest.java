@@ -1,0 +1,86 @@
+package io.medseg.workbench;
+
+import static io.medseg.workbench.CommandLineTest.medseg;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.medseg.image.Geometry;
+import io.medseg.image.LabelMap;
+import io.medseg.io.PlainImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a new user met: help, versions, case of enum values, info on anything, label files by any name. */
+class CliHelpTest {
+    @BeforeAll
+    static void home() {
+        System.setProperty("medseg.home", Path.of("..").toAbsolutePath().normalize().toString());
+    }
+
+    @Test
+    void helpIsACommandAndVersionNamesTheLibrariesAndDevice() {
+        CommandLineTest.Run help = medseg("help");
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().contains("segment") && help.out().contains("models"), help.out());
+        CommandLineTest.Run segment = medseg("help", "segment");
+        assertEquals(0, segment.code());
+        assertTrue(segment.out().contains("--continue"), segment.out());
+        CommandLineTest.Run version = medseg("--version");
+        assertEquals(0, version.code());
+        assertTrue(version.out().contains("medseg 0.1.0") && version.out().contains("DJL 0.35.1")
+                && version.out().contains("libtorch 2.7.1") && version.out().contains("Java ")
+                && version.out().contains("device: cpu()"), version.out());
+        assertTrue(medseg("help", "train").out().contains("unet2d (2D U-Net), unet3d"), "--arch lists its values");
+    }
+
+    @Test
+    void enumValuesIgnoreCase(@TempDir Path tmp) {
+        CommandLineTest.Run run = medseg("train", "--data", tmp.resolve("nope").toString(), "--output",
+                tmp.resolve("m").toString(), "--optimizer", "adamw", "--loss", "dice_ce", "--schedule", "Poly");
+        assertEquals(1, run.code());
+        assertTrue(run.err().contains("dataset.json: missing"), "parsed, then failed on the data: " + run.err());
+    }
+
+    @Test
+    void infoDescribesBundlesFilesAndSaysWhatAFileIsNot() throws Exception {
+        CommandLineTest.Run bundle = medseg("info", "../sample-scans/models/tooth-root-unet2d");
+        assertEquals(0, bundle.code(), bundle.err());
+        assertTrue(bundle.out().contains("architecture unet2d") && bundle.out().contains("labels {0=background, 1=tooth root}")
+                && bundle.out().contains("validation Dice 0.9939 at epoch 36"), bundle.out());
+        CommandLineTest.Run models = medseg("models");
+        assertTrue(models.out().contains("tooth-root-unet2d: ") && models.out().contains("patch [160, 160]"), models.out());
+        // a bare relative name of a file that is no scan: one line, no NullPointerException
+        CommandLineTest.Run pom = medseg("info", "pom.xml");
+        assertEquals(1, pom.code());
+        assertEquals("medseg info: error: pom.xml: not a model bundle, DICOM file or PNG/TIFF/NIfTI image",
+                pom.err().strip());
+        assertEquals(1, medseg("info", "no-such-file.nii.gz").code());
+    }
+
+    @Test
+    void labelsComeFromTheFileNamedWhateverItIsCalled(@TempDir Path tmp) throws Exception {
+        Path ref = Files.createDirectories(tmp.resolve("ref"));
+        Path pred = Files.createDirectories(tmp.resolve("pred"));
+        Map<Integer, String> labels = Map.of(0, "background", 1, "canal");
+        LabelMap m = LabelMap.wrap(new byte[] {0, 1, 1, 0}, new long[] {2, 2}, Geometry.identity(2), labels);
+        PlainImages.writeLabels(m, ref.resolve("a.png"), false);
+        PlainImages.writeLabels(m, pred.resolve("a.png"), false);
+        Path lab = tmp.resolve("lab.json");
+        Files.writeString(lab, "{\"labels\": {\"background\": 0, \"canal\": 1}}"); // no channel_names, not dataset.json
+        CommandLineTest.Run run = medseg("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(),
+                "--labels", lab.toString());
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("canal"), run.out());
+        Files.writeString(lab, "{\"labels\": {\"background\": 0, \"canal\": [1, 2]}}");
+        CommandLineTest.Run regions = medseg("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(),
+                "--labels", lab.toString());
+        assertEquals(1, regions.code());
+        assertTrue(regions.err().contains(lab + ": label \"canal\" is [1,2]; only plain label numbers"), regions.err());
+        assertFalse(regions.err().contains("Exception"), regions.err());
+    }
+}
