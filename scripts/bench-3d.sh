@@ -10,6 +10,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 command -v gcc >/dev/null || { apt-get update -qq && apt-get install -y -qq gcc; }
 /usr/bin/python3 -c "import torch" 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-torch; }
+# Debian's torch takes its BLAS from the libblas.so.3 alternative; without OpenBLAS that is the
+# reference BLAS (sgemm 6 GFLOP/s instead of ~190 here), which would make the yardstick meaningless
+dpkg -s libopenblas0-pthread >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq libopenblas0-pthread; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 results="$work/results.txt"

@@ -2,13 +2,16 @@ package io.medseg.pipeline;
 
 import io.medseg.files.OutputExistsException;
 import io.medseg.core.train.TrainingListener;
+import io.medseg.core.train.TrainingListener.EpochRecord;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -28,19 +31,39 @@ public final class TrainingHistory implements TrainingListener, AutoCloseable {
         csv.flush();
     }
 
-    /** Opens the two files beside {@code bundle}; refuses to replace them unless asked. */
-    public static TrainingHistory beside(Path bundle, boolean overwrite) throws IOException {
+    /**
+     * Opens the two files beside {@code bundle}; refuses to replace them unless asked.
+     *
+     * @param continued the epochs of the run being continued (null for a new run): the history is
+     *     written anew from them, so it matches the saved state whatever the kill interrupted, and
+     *     the log is appended to
+     */
+    public static TrainingHistory beside(Path bundle, boolean overwrite, List<EpochRecord> continued) throws IOException {
         Path name = bundle.toAbsolutePath();
         Path csv = name.resolveSibling(name.getFileName() + ".history.csv");
         Path log = name.resolveSibling(name.getFileName() + ".log");
         for (Path p : new Path[] {csv, log}) {
-            if (Files.exists(p) && !overwrite) {
+            if (Files.exists(p) && !overwrite && continued == null) {
                 throw new OutputExistsException(p);
             }
         }
         Files.createDirectories(name.getParent());
-        return new TrainingHistory(new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8)),
-                new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8)));
+        java.nio.file.OpenOption[] logMode = continued != null
+                ? new java.nio.file.OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
+                : new java.nio.file.OpenOption[0];
+        TrainingHistory h = new TrainingHistory(new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8)),
+                new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8, logMode)));
+        if (continued != null) {
+            continued.forEach(r -> h.row(r, ""));
+            h.log("continued after epoch " + continued.size());
+        }
+        return h;
+    }
+
+    private void row(EpochRecord r, String seconds) {
+        csv.printf(Locale.ROOT, "%d,%.6f,%.6f,%.6g,%b,%.6f,%d,%s%n", r.epoch(), r.meanLoss(), r.validationDice(),
+                r.learningRate(), r.best(), r.bestDice(), r.bestEpoch(), seconds);
+        csv.flush();
     }
 
     void log(String line) {
@@ -56,10 +79,7 @@ public final class TrainingHistory implements TrainingListener, AutoCloseable {
 
     @Override
     public void epochEnded(EpochRecord r) {
-        double seconds = (System.nanoTime() - start) / 1e9;
-        csv.printf(Locale.ROOT, "%d,%.6f,%.6f,%.6g,%b,%.6f,%d,%.1f%n", r.epoch(), r.meanLoss(), r.validationDice(),
-                r.learningRate(), r.best(), r.bestDice(), r.bestEpoch(), seconds);
-        csv.flush();
+        row(r, String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
         log(String.format(Locale.ROOT, "epoch %d: loss %.4f, validation Dice %.4f%s", r.epoch(), r.meanLoss(),
                 r.validationDice(), r.best() ? " (best, bundle saved)" : ""));
         if (csv.checkError() || log.checkError()) {

@@ -16,7 +16,9 @@ import io.medseg.core.train.TrainingCase;
 import io.medseg.core.train.TrainingListener;
 import io.medseg.core.train.TrainingLoop;
 import io.medseg.core.train.TrainingSettings;
+import io.medseg.core.train.TrainingState;
 import io.medseg.evaluation.Evaluator;
+import io.medseg.files.AtomicFiles;
 import io.medseg.files.OutputExistsException;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
@@ -46,12 +48,14 @@ public final class TrainingRun {
      * @param patch tensor order ([D,] H, W)
      * @param spacingMm x, y, z
      * @param memoryBudgetGb activation memory of one training step the planned patch must fit (3D)
+     * @param resume continue the interrupted run that wrote {@code output}, exactly where its last
+     *     finished epoch left it (nnU-Net's {@code --c}); the other settings must be the same
      */
     public record Request(Path data, Path output, String arch, int epochs, int iterations, Integer batch, int[] patch,
             double[] spacingMm, double memoryBudgetGb, long seed, float learningRate, float weightDecay, float momentum,
             TrainingSettings.OptimizerKind optimizer, TrainingSettings.Schedule schedule, TrainingSettings.LossKind loss,
             Integer depth, Integer filters, int patience, float validationFraction, boolean augmentation,
-            boolean overwrite) {}
+            boolean overwrite, boolean resume) {}
 
     /** The finished run: the loop's result and the bundle's config. */
     public record Outcome(TrainingLoop.Result result, ModelConfig config, double minutes) {}
@@ -62,7 +66,16 @@ public final class TrainingRun {
      * @throws OutputExistsException when the bundle exists and the request does not overwrite it
      */
     public static Outcome run(Request r, Device device, TrainingListener listener, Consumer<String> log) throws IOException {
-        checkOutput(r.output(), r.overwrite());
+        Path stateDir = stateDir(r.output());
+        if (r.resume()) {
+            if (!Files.isDirectory(stateDir)) {
+                throw new IOException(r.output() + ": no interrupted training run to continue (" + stateDir.getFileName()
+                        + " is missing" + (Files.exists(r.output()) ? "; the bundle is complete)" : ")"));
+            }
+        } else {
+            checkOutput(r.output(), r.overwrite());
+            AtomicFiles.deleteRecursively(stateDir); // an older interrupted run of the bundle being replaced
+        }
         Dataset dataset = Dataset.open(r.data());
         NetworkArchitecture architecture = Architectures.byName(r.arch());
         JsonObject arguments = architecture.defaultArguments();
@@ -91,6 +104,9 @@ public final class TrainingRun {
         ModelConfig config = new ModelConfig(ModelConfig.FORMAT, r.arch(), prepared.arguments(),
                 dataset.channelNames().size(), dataset.labels(), prepared.patch(), spacingMm, prepared.intensity(), settings,
                 Map.of(), Map.of(), prepared.plan());
+        if (r.resume()) {
+            checkSameRun(r.output(), config);
+        }
         Map<String, String> provenance = Provenance.of(dataset, r.seed());
         CaseSplit split = CaseSplit.of(cases, r.validationFraction(), r.seed());
         List<String> header = new ArrayList<>(List.of("model: " + config));
@@ -103,24 +119,52 @@ public final class TrainingRun {
         long start = System.nanoTime();
         TrainingLoop.Result result;
         try (ModelBundle bundle = ModelBundle.create(config, device, r.seed());
-                TrainingHistory history = TrainingHistory.beside(r.output(), r.overwrite())) {
+                TrainingHistory history = TrainingHistory.beside(r.output(), r.overwrite(),
+                        r.resume() ? TrainingState.read(stateDir).history() : null)) {
             header.forEach(history::log);
             TrainingLoop loop = new TrainingLoop(bundle, settings, Evaluator::meanForegroundDice, history.andThen(listener),
                     (b, record) -> {
                         Map<String, Double> metrics = new HashMap<>();
                         metrics.put("validation_dice", record.validationDice());
                         metrics.put("best_epoch", (double) record.epoch());
-                        b.save(r.output(), config.withTraining(settings, provenance, metrics));
+                        b.save(r.output(), config.withTraining(settings, provenance, metrics)
+                                .withState("incomplete: epoch " + record.epoch() + " of " + settings.epochs()));
                     });
-            result = loop.run(split.training(), split.validation());
+            result = loop.run(split.training(), split.validation(), stateDir, r.resume());
         }
+        // the run finished: the bundle says so, and the state for continuing it is no longer needed
+        ModelBundle.writeConfig(r.output(), ModelBundle.readConfig(r.output()).withState(ModelConfig.COMPLETE));
+        AtomicFiles.deleteRecursively(stateDir);
         return new Outcome(result, config, (System.nanoTime() - start) / 6e10);
+    }
+
+    /** Beside the bundle: what a killed run needs to continue ({@code MODEL.resume/}). */
+    public static Path stateDir(Path output) {
+        Path abs = output.toAbsolutePath();
+        return abs.resolveSibling(abs.getFileName() + ".resume");
+    }
+
+    /** A continued run must be the same run: same network, data handling and training settings. */
+    private static void checkSameRun(Path output, ModelConfig now) throws IOException {
+        if (!Files.exists(output)) {
+            return; // killed before its first epoch ended: nothing saved to compare with
+        }
+        ModelConfig saved = ModelBundle.readConfig(output);
+        ModelConfig a = saved.withTraining(saved.training(), Map.of(), Map.of()).withState(null);
+        ModelConfig b = now.withTraining(now.training(), Map.of(), Map.of()).withState(null);
+        if (!ModelBundle.toJson(a).equals(ModelBundle.toJson(b))) {
+            throw new IllegalArgumentException(output + ": the settings differ from those of the interrupted run (saved: "
+                    + saved + "; " + saved.training() + "; now: " + now + "; " + now.training()
+                    + "); give the same settings to continue it");
+        }
     }
 
     /** Before any work: the bundle must not exist (unless replaced) and its folder must be writable. */
     static void checkOutput(Path output, boolean overwrite) throws IOException {
         if (Files.exists(output) && !overwrite) {
-            throw new OutputExistsException(output);
+            throw Files.isDirectory(stateDir(output))
+                    ? new OutputExistsException(output, "exists: an interrupted training run, which can be continued")
+                    : new OutputExistsException(output);
         }
         Path parent = output.toAbsolutePath().getParent();
         Files.createDirectories(parent);

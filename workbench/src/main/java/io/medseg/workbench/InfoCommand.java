@@ -109,6 +109,10 @@ final class InfoCommand implements Callable<Integer> {
                     .append(c.provenance().getOrDefault("seed", "?")).append(", libtorch ")
                     .append(c.provenance().getOrDefault("libtorch", "?")).append('\n');
         }
+        if (!c.complete()) {
+            b.append("  state ").append(c.state()).append(": the run that wrote it has not finished or was interrupted")
+                    .append(" (medseg train --continue resumes it)\n");
+        }
         if (c.metrics().containsKey("validation_dice")) {
             b.append(String.format(Locale.ROOT, "  validation Dice %.4f at epoch %.0f%n", c.metrics().get("validation_dice"),
                     c.metrics().getOrDefault("best_epoch", Double.NaN)));

@@ -33,6 +33,10 @@ final class SegmentCommand implements Callable<Integer> {
     boolean resume;
     @Option(names = "--quiet", description = "print only errors and the summary")
     boolean quiet;
+    @Option(names = "--log-file", description = "also append every progress line (one per case), time-stamped, to this file")
+    Path logFile;
+    @Option(names = "--batch", defaultValue = "2", description = "tiles per forward pass. Default: ${DEFAULT-VALUE}")
+    int tileBatch;
     @Mixin
     DeviceOption device;
 
@@ -45,11 +49,15 @@ final class SegmentCommand implements Callable<Integer> {
         SegmentationBatch.Existing existing = resume ? SegmentationBatch.Existing.SKIP
                 : overwrite ? SegmentationBatch.Existing.OVERWRITE : SegmentationBatch.Existing.REFUSE;
         try (Segmenter segmenter = new Segmenter(ModelBundle.load(ModelsCommand.resolve(model), device.resolve()),
-                new Segmenter.Options(overlap, 2, tta, largestComponent))) {
+                new Segmenter.Options(overlap, tileBatch, tta, largestComponent))) {
             // every output is checked before the first scan is read
             SegmentationBatch batch = SegmentationBatch.plan(input, output, segmenter.config().inputChannels(), existing);
-            TerminalProgress progress = TerminalProgress.forStderr(quiet);
+            TerminalProgress progress = TerminalProgress.forStderr(quiet, logFile);
             batch.notes().forEach(progress::message);
+            if (!segmenter.config().complete()) {
+                progress.message("warning: " + model + " is from a training run that has not finished ("
+                        + segmenter.config().state() + "); it holds the best epoch so far");
+            }
             SegmentationBatch.Result result = batch.run(segmenter, progress);
             return summarize(batch, result, output);
         }

@@ -22,16 +22,33 @@ final class TerminalProgress implements Progress {
 
     private final PrintStream err;
     private final Mode mode;
+    private final PrintStream logFile;
     private ProgressBar bar;
 
-    TerminalProgress(PrintStream err, Mode mode) {
+    TerminalProgress(PrintStream err, Mode mode, PrintStream logFile) {
         this.err = err;
         this.mode = mode;
+        this.logFile = logFile;
     }
 
     /** A bar on a terminal, lines otherwise, nothing when quiet. */
     static TerminalProgress forStderr(boolean quiet) {
-        return new TerminalProgress(System.err, quiet ? Mode.QUIET : stderrIsTerminal() ? Mode.BAR : Mode.LINES);
+        return new TerminalProgress(System.err, quiet ? Mode.QUIET : stderrIsTerminal() ? Mode.BAR : Mode.LINES, null);
+    }
+
+    /**
+     * As {@link #forStderr}, and every line also appended, time-stamped, to {@code logFile} (when
+     * not null), whatever the terminal shows.
+     */
+    static TerminalProgress forStderr(boolean quiet, Path logFile) throws java.io.IOException {
+        if (logFile == null) {
+            return forStderr(quiet);
+        }
+        Path parent = logFile.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        PrintStream log = new PrintStream(Files.newOutputStream(logFile, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND), true, java.nio.charset.StandardCharsets.UTF_8);
+        return new TerminalProgress(System.err, quiet ? Mode.QUIET : stderrIsTerminal() ? Mode.BAR : Mode.LINES, log);
     }
 
     /** Linux: fd 2 is a tty device; elsewhere Java's console test (which looks at stdin and stdout). */
@@ -64,6 +81,9 @@ final class TerminalProgress implements Progress {
 
     @Override
     public void message(String line) {
+        if (logFile != null) {
+            logFile.println(java.time.Instant.now() + " " + line);
+        }
         if (mode == Mode.QUIET) {
             return;
         }
@@ -76,6 +96,9 @@ final class TerminalProgress implements Progress {
         if (bar != null) {
             bar.close();
             bar = null;
+        }
+        if (logFile != null) {
+            logFile.flush();
         }
     }
 

@@ -67,6 +67,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--quiet", description = "print only errors and the final line")
     boolean quiet;
+    @Option(names = "--log-file", description = "also append every progress line (one per epoch), time-stamped, to this file")
+    Path logFile;
+    @Option(names = "--continue", description = "continue the interrupted run that wrote --output, exactly where its last "
+            + "finished epoch left it (give the same settings)")
+    boolean resume;
 
     @Override
     public Integer call() throws Exception {
@@ -76,8 +81,12 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainingRun.Request request = new TrainingRun.Request(data, output, arch, epochs, iterations, batch, patchSize,
                 spacing == null ? null : parseSpacing(spacing), memoryBudgetGb, seed, learningRate, weightDecay, momentum,
-                optimizer, schedule, loss, depth, filters, patience, validationFraction, !noAugmentation, overwrite);
-        TerminalProgress progress = TerminalProgress.forStderr(quiet);
+                optimizer, schedule, loss, depth, filters, patience, validationFraction, !noAugmentation, overwrite, resume);
+        if (resume && overwrite) {
+            throw new IllegalArgumentException("--continue and --overwrite exclude each other: continue the run, or "
+                    + "start it anew");
+        }
+        TerminalProgress progress = TerminalProgress.forStderr(quiet, logFile);
         TrainingRun.Outcome outcome;
         try {
             outcome = TrainingRun.run(request, device.resolve(), progress.training(), progress::message);

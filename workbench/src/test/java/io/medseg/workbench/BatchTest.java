@@ -83,9 +83,12 @@ class BatchTest {
         Path in = images(tmp);
         Files.writeString(in.resolve("broken_0000.png"), "not a PNG"); // cut off by a USB stick
         Path out = tmp.resolve("masks");
+        Path log = tmp.resolve("logs/segment.log");
         CommandLineTest.Run run = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
-                out.toString());
+                out.toString(), "--log-file", log.toString(), "--batch", "3");
         assertEquals(4, run.code(), run.err());
+        String logged = Files.readString(log);
+        assertTrue(logged.contains(" failed broken: ") && logged.contains(" wrote " + out.resolve("case_003.png")), logged);
         assertTrue(run.err().contains("failed broken: " + in.resolve("broken_0000.png")), run.err());
         assertTrue(run.out().contains("wrote 4 mask(s)") && run.out().contains("1 case(s) failed"), run.out());
         for (int k = 3; k < 7; k++) {

@@ -191,6 +191,11 @@ public final class ModelBundle implements AutoCloseable {
         }
     }
 
+    /** Replaces only {@code model.json} of a saved bundle (e.g. to mark it complete), atomically. */
+    public static void writeConfig(Path dir, ModelConfig config) throws IOException {
+        AtomicFiles.write(dir.resolve(CONFIG_FILE), (GSON.toJson(config) + "\n").getBytes(StandardCharsets.UTF_8), true);
+    }
+
     public ModelConfig config() {
         return config;
     }

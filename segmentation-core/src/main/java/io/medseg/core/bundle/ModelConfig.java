@@ -25,12 +25,16 @@ import java.util.TreeMap;
  * @param plan how spacing, patch and stages were derived from the data; when present, scans are
  *     resampled to {@code spacingMm} before the network and its output back to the scan's grid
  *     (null for models that work on the scan's own grid, such as the 2D radiograph U-Net)
+ * @param state {@value #COMPLETE}, or {@code "incomplete: epoch K of N"} while the run that writes it
+ *     goes on (a bundle that still says so after the run ended was interrupted; {@code train --continue}
+ *     resumes it); null in bundles written before the field existed, read as complete
  */
 public record ModelConfig(String format, String architecture, JsonObject arguments, int inputChannels,
         Map<Integer, String> labels, int[] patchSize, double[] spacingMm, Intensity intensity,
-        TrainingSettings training, Map<String, String> provenance, Map<String, Double> metrics, Plan plan) {
+        TrainingSettings training, Map<String, String> provenance, Map<String, Double> metrics, Plan plan, String state) {
 
     public static final String FORMAT = "medseg-bundle/1";
+    public static final String COMPLETE = "complete";
 
     public ModelConfig {
         if (!FORMAT.equals(format)) {
@@ -55,6 +59,14 @@ public record ModelConfig(String format, String architecture, JsonObject argumen
         metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(metrics));
     }
 
+    /** A model whose training state is not (yet) recorded. */
+    public ModelConfig(String format, String architecture, JsonObject arguments, int inputChannels,
+            Map<Integer, String> labels, int[] patchSize, double[] spacingMm, Intensity intensity,
+            TrainingSettings training, Map<String, String> provenance, Map<String, Double> metrics, Plan plan) {
+        this(format, architecture, arguments, inputChannels, labels, patchSize, spacingMm, intensity, training, provenance,
+                metrics, plan, null);
+    }
+
     /** A model without a plan: it works on every scan's own grid. */
     public ModelConfig(String format, String architecture, JsonObject arguments, int inputChannels,
             Map<Integer, String> labels, int[] patchSize, double[] spacingMm, Intensity intensity,
@@ -75,7 +87,17 @@ public record ModelConfig(String format, String architecture, JsonObject argumen
     public ModelConfig withTraining(TrainingSettings settings, Map<String, String> newProvenance,
             Map<String, Double> newMetrics) {
         return new ModelConfig(format, architecture, arguments, inputChannels, labels, patchSize, spacingMm,
-                intensity, settings, newProvenance, newMetrics, plan);
+                intensity, settings, newProvenance, newMetrics, plan, state);
+    }
+
+    public ModelConfig withState(String newState) {
+        return new ModelConfig(format, architecture, arguments, inputChannels, labels, patchSize, spacingMm,
+                intensity, training, provenance, metrics, plan, newState);
+    }
+
+    /** Whether the run that wrote this bundle finished (bundles without a state are taken as finished). */
+    public boolean complete() {
+        return state == null || COMPLETE.equals(state);
     }
 
     @Override

@@ -11,12 +11,15 @@ import io.medseg.core.loss.SoftDice;
 final class Optimizers {
     private Optimizers() {}
 
-    static Optimizer optimizer(TrainingSettings s, Tracker learningRate) {
+    /** @param stepsDone updates already made (a continued run): the schedule and bias corrections go on from there */
+    static Optimizer optimizer(TrainingSettings s, Tracker learningRate, int stepsDone) {
         return switch (s.optimizer()) {
-            case ADAM -> Optimizer.adam().optLearningRateTracker(learningRate).optWeightDecays(s.weightDecay()).build();
-            case ADAMW -> Optimizer.adamW().optLearningRateTracker(learningRate).optWeightDecays(s.weightDecay()).build();
+            case ADAM -> Optimizer.adam().optLearningRateTracker(learningRate).optWeightDecays(s.weightDecay())
+                    .optBeginNumUpdate(stepsDone).build();
+            case ADAMW -> Optimizer.adamW().optLearningRateTracker(learningRate).optWeightDecays(s.weightDecay())
+                    .optBeginNumUpdate(stepsDone).build();
             case SGD -> Optimizer.sgd().setLearningRateTracker(learningRate).optMomentum(s.momentum())
-                    .optWeightDecays(s.weightDecay()).build();
+                    .optWeightDecays(s.weightDecay()).optBeginNumUpdate(stepsDone).build();
         };
     }
 

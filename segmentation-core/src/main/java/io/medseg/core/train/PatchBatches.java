@@ -19,10 +19,15 @@ final class PatchBatches implements AutoCloseable {
     private final BlockingQueue<Object> ready = new ArrayBlockingQueue<>(2);
     private final Thread producer;
 
-    PatchBatches(PatchSampler sampler, SplittableRandom random, int batchSize, int channels, long[] patchXyz) {
+    /** @param skipBatches batches drawn and dropped first: a continued run replays the finished epochs' stream */
+    PatchBatches(PatchSampler sampler, SplittableRandom random, int batchSize, int channels, long[] patchXyz,
+            long skipBatches) {
         int voxels = (int) Shapes.count(patchXyz);
         producer = new Thread(() -> {
             try {
+                for (long k = 0; k < skipBatches * batchSize && !Thread.currentThread().isInterrupted(); k++) {
+                    sampler.sample(random);
+                }
                 while (!Thread.currentThread().isInterrupted()) {
                     float[] images = new float[batchSize * channels * voxels];
                     int[] labels = new int[batchSize * voxels];

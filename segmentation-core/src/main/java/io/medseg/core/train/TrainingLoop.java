@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.engine.TensorLayout;
 import io.medseg.image.LabelMap;
@@ -17,6 +18,7 @@ import io.medseg.core.infer.NetworkPredictor;
 import io.medseg.core.infer.SlidingWindow;
 import io.medseg.core.train.TrainingListener.EpochRecord;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -64,27 +66,46 @@ public final class TrainingLoop {
     }
 
     public Result run(List<TrainingCase> training, List<TrainingCase> validation) throws IOException {
+        return run(training, validation, null, false);
+    }
+
+    /**
+     * @param stateDir where the state after each epoch is saved for a continued run (null: not saved)
+     * @param resume continue from the state in {@code stateDir}: same weights, optimiser moments,
+     *     schedule position, history and patch stream as if the run had not stopped
+     */
+    public Result run(List<TrainingCase> training, List<TrainingCase> validation, Path stateDir, boolean resume)
+            throws IOException {
+        TrainingState from = resume ? TrainingState.read(stateDir) : null;
         int total = settings.epochs() * settings.iterationsPerEpoch();
         long[] patchXyz = xyz(settings.patchSize());
         Engine.getInstance().setRandomSeed((int) settings.seed());
         SplittableRandom random = new SplittableRandom(settings.seed());
         PatchSampler sampler = new PatchSampler(training, patchXyz, settings);
         Loss loss = Optimizers.loss(settings);
-        DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
-                .optOptimizer(Optimizers.optimizer(settings, Optimizers.schedule(settings, total)))
+        int stepsDone = from == null ? 0 : from.stepsDone();
+        Optimizer optimizer = Optimizers.optimizer(settings, Optimizers.schedule(settings, total), stepsDone);
+        DefaultTrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(optimizer)
                 .optDevices(new ai.djl.Device[] {bundle.device()})
                 .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
                         XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
-        List<EpochRecord> history = new ArrayList<>();
-        double bestDice = Double.NEGATIVE_INFINITY;
-        int bestEpoch = 0;
+        List<EpochRecord> history = new ArrayList<>(from == null ? List.of() : from.history());
+        double bestDice = from == null ? Double.NEGATIVE_INFINITY : from.bestDice();
+        int bestEpoch = from == null ? 0 : from.bestEpoch();
         boolean stoppedEarly = false;
         listener.started(total, training.size(), validation.size());
         try (Trainer trainer = bundle.model().newTrainer(config);
                 PatchBatches batches = new PatchBatches(sampler, random, settings.batchSize(),
-                        bundle.config().inputChannels(), patchXyz)) {
+                        bundle.config().inputChannels(), patchXyz, stepsDone)) {
             trainer.initialize(TensorLayout.tensorShape(settings.batchSize(), bundle.config().inputChannels(), patchXyz));
-            for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+            if (from != null) {
+                from.restore(stateDir, bundle.block(), optimizer);
+            }
+            for (int epoch = history.size() + 1; epoch <= settings.epochs(); epoch++) {
+                if (settings.patience() > 0 && epoch - 1 - bestEpoch >= settings.patience()) {
+                    stoppedEarly = true; // a continued run that had already run out of patience
+                    break;
+                }
                 double lossSum = 0;
                 for (int i = 0; i < settings.iterationsPerEpoch(); i++) {
                     float value = step(trainer, batches.next(), patchXyz);
@@ -103,6 +124,10 @@ public final class TrainingLoop {
                 history.add(record);
                 if (best && checkpoint != null) {
                     checkpoint.save(bundle, record);
+                }
+                if (stateDir != null) {
+                    new TrainingState(epoch, epoch * settings.iterationsPerEpoch(), bestDice, bestEpoch, history)
+                            .save(stateDir, bundle.block(), optimizer);
                 }
                 listener.epochEnded(record);
                 if (settings.patience() > 0 && epoch - bestEpoch >= settings.patience()) {

@@ -1,0 +1,163 @@
+package io.medseg.workbench;
+
+import static io.medseg.workbench.CommandLineTest.medseg;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.medseg.image.Geometry;
+import io.medseg.image.Volume;
+import io.medseg.io.PlainImages;
+import io.medseg.samples.DentalRadiographs;
+import io.medseg.samples.ToothRootDataset;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kill -9 in the middle of {@code train} and {@code segment} (a real second JVM, killed with
+ * SIGKILL), then {@code --continue}: the result equals, byte for byte, that of a run that was never
+ * interrupted.
+ */
+class KillAndResumeTest {
+    @TempDir
+    static Path shared;
+    static Path dataset;
+
+    static final String[] TRAIN = {"--epochs", "5", "--iterations", "4", "--batch", "2", "--patch", "16x16", "--depth",
+        "1", "--filters", "2", "--patience", "0", "--seed", "3"};
+
+    @BeforeAll
+    static void data() throws Exception {
+        dataset = shared.resolve("Dataset902_Resume");
+        ToothRootDataset.write(dataset, 11, 5, 12, 48, 32);
+    }
+
+    /** Starts medseg in another JVM with this test's class path; it is killed, never ended politely. */
+    private static Process start(Path log, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-Xmx2g", "-cp", System.getProperty("java.class.path"), Medseg.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Waits until {@code done} holds, then kills the process with SIGKILL. */
+    private static void killWhen(Process p, Predicate<Void> done, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!done.test(null)) {
+            assertTrue(p.isAlive(), "the run ended before it could be killed:\n" + Files.readString(log));
+            assertTrue(System.nanoTime() < deadline, "timed out:\n" + Files.readString(log));
+            Thread.sleep(20);
+        }
+        new ProcessBuilder("kill", "-9", Long.toString(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(137, p.exitValue(), "killed by SIGKILL");
+    }
+
+    private static String[] train(Path output, String... extra) {
+        List<String> a = new ArrayList<>(List.of("train", "--data", dataset.toString(), "--output", output.toString()));
+        a.addAll(List.of(TRAIN));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    /** The history without its wall-clock column. */
+    private static List<String> history(Path model) throws Exception {
+        return Files.readAllLines(model.resolveSibling(model.getFileName() + ".history.csv")).stream()
+                .map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+    }
+
+    @Test
+    void aKilledTrainingRunContinuesToTheSameWeights(@TempDir Path tmp) throws Exception {
+        Path reference = tmp.resolve("reference");
+        CommandLineTest.Run straight = medseg(train(reference));
+        assertEquals(0, straight.code(), straight.err());
+        assertTrue(Files.readString(reference.resolve("model.json")).contains("\"state\": \"complete\""));
+
+        Path killed = tmp.resolve("killed");
+        Path state = killed.resolveSibling("killed.resume").resolve("state.json");
+        Process p = start(tmp.resolve("train.log"), train(killed));
+        killWhen(p, v -> {
+            try {
+                return Files.isRegularFile(state) && Files.readString(state).contains("\"epoch\": 2");
+            } catch (Exception e) {
+                return false; // being renamed into place
+            }
+        }, tmp.resolve("train.log"));
+        String interrupted = Files.readString(killed.resolve("model.json"));
+        assertTrue(interrupted.contains("\"state\": \"incomplete: epoch"), interrupted);
+        CommandLineTest.Run info = medseg("info", killed.toString());
+        assertTrue(info.out().contains("has not finished or was interrupted"), info.out());
+        CommandLineTest.Run again = medseg(train(killed));
+        assertEquals(1, again.code());
+        assertTrue(again.err().contains("an interrupted training run, which can be continued"), again.err());
+
+        CommandLineTest.Run resumed = medseg(train(killed, "--continue"));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertArrayEquals(Files.readAllBytes(reference.resolve("parameters.params")),
+                Files.readAllBytes(killed.resolve("parameters.params")), "same best weights as the uninterrupted run");
+        assertEquals(history(reference), history(killed), "same losses and validation Dice in every epoch");
+        assertTrue(Files.readString(killed.resolve("model.json")).contains("\"state\": \"complete\""));
+        assertFalse(Files.exists(killed.resolveSibling("killed.resume")), "the resume state is removed when done");
+        CommandLineTest.Run nothing = medseg(train(killed, "--continue"));
+        assertEquals(1, nothing.code());
+        assertTrue(nothing.err().contains("no interrupted training run to continue"), nothing.err());
+        CommandLineTest.Run other = medseg(train(tmp.resolve("other"), "--continue"));
+        assertEquals(1, other.code());
+    }
+
+    @Test
+    void aKilledBatchContinuesToTheSameMasks(@TempDir Path tmp) throws Exception {
+        Path model = tmp.resolve("model");
+        assertEquals(0, medseg(train(model)).code());
+        // radiographs large enough (2,500 tiles each) that the kill lands in the middle of the batch
+        Path images = Files.createDirectories(tmp.resolve("images"));
+        for (int k = 0; k < 12; k++) {
+            var r = DentalRadiographs.generate(100 + k, 400, 400);
+            PlainImages.writeGrey(Volume.wrap(r.image(), new long[] {400, 400}, 1, Geometry.identity(2)),
+                    images.resolve(String.format("scan_%02d.png", k)), false, false);
+        }
+        Path reference = tmp.resolve("reference");
+        assertEquals(0, medseg("segment", "--model", model.toString(), "--input", images.toString(), "--output",
+                reference.toString()).code());
+
+        Path out = tmp.resolve("masks");
+        Process p = start(tmp.resolve("segment.log"), "segment", "--model", model.toString(), "--input", images.toString(),
+                "--output", out.toString());
+        killWhen(p, v -> count(out, n -> n.endsWith(".png") && !n.startsWith(".")) >= 3, tmp.resolve("segment.log"));
+        int before = count(out, n -> n.endsWith(".png") && !n.startsWith("."));
+        assertTrue(before < 12, "killed before the end (" + before + " masks)");
+        CommandLineTest.Run resumed = medseg("segment", "--model", model.toString(), "--input", images.toString(),
+                "--output", out.toString(), "--continue");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(0, count(out, n -> n.startsWith(".")), "no temporary files left");
+        try (Stream<Path> s = Files.list(reference)) {
+            for (Path mask : s.toList()) {
+                assertArrayEquals(Files.readAllBytes(mask), Files.readAllBytes(out.resolve(mask.getFileName())),
+                        mask.getFileName().toString());
+            }
+        }
+        assertEquals(12, count(out, n -> n.endsWith(".png")));
+    }
+
+    private static int count(Path dir, Predicate<String> name) {
+        File[] files = dir.toFile().listFiles();
+        if (files == null) {
+            return 0;
+        }
+        int n = 0;
+        for (File f : files) {
+            n += name.test(f.getName()) ? 1 : 0;
+        }
+        return n;
+    }
+}
