@@ -26,8 +26,7 @@ public final class Provenance {
         p.put("libtorch", Engine.getInstance().getVersion());
         p.put("java", System.getProperty("java.version"));
         // the same seed gives the same bits only on the same kernels: AVX2-pinned or this CPU's own
-        String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
-        p.put("cpu_isa", isa == null ? "native" : isa.toLowerCase(java.util.Locale.ROOT));
+        p.put("cpu_isa", RunManifest.cpuIsa());
         p.put("dataset", dataset.root().toAbsolutePath().normalize().getFileName().toString());
         p.put("dataset_sha256", fingerprint(dataset.root()));
         return p;

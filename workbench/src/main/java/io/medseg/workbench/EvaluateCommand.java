@@ -2,7 +2,10 @@ package io.medseg.workbench;
 
 import io.medseg.evaluation.report.ReportFolder;
 import io.medseg.pipeline.EvaluationRun;
+import io.medseg.pipeline.RunManifest;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,6 +41,13 @@ final class EvaluateCommand implements Callable<Integer> {
         EvaluationRun.Outcome outcome = EvaluationRun.evaluate(reference, prediction, names, options.settings(names),
                 images, TerminalProgress.forStderr(false));
         EvaluationRun.report(outcome, output, overwrite, System.out);
+        if (output != null) {
+            List<Path> inputs = new ArrayList<>(List.of(reference, prediction));
+            if (labels != null) {
+                inputs.add(labels);
+            }
+            RunManifest.of(Medseg.commandLine(), inputs, output, List.of(output)).write(output.resolve(SegmentCommand.MANIFEST));
+        }
         return outcome.skipped().isEmpty() ? 0 : 3;
     }
 }

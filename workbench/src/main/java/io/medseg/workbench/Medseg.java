@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 /** The {@code medseg} command. */
 @Command(name = "medseg", mixinStandardHelpOptions = true, versionProvider = Medseg.Versions.class,
         description = "Medical image segmentation workbench: U-Net/V-Net training, inference and evaluation.",
-        subcommands = {TrainCommand.class, SegmentCommand.class, EvaluateCommand.class, InfoCommand.class, ModelsCommand.class,
+        subcommands = {TrainCommand.class, SegmentCommand.class, EvaluateCommand.class, ReproduceCommand.class, InfoCommand.class,
+                ModelsCommand.class,
                 DemoCommand.class, BenchReadCommand.class, BenchMetricsCommand.class, BenchCommand.class, Bench3dCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Medseg {
@@ -38,8 +39,40 @@ public final class Medseg {
         System.exit(run(args));
     }
 
+    /** Options whose value is a path: a manifest records them absolute, so a rerun works from any folder. */
+    private static final java.util.Set<String> PATH_OPTIONS = java.util.Set.of("--data", "--output", "--model", "--input",
+            "--reference", "--prediction", "--labels", "--images", "--log-file");
+    private static final ThreadLocal<java.util.List<String>> COMMAND_LINE = new ThreadLocal<>();
+
+    /** The running command line with its paths made absolute (bundled model names stay names). */
+    static java.util.List<String> commandLine() {
+        java.util.List<String> args = COMMAND_LINE.get();
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            boolean pathValue = i > 0 && PATH_OPTIONS.contains(args.get(i - 1));
+            if (pathValue && args.get(i - 1).equals("--model")) {
+                a = ModelsCommand.resolve(Path.of(a)).toAbsolutePath().normalize().toString();
+            } else if (pathValue) {
+                a = Path.of(a).toAbsolutePath().normalize().toString();
+            }
+            out.add(a);
+        }
+        return out;
+    }
+
     /** Runs a command line and returns the exit code; errors print one clear line, not a stack trace. */
     public static int run(String... args) {
+        java.util.List<String> outer = COMMAND_LINE.get();
+        COMMAND_LINE.set(java.util.List.of(args));
+        try {
+            return execute(args);
+        } finally {
+            COMMAND_LINE.set(outer);
+        }
+    }
+
+    private static int execute(String... args) {
         CommandLine cli = new CommandLine(new Medseg()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // bad input and I/O problems (ImageFileException names the file) get one line, not a stack trace

@@ -2,8 +2,11 @@ package io.medseg.workbench;
 
 import io.medseg.core.Segmenter;
 import io.medseg.core.bundle.ModelBundle;
+import io.medseg.pipeline.RunManifest;
 import io.medseg.pipeline.SegmentationBatch;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,6 +16,9 @@ import picocli.CommandLine.Option;
 @Command(name = "segment", mixinStandardHelpOptions = true,
         description = "Segment an image or every image in a folder with a model bundle; masks keep the file names.")
 final class SegmentCommand implements Callable<Integer> {
+    /** The run manifest in the output folder (medseg reproduce reads it). */
+    static final String MANIFEST = "manifest.json";
+
     @Option(names = "--model", required = true, description = "model bundle folder or .zip, or the name of a bundled "
             + "model (medseg models)")
     Path model;
@@ -59,6 +65,18 @@ final class SegmentCommand implements Callable<Integer> {
                         + segmenter.config().state() + "); it holds the best epoch so far");
             }
             SegmentationBatch.Result result = batch.run(segmenter, progress);
+            List<Path> inputs = new ArrayList<>(List.of(ModelsCommand.resolve(model)));
+            List<Path> outputs = new ArrayList<>();
+            for (SegmentationBatch.Job j : batch.jobs()) {
+                inputs.addAll(j.inputs());
+                if (!result.failed().containsKey(j)) {
+                    outputs.add(j.output());
+                }
+            }
+            if (batch.seriesTable() != null) {
+                outputs.add(batch.seriesTable());
+            }
+            RunManifest.of(Medseg.commandLine(), inputs, output, outputs).write(output.resolve(MANIFEST));
             return summarize(batch, result, output);
         }
     }

@@ -3,9 +3,11 @@ package io.medseg.workbench;
 import io.medseg.core.bundle.Architectures;
 import io.medseg.core.train.TrainingLoop;
 import io.medseg.core.train.TrainingSettings;
+import io.medseg.pipeline.RunManifest;
 import io.medseg.pipeline.TrainingRun;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -93,10 +95,13 @@ final class TrainCommand implements Callable<Integer> {
         } finally {
             progress.finish();
         }
+        Path manifest = output.toAbsolutePath().resolveSibling(output.toAbsolutePath().getFileName() + ".manifest.json");
+        RunManifest.of(Medseg.commandLine(), List.of(data.resolve("dataset.json"), data.resolve("imagesTr"),
+                data.resolve("labelsTr")), output, List.of(output)).write(manifest);
         TrainingLoop.Result result = outcome.result();
-        System.out.printf(Locale.ROOT, "best validation Dice %.4f at epoch %d of %d%s; %.1f min; model bundle: %s%n",
-                result.bestDice(), result.bestEpoch(), result.history().size(),
-                result.stoppedEarly() ? " (stopped early)" : "", outcome.minutes(), output);
+        System.out.printf(Locale.ROOT, "best validation Dice %.4f at epoch %d of %d%s; %.1f min; model bundle: %s "
+                        + "(run manifest %s)%n", result.bestDice(), result.bestEpoch(), result.history().size(),
+                result.stoppedEarly() ? " (stopped early)" : "", outcome.minutes(), output, manifest.getFileName());
         return 0;
     }
 

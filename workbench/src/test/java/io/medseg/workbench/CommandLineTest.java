@@ -84,7 +84,8 @@ class CommandLineTest {
         Run segment = medseg("segment", "--model", model.toString(), "--input", dataset.resolve("imagesTs").toString(),
                 "--output", masks.toString());
         assertEquals(0, segment.code(), segment.err());
-        assertEquals(List.of("case_004.png", "case_005.png"), Files.list(masks).map(p -> p.getFileName().toString()).sorted().toList());
+        assertEquals(List.of("case_004.png", "case_005.png", "manifest.json"),
+                Files.list(masks).map(p -> p.getFileName().toString()).sorted().toList());
         LabelMap mask = PlainImages.readLabels(masks.resolve("case_004.png"), ToothRootDataset.LABELS);
         assertEquals(64, mask.sizeXyz()[0]);
         assertEquals(48, mask.sizeXyz()[1]);

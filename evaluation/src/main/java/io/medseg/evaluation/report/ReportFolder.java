@@ -93,7 +93,7 @@ public final class ReportFolder {
     }
 
     private static final java.util.Set<String> REPORT_ENTRIES = java.util.Set.of("per_case.csv", "summary.csv",
-            "summary.json", "index.html", "plots", "overlays");
+            "summary.json", "index.html", "plots", "overlays", "manifest.json");
 
     /** A file name from a case id: path separators and other unsafe characters become '_'. */
     static String safe(String id) {

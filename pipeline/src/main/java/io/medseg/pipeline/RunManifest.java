@@ -1,0 +1,147 @@
+package io.medseg.pipeline;
+
+import ai.djl.engine.Engine;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import io.medseg.files.AtomicFiles;
+import io.medseg.io.ImageFileException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * What a run read and wrote, so a researcher can show and check that a result is reproduced: the
+ * command, the versions and CPU kernels, every input file with its SHA-256, and every output file
+ * (relative to the output folder) with its SHA-256. {@code medseg reproduce} runs the command
+ * again into another folder and compares the outputs checksum by checksum.
+ *
+ * @param outputRoot the folder or bundle the outputs are relative to (the command's output)
+ */
+public record RunManifest(String format, List<String> command, String workingDirectory, Map<String, String> versions,
+        Map<String, String> inputs, String outputRoot, Map<String, String> outputs, String created) {
+    public static final String FORMAT = "medseg-manifest/1";
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+
+    public RunManifest {
+        command = List.copyOf(command);
+        versions = new TreeMap<>(versions);
+        inputs = new TreeMap<>(inputs);
+        outputs = new TreeMap<>(outputs);
+    }
+
+    /**
+     * @param inputs files or folders (every file below them, hidden ones excepted)
+     * @param outputRoot the command's output; {@code outputs} are files or folders below it
+     */
+    public static RunManifest of(List<String> command, Collection<Path> inputs, Path outputRoot, Collection<Path> outputs)
+            throws IOException {
+        Map<String, String> in = new TreeMap<>();
+        for (Path p : files(inputs)) {
+            in.put(p.toAbsolutePath().normalize().toString(), sha256(p));
+        }
+        Path root = outputRoot.toAbsolutePath().normalize();
+        Map<String, String> out = new TreeMap<>();
+        for (Path p : files(outputs)) {
+            out.put(root.relativize(p.toAbsolutePath().normalize()).toString().replace('\\', '/'), sha256(p));
+        }
+        Map<String, String> versions = new TreeMap<>();
+        versions.put("medseg", "0.1.0");
+        versions.put("djl", Engine.getDjlVersion());
+        versions.put("libtorch", io.medseg.core.engine.Devices.engine().getVersion());
+        versions.put("java", System.getProperty("java.version"));
+        versions.put("cpu_isa", cpuIsa());
+        return new RunManifest(FORMAT, command, Path.of("").toAbsolutePath().toString(), versions, in, root.toString(), out,
+                Instant.now().toString());
+    }
+
+    /** The CPU kernels libtorch is pinned to ({@code MEDSEG_CPU_ISA}), or {@code native}. */
+    public static String cpuIsa() {
+        String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
+        return isa == null ? "native" : isa.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public void write(Path file) throws IOException {
+        AtomicFiles.write(file, (GSON.toJson(this) + "\n").getBytes(StandardCharsets.UTF_8), true);
+    }
+
+    public static RunManifest read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new ImageFileException(file, "no such manifest");
+        }
+        try {
+            RunManifest m = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), RunManifest.class);
+            if (m == null || !FORMAT.equals(m.format())) {
+                throw new ImageFileException(file, "not a medseg run manifest (format " + (m == null ? null : m.format())
+                        + ", expected " + FORMAT + ")");
+            }
+            return m;
+        } catch (JsonParseException e) {
+            throw new ImageFileException(file, "not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Inputs whose content is no longer what the run read (changed or missing), with the reason. */
+    public Map<String, String> changedInputs() throws IOException {
+        Map<String, String> changed = new TreeMap<>();
+        for (var e : inputs.entrySet()) {
+            Path p = Path.of(e.getKey());
+            if (!Files.isRegularFile(p)) {
+                changed.put(e.getKey(), "missing");
+            } else if (!sha256(p).equals(e.getValue())) {
+                changed.put(e.getKey(), "changed since the run");
+            }
+        }
+        return changed;
+    }
+
+    /** Each output compared with the same file below {@code newRoot}: identical, differs or missing. */
+    public Map<String, String> compareOutputs(Path newRoot) throws IOException {
+        Map<String, String> result = new TreeMap<>();
+        for (var e : outputs.entrySet()) {
+            Path p = newRoot.resolve(e.getKey());
+            result.put(e.getKey(), !Files.isRegularFile(p) ? "missing" : sha256(p).equals(e.getValue()) ? "identical" : "differs");
+        }
+        return result;
+    }
+
+    private static List<Path> files(Collection<Path> roots) throws IOException {
+        List<Path> all = new ArrayList<>();
+        for (Path r : roots) {
+            if (Files.isDirectory(r)) {
+                try (Stream<Path> s = Files.walk(r)) {
+                    s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted()
+                            .forEach(all::add);
+                }
+            } else if (Files.isRegularFile(r)) {
+                all.add(r);
+            }
+        }
+        return all;
+    }
+
+    static String sha256(Path file) throws IOException {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.medseg.workbench;
+
+import io.medseg.files.OutputExistsException;
+import io.medseg.pipeline.RunManifest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code medseg reproduce MANIFEST}: runs a recorded train, segment or evaluate again into another
+ * folder and reports, file by file, whether every output is bit-identical to the recorded one.
+ */
+@Command(name = "reproduce", mixinStandardHelpOptions = true,
+        description = "Rerun the command of a run manifest (manifest.json of segment/evaluate, MODEL.manifest.json of "
+                + "train) into another folder and check that every output is bit-identical.")
+final class ReproduceCommand implements Callable<Integer> {
+    /** Exit code when an output differs or an input changed. */
+    static final int NOT_REPRODUCED = 5;
+
+    @Parameters(paramLabel = "MANIFEST", description = "the run manifest")
+    Path manifest;
+    @Option(names = "--output", description = "where the rerun writes (default: the recorded output + .reproduced)")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        RunManifest m = RunManifest.read(manifest);
+        Map<String, String> changed = m.changedInputs();
+        if (!changed.isEmpty()) {
+            changed.forEach((file, why) -> System.out.println("input " + file + ": " + why));
+            System.out.println("not reproducible: " + changed.size() + " of " + m.inputs().size() + " inputs are not what the "
+                    + "run read");
+            return NOT_REPRODUCED;
+        }
+        String isa = m.versions().getOrDefault("cpu_isa", "native");
+        if (!isa.equals(RunManifest.cpuIsa())) {
+            System.out.println("warning: the run used CPU kernels '" + isa + "', this one '" + RunManifest.cpuIsa()
+                    + "'; floating-point results may differ (MEDSEG_CPU_ISA=" + isa + " pins them)");
+        }
+        Path target = output != null ? output : Path.of(m.outputRoot() + ".reproduced");
+        if (Files.exists(target)) {
+            throw new OutputExistsException(target, "exists; remove it or choose another --output for the rerun");
+        }
+        List<String> args = rerun(m.command(), target);
+        System.out.println("rerunning: medseg " + String.join(" ", args));
+        int code = Medseg.run(args.toArray(String[]::new));
+        Map<String, String> compared = m.compareOutputs(target);
+        long identical = compared.values().stream().filter("identical"::equals).count();
+        compared.forEach((file, result) -> {
+            if (!result.equals("identical")) {
+                System.out.println(result + ": " + file);
+            }
+        });
+        System.out.println((identical == compared.size() ? "reproduced: " : "not reproduced: ") + identical + " of "
+                + compared.size() + " outputs bit-identical (rerun in " + target + ", exit code " + code + ")");
+        return identical == compared.size() ? 0 : NOT_REPRODUCED;
+    }
+
+    /** The recorded command writing into {@code target}; a resumed run is rerun from its start. */
+    static List<String> rerun(List<String> command, Path target) {
+        List<String> args = new ArrayList<>();
+        for (int i = 0; i < command.size(); i++) {
+            String a = command.get(i);
+            if (a.equals("--continue") || a.equals("--overwrite")) {
+                continue;
+            }
+            args.add(a);
+            if (a.equals("--output") && i + 1 < command.size()) {
+                args.add(target.toAbsolutePath().toString());
+                i++;
+            }
+        }
+        return args;
+    }
+}
