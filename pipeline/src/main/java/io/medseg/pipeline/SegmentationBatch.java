@@ -132,7 +132,10 @@ public final class SegmentationBatch {
                 } catch (OutputExistsException e) {
                     throw e; // checked before the run: something else wrote it meanwhile, stop rather than guess
                 } catch (IOException | IllegalArgumentException e) {
-                    String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    // reader errors name their file already; others (e.g. a 3D scan for a 2D model) get the first input
+                    String why = e instanceof ImageFileException || message.startsWith(job.inputs().get(0).toString())
+                            ? message : job.inputs().get(0) + ": " + message;
                     failed.put(job, why);
                     progress.message("failed " + job.name() + ": " + why);
                 }

@@ -1,8 +1,8 @@
 package io.medseg.workbench;
 
-import java.io.IOException;
 import io.medseg.files.OutputExistsException;
 import io.medseg.pipeline.StoppedException;
+import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import picocli.CommandLine;

@@ -37,10 +37,8 @@ final class SegmentCommand implements Callable<Integer> {
     boolean overwrite;
     @Option(names = "--continue", description = "resume: keep the masks already complete and segment the rest")
     boolean resume;
-    @Option(names = "--quiet", description = "print only errors and the summary")
-    boolean quiet;
-    @Option(names = "--log-file", description = "also append every progress line (one per case), time-stamped, to this file")
-    Path logFile;
+    @Mixin
+    LogOptions log;
     @Option(names = "--batch", defaultValue = "2", description = "tiles per forward pass. Default: ${DEFAULT-VALUE}")
     int tileBatch;
     @Mixin
@@ -58,7 +56,7 @@ final class SegmentCommand implements Callable<Integer> {
                 new Segmenter.Options(overlap, tileBatch, tta, largestComponent))) {
             // every output is checked before the first scan is read
             SegmentationBatch batch = SegmentationBatch.plan(input, output, segmenter.config().inputChannels(), existing);
-            TerminalProgress progress = TerminalProgress.forStderr(quiet, logFile);
+            TerminalProgress progress = log.progress();
             batch.notes().forEach(progress::message);
             if (!segmenter.config().complete()) {
                 progress.message("warning: " + model + " is from a training run that has not finished ("

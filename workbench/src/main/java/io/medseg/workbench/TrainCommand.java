@@ -67,10 +67,8 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device;
 
-    @Option(names = "--quiet", description = "print only errors and the final line")
-    boolean quiet;
-    @Option(names = "--log-file", description = "also append every progress line (one per epoch), time-stamped, to this file")
-    Path logFile;
+    @Mixin
+    LogOptions log;
     @Option(names = "--continue", description = "continue the interrupted run that wrote --output, exactly where its last "
             + "finished epoch left it (give the same settings)")
     boolean resume;
@@ -88,7 +86,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--continue and --overwrite exclude each other: continue the run, or "
                     + "start it anew");
         }
-        TerminalProgress progress = TerminalProgress.forStderr(quiet, logFile);
+        TerminalProgress progress = log.progress();
         TrainingRun.Outcome outcome;
         try {
             outcome = TrainingRun.run(request, device.resolve(), progress.training(), progress::message);
