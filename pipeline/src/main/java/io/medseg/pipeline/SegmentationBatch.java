@@ -30,8 +30,11 @@ public final class SegmentationBatch {
     /** How existing outputs are treated: refused, replaced, or kept and their cases skipped (resume). */
     public enum Existing { REFUSE, OVERWRITE, SKIP }
 
-    /** One scan and its mask file; {@code inputs} are its channel files, or the files of a DICOM series. */
-    public record Job(String name, List<Path> inputs, Path output, ScanLoader loader) {}
+    /**
+     * One scan and its mask file; {@code inputs} are its channel files, or the files of a DICOM
+     * series, whose {@code readableName} says patient, date, series number and description ("" for images).
+     */
+    public record Job(String name, List<Path> inputs, Path output, ScanLoader loader, String readableName) {}
 
     /** Reads a job's scan. */
     @FunctionalInterface
@@ -169,7 +172,7 @@ public final class SegmentationBatch {
             String id = CaseFiles.caseIdOf(f, ScanFiles.ending(f));
             if (id == null) {
                 jobs.add(new Job(f.getFileName().toString(), List.of(f), outputDir.resolve(f.getFileName().toString()),
-                        () -> ScanFiles.readImage(f)));
+                        () -> ScanFiles.readImage(f), ""));
             } else {
                 cases.add(id);
             }
@@ -191,7 +194,8 @@ public final class SegmentationBatch {
                 }
                 channelFiles.add(channel);
             }
-            jobs.add(new Job(id, channelFiles, outputDir.resolve(id + ending), () -> ScanFiles.readChannels(channelFiles)));
+            jobs.add(new Job(id, channelFiles, outputDir.resolve(id + ending), () -> ScanFiles.readChannels(channelFiles),
+                    ""));
         }
         return jobs;
     }
@@ -204,7 +208,8 @@ public final class SegmentationBatch {
         }
         List<Job> jobs = new ArrayList<>();
         for (DicomSeries series : scan.series()) {
-            jobs.add(new Job(series.uid(), series.files(), outputDir.resolve(series.uid() + ".nii.gz"), series::load));
+            jobs.add(new Job(series.uid(), series.files(), outputDir.resolve(series.uid() + ".nii.gz"), series::load,
+                    SeriesConversion.readableName(series)));
         }
         return jobs;
     }
@@ -274,11 +279,11 @@ public final class SegmentationBatch {
     }
 
     private void writeSeriesTable(List<Job> written, List<Job> skipped) throws IOException {
-        StringBuilder csv = new StringBuilder("series_instance_uid,mask_file,first_dicom_file,files\n");
+        StringBuilder csv = new StringBuilder("series_instance_uid,mask_file,series,first_dicom_file,files\n");
         for (Job j : jobs) {
             if (written.contains(j) || skipped.contains(j)) {
-                csv.append(j.name()).append(',').append(j.output().getFileName()).append(',').append(j.inputs().get(0))
-                        .append(',').append(j.inputs().size()).append('\n');
+                csv.append(j.name()).append(',').append(j.output().getFileName()).append(',').append(j.readableName())
+                        .append(',').append(j.inputs().get(0)).append(',').append(j.inputs().size()).append('\n');
             }
         }
         AtomicFiles.write(seriesTable(), csv.toString().getBytes(StandardCharsets.UTF_8), true);

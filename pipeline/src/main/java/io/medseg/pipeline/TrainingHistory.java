@@ -22,17 +22,21 @@ import java.util.Locale;
 public final class TrainingHistory implements TrainingListener, AutoCloseable {
     private final PrintWriter csv;
     private final PrintWriter log;
+    private final Path curve;
+    private final List<EpochRecord> records = new java.util.ArrayList<>();
     private final long start = System.nanoTime();
 
-    private TrainingHistory(PrintWriter csv, PrintWriter log) {
+    private TrainingHistory(PrintWriter csv, PrintWriter log, Path curve) {
         this.csv = csv;
         this.log = log;
+        this.curve = curve;
         csv.println("epoch,mean_loss,validation_dice,learning_rate,best,best_dice,best_epoch,seconds");
         csv.flush();
     }
 
     /**
-     * Opens the two files beside {@code bundle}; refuses to replace them unless asked.
+     * Opens the history and the log beside {@code bundle} (and, when closed, draws the learning curve
+     * {@code MODEL.learning_curve.png}); refuses to replace them unless asked.
      *
      * @param continued the epochs of the run being continued (null for a new run): the history is
      *     written anew from them, so it matches the saved state whatever the kill interrupted, and
@@ -52,7 +56,8 @@ public final class TrainingHistory implements TrainingListener, AutoCloseable {
                 ? new java.nio.file.OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
                 : new java.nio.file.OpenOption[0];
         TrainingHistory h = new TrainingHistory(new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8)),
-                new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8, logMode)));
+                new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8, logMode)),
+                name.resolveSibling(name.getFileName() + ".learning_curve.png"));
         if (continued != null) {
             continued.forEach(r -> h.row(r, ""));
             h.log("continued after epoch " + continued.size());
@@ -61,6 +66,7 @@ public final class TrainingHistory implements TrainingListener, AutoCloseable {
     }
 
     private void row(EpochRecord r, String seconds) {
+        records.add(r);
         csv.printf(Locale.ROOT, "%d,%.6f,%.6f,%.6g,%b,%.6f,%d,%s%n", r.epoch(), r.meanLoss(), r.validationDice(),
                 r.learningRate(), r.best(), r.bestDice(), r.bestEpoch(), seconds);
         csv.flush();
@@ -113,6 +119,11 @@ public final class TrainingHistory implements TrainingListener, AutoCloseable {
     @Override
     public void close() {
         log("finished");
+        try {
+            LearningCurve.write(records, curve);
+        } catch (IOException e) {
+            log("could not write " + curve + ": " + e.getMessage());
+        }
         csv.close();
         log.close();
     }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 /** The {@code medseg} command. */
 @Command(name = "medseg", mixinStandardHelpOptions = true, versionProvider = Medseg.Versions.class,
         description = "Medical image segmentation workbench: U-Net/V-Net training, inference and evaluation.",
-        subcommands = {TrainCommand.class, SegmentCommand.class, EvaluateCommand.class, ReproduceCommand.class, InfoCommand.class,
+        subcommands = {TrainCommand.class, SegmentCommand.class, EvaluateCommand.class, ReproduceCommand.class, ConvertCommand.class,
+                InfoCommand.class,
                 ModelsCommand.class,
                 DemoCommand.class, BenchReadCommand.class, BenchMetricsCommand.class, BenchCommand.class, Bench3dCommand.class,
                 CommandLine.HelpCommand.class})

@@ -77,6 +77,9 @@ class CommandLineTest {
         assertEquals(0, train.code(), train.err());
         assertTrue(train.out().contains("best validation Dice"), train.out());
         assertTrue(Files.isRegularFile(model.resolve("parameters.params")));
+        var curve = javax.imageio.ImageIO.read(tmp.resolve("model.learning_curve.png").toFile());
+        assertEquals(720, curve.getWidth(), "learning curve drawn beside the bundle");
+        assertEquals(3, Files.readAllLines(tmp.resolve("model.history.csv")).size(), "header + 2 epochs");
         String json = Files.readString(model.resolve("model.json"));
         assertTrue(json.contains("\"dataset_sha256\"") && json.contains("\"validation_dice\""), json);
 

@@ -128,13 +128,31 @@ public final class DicomSeries {
     }
 
     public String modality() {
-        String m = slices.get(0).dataset().string(Tags.MODALITY);
-        return m == null ? "" : m;
+        return text(Tags.MODALITY);
     }
 
     public String description() {
-        String d = slices.get(0).dataset().string(Tags.SERIES_DESCRIPTION);
-        return d == null ? "" : d;
+        return text(Tags.SERIES_DESCRIPTION);
+    }
+
+    /** Patient's Name as stored (components separated by ^), or "". */
+    public String patientName() {
+        return text(Tags.PATIENT_NAME);
+    }
+
+    /** Study Date (YYYYMMDD), or "". */
+    public String studyDate() {
+        return text(Tags.STUDY_DATE);
+    }
+
+    /** Series Number, or "". */
+    public String seriesNumber() {
+        return text(Tags.SERIES_NUMBER);
+    }
+
+    private String text(int tag) {
+        String v = slices.get(0).dataset().string(tag);
+        return v == null ? "" : v;
     }
 
     /**

@@ -5,6 +5,7 @@ final class Tags {
     static final int TRANSFER_SYNTAX_UID = 0x00020010;
     static final int SPECIFIC_CHARACTER_SET = 0x00080005;
     static final int SOP_CLASS_UID = 0x00080016;
+    static final int STUDY_DATE = 0x00080020;
     static final int MODALITY = 0x00080060;
     static final int SERIES_DESCRIPTION = 0x0008103E;
     static final int PATIENT_NAME = 0x00100010;

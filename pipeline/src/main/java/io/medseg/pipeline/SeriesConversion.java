@@ -1,0 +1,152 @@
+package io.medseg.pipeline;
+
+import io.medseg.files.AtomicFiles;
+import io.medseg.files.OutputExistsException;
+import io.medseg.io.ImageFileException;
+import io.medseg.io.dicom.DicomSeries;
+import io.medseg.io.nifti.Nifti;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * DICOM series → NIfTI files with their exact geometry (what dcm2niix does), one file per series
+ * named so a person can tell them apart: patient, study date, series number and description
+ * ({@code DOE_JOHN_20240131_S3_Abdomen_CT.nii.gz}), and {@code series.csv} mapping each Series
+ * Instance UID to its file. Outputs are checked before any series is read; a series that cannot be
+ * stacked is reported and the others are converted.
+ */
+public final class SeriesConversion {
+    /** One series and its NIfTI file. */
+    public record Item(DicomSeries series, Path output) {}
+
+    /** Files written, series that failed with the reason. */
+    public record Result(List<Item> written, Map<Item, String> failed) {}
+
+    private final List<Item> items;
+    private final Path table;
+    private final boolean overwrite;
+    private final List<String> notes;
+
+    private SeriesConversion(List<Item> items, Path table, boolean overwrite, List<String> notes) {
+        this.items = items;
+        this.table = table;
+        this.overwrite = overwrite;
+        this.notes = notes;
+    }
+
+    /** @throws OutputExistsException when an output exists and {@code overwrite} is false */
+    public static SeriesConversion plan(Path input, Path outputDir, boolean overwrite) throws IOException {
+        DicomSeries.Scan scan = DicomSeries.scan(input);
+        List<String> notes = new ArrayList<>();
+        scan.skipped().forEach((file, why) -> notes.add("skipped " + file + ": " + why));
+        if (scan.series().isEmpty()) {
+            throw new ImageFileException(input, "no DICOM series found");
+        }
+        List<Item> items = new ArrayList<>();
+        Set<String> used = new HashSet<>();
+        for (DicomSeries s : scan.series()) {
+            String name = readableName(s);
+            String unique = name;
+            for (int k = 2; !used.add(unique.toLowerCase(Locale.ROOT)); k++) {
+                unique = name + "_" + k;
+            }
+            items.add(new Item(s, outputDir.resolve(unique + ".nii.gz")));
+        }
+        Path table = outputDir.resolve("series.csv");
+        if (!overwrite) {
+            for (Path p : items.stream().map(Item::output).toList()) {
+                if (Files.exists(p)) {
+                    throw new OutputExistsException(p);
+                }
+            }
+            if (Files.exists(table)) {
+                throw new OutputExistsException(table);
+            }
+        }
+        Files.createDirectories(outputDir);
+        return new SeriesConversion(items, table, overwrite, notes);
+    }
+
+    public List<Item> items() {
+        return items;
+    }
+
+    public List<String> notes() {
+        return notes;
+    }
+
+    public Path table() {
+        return table;
+    }
+
+    public Result run(Progress progress) throws IOException {
+        List<Item> written = new ArrayList<>();
+        Map<Item, String> failed = new LinkedHashMap<>();
+        progress.start("convert", items.size(), "series");
+        try {
+            int done = 0;
+            for (Item item : items) {
+                if (progress.stopRequested()) {
+                    throw new StoppedException("conversion stopped after " + written.size() + " of " + items.size()
+                            + " series; the files written are complete");
+                }
+                progress.update(done++, items.size(), item.output().getFileName().toString());
+                try {
+                    Nifti.write(item.series().load(), item.output(), overwrite);
+                    written.add(item);
+                    progress.message("wrote " + item.output());
+                } catch (OutputExistsException e) {
+                    throw e;
+                } catch (IOException | IllegalArgumentException e) {
+                    failed.put(item, e.getMessage());
+                    progress.message("failed series " + item.series().uid() + ": " + e.getMessage());
+                }
+            }
+        } finally {
+            progress.finish();
+        }
+        StringBuilder csv = new StringBuilder("series_instance_uid,file,patient,study_date,series_number,description,"
+                + "modality,files,first_dicom_file\n");
+        for (Item i : written) {
+            DicomSeries s = i.series();
+            csv.append(String.join(",", s.uid(), i.output().getFileName().toString(), csv(s.patientName()),
+                    csv(s.studyDate()), csv(s.seriesNumber()), csv(s.description()), csv(s.modality()),
+                    Integer.toString(s.files().size()), csv(s.files().get(0).toString()))).append('\n');
+        }
+        AtomicFiles.write(table, csv.toString().getBytes(StandardCharsets.UTF_8), true);
+        return new Result(written, failed);
+    }
+
+    /**
+     * Patient, date, series number and description joined by "_", each reduced to letters, digits,
+     * '-' and '.', e.g. {@code DOE_JOHN_20240131_S3_Abdomen_CT}; the UID when none of them is set.
+     */
+    public static String readableName(DicomSeries s) {
+        List<String> parts = new ArrayList<>();
+        for (String p : new String[] {s.patientName(), s.studyDate(),
+                s.seriesNumber().isEmpty() ? "" : "S" + s.seriesNumber(), s.description()}) {
+            String clean = p.replaceAll("[^A-Za-z0-9.\\-]+", "_").replaceAll("^_+|_+$", "");
+            if (!clean.isEmpty()) {
+                parts.add(clean);
+            }
+        }
+        String name = String.join("_", parts);
+        if (name.length() > 120) {
+            name = name.substring(0, 120);
+        }
+        return name.isEmpty() ? s.uid() : name;
+    }
+
+    private static String csv(String v) {
+        return v.contains(",") || v.contains("\"") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
+    }
+}
