@@ -128,7 +128,7 @@ public final class TrainingRun {
                         metrics.put("validation_dice", record.validationDice());
                         metrics.put("best_epoch", (double) record.epoch());
                         b.save(r.output(), config.withTraining(settings, provenance, metrics)
-                                .withState("incomplete: epoch " + record.epoch() + " of " + settings.epochs()));
+                                .withState("incomplete: saved at epoch " + record.epoch() + " of " + settings.epochs()));
                     });
             result = loop.run(split.training(), split.validation(), stateDir, r.resume());
         }

@@ -7,7 +7,9 @@ import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
 import io.medseg.io.dicom.DicomParser;
 import io.medseg.io.dicom.DicomSeries;
+import io.medseg.core.train.TrainingState;
 import io.medseg.pipeline.ScanFiles;
+import io.medseg.pipeline.TrainingRun;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -110,8 +112,14 @@ final class InfoCommand implements Callable<Integer> {
                     .append(c.provenance().getOrDefault("libtorch", "?")).append('\n');
         }
         if (!c.complete()) {
-            b.append("  state ").append(c.state()).append(": the run that wrote it has not finished or was interrupted")
-                    .append(" (medseg train --continue resumes it)\n");
+            b.append("  state ").append(c.state()).append(": the run that wrote it has not finished or was interrupted");
+            try {
+                TrainingState s = TrainingState.read(TrainingRun.stateDir(bundle));
+                b.append(" after epoch ").append(s.epoch());
+            } catch (IOException e) {
+                b.append(" (no saved state to continue from)");
+            }
+            b.append("; medseg train --continue resumes it\n");
         }
         if (c.metrics().containsKey("validation_dice")) {
             b.append(String.format(Locale.ROOT, "  validation Dice %.4f at epoch %.0f%n", c.metrics().get("validation_dice"),

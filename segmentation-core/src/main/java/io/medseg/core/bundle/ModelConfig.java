@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * @param plan how spacing, patch and stages were derived from the data; when present, scans are
  *     resampled to {@code spacingMm} before the network and its output back to the scan's grid
  *     (null for models that work on the scan's own grid, such as the 2D radiograph U-Net)
- * @param state {@value #COMPLETE}, or {@code "incomplete: epoch K of N"} while the run that writes it
+ * @param state {@value #COMPLETE}, or {@code "incomplete: saved at epoch K of N"} while the run that writes it
  *     goes on (a bundle that still says so after the run ended was interrupted; {@code train --continue}
  *     resumes it); null in bundles written before the field existed, read as complete
  */
