@@ -12,19 +12,25 @@ import java.util.TreeMap;
  * the label names, and the cases that could not be evaluated with the reason.
  */
 public record EvaluationReport(DatasetSummary summary, EvaluationSettings settings, Map<Integer, String> labelNames,
-        Map<String, String> skipped) {
+        Map<String, String> skipped, Units units) {
 
     public EvaluationReport {
         labelNames = new TreeMap<>(labelNames);
         skipped = new TreeMap<>(skipped);
     }
 
-    /** Evaluates nothing more: aggregates {@code cases} with the evaluator's settings. */
+    /** Evaluates nothing more: aggregates {@code cases} (in millimetres) with the evaluator's settings. */
     public static EvaluationReport of(Evaluator evaluator, List<CaseEvaluation> cases, Map<Integer, String> labelNames,
             Map<String, String> skipped) {
+        return of(evaluator, cases, labelNames, skipped, Units.MILLIMETRES);
+    }
+
+    /** As above, for masks whose spacing is in {@code units} (pixels for PNG/TIFF). */
+    public static EvaluationReport of(Evaluator evaluator, List<CaseEvaluation> cases, Map<Integer, String> labelNames,
+            Map<String, String> skipped, Units units) {
         return new EvaluationReport(new DatasetSummary(cases, evaluator.labels(), labelNames,
                 evaluator.settings().aggregation()),
-                evaluator.settings(), labelNames, skipped);
+                evaluator.settings(), labelNames, skipped, units);
     }
 
     public String labelName(int label) {

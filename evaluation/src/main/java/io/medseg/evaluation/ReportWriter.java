@@ -151,6 +151,9 @@ public final class ReportWriter {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("medseg_version", EvaluationReport.version());
         c.put("labels", report.labelNames());
+        c.put("units", report.units().name().toLowerCase(Locale.ROOT) + " (columns named _mm hold "
+                + report.units().length() + ", _mL hold " + report.units().amount(false) + " in 3D, "
+                + report.units().amount(true) + " in 2D)");
         c.put("surface_distances", st.surfaceDistances());
         c.put("surface_mode", "VOXEL");
         c.put("connectivity", st.distances().connectivity());
@@ -175,9 +178,14 @@ public final class ReportWriter {
 
     /** A fixed-width table of the foreground labels per case (Dice, IoU, HD95, ASSD, NSD), then their means. */
     public static String table(DatasetSummary s) {
+        return table(s, Units.MILLIMETRES);
+    }
+
+    /** The table with distances in {@code units}. */
+    public static String table(DatasetSummary s, Units units) {
         String row = "%-24s %-14s %-10s %8s %8s %9s %9s %7s%n";
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, row, "case", "label", "status", "Dice", "IoU",
-                "HD95 mm", "ASSD mm", "NSD"));
+                "HD95 " + units.length(), "ASSD " + units.length(), "NSD"));
         for (CaseEvaluation c : s.cases()) {
             for (CaseLabelResult r : c.rows()) {
                 if (r.label() != 0) {
@@ -199,7 +207,8 @@ public final class ReportWriter {
                 b.append(String.format(Locale.ROOT, "note: %s has +∞ distances in %d of %d cases (one mask empty); "
                         + "distance means use --infinity %s%n", hd95.labelName(), hd95.nSubstituted(), hd95.count(),
                         s.policy().infinity() == AggregationPolicy.Infinity.WORST ? "WORST (the image diagonal)"
-                                : s.policy().infinity() == AggregationPolicy.Infinity.FIXED ? s.policy().fixedMm() + " mm"
+                                : s.policy().infinity() == AggregationPolicy.Infinity.FIXED
+                                        ? s.policy().fixedMm() + " " + units.length()
                                         : "EXCLUDE (left out)"));
             }
         }

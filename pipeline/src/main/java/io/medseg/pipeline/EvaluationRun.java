@@ -7,6 +7,7 @@ import io.medseg.evaluation.EvaluationReport;
 import io.medseg.evaluation.EvaluationSettings;
 import io.medseg.evaluation.Evaluator;
 import io.medseg.evaluation.ReportWriter;
+import io.medseg.evaluation.Units;
 import io.medseg.evaluation.report.ErrorOverlay;
 import io.medseg.evaluation.report.ReportFolder;
 import io.medseg.io.ImageFileException;
@@ -93,12 +94,15 @@ public final class EvaluationRun {
         for (String extra : unmatchedPredictions(referenceDir, predictionDir)) {
             skipped.put(extra, "prediction " + predictionDir.resolve(extra) + " has no reference in " + referenceDir);
         }
-        return new Outcome(EvaluationReport.of(evaluator, cases, labels, skipped), overlays);
+        // PNG/TIFF masks carry no spacing: their distances and areas are pixels, not millimetres
+        boolean plain = references.stream().noneMatch(io.medseg.io.nifti.Nifti::isNifti);
+        return new Outcome(EvaluationReport.of(evaluator, cases, labels, skipped, plain ? Units.PIXELS : Units.MILLIMETRES),
+                overlays);
     }
 
     /** Prints the table and the skipped cases, and writes the report folder when {@code outputDir} is set. */
     public static void report(Outcome outcome, Path outputDir, boolean overwrite, PrintStream out) throws IOException {
-        out.print(ReportWriter.table(outcome.report().summary()));
+        out.print(ReportWriter.table(outcome.report().summary(), outcome.report().units()));
         if (!outcome.report().summary().cases().isEmpty()) {
             out.print(ReportWriter.confusionTable(outcome.report().summary()));
         }

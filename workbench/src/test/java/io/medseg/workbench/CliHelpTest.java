@@ -76,6 +76,12 @@ class CliHelpTest {
                 "--labels", lab.toString());
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("canal"), run.out());
+        assertTrue(run.out().contains("HD95 px") && !run.out().contains(" mm"), "PNG masks have no spacing: " + run.out());
+        Path report = tmp.resolve("report");
+        assertEquals(0, medseg("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(), "--labels",
+                lab.toString(), "--output", report.toString()).code());
+        assertTrue(Files.readString(report.resolve("summary.json")).contains("\"units\": \"pixels"));
+        assertTrue(Files.readString(report.resolve("index.html")).contains("<th>HD95 px</th>"));
         Files.writeString(lab, "{\"labels\": {\"background\": 0, \"canal\": [1, 2]}}");
         CommandLineTest.Run regions = medseg("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(),
                 "--labels", lab.toString());

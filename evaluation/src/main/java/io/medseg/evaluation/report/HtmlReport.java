@@ -7,6 +7,7 @@ import io.medseg.evaluation.EvaluationReport;
 import io.medseg.evaluation.EvaluationSettings;
 import io.medseg.evaluation.Metric;
 import io.medseg.evaluation.MetricSummary;
+import io.medseg.evaluation.Units;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
@@ -42,14 +43,14 @@ public final class HtmlReport {
             b.append("<img src=\"").append(esc(p)).append("\" alt=\"").append(esc(p)).append("\">");
         }
         b.append("</div>\n");
-        perCase(b, s, overlays);
+        perCase(b, s, overlays, report.units());
         if (!overlays.isEmpty()) {
             b.append("<h2>Error overlays</h2>\n<p>image · reference · prediction · errors: <b style=\"color:#E6550D\">")
                     .append("false positives</b>, <b style=\"color:#3182BD\">false negatives</b>.</p>\n");
             overlays.forEach((id, file) -> b.append("<div id=\"").append(esc(id)).append("\"><img src=\"")
                     .append(esc(file)).append("\" alt=\"").append(esc(id)).append("\"></div>\n"));
         }
-        config(b, report.settings(), s.labels());
+        config(b, report.settings(), s.labels(), report.units());
         return b.append("</body></html>\n").toString();
     }
 
@@ -66,7 +67,8 @@ public final class HtmlReport {
     private static void summary(StringBuilder b, EvaluationReport report) {
         DatasetSummary s = report.summary();
         b.append("<h2>Summary (mean ± SD over cases; median in brackets)</h2>\n<table><tr><th class=\"l\">label</th>")
-                .append("<th>cases (valid)</th><th>Dice</th><th>IoU</th><th>HD95 mm</th><th>ASSD mm</th><th>NSD</th>")
+                .append("<th>cases (valid)</th><th>Dice</th><th>IoU</th><th>HD95 ").append(report.units().length())
+                .append("</th><th>ASSD ").append(report.units().length()).append("</th><th>NSD</th>")
                 .append("<th>Dice 95% CI (bootstrap)</th><th>pooled Dice</th><th>ref empty</th><th>pred empty</th><th>both empty</th>")
                 .append("<th>HD95 substituted</th></tr>\n");
         for (int l = 1; l < s.labels(); l++) {
@@ -108,9 +110,14 @@ public final class HtmlReport {
         b.append("</table>\n");
     }
 
-    private static void perCase(StringBuilder b, DatasetSummary s, Map<String, String> overlays) {
+    private static void perCase(StringBuilder b, DatasetSummary s, Map<String, String> overlays, Units units) {
+        boolean planar = !s.cases().isEmpty() && s.cases().stream().allMatch(c -> c.sizeXyz().length == 2);
+        String len = units.length();
+        String amount = esc(units.amount(planar));
         b.append("<h2>Per case</h2>\n<table><tr><th class=\"l\">case</th><th class=\"l\">label</th><th class=\"l\">status</th>")
-                .append("<th>Dice</th><th>IoU</th><th>HD95 mm</th><th>ASSD mm</th><th>NSD</th><th>ref mL</th><th>pred mL</th></tr>\n");
+                .append("<th>Dice</th><th>IoU</th><th>HD95 ").append(len).append("</th><th>ASSD ").append(len)
+                .append("</th><th>NSD</th><th>ref ").append(amount).append("</th><th>pred ").append(amount)
+                .append("</th></tr>\n");
         for (CaseEvaluation c : s.cases()) {
             for (CaseLabelResult r : c.rows()) {
                 if (r.label() == 0) {
@@ -130,10 +137,11 @@ public final class HtmlReport {
         b.append("</table>\n");
     }
 
-    private static void config(StringBuilder b, EvaluationSettings st, int labels) {
+    private static void config(StringBuilder b, EvaluationSettings st, int labels, Units units) {
         b.append("<h2>Definitions used</h2>\n<p>").append(esc(String.format(Locale.ROOT,
-                "Surfaces: voxels removed by an erosion of connectivity %d (voxel centres, exact Euclidean distances in mm). "
-                        + "HD%s: %s, %s quantile. ASSD pools both directions; MASD averages them. NSD tolerance (mm) per label: %s. "
+                "Surfaces: voxels removed by an erosion of connectivity %d (voxel centres, exact Euclidean distances in "
+                        + units.length() + "). HD%s: %s, %s quantile. ASSD pools both directions; MASD averages them. NSD "
+                        + "tolerance (" + units.length() + ") per label: %s. "
                         + "Both masks empty: %s. Infinite distances when aggregating: %s. Raw per-case values keep NaN and Infinity.",
                 st.distances().connectivity(), trim(st.distances().percentile()), st.distances().percentileMode(),
                 st.distances().quantile(), st.tolerancesFor(labels), st.aggregation().bothEmpty(),

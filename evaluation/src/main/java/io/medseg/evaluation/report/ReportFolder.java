@@ -29,7 +29,7 @@ public final class ReportFolder {
     /** @param overlays case id → rendered error overlay (2D cases), possibly empty */
     public static List<Path> write(Path dir, EvaluationReport report, Map<String, BufferedImage> overlays,
             boolean overwrite) throws IOException {
-        Map<String, byte[]> plots = ReportPlots.render(report.summary());
+        Map<String, byte[]> plots = ReportPlots.render(report.summary(), report.units());
         Map<String, byte[]> files = new LinkedHashMap<>();
         plots.forEach((name, png) -> files.put("plots/" + name, png));
         Map<String, String> overlayFiles = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package io.medseg.evaluation.report;
 import io.medseg.evaluation.CaseEvaluation;
 import io.medseg.evaluation.CaseLabelResult;
 import io.medseg.evaluation.DatasetSummary;
+import io.medseg.evaluation.Units;
 import io.medseg.evaluation.Metric;
 import java.awt.Color;
 import java.io.IOException;
@@ -36,19 +37,19 @@ public final class ReportPlots {
     private ReportPlots() {}
 
     /** File name → PNG bytes, in the order the HTML page shows them. */
-    public static Map<String, byte[]> render(DatasetSummary s) throws IOException {
+    public static Map<String, byte[]> render(DatasetSummary s, Units units) throws IOException {
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (Metric m : BOX_METRICS) {
             if (hasValues(s, m)) {
-                out.put("box_" + m.column() + ".png", png(box(s, m)));
+                out.put("box_" + m.column() + ".png", png(box(s, m, units)));
             }
         }
-        out.put("dice_vs_volume.png", png(diceVsVolume(s)));
+        out.put("dice_vs_volume.png", png(diceVsVolume(s, units)));
         if (hasValues(s, Metric.HD95)) {
-            out.put("hd95_cdf.png", png(hd95Cdf(s)));
+            out.put("hd95_cdf.png", png(hd95Cdf(s, units)));
         }
         out.put("confusion_matrix.png", png(confusion(s)));
-        out.put("bland_altman_volume.png", png(blandAltman(s)));
+        out.put("bland_altman_volume.png", png(blandAltman(s, units)));
         return out;
     }
 
@@ -73,9 +74,9 @@ public final class ReportPlots {
         return false;
     }
 
-    private static BoxChart box(DatasetSummary s, Metric m) {
+    private static BoxChart box(DatasetSummary s, Metric m, Units units) {
         BoxChart chart = new BoxChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(m.column() + " per label" + (m.kind() == Metric.Kind.DISTANCE ? " (mm)" : ""))
+                .title(m.column() + " per label" + (m.kind() == Metric.Kind.DISTANCE ? " (" + units.length() + ")" : ""))
                 .yAxisTitle(m.column()).build();
         chart.getStyler().setShowWithinAreaPoint(true);
         chart.getStyler().setLegendVisible(false);
@@ -88,8 +89,9 @@ public final class ReportPlots {
         return chart;
     }
 
-    private static XYChart diceVsVolume(DatasetSummary s) {
-        XYChart chart = scatter("Dice vs reference " + (planar(s) ? "area" : "volume"), "reference " + unit(s), "Dice");
+    private static XYChart diceVsVolume(DatasetSummary s, Units units) {
+        XYChart chart = scatter("Dice vs reference " + (planar(s) ? "area" : "volume"), "reference " + unit(s, units),
+                "Dice");
         for (int l = 1; l < s.labels(); l++) {
             List<Double> x = new ArrayList<>();
             List<Double> y = new ArrayList<>();
@@ -113,9 +115,9 @@ public final class ReportPlots {
      * Raw HD95 values, so a substituted worst case does not squash the axis: a missed structure (+∞)
      * keeps its label's curve below 1.
      */
-    private static XYChart hd95Cdf(DatasetSummary s) {
+    private static XYChart hd95Cdf(DatasetSummary s, Units units) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("HD95 cumulative distribution (+∞ cases keep a curve below 1)").xAxisTitle("HD95 (mm)")
+                .title("HD95 cumulative distribution (+∞ cases keep a curve below 1)").xAxisTitle("HD95 (" + units.length() + ")")
                 .yAxisTitle("fraction of cases ≤ x").build();
         chart.getStyler().setYAxisDecimalPattern("0.00");
         for (int l = 1; l < s.labels(); l++) {
@@ -172,9 +174,9 @@ public final class ReportPlots {
     }
 
     /** Per label (volumes of different organs do not share limits of agreement): points, bias and ±1.96 SD. */
-    private static XYChart blandAltman(DatasetSummary s) {
+    private static XYChart blandAltman(DatasetSummary s, Units units) {
         XYChart chart = scatter("Bland–Altman of " + (planar(s) ? "areas" : "volumes"),
-                "mean of reference and prediction " + unit(s), "prediction − reference " + unit(s));
+                "mean of reference and prediction " + unit(s, units), "prediction − reference " + unit(s, units));
         for (int l = 1; l < s.labels(); l++) {
             List<Double> x = new ArrayList<>();
             List<Double> d = new ArrayList<>();
@@ -218,13 +220,13 @@ public final class ReportPlots {
         return palette[(label - 1) % palette.length];
     }
 
-    /** Whether every case is 2D: then "mL" are areas of 10³ mm² (pixels when the images carry no spacing). */
+    /** Whether every case is 2D: then "mL" are areas (10³ squared units). */
     private static boolean planar(DatasetSummary s) {
         return !s.cases().isEmpty() && s.cases().stream().allMatch(c -> c.sizeXyz().length == 2);
     }
 
-    private static String unit(DatasetSummary s) {
-        return planar(s) ? "area (10³ mm²)" : "volume (mL)";
+    private static String unit(DatasetSummary s, Units units) {
+        return (planar(s) ? "area (" : "volume (") + units.amount(planar(s)) + ")";
     }
 
     private static XYChart scatter(String title, String x, String y) {
