@@ -3,10 +3,10 @@ package io.medseg.pipeline;
 import io.medseg.core.Segmenter;
 import io.medseg.files.AtomicFiles;
 import io.medseg.files.OutputExistsException;
-import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
 import io.medseg.io.dicom.DicomSeries;
+import io.medseg.io.nifti.Nifti;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,13 +54,16 @@ public final class SegmentationBatch {
     private final Path outputDir;
     private final Existing existing;
     private final List<String> notes;
+    private final boolean saveProbabilities;
 
-    private SegmentationBatch(List<Job> jobs, boolean dicom, Path outputDir, Existing existing, List<String> notes) {
+    private SegmentationBatch(List<Job> jobs, boolean dicom, Path outputDir, Existing existing, List<String> notes,
+            boolean saveProbabilities) {
         this.jobs = jobs;
         this.dicom = dicom;
         this.outputDir = outputDir;
         this.existing = existing;
         this.notes = notes;
+        this.saveProbabilities = saveProbabilities;
     }
 
     /**
@@ -73,10 +76,19 @@ public final class SegmentationBatch {
      * @throws IOException naming the output when it would replace one of the inputs
      */
     public static SegmentationBatch plan(Path input, Path outputDir, int channels, Existing existing) throws IOException {
+        return plan(input, outputDir, channels, existing, false);
+    }
+
+    /**
+     * As above; with {@code saveProbabilities} every case also gets {@code NAME_probabilities.nii.gz}:
+     * float32, one channel per class, on the scan's grid (nnU-Net's {@code --save_probabilities}).
+     */
+    public static SegmentationBatch plan(Path input, Path outputDir, int channels, Existing existing,
+            boolean saveProbabilities) throws IOException {
         List<String> notes = new ArrayList<>();
         boolean dicom = isDicomFolder(input);
         List<Job> jobs = dicom ? dicomJobs(input, outputDir, notes) : imageJobs(input, outputDir, channels);
-        SegmentationBatch batch = new SegmentationBatch(jobs, dicom, outputDir, existing, notes);
+        SegmentationBatch batch = new SegmentationBatch(jobs, dicom, outputDir, existing, notes, saveProbabilities);
         batch.checkOutputs();
         return batch;
     }
@@ -110,7 +122,8 @@ public final class SegmentationBatch {
                     throw new StoppedException("segmentation stopped after " + written.size() + " of " + jobs.size()
                             + " cases; the masks written are complete");
                 }
-                if (existing == Existing.SKIP && Files.isRegularFile(job.output())) {
+                if (existing == Existing.SKIP && Files.isRegularFile(job.output())
+                        && (!saveProbabilities || Files.isRegularFile(probabilitiesFile(job)))) {
                     skipped.add(job);
                     progress.message("skipped " + job.name() + ": " + job.output() + " is already complete");
                     continue;
@@ -126,8 +139,12 @@ public final class SegmentationBatch {
                     long before = tilesDone;
                     long remaining = jobs.size() - skipped.size() - failed.size() - segmented - 1;
                     long total = before + tiles + remaining * (before + tiles) / (segmented + 1);
-                    LabelMap mask = segmenter.segment(scan, done -> progress.update(before + done, total, job.name()));
-                    ScanFiles.writeLabels(mask, job.output(), existing != Existing.REFUSE);
+                    Segmenter.Segmentation result = segmenter.segment(scan,
+                            done -> progress.update(before + done, total, job.name()), saveProbabilities);
+                    if (saveProbabilities) {
+                        Nifti.write(result.probabilities(), probabilitiesFile(job), existing != Existing.REFUSE);
+                    }
+                    ScanFiles.writeLabels(result.mask(), job.output(), existing != Existing.REFUSE);
                     tilesDone += tiles;
                     segmented++;
                     written.add(job);
@@ -245,6 +262,9 @@ public final class SegmentationBatch {
         }
         List<Path> outputs = new ArrayList<>();
         jobs.forEach(j -> outputs.add(j.output()));
+        if (saveProbabilities) {
+            jobs.forEach(j -> outputs.add(probabilitiesFile(j)));
+        }
         if (seriesTable() != null) {
             outputs.add(seriesTable());
         }
@@ -266,6 +286,11 @@ public final class SegmentationBatch {
         }
     }
 
+    /** Where a job's class probabilities go: {@code NAME_probabilities.nii.gz} beside its mask. */
+    public static Path probabilitiesFile(Job job) {
+        return job.output().resolveSibling(ScanFiles.stem(job.output()) + "_probabilities.nii.gz");
+    }
+
     /** The same file however it is named: real path when it exists, else absolute and normalised. */
     private static Path canonical(Path p) throws IOException {
         return Files.exists(p) ? p.toRealPath() : p.toAbsolutePath().normalize();
@@ -275,6 +300,7 @@ public final class SegmentationBatch {
     private void removeStaleTemporaries() throws IOException {
         for (Job j : jobs) {
             AtomicFiles.removeStaleTemporaries(j.output());
+            AtomicFiles.removeStaleTemporaries(probabilitiesFile(j));
         }
     }
 

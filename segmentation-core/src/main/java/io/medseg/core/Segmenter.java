@@ -72,29 +72,54 @@ public final class Segmenter implements AutoCloseable {
         return window.tileCount(Arrays.copyOf(size, dims)) * (int) slices(scan);
     }
 
+    /** A mask and, when asked for, the class probabilities it was taken from, both on the scan's grid. */
+    public record Segmentation(LabelMap mask, Volume probabilities) {}
+
     /**
      * @param progress told the number of tiles done (may be null)
      * @throws IllegalArgumentException if channels or dimensions do not match the model
      */
     public LabelMap segment(Volume scan, IntConsumer progress) {
+        return segment(scan, progress, false).mask();
+    }
+
+    /**
+     * @param keepProbabilities also return the class probabilities (classes × the scan's voxels; a
+     *     model with a plan resamples them linearly from its grid, and the mask is their argmax)
+     */
+    public Segmentation segment(Volume scan, IntConsumer progress, boolean keepProbabilities) {
         checkChannels(scan);
         byte[] labels;
+        float[] probabilities = null;
+        int classes = config().classes();
         if (resamples(scan)) {
             long[] size = scan.sizeXyz();
             long[] grid = networkGrid(scan);
             float[] normalized = config().intensity().normalize(scan);
             float[] input = Resampling.same(size, grid) ? normalized
                     : Resampling.resample(normalized, scan.channels(), size, grid, imageInterpolation(size.length));
-            float[] scores = window.predict(input, grid, scan.channels(), config().classes(), predictor(), progress);
-            labels = Resampling.same(size, grid) ? Resampling.argmax(scores, config().classes())
-                    : Resampling.argmaxResampled(scores, config().classes(), grid, size);
+            float[] scores = window.predict(input, grid, scan.channels(), classes, predictor(), progress);
+            if (keepProbabilities) {
+                Interpolation[] linear = new Interpolation[size.length];
+                Arrays.fill(linear, Interpolation.LINEAR);
+                probabilities = Resampling.same(size, grid) ? scores : Resampling.resample(scores, classes, grid, size, linear);
+                labels = Resampling.argmax(probabilities, classes);
+            } else {
+                // streamed: no classes × voxels array of the whole scan
+                labels = Resampling.same(size, grid) ? Resampling.argmax(scores, classes)
+                        : Resampling.argmaxResampled(scores, classes, grid, size);
+            }
         } else {
-            labels = Resampling.argmax(probabilities(scan, progress), config().classes());
+            float[] p = probabilities(scan, progress);
+            labels = Resampling.argmax(p, classes);
+            probabilities = keepProbabilities ? p : null;
         }
         if (options.largestComponent()) {
-            LargestComponent.keepLargest(labels, scan.sizeXyz(), config().classes() - 1);
+            LargestComponent.keepLargest(labels, scan.sizeXyz(), classes - 1);
         }
-        return LabelMap.wrap(labels, scan.sizeXyz(), scan.geometry(), config().labelNames());
+        LabelMap mask = LabelMap.wrap(labels, scan.sizeXyz(), scan.geometry(), config().labelNames());
+        return new Segmentation(mask, probabilities == null ? null
+                : Volume.wrap(probabilities, scan.sizeXyz(), classes, scan.geometry()));
     }
 
     /**

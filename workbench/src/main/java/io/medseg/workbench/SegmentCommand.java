@@ -41,6 +41,9 @@ final class SegmentCommand implements Callable<Integer> {
     LogOptions log;
     @Option(names = "--batch", defaultValue = "2", description = "tiles per forward pass. Default: ${DEFAULT-VALUE}")
     int tileBatch;
+    @Option(names = "--save-probabilities", description = "also write NAME_probabilities.nii.gz: float32 class "
+            + "probabilities, one channel per class, on the scan's grid")
+    boolean saveProbabilities;
     @Mixin
     DeviceOption device;
 
@@ -55,7 +58,8 @@ final class SegmentCommand implements Callable<Integer> {
         try (Segmenter segmenter = new Segmenter(ModelBundle.load(ModelsCommand.resolve(model), device.resolve()),
                 new Segmenter.Options(overlap, tileBatch, tta, largestComponent))) {
             // every output is checked before the first scan is read
-            SegmentationBatch batch = SegmentationBatch.plan(input, output, segmenter.config().inputChannels(), existing);
+            SegmentationBatch batch = SegmentationBatch.plan(input, output, segmenter.config().inputChannels(), existing,
+                    saveProbabilities);
             TerminalProgress progress = log.progress();
             batch.notes().forEach(progress::message);
             if (!segmenter.config().complete()) {
@@ -69,6 +73,9 @@ final class SegmentCommand implements Callable<Integer> {
                 inputs.addAll(j.inputs());
                 if (!result.failed().containsKey(j)) {
                     outputs.add(j.output());
+                    if (saveProbabilities) {
+                        outputs.add(SegmentationBatch.probabilitiesFile(j));
+                    }
                 }
             }
             if (batch.seriesTable() != null) {

@@ -112,6 +112,24 @@ class Ct3dEndToEndTest {
         LabelMap mask = Nifti.readLabels(masks.resolve("ct_5.nii.gz"), LABELS);
         assertArrayEquals(scan.sizeXyz(), mask.sizeXyz());
         assertNull(GeometryCheck.mismatch(scan.geometry(), mask.geometry()), "the mask overlays its scan");
+        // probabilities: one channel per class on the scan's grid, summing to 1, the mask their argmax
+        Path withProbabilities = tmp.resolve("masks-p");
+        assertEquals(0, medseg("segment", "--model", model.toString(), "--input", dataset.resolve("imagesTs").toString(),
+                "--output", withProbabilities.toString(), "--save-probabilities").code());
+        Volume probabilities = Nifti.readVolume(withProbabilities.resolve("ct_5_probabilities.nii.gz"));
+        assertArrayEquals(scan.sizeXyz(), probabilities.sizeXyz());
+        assertEquals(3, probabilities.channels());
+        assertNull(GeometryCheck.mismatch(scan.geometry(), probabilities.geometry()));
+        byte[] labels = Nifti.readLabels(withProbabilities.resolve("ct_5.nii.gz"), LABELS).data();
+        int voxels = labels.length;
+        for (int v = 0; v < voxels; v += 7) {
+            float a = probabilities.data()[v];
+            float b = probabilities.data()[voxels + v];
+            float c = probabilities.data()[2 * voxels + v];
+            assertEquals(1.0, a + b + c, 1e-4, "voxel " + v);
+            int best = b > a && b >= c ? 1 : c > a && c > b ? 2 : 0;
+            assertEquals(best, labels[v], "voxel " + v + " is the argmax of its probabilities");
+        }
 
         // a DICOM CT series (another grid, spacing and orientation) segments onto the series' grid
         Path dicom = Files.createDirectories(tmp.resolve("dicom/oblique"));
