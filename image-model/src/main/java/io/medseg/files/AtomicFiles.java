@@ -18,7 +18,7 @@ public final class AtomicFiles {
     public static void replaceDirectory(Path complete, Path target) throws IOException {
         Path old = null;
         if (Files.exists(target)) {
-            old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
+            old = target.resolveSibling("." + target.getFileName() + ".old-" + (System.nanoTime() & Long.MAX_VALUE));
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
         }
         moveAtomically(complete, target);
@@ -86,9 +86,11 @@ public final class AtomicFiles {
     }
 
     /**
-     * Deletes what an interrupted write of {@code target} left beside it: our hidden temporary
-     * siblings ({@code .NAME.RANDOM.partial}, files or folders) and a replaced folder that was not yet
-     * deleted ({@code .NAME.old-N}). Anything else is left alone. Returns how many were removed.
+     * Cleans up after an interrupted write of {@code target}. A folder replacement killed between
+     * its two renames leaves no {@code target} but the previous complete one as {@code .NAME.old-N}:
+     * that is moved back. Then our hidden temporary siblings ({@code .NAME.RANDOM.partial}, files or
+     * folders) and replaced folders not yet deleted are removed; anything else is left alone.
+     * Returns how many were removed.
      */
     public static int removeStaleTemporaries(Path target) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
@@ -96,13 +98,23 @@ public final class AtomicFiles {
             return 0;
         }
         String prefix = "." + target.getFileName() + ".";
-        List<Path> stale;
+        List<Path> old;
+        List<Path> partial;
         try (Stream<Path> s = Files.list(parent)) {
-            stale = s.filter(p -> {
-                String n = p.getFileName().toString();
-                return n.startsWith(prefix) && (STALE_PARTIAL.matcher(n.substring(prefix.length())).matches()
-                        || n.substring(prefix.length()).matches("old-\\d+"));
-            }).toList();
+            List<Path> ours = s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
+            old = ours.stream().filter(p -> p.getFileName().toString().substring(prefix.length()).matches("old-\\d+"))
+                    .sorted(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString()
+                            .substring(prefix.length() + 4))))
+                    .toList();
+            partial = ours.stream().filter(p -> STALE_PARTIAL.matcher(p.getFileName().toString()
+                    .substring(prefix.length())).matches()).toList();
+        }
+        List<Path> stale = new java.util.ArrayList<>(partial);
+        stale.addAll(old);
+        if (!Files.exists(target.toAbsolutePath()) && !old.isEmpty()) {
+            Path newest = old.get(old.size() - 1);
+            moveAtomically(newest, target.toAbsolutePath());
+            stale.remove(newest);
         }
         for (Path p : stale) {
             deleteRecursively(p);

@@ -67,6 +67,9 @@ public final class TrainingRun {
      */
     public static Outcome run(Request r, Device device, TrainingListener listener, Consumer<String> log) throws IOException {
         Path stateDir = stateDir(r.output());
+        // a run killed while replacing the bundle or its state left the previous one beside it: back in place
+        AtomicFiles.removeStaleTemporaries(r.output());
+        AtomicFiles.removeStaleTemporaries(stateDir);
         if (r.resume()) {
             if (!Files.isDirectory(stateDir)) {
                 throw new IOException(r.output() + ": no interrupted training run to continue (" + stateDir.getFileName()
