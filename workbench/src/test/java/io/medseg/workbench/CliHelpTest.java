@@ -89,4 +89,20 @@ class CliHelpTest {
         assertTrue(regions.err().contains(lab + ": label \"canal\" is [1,2]; only plain label numbers"), regions.err());
         assertFalse(regions.err().contains("Exception"), regions.err());
     }
+
+    @Test
+    void threadsLimitLibtorchAndJavaInAFreshProcess(@TempDir Path tmp) throws Exception {
+        Path log = tmp.resolve("run.log");
+        Process p = SecondJvm.start(log, "segment", "--model", "../sample-scans/models/tooth-root-unet2d", "--input",
+                "../sample-scans/data/Dataset001_ToothRoot/imagesTs/case_024_0000.png", "--output", tmp.resolve("m").toString(),
+                "--threads", "1");
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        String out = Files.readString(log);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("threads: 1 (libtorch), 1 (Java parallel streams)"), out);
+        CommandLineTest.Run zero = medseg("segment", "--model", "x", "--input", "y", "--output", tmp.toString(), "--threads",
+                "0");
+        assertEquals(1, zero.code());
+        assertTrue(zero.err().contains("threads must be >= 1, got 0"), zero.err());
+    }
 }

@@ -43,14 +43,6 @@ class KillAndResumeTest {
         ToothRootDataset.write(dataset, 11, 5, 12, 48, 32);
     }
 
-    /** Starts medseg in another JVM with this test's class path; it is killed, never ended politely. */
-    private static Process start(Path log, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-Xmx2g", "-cp", System.getProperty("java.class.path"), Medseg.class.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
     /** Waits until {@code done} holds, then kills the process with SIGKILL. */
     private static void killWhen(Process p, Predicate<Void> done, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -86,7 +78,7 @@ class KillAndResumeTest {
 
         Path killed = tmp.resolve("killed");
         Path state = killed.resolveSibling("killed.resume").resolve("state.json");
-        Process p = start(tmp.resolve("train.log"), train(killed));
+        Process p = SecondJvm.start(tmp.resolve("train.log"), train(killed));
         killWhen(p, v -> {
             try {
                 if (!Files.isRegularFile(state)) {
@@ -136,7 +128,7 @@ class KillAndResumeTest {
                 reference.toString()).code());
 
         Path out = tmp.resolve("masks");
-        Process p = start(tmp.resolve("segment.log"), "segment", "--model", model.toString(), "--input", images.toString(),
+        Process p = SecondJvm.start(tmp.resolve("segment.log"), "segment", "--model", model.toString(), "--input", images.toString(),
                 "--output", out.toString());
         killWhen(p, v -> count(out, n -> n.endsWith(".png") && !n.startsWith(".")) >= 3, tmp.resolve("segment.log"));
         int before = count(out, n -> n.endsWith(".png") && !n.startsWith("."));

@@ -19,8 +19,27 @@ public final class Devices {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
-        return Engine.getEngine("PyTorch");
+        Engine engine = Engine.getEngine("PyTorch");
+        engineStarted = true;
+        return engine;
     }
+
+    /**
+     * Limits libtorch (intra-op threads; inter-op 1) and Java's parallel streams to {@code n} threads,
+     * for shared machines. Takes effect only before the engine and the common pool start, so a
+     * front end calls it first; returns false when it came too late for either.
+     */
+    public static boolean threads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + n);
+        }
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", Integer.toString(n));
+        return java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() == n && !engineStarted;
+    }
+
+    private static volatile boolean engineStarted;
 
     /**
      * @param choice {@code auto}, {@code cpu} or {@code gpu} (case-insensitive)
