@@ -124,6 +124,26 @@ public final class AtomicFiles {
 
     private static final java.util.regex.Pattern STALE_PARTIAL = java.util.regex.Pattern.compile("[0-9a-f]{1,16}\\.partial");
 
+    /**
+     * Refuses to start work whose results could not be saved: {@code dir} (created if needed) must be
+     * writable and its file system must have at least {@code neededBytes} free (the system property
+     * {@code medseg.minFreeBytes} raises the floor, e.g. for tests).
+     *
+     * @throws IOException naming the folder and the reason
+     */
+    public static void checkWritable(Path dir, long neededBytes) throws IOException {
+        Files.createDirectories(dir);
+        if (!Files.isWritable(dir)) {
+            throw new IOException(dir + ": not writable");
+        }
+        long floor = Math.max(neededBytes, Long.getLong("medseg.minFreeBytes", 0L));
+        long free = Files.getFileStore(dir).getUsableSpace();
+        if (free < floor) {
+            throw new IOException(dir + ": only " + free / (1 << 20) + " MB free on its file system, " + floor / (1 << 20)
+                    + " MB needed");
+        }
+    }
+
     public static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) {
             return;

@@ -280,10 +280,14 @@ public final class SegmentationBatch {
                 }
             }
         }
-        Files.createDirectories(outputDir);
-        if (!Files.isWritable(outputDir)) {
-            throw new IOException(outputDir + ": the output folder is not writable");
+        // masks are about a byte per voxel before compression: the inputs' size bounds what is needed
+        long inputBytes = 0;
+        for (Job j : jobs) {
+            for (Path p : j.inputs()) {
+                inputBytes += Files.size(p);
+            }
         }
+        AtomicFiles.checkWritable(outputDir, Math.min(inputBytes / 2, 1L << 30) * (saveProbabilities ? 8 : 1));
     }
 
     /** Where a job's class probabilities go: {@code NAME_probabilities.nii.gz} beside its mask. */

@@ -169,11 +169,8 @@ public final class TrainingRun {
                     ? new OutputExistsException(output, "exists: an interrupted training run, which can be continued")
                     : new OutputExistsException(output);
         }
-        Path parent = output.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        if (!Files.isWritable(parent)) {
-            throw new IOException(parent + ": not writable, the model bundle cannot be saved there");
-        }
+        // a bundle and its resume state: a few hundred MB for the largest 3D networks
+        AtomicFiles.checkWritable(output.toAbsolutePath().getParent(), 64L << 20);
     }
 
     private static void checkPatch(int[] patch, int[] divisors) {

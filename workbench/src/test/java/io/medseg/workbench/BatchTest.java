@@ -172,4 +172,23 @@ class BatchTest {
         assertFalse(exists.out().contains("Dice"), "refused before evaluating: " + exists.out());
         assertEquals("{}", Files.readString(report.resolve("summary.json")));
     }
+
+    @Test
+    void aFullDiskOrUnwritableFolderIsSaidBeforeTheWork(@TempDir Path tmp) throws Exception {
+        Path in = images(tmp);
+        System.setProperty("medseg.minFreeBytes", Long.toString(Long.MAX_VALUE / 2)); // more than any disk has
+        try {
+            CommandLineTest.Run full = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
+                    tmp.resolve("masks").toString());
+            assertEquals(1, full.code());
+            assertTrue(full.err().contains(tmp.resolve("masks") + ": only ") && full.err().contains("MB needed"), full.err());
+            CommandLineTest.Run train = medseg("train", "--data", dataset.toString(), "--output",
+                    tmp.resolve("m2").toString());
+            assertEquals(1, train.code());
+            assertTrue(train.err().contains("MB free on its file system"), train.err());
+        } finally {
+            System.clearProperty("medseg.minFreeBytes");
+        }
+        assertFalse(Files.exists(tmp.resolve("masks").resolve("case_004.png")), "nothing was segmented");
+    }
 }
