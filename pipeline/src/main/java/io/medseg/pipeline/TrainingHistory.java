@@ -113,6 +113,11 @@ public final class TrainingHistory implements TrainingListener, AutoCloseable {
                 self.epochEnded(record);
                 next.epochEnded(record);
             }
+
+            @Override
+            public boolean stopRequested() {
+                return next.stopRequested();
+            }
         };
     }
 

@@ -135,6 +135,11 @@ public final class TrainingRun {
                     });
             result = loop.run(split.training(), split.validation(), stateDir, r.resume());
         }
+        if (result.stoppedByUser()) {
+            throw new StoppedException("training stopped during epoch " + (result.history().size() + 1) + "; "
+                    + (Files.exists(r.output()) ? "the bundle holds the best of epochs 1.." + result.history().size()
+                    + ", and " : "") + "the run can be continued from epoch " + result.history().size());
+        }
         // the run finished: the bundle says so, and the state for continuing it is no longer needed
         ModelBundle.writeConfig(r.output(), ModelBundle.readConfig(r.output()).withState(ModelConfig.COMPLETE));
         AtomicFiles.deleteRecursively(stateDir);

@@ -12,6 +12,14 @@ public interface TrainingListener {
     /** After each epoch's validation. */
     default void epochEnded(EpochRecord record) {}
 
+    /**
+     * Asked after every step: true stops the run there. The unfinished epoch is dropped; the best
+     * bundle and the state of the last finished epoch are kept, so the run can be continued exactly.
+     */
+    default boolean stopRequested() {
+        return false;
+    }
+
     /** One epoch's figures. */
     record EpochRecord(int epoch, double meanLoss, double validationDice, double learningRate, boolean best,
             double bestDice, int bestEpoch) {}

@@ -45,8 +45,14 @@ public final class TrainingLoop {
         void save(ModelBundle bundle, EpochRecord record) throws IOException;
     }
 
-    /** What a run achieved. */
-    public record Result(List<EpochRecord> history, int bestEpoch, double bestDice, boolean stoppedEarly) {}
+    /**
+     * What a run achieved.
+     *
+     * @param stoppedEarly patience ran out
+     * @param stoppedByUser the listener asked to stop: the run can be continued from its last finished epoch
+     */
+    public record Result(List<EpochRecord> history, int bestEpoch, double bestDice, boolean stoppedEarly,
+            boolean stoppedByUser) {}
 
     /**
      * @param validationDice (prediction, reference) → mean foreground Dice; supplied by the caller so
@@ -93,6 +99,7 @@ public final class TrainingLoop {
         double bestDice = from == null ? Double.NEGATIVE_INFINITY : from.bestDice();
         int bestEpoch = from == null ? 0 : from.bestEpoch();
         boolean stoppedEarly = false;
+        boolean stoppedByUser = false;
         listener.started(total, training.size(), validation.size());
         try (Trainer trainer = bundle.model().newTrainer(config);
                 PatchBatches batches = new PatchBatches(sampler, random, settings.batchSize(),
@@ -101,6 +108,7 @@ public final class TrainingLoop {
             if (from != null) {
                 from.restore(stateDir, bundle.block(), optimizer);
             }
+            epochs:
             for (int epoch = history.size() + 1; epoch <= settings.epochs(); epoch++) {
                 if (settings.patience() > 0 && epoch - 1 - bestEpoch >= settings.patience()) {
                     stoppedEarly = true; // a continued run that had already run out of patience
@@ -111,6 +119,10 @@ public final class TrainingLoop {
                     float value = step(trainer, batches.next(), patchXyz);
                     lossSum += value;
                     listener.iteration((epoch - 1) * settings.iterationsPerEpoch() + i + 1, epoch, value);
+                    if (listener.stopRequested()) {
+                        stoppedByUser = true;
+                        break epochs;
+                    }
                 }
                 double dice = validate(validation);
                 boolean best = dice > bestDice;
@@ -136,7 +148,7 @@ public final class TrainingLoop {
                 }
             }
         }
-        return new Result(List.copyOf(history), bestEpoch, bestDice, stoppedEarly);
+        return new Result(List.copyOf(history), bestEpoch, bestDice, stoppedEarly, stoppedByUser);
     }
 
     private float step(Trainer trainer, PatchBatches.Batch batch, long[] patchXyz) {

@@ -1,0 +1,65 @@
+package io.medseg.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import io.medseg.core.bundle.ModelBundle;
+import io.medseg.core.train.TrainingListener;
+import io.medseg.core.train.TrainingSettings;
+import io.medseg.samples.ToothRootDataset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The training run as a front end without a command line (the Fiji plugin) uses it: stop, then continue. */
+class TrainingRunTest {
+
+    private static TrainingRun.Request request(Path data, Path out, boolean resume) {
+        return new TrainingRun.Request(data, out, "unet2d", 4, 3, 2, new int[] {16, 16}, null, 4, 9, 1e-3f, 1e-4f, 0.99f,
+                TrainingSettings.OptimizerKind.ADAMW, TrainingSettings.Schedule.POLY, TrainingSettings.LossKind.DICE_CE, 1, 2,
+                0, 0.25f, true, false, resume);
+    }
+
+    @Test
+    void aStopKeepsTheBestBundleAndTheRunContinuesToTheUninterruptedResult(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("Dataset904_Stop");
+        ToothRootDataset.write(data, 21, 4, 1, 48, 32);
+        Path straight = tmp.resolve("straight");
+        TrainingRun.run(request(data, straight, false), Device.cpu(), new TrainingListener() {}, line -> {});
+
+        Path stopped = tmp.resolve("stopped");
+        TrainingListener stopInEpochThree = new TrainingListener() {
+            private int steps;
+
+            @Override
+            public void iteration(int done, int epoch, float loss) {
+                steps = done;
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return steps == 7; // the first step of epoch 3 (3 steps per epoch)
+            }
+        };
+        StoppedException e = assertThrows(StoppedException.class,
+                () -> TrainingRun.run(request(data, stopped, false), Device.cpu(), stopInEpochThree, line -> {}));
+        assertTrue(e.getMessage().contains("stopped during epoch 3") && e.getMessage().contains("continued from epoch 2"),
+                e.getMessage());
+        assertFalse(ModelBundle.readConfig(stopped).complete(), "a stopped run's bundle is not marked complete");
+        assertTrue(Files.isDirectory(TrainingRun.stateDir(stopped)));
+
+        TrainingRun.run(request(data, stopped, true), Device.cpu(), new TrainingListener() {}, line -> {});
+        assertTrue(ModelBundle.readConfig(stopped).complete());
+        assertArrayEquals(Files.readAllBytes(straight.resolve("parameters.params")),
+                Files.readAllBytes(stopped.resolve("parameters.params")));
+        assertEquals(Files.readAllLines(straight.resolveSibling("straight.history.csv")).stream()
+                        .map(l -> l.substring(0, l.lastIndexOf(','))).toList(),
+                Files.readAllLines(stopped.resolveSibling("stopped.history.csv")).stream()
+                        .map(l -> l.substring(0, l.lastIndexOf(','))).toList());
+    }
+}
