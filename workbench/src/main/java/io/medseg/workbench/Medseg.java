@@ -37,6 +37,7 @@ public final class Medseg {
     }
 
     public static void main(String[] args) {
+        TerminalProgress.stopOnInterrupt();
         System.exit(run(args));
     }
 
@@ -77,7 +78,14 @@ public final class Medseg {
         CommandLine cli = new CommandLine(new Medseg()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // bad input and I/O problems (ImageFileException names the file) get one line, not a stack trace
-            if (e instanceof IllegalArgumentException || e instanceof IOException || e instanceof StoppedException) {
+            if (e instanceof StoppedException) {
+                String name = commandLine.getCommandName();
+                commandLine.getErr().println("medseg " + name + ": stopped: " + e.getMessage()
+                        + (name.equals("segment") || name.equals("train") ? "; the same command with --continue finishes it"
+                        : ""));
+                return 130;
+            }
+            if (e instanceof IllegalArgumentException || e instanceof IOException) {
                 String message = e instanceof OutputExistsException f
                         ? f.getFile() + " " + f.getReason() + "; pass --overwrite to replace it"
                         : e instanceof FileAlreadyExistsException f

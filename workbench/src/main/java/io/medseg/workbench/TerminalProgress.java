@@ -91,6 +91,31 @@ final class TerminalProgress implements Progress {
         err.println(mode == Mode.BAR ? "\r\033[K" + line : line);
     }
 
+    /**
+     * Ctrl-C (SIGINT) asks running work to stop after the case or training step it is in, so the
+     * summary is printed and the last outputs are complete; a second Ctrl-C ends the process at once
+     * (atomic writes still leave no half-written file).
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger INTERRUPTS = new java.util.concurrent.atomic.AtomicInteger();
+
+    static void stopOnInterrupt() {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> {
+                if (INTERRUPTS.incrementAndGet() > 1) {
+                    Runtime.getRuntime().halt(130);
+                }
+                System.err.println("\nstopping after the current step (Ctrl-C again to quit at once)");
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // no SIGINT on this platform: Ctrl-C ends the process as usual
+        }
+    }
+
+    @Override
+    public boolean stopRequested() {
+        return INTERRUPTS.get() > 0;
+    }
+
     @Override
     public void finish() {
         if (bar != null) {
@@ -125,6 +150,11 @@ final class TerminalProgress implements Progress {
                 runningLoss = Double.isNaN(runningLoss) ? loss : 0.9 * runningLoss + 0.1 * loss;
                 update(done, bar == null ? done : bar.getMax(), String.format(Locale.ROOT, "ep %d loss %.4f%s", epoch,
                         runningLoss, validation));
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return TerminalProgress.this.stopRequested();
             }
 
             @Override

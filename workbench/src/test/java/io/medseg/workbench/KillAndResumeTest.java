@@ -146,6 +146,39 @@ class KillAndResumeTest {
         assertEquals(12, count(out, n -> n.endsWith(".png")));
     }
 
+    @Test
+    void ctrlCStopsABatchAfterTheCurrentCaseWithASummary(@TempDir Path tmp) throws Exception {
+        Path model = tmp.resolve("model");
+        assertEquals(0, medseg(train(model)).code());
+        Path images = Files.createDirectories(tmp.resolve("images"));
+        for (int k = 0; k < 12; k++) {
+            var r = DentalRadiographs.generate(200 + k, 400, 400);
+            PlainImages.writeGrey(Volume.wrap(r.image(), new long[] {400, 400}, 1, Geometry.identity(2)),
+                    images.resolve(String.format("scan_%02d.png", k)), false, false);
+        }
+        Path out = tmp.resolve("masks");
+        Path log = tmp.resolve("segment.log");
+        Process p = SecondJvm.start(log, "segment", "--model", model.toString(), "--input", images.toString(), "--output",
+                out.toString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (count(out, n -> n.endsWith(".png") && !n.startsWith(".")) < 2) {
+            assertTrue(p.isAlive() && System.nanoTime() < deadline, Files.readString(log));
+            Thread.sleep(20);
+        }
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String text = Files.readString(log);
+        assertEquals(130, p.exitValue(), text);
+        assertTrue(text.contains("stopped: segmentation stopped after") && text.contains("with --continue finishes it"),
+                text);
+        int written = count(out, n -> n.endsWith(".png") && !n.startsWith("."));
+        assertTrue(written >= 2 && written < 12, written + " masks");
+        assertEquals(0, count(out, n -> n.startsWith(".")), "no temporary files: the current case was finished");
+        assertEquals(0, medseg("segment", "--model", model.toString(), "--input", images.toString(), "--output",
+                out.toString(), "--continue").code());
+        assertEquals(12, count(out, n -> n.endsWith(".png")));
+    }
+
     private static int count(Path dir, Predicate<String> name) {
         File[] files = dir.toFile().listFiles();
         if (files == null) {
