@@ -136,10 +136,13 @@ final class TerminalProgress implements Progress {
             private double runningLoss = Double.NaN;
             private String validation = "";
             private long started;
+            private int totalSteps;
+            private int stepsDone;
 
             @Override
             public void started(int totalIterations, int trainingCases, int validationCases) {
                 started = System.nanoTime();
+                totalSteps = totalIterations;
                 message(String.format(Locale.ROOT, "training on %d cases, validating on %d, %d steps", trainingCases,
                         validationCases, totalIterations));
                 start("train", totalIterations, "steps");
@@ -147,6 +150,7 @@ final class TerminalProgress implements Progress {
 
             @Override
             public void iteration(int done, int epoch, float loss) {
+                stepsDone = done;
                 runningLoss = Double.isNaN(runningLoss) ? loss : 0.9 * runningLoss + 0.1 * loss;
                 update(done, bar == null ? done : bar.getMax(), String.format(Locale.ROOT, "ep %d loss %.4f%s", epoch,
                         runningLoss, validation));
@@ -161,9 +165,12 @@ final class TerminalProgress implements Progress {
             public void epochEnded(EpochRecord r) {
                 validation = String.format(Locale.ROOT, " val Dice %.4f (best %.4f @%d)", r.validationDice(), r.bestDice(),
                         r.bestEpoch());
-                message(String.format(Locale.ROOT, "epoch %d: loss %.4f, validation Dice %.4f (best %.4f at epoch %d), %.0f s",
-                        r.epoch(), r.meanLoss(), r.validationDice(), r.bestDice(), r.bestEpoch(),
-                        (System.nanoTime() - started) / 1e9));
+                double seconds = (System.nanoTime() - started) / 1e9;
+                // the time so far includes every validation, so this ETA does too (an upper bound if it stops early)
+                long eta = stepsDone == 0 ? 0 : Math.round(seconds * (totalSteps - stepsDone) / stepsDone);
+                message(String.format(Locale.ROOT, "epoch %d: loss %.4f, validation Dice %.4f (best %.4f at epoch %d), %.0f s,"
+                        + " ETA %d:%02d:%02d", r.epoch(), r.meanLoss(), r.validationDice(), r.bestDice(), r.bestEpoch(), seconds,
+                        eta / 3600, eta / 60 % 60, eta % 60));
             }
         };
     }

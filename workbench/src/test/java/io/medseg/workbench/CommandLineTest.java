@@ -76,6 +76,8 @@ class CommandLineTest {
                 "--device", "cpu");
         assertEquals(0, train.code(), train.err());
         assertTrue(train.out().contains("best validation Dice"), train.out());
+        assertTrue(train.err().contains("epoch 1: loss ") && train.err().contains("ETA 0:00:")
+                && train.err().contains("epoch 2: loss ") && !train.err().contains("\r"), "one line per epoch: " + train.err());
         assertTrue(Files.isRegularFile(model.resolve("parameters.params")));
         var curve = javax.imageio.ImageIO.read(tmp.resolve("model.learning_curve.png").toFile());
         assertEquals(720, curve.getWidth(), "learning curve drawn beside the bundle");
