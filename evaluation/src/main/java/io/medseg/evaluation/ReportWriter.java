@@ -205,7 +205,7 @@ public final class ReportWriter {
             MetricSummary hd95 = s.of(l, Metric.HD95);
             if (hd95.nSubstituted() > 0) {
                 b.append(String.format(Locale.ROOT, "note: %s has +∞ distances in %d of %d cases (one mask empty); "
-                        + "distance means use --infinity %s%n", hd95.labelName(), hd95.nSubstituted(), hd95.count(),
+                        + "distance means use the infinity policy %s%n", hd95.labelName(), hd95.nSubstituted(), hd95.count(),
                         s.policy().infinity() == AggregationPolicy.Infinity.WORST ? "WORST (the image diagonal)"
                                 : s.policy().infinity() == AggregationPolicy.Infinity.FIXED
                                         ? s.policy().fixedMm() + " " + units.length()
