@@ -105,4 +105,29 @@ class CliHelpTest {
         assertEquals(1, zero.code());
         assertTrue(zero.err().contains("threads must be >= 1, got 0"), zero.err());
     }
+
+    @Test
+    void aBareRelativeLabelsFileAndNoCudaWarningOnTheCpu(@TempDir Path tmp) throws Exception {
+        Path ref = Files.createDirectories(tmp.resolve("ref"));
+        LabelMap m = LabelMap.wrap(new byte[] {0, 1, 1, 0}, new long[] {2, 2}, Geometry.identity(2),
+                Map.of(0, "background", 1, "canal"));
+        PlainImages.writeLabels(m, ref.resolve("a.png"), false);
+        // a name without a folder, relative to the working directory (it ended in a NullPointerException)
+        Path bare = Path.of("labels-" + ProcessHandle.current().pid() + ".json");
+        Files.writeString(bare, "{\"labels\": {\"background\": 0, \"canal\": 1}}");
+        try {
+            assertEquals(null, bare.getParent());
+            CommandLineTest.Run run = medseg("evaluate", "--reference", ref.toString(), "--prediction", ref.toString(),
+                    "--labels", bare.toString());
+            assertEquals(0, run.code(), run.err());
+            assertTrue(run.out().contains("canal"), run.out());
+        } finally {
+            Files.deleteIfExists(bare);
+        }
+        Path log = tmp.resolve("version.log");
+        Process p = SecondJvm.start(log, "--version");
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        String out = Files.readString(log);
+        assertTrue(out.contains("device: cpu()") && !out.contains("CUDA") && !out.contains("WARN"), out);
+    }
 }
