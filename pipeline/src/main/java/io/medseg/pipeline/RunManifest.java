@@ -61,7 +61,8 @@ public record RunManifest(String format, List<String> command, String workingDir
         Map<String, String> versions = new TreeMap<>();
         versions.put("medseg", "0.1.0");
         versions.put("djl", Engine.getDjlVersion());
-        versions.put("libtorch", io.medseg.core.engine.Devices.engine().getVersion());
+        // evaluate runs no network: libtorch is recorded where it ran, not loaded to name it
+        io.medseg.core.engine.Devices.engineVersionIfStarted().ifPresent(v -> versions.put("libtorch", v));
         versions.put("java", System.getProperty("java.version"));
         versions.put("cpu_isa", cpuIsa());
         return new RunManifest(FORMAT, command, Path.of("").toAbsolutePath().toString(), versions, in, root.toString(), out,

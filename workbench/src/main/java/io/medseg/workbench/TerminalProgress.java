@@ -33,7 +33,7 @@ final class TerminalProgress implements Progress {
 
     /** A bar on a terminal, lines otherwise, nothing when quiet. */
     static TerminalProgress forStderr(boolean quiet) {
-        return new TerminalProgress(System.err, quiet ? Mode.QUIET : stderrIsTerminal() ? Mode.BAR : Mode.LINES, null);
+        return new TerminalProgress(System.err, mode(quiet), null);
     }
 
     /**
@@ -44,11 +44,14 @@ final class TerminalProgress implements Progress {
         if (logFile == null) {
             return forStderr(quiet);
         }
-        Path parent = logFile.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
+        Files.createDirectories(logFile.toAbsolutePath().getParent());
         PrintStream log = new PrintStream(Files.newOutputStream(logFile, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND), true, java.nio.charset.StandardCharsets.UTF_8);
-        return new TerminalProgress(System.err, quiet ? Mode.QUIET : stderrIsTerminal() ? Mode.BAR : Mode.LINES, log);
+        return new TerminalProgress(System.err, mode(quiet), log);
+    }
+
+    private static Mode mode(boolean quiet) {
+        return quiet ? Mode.QUIET : stderrIsTerminal() ? Mode.BAR : Mode.LINES;
     }
 
     /** Linux: fd 2 is a tty device; elsewhere Java's console test (which looks at stdin and stdout). */

@@ -43,14 +43,19 @@ class KillAndResumeTest {
         ToothRootDataset.write(dataset, 11, 5, 12, 48, 32);
     }
 
-    /** Waits until {@code done} holds, then kills the process with SIGKILL. */
-    private static void killWhen(Process p, Predicate<Void> done, Path log) throws Exception {
+    /** Waits (at most 2 minutes) until {@code done} holds while the process still runs. */
+    private static void waitUntil(Process p, Predicate<Void> done, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!done.test(null)) {
-            assertTrue(p.isAlive(), "the run ended before it could be killed:\n" + Files.readString(log));
+            assertTrue(p.isAlive(), "the run ended before it could be interrupted:\n" + Files.readString(log));
             assertTrue(System.nanoTime() < deadline, "timed out:\n" + Files.readString(log));
             Thread.sleep(20);
         }
+    }
+
+    /** Waits until {@code done} holds, then kills the process with SIGKILL. */
+    private static void killWhen(Process p, Predicate<Void> done, Path log) throws Exception {
+        waitUntil(p, done, log);
         p.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no finally blocks
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(137, p.exitValue(), "killed by SIGKILL");
@@ -114,15 +119,8 @@ class KillAndResumeTest {
 
     @Test
     void aKilledBatchContinuesToTheSameMasks(@TempDir Path tmp) throws Exception {
-        Path model = tmp.resolve("model");
-        assertEquals(0, medseg(train(model)).code());
-        // radiographs large enough (2,500 tiles each) that the kill lands in the middle of the batch
-        Path images = Files.createDirectories(tmp.resolve("images"));
-        for (int k = 0; k < 12; k++) {
-            var r = DentalRadiographs.generate(100 + k, 400, 400);
-            PlainImages.writeGrey(Volume.wrap(r.image(), new long[] {400, 400}, 1, Geometry.identity(2)),
-                    images.resolve(String.format("scan_%02d.png", k)), false, false);
-        }
+        Path model = batchModel();
+        Path images = largeRadiographs(tmp.resolve("images"), 100);
         Path reference = tmp.resolve("reference");
         assertEquals(0, medseg("segment", "--model", model.toString(), "--input", images.toString(), "--output",
                 reference.toString()).code());
@@ -148,23 +146,13 @@ class KillAndResumeTest {
 
     @Test
     void ctrlCStopsABatchAfterTheCurrentCaseWithASummary(@TempDir Path tmp) throws Exception {
-        Path model = tmp.resolve("model");
-        assertEquals(0, medseg(train(model)).code());
-        Path images = Files.createDirectories(tmp.resolve("images"));
-        for (int k = 0; k < 12; k++) {
-            var r = DentalRadiographs.generate(200 + k, 400, 400);
-            PlainImages.writeGrey(Volume.wrap(r.image(), new long[] {400, 400}, 1, Geometry.identity(2)),
-                    images.resolve(String.format("scan_%02d.png", k)), false, false);
-        }
+        Path model = batchModel();
+        Path images = largeRadiographs(tmp.resolve("images"), 200);
         Path out = tmp.resolve("masks");
         Path log = tmp.resolve("segment.log");
         Process p = SecondJvm.start(log, "segment", "--model", model.toString(), "--input", images.toString(), "--output",
                 out.toString());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (count(out, n -> n.endsWith(".png") && !n.startsWith(".")) < 2) {
-            assertTrue(p.isAlive() && System.nanoTime() < deadline, Files.readString(log));
-            Thread.sleep(20);
-        }
+        waitUntil(p, v -> count(out, n -> n.endsWith(".png") && !n.startsWith(".")) >= 2, log);
         new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         String text = Files.readString(log);
@@ -177,6 +165,29 @@ class KillAndResumeTest {
         assertEquals(0, medseg("segment", "--model", model.toString(), "--input", images.toString(), "--output",
                 out.toString(), "--continue").code());
         assertEquals(12, count(out, n -> n.endsWith(".png")));
+    }
+
+    private static Path batchModel;
+
+    /** One tiny model for both batch tests, trained once. */
+    private static synchronized Path batchModel() {
+        if (batchModel == null) {
+            Path model = shared.resolve("batch-model");
+            assertEquals(0, medseg(train(model)).code());
+            batchModel = model;
+        }
+        return batchModel;
+    }
+
+    /** Twelve 400×400 radiographs: 2,500 tiles each, so an interruption lands in the middle of the batch. */
+    private static Path largeRadiographs(Path dir, long seed) throws Exception {
+        Files.createDirectories(dir);
+        for (int k = 0; k < 12; k++) {
+            var r = DentalRadiographs.generate(seed + k, 400, 400);
+            PlainImages.writeGrey(Volume.wrap(r.image(), new long[] {400, 400}, 1, Geometry.identity(2)),
+                    dir.resolve(String.format("scan_%02d.png", k)), false, false);
+        }
+        return dir;
     }
 
     private static int count(Path dir, Predicate<String> name) {

@@ -41,6 +41,11 @@ public final class Devices {
 
     private static volatile boolean engineStarted;
 
+    /** The libtorch version when this process has started the engine, else empty (nothing is loaded for it). */
+    public static java.util.Optional<String> engineVersionIfStarted() {
+        return engineStarted ? java.util.Optional.of(Engine.getEngine("PyTorch").getVersion()) : java.util.Optional.empty();
+    }
+
     /**
      * @param choice {@code auto}, {@code cpu} or {@code gpu} (case-insensitive)
      * @throws IllegalArgumentException for an unknown choice, or {@code gpu} without a visible GPU
