@@ -1,7 +1,6 @@
 package io.medseg.core.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -9,12 +8,12 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
-import java.util.Arrays;
 
 /**
  * PReLU (He et al., 2015) with one learned slope per channel, initialised to 0.25, as PyTorch's
  * {@code nn.PReLU(num_parameters=C)}: y = max(x, 0) + a_c · min(x, 0). DJL's own {@code Prelu} has a
- * single scalar slope typed as a weight, which the He/Xavier initialiser cannot initialise.
+ * single scalar slope typed as a weight, which the He/Xavier initialiser cannot initialise. Runs as
+ * libtorch's fused {@code prelu} kernel (see {@link TorchKernels}).
  * Input and output (N, C, [D,] H, W).
  */
 public final class ChannelPrelu extends AbstractBlock {
@@ -30,14 +29,8 @@ public final class ChannelPrelu extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        long[] perChannel = new long[x.getShape().dimension()];
-        Arrays.fill(perChannel, 1);
-        perChannel[1] = x.getShape().get(1);
-        NDArray a = store.getValue(slope, x.getDevice(), training).reshape(new Shape(perChannel));
-        // where(x > 0, x, a·x): two full-size temporaries; max + min + mul + add needed four
-        try (NDArray positive = x.gt(0f); NDArray scaled = x.mul(a)) {
-            return new NDList(NDArrays.where(positive, x, scaled));
-        }
+        NDArray a = store.getValue(slope, x.getDevice(), training);
+        return new NDList(TorchKernels.prelu(x, a, training));
     }
 
     @Override

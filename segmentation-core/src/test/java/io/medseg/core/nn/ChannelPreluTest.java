@@ -59,4 +59,26 @@ class ChannelPreluTest {
             assertArrayEquals(new float[] {0.25f, 0.25f, 0.25f}, slope.getArray().toFloatArray());
         }
     }
+
+    @Test
+    void inferenceMatchesTheFormulaAndStillGivesInputGradientsWhenAsked() {
+        Devices.engine();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block prelu = ActivationKind.PRELU.block();
+            prelu.initialize(manager, DataType.FLOAT32, new Shape(1, 2, 3));
+            prelu.getParameters().get("slope").getArray().set(new float[] {0.5f, -2f});
+            NDArray x = manager.create(new float[] {-1f, 0f, 3f, -4f, 5f, -0.5f}, new Shape(1, 2, 3));
+            ParameterStore store = new ParameterStore(manager, false);
+            float[] expected = {-0.5f, 0f, 3f, 8f, 5f, 1f}; // slope 0.5 on channel 0, -2 on channel 1
+            NDArray plain = prelu.forward(store, new NDList(x), false).singletonOrThrow();
+            assertArrayEquals(expected, plain.toFloatArray(), 0f);
+            assertEquals(false, plain.hasGradient(), "inference records no graph");
+            // gradient ascent on an input (medseg explain) runs the network in inference mode
+            x.setRequiresGradient(true);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                collector.backward(prelu.forward(store, new NDList(x), false).singletonOrThrow().sum());
+            }
+            assertArrayEquals(new float[] {0.5f, 0.5f, 1f, -2f, 1f, -2f}, x.getGradient().toFloatArray(), 0f);
+        }
+    }
 }
