@@ -21,6 +21,7 @@ import io.medseg.evaluation.Evaluator;
 import io.medseg.files.AtomicFiles;
 import io.medseg.files.OutputExistsException;
 import io.medseg.image.LabelMap;
+import io.medseg.image.Reorientation;
 import io.medseg.image.Volume;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -206,8 +207,11 @@ public final class TrainingRun {
                 throw new IllegalArgumentException("case " + c.id() + " is " + image.numDimensions() + "D but " + r.arch()
                         + " is a 3D network");
             }
-            images.add(image);
-            labels.add(ScanFiles.readLabels(c.labelFile(), dataset.labels(), image.sizeXyz(), image.geometry()));
+            // the network learns anatomy in one voxel order, the one closest to LPS (Segmenter does the same)
+            Reorientation order = Reorientation.toClosestCanonical(image.geometry(), image.sizeXyz());
+            images.add(order.apply(image));
+            labels.add(order.apply(ScanFiles.readLabels(c.labelFile(), dataset.labels(), image.sizeXyz(),
+                    image.geometry())));
             ids.add(c.id());
         }
         boolean ct = dataset.channelNames().size() == 1 && dataset.channelNames().get(0).equalsIgnoreCase("CT");
@@ -251,8 +255,11 @@ public final class TrainingRun {
     static List<TrainingCase> load(Dataset dataset, int networkDims) throws IOException {
         List<TrainingCase> cases = new ArrayList<>();
         for (Dataset.Case c : dataset.trainingCases()) {
-            Volume image = ScanFiles.readChannels(c.channelFiles());
-            LabelMap labels = ScanFiles.readLabels(c.labelFile(), dataset.labels(), image.sizeXyz(), image.geometry());
+            Volume stored = ScanFiles.readChannels(c.channelFiles());
+            Reorientation order = Reorientation.toClosestCanonical(stored.geometry(), stored.sizeXyz());
+            Volume image = order.apply(stored);
+            LabelMap labels = order.apply(ScanFiles.readLabels(c.labelFile(), dataset.labels(), stored.sizeXyz(),
+                    stored.geometry()));
             if (networkDims == 2 && image.numDimensions() == 3) {
                 for (int z = 0; z < image.sizeXyz()[2]; z++) {
                     cases.add(TrainingCase.of(c.id() + "#" + z, Slices.image(image, z), Slices.labels(labels, z),

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
 import io.medseg.image.LabelMap;
+import io.medseg.image.Reorientation;
 import io.medseg.image.Volume;
 import io.medseg.core.infer.LargestComponent;
 import io.medseg.core.infer.NetworkPredictor;
@@ -19,7 +20,8 @@ import java.util.function.IntConsumer;
  * Segments scans with a model bundle: normalise as in training, resample to the model's spacing
  * (models with a plan), sliding-window prediction with Gaussian blending (optionally mirrored),
  * class scores resampled back to the scan's own grid before the argmax, optionally only the largest
- * component per label. The mask always has the scan's size and geometry. The one entry point the
+ * component per label. Scans stored in another voxel order (coronal, flipped, permuted axes) are
+ * segmented in the order closest to LPS and put back. The mask always has the scan's size and geometry. The one entry point the
  * command line and the Fiji plugin share.
  */
 public final class Segmenter implements AutoCloseable {
@@ -89,6 +91,20 @@ public final class Segmenter implements AutoCloseable {
      */
     public Segmentation segment(Volume scan, IntConsumer progress, boolean keepProbabilities) {
         checkChannels(scan);
+        // networks are trained and run on scans in the voxel order closest to LPS (as TrainingRun does)
+        Reorientation order = Reorientation.toClosestCanonical(scan.geometry(), scan.sizeXyz());
+        if (order.isIdentity()) {
+            return segmentCanonical(scan, progress, keepProbabilities);
+        }
+        Segmentation s = segmentCanonical(order.apply(scan), progress, keepProbabilities);
+        LabelMap mask = LabelMap.wrap(order.restore(s.mask().data()), scan.sizeXyz(), scan.geometry(),
+                s.mask().labelNames());
+        return new Segmentation(mask, s.probabilities() == null ? null : Volume.wrap(
+                order.restore(s.probabilities().data(), s.probabilities().channels()), scan.sizeXyz(),
+                s.probabilities().channels(), scan.geometry()));
+    }
+
+    private Segmentation segmentCanonical(Volume scan, IntConsumer progress, boolean keepProbabilities) {
         byte[] labels;
         float[] probabilities = null;
         int classes = config().classes();

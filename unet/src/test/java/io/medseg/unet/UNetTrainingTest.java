@@ -231,4 +231,49 @@ class UNetTrainingTest {
             assertEquals(3, segmenter.segment(scan, null).sizeXyz()[2]);
         }
     }
+
+    @Test
+    void aScanStoredWithPermutedAxesGetsTheMaskOfItsCanonicalCopy() {
+        List<TrainingCase> cases = discs(3, 11);
+        long[] size2d = cases.get(0).sizeXyz();
+        int nx = (int) size2d[0];
+        int ny = (int) size2d[1];
+        int plane = nx * ny;
+        float[] canonical = new float[plane * 3];
+        for (int z = 0; z < 3; z++) {
+            System.arraycopy(cases.get(z).image(), 0, canonical, z * plane, plane);
+        }
+        // the same voxels stored z fastest, then y, then x: array axis 0 runs along patient z
+        float[] stored = new float[canonical.length];
+        for (int z = 0; z < 3; z++) {
+            for (int y = 0; y < ny; y++) {
+                for (int x = 0; x < nx; x++) {
+                    stored[z + 3 * (y + ny * x)] = canonical[x + nx * (y + ny * z)];
+                }
+            }
+        }
+        Geometry permuted = new Geometry(new double[] {1, 1, 1}, new double[3], new double[] {0, 0, 1, 0, 1, 0, 1, 0, 0});
+        try (ModelBundle bundle = ModelBundle.create(tinyConfig(2, 4, new int[] {16, 16}), Device.cpu(), 3);
+                Segmenter segmenter = new Segmenter(bundle, 0.5, 2)) {
+            Segmenter.Segmentation a = segmenter.segment(Volume.wrap(canonical, new long[] {nx, ny, 3}, 1,
+                    Geometry.identity(3)), null, true);
+            Segmenter.Segmentation b = segmenter.segment(Volume.wrap(stored, new long[] {3, ny, nx}, 1, permuted), null, true);
+            assertArrayEquals(new long[] {3, ny, nx}, b.mask().sizeXyz(), "the mask has the stored order");
+            assertEquals(permuted, b.mask().geometry());
+            int foreground = 0;
+            for (int z = 0; z < 3; z++) {
+                for (int y = 0; y < ny; y++) {
+                    for (int x = 0; x < nx; x++) {
+                        int c = x + nx * (y + ny * z);
+                        int st = z + 3 * (y + ny * x);
+                        assertEquals(a.mask().data()[c], b.mask().data()[st], "voxel " + x + "," + y + "," + z);
+                        assertEquals(a.probabilities().data()[canonical.length + c],
+                                b.probabilities().data()[canonical.length + st], 0f);
+                        foreground += a.mask().data()[c];
+                    }
+                }
+            }
+            assertTrue(foreground > 0 && foreground < canonical.length, "both labels occur: " + foreground);
+        }
+    }
 }
