@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "medseg", mixinStandardHelpOptions = true, versionProvider = Medseg.Versions.class,
         description = "Medical image segmentation workbench: U-Net/V-Net training, inference and evaluation.",
         subcommands = {TrainCommand.class, SegmentCommand.class, EvaluateCommand.class, ReproduceCommand.class, ConvertCommand.class,
+                GenerateCtCommand.class,
                 InfoCommand.class,
                 ModelsCommand.class,
                 DemoCommand.class, BenchReadCommand.class, BenchMetricsCommand.class, BenchCommand.class, Bench3dCommand.class,

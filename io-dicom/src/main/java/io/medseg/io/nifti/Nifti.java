@@ -241,6 +241,33 @@ public final class Nifti {
         });
     }
 
+    /**
+     * Writes a one-channel volume of whole numbers (a CT in Hounsfield units) as int16 NIfTI-1, as
+     * scanners and dcm2niix store CT: half the size of float32 and far better compressed.
+     *
+     * @throws IllegalArgumentException naming the first voxel that is not a whole number in −32768…32767
+     */
+    public static void writeInt16(Volume volume, Path file, boolean overwrite) throws IOException {
+        float[] d = volume.data();
+        for (int i = 0; i < d.length; i++) {
+            if (d[i] != Math.rint(d[i]) || d[i] < Short.MIN_VALUE || d[i] > Short.MAX_VALUE) {
+                throw new IllegalArgumentException(file + ": voxel " + i + " is " + d[i]
+                        + ", not a whole number in the int16 range");
+            }
+        }
+        write(file, overwrite, volume.sizeXyz(), volume.channels(), volume.geometry(), NiftiDataType.INT16, out -> {
+            ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (float v : d) {
+                if (!b.hasRemaining()) {
+                    out.write(b.array(), 0, b.position());
+                    b.clear();
+                }
+                b.putShort((short) v);
+            }
+            out.write(b.array(), 0, b.position());
+        });
+    }
+
     /** Writes a label map as uint8 NIfTI-1 with its scan's geometry. */
     public static void write(LabelMap labels, Path file, boolean overwrite) throws IOException {
         byte[] d = labels.data();

@@ -2,6 +2,7 @@ package io.medseg.io.nifti;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,29 @@ class NiftiTest {
         Geometry g = new Geometry(new double[] {0.75, 0.8, 2.5}, new double[] {-101.5, 20.25, -33},
                 new double[] {c, -s, 0, s, c, 0, 0, 0, 1});
         return Volume.wrap(data, size, 1, g);
+    }
+
+    @Test
+    void hounsfieldUnitsAreStoredAsInt16AndReadBack(@TempDir Path tmp) throws Exception {
+        Volume v = obliqueVolume();
+        float[] hu = v.data();
+        for (int i = 0; i < hu.length; i++) {
+            hu[i] = i * 37 - 1024; // whole numbers up to 3379
+        }
+        Volume ct = Volume.wrap(hu, v.sizeXyz(), 1, v.geometry());
+        Path file = tmp.resolve("ct.nii");
+        Nifti.writeInt16(ct, file, false);
+        byte[] bytes = Files.readAllBytes(file);
+        assertEquals(4, java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).getShort(70),
+                "datatype code 4 = int16");
+        assertEquals(352 + 2 * hu.length, bytes.length);
+        Volume back = Nifti.readVolume(file);
+        assertArrayEquals(hu, back.data());
+        assertArrayEquals(v.geometry().direction(), back.geometry().direction(), 1e-6);
+        hu[5] = 0.5f;
+        var e = assertThrows(IllegalArgumentException.class, () -> Nifti.writeInt16(ct, tmp.resolve("bad.nii"), false));
+        assertEquals(tmp.resolve("bad.nii") + ": voxel 5 is 0.5, not a whole number in the int16 range", e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("bad.nii")));
     }
 
     @Test
