@@ -107,7 +107,8 @@ class ReportTest {
         }
         String html = Files.readString(tmp.resolve("index.html"));
         assertTrue(html.contains("<img src=\"overlays/A.png\"") && html.contains("1 case(s) not evaluated"), html);
-        assertEquals(4 * 4, ImageIO.read(tmp.resolve("overlays/A.png").toFile()).getWidth());
+        // four panels of the 4×4 case zoomed 8×, each widened to 120 pixels for the legend
+        assertEquals(4 * 120, ImageIO.read(tmp.resolve("overlays/A.png").toFile()).getWidth());
         Files.delete(tmp.resolve("index.html"));
         long before = Files.getLastModifiedTime(tmp.resolve("per_case.csv")).toMillis();
         assertThrows(FileAlreadyExistsException.class, () -> ReportFolder.write(tmp, r, Map.of(), false));
@@ -146,9 +147,11 @@ class ReportTest {
         LabelMap p = mask(".##.");
         BufferedImage img = ErrorOverlay.render("x", null, g, p);
         int y = 22; // below the title bar
-        int errors = 3 * 4;
+        int zoom = 8; // a 4-pixel-wide case is zoomed 8× (at most), each panel widened to 120 pixels
+        int errors = 3 * 120;
         assertEquals(ErrorOverlay.FALSE_NEGATIVE.getRGB(), img.getRGB(errors, y), "reference only at x = 0");
-        assertEquals(ErrorOverlay.FALSE_POSITIVE.getRGB(), img.getRGB(errors + 2, y), "prediction only at x = 2");
-        assertEquals(0xff000000, img.getRGB(errors + 3, y), "agreeing background stays dark");
+        assertEquals(ErrorOverlay.FALSE_NEGATIVE.getRGB(), img.getRGB(errors + zoom - 1, y), "as a block of 8 pixels");
+        assertEquals(ErrorOverlay.FALSE_POSITIVE.getRGB(), img.getRGB(errors + 2 * zoom, y), "prediction only at x = 2");
+        assertEquals(0xff000000, img.getRGB(errors + 3 * zoom, y), "agreeing background stays dark");
     }
 }

@@ -10,6 +10,8 @@ import io.medseg.evaluation.ReportWriter;
 import io.medseg.evaluation.Units;
 import io.medseg.evaluation.report.ErrorOverlay;
 import io.medseg.evaluation.report.ReportFolder;
+import io.medseg.evaluation.report.ReportProvenance;
+import io.medseg.evaluation.report.SliceViews;
 import io.medseg.io.ImageFileException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -28,16 +30,18 @@ import java.util.stream.Stream;
 /**
  * Pairs reference and prediction masks by file name, evaluates them with {@link Evaluator}, and
  * reports: a table on the terminal and, with an output folder, the CSV/JSON tables, plots, error
- * overlays of 2D cases and index.html. A case that cannot be evaluated is skipped with its reason,
+ * overlays of 2D cases, slice views of 3D cases and index.html. A case that cannot be evaluated is skipped with its reason,
  * never counted as 0.
  */
 public final class EvaluationRun {
     /** Overlays are small, but a folder of thousands of radiographs should not fill the report. */
     public static final int MAX_OVERLAYS = 200;
+    /** A 3D case's slice views are a few MB in memory until the report is written. */
+    public static final int MAX_SLICE_VIEWS = 60;
 
     private EvaluationRun() {}
 
-    /** The report, and the error overlays of the 2D cases. */
+    /** The report, and the pictures of its cases (error overlays of 2D cases, slice views of 3D ones). */
     public record Outcome(EvaluationReport report, Map<String, BufferedImage> overlays) {
         public Map<String, String> skipped() {
             return report.skipped();
@@ -75,11 +79,17 @@ public final class EvaluationRun {
                     continue;
                 }
                 try {
-                    LabelMap g = ScanFiles.readLabels(ref, labels, null, null);
-                    LabelMap p = ScanFiles.readLabels(pred, labels, g.sizeXyz(), g.geometry());
+                    LabelMap storedRef = ScanFiles.readLabels(ref, labels, null, null);
+                    // a NIfTI with one slice (nnU-Net's 2D datasets) is a 2D mask, not a one-slice volume
+                    LabelMap g = Slices.withoutSingletonAxis(storedRef);
+                    LabelMap p = Slices.withoutSingletonAxis(ScanFiles.readLabels(pred, labels, storedRef.sizeXyz(),
+                            storedRef.geometry()));
                     cases.add(evaluator.evaluate(id, g, p));
                     if (g.numDimensions() == 2 && overlays.size() < MAX_OVERLAYS) {
                         overlays.put(id, ErrorOverlay.render(id, image(images, id, ScanFiles.ending(ref), g), g, p));
+                    } else if (g.numDimensions() == 3 && overlays.size() < MAX_SLICE_VIEWS) {
+                        Volume scan = image(images, id, ScanFiles.ending(ref), g);
+                        overlays.put(id, SliceViews.render(id, scan, g, p, SliceViews.windowFor(scan)));
                     }
                 } catch (ImageFileException e) {
                     skipped.put(name, e.getMessage());
@@ -102,16 +112,59 @@ public final class EvaluationRun {
 
     /** Prints the table and the skipped cases, and writes the report folder when {@code outputDir} is set. */
     public static void report(Outcome outcome, Path outputDir, boolean overwrite, PrintStream out) throws IOException {
+        report(outcome, outputDir, null, overwrite, out);
+    }
+
+    /** @param provenance what produced the report, shown at the top of index.html (or null) */
+    public static void report(Outcome outcome, Path outputDir, ReportProvenance provenance, boolean overwrite,
+            PrintStream out) throws IOException {
         out.print(ReportWriter.table(outcome.report().summary(), outcome.report().units()));
         if (!outcome.report().summary().cases().isEmpty()) {
             out.print(ReportWriter.confusionTable(outcome.report().summary()));
         }
         outcome.skipped().forEach((name, why) -> out.println("skipped " + name + ": " + why));
         if (outputDir != null) {
-            ReportFolder.write(outputDir, outcome.report(), outcome.overlays(), overwrite);
+            ReportFolder.write(outputDir, outcome.report(), outcome.overlays(), provenance, overwrite);
             out.println("wrote " + outputDir.resolve("index.html") + " with per_case.csv, summary.csv, summary.json, "
-                    + "plots/" + (outcome.overlays().isEmpty() ? "" : " and " + outcome.overlays().size() + " overlays/"));
+                    + "plots/" + (outcome.overlays().isEmpty() ? "" : " and " + outcome.overlays().size() + " case pictures in overlays/"));
         }
+    }
+
+    /**
+     * What produced a report: the folders, the model (given, or named in the {@code manifest.json}
+     * that {@code medseg segment} left in the prediction folder) with its parameters' checksum,
+     * the command line (its arguments after {@code medseg}), medseg's version and now.
+     *
+     * @param model the model bundle folder, or null to look in the prediction folder's manifest
+     */
+    public static ReportProvenance provenance(Path referenceDir, Path predictionDir, Path imagesDir, Path model,
+            List<String> command) throws IOException {
+        String modelName = null;
+        String checksum = null;
+        if (model != null && Files.isRegularFile(model.resolve("parameters.params"))) {
+            modelName = model.toAbsolutePath().normalize().getFileName().toString();
+            checksum = RunManifest.sha256(model.resolve("parameters.params"));
+        } else if (Files.isRegularFile(predictionDir.resolve(MANIFEST))) {
+            for (var e : RunManifest.read(predictionDir.resolve(MANIFEST)).inputs().entrySet()) {
+                Path p = Path.of(e.getKey());
+                if (p.getFileName().toString().equals("parameters.params") && p.getParent() != null) {
+                    modelName = p.getParent().getFileName().toString();
+                    checksum = e.getValue();
+                }
+            }
+        }
+        Path images = imagesDir != null ? imagesDir : siblingImages(referenceDir);
+        return new ReportProvenance(abs(referenceDir), abs(predictionDir), images == null ? null : abs(images), modelName,
+                checksum, command == null ? null : "medseg " + String.join(" ", command), "medseg 0.1.0",
+                java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        .toString());
+    }
+
+    /** The file {@code medseg segment} and {@code medseg evaluate} write beside their outputs. */
+    public static final String MANIFEST = "manifest.json";
+
+    private static String abs(Path p) {
+        return p.toAbsolutePath().normalize().toString();
     }
 
     /** The case's image (channel 0, nnU-Net name {@code CASE_0000} or {@code CASE}), or null when there is none. */
@@ -123,7 +176,7 @@ public final class EvaluationRun {
             Path file = images.resolve(candidate);
             if (Files.isRegularFile(file)) {
                 try {
-                    Volume v = ScanFiles.readImage(file);
+                    Volume v = Slices.withoutSingletonAxis(ScanFiles.readImage(file));
                     return java.util.Arrays.equals(v.sizeXyz(), mask.sizeXyz()) ? v : null;
                 } catch (IOException e) {
                     return null; // the overlay then has a black background; the metrics do not need the image

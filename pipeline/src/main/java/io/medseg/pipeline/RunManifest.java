@@ -56,7 +56,7 @@ public record RunManifest(String format, List<String> command, String workingDir
         Path root = outputRoot.toAbsolutePath().normalize();
         Map<String, String> out = new TreeMap<>();
         for (Path p : files(outputs)) {
-            out.put(root.relativize(p.toAbsolutePath().normalize()).toString().replace('\\', '/'), sha256(p));
+            out.put(root.relativize(p.toAbsolutePath().normalize()).toString().replace('\\', '/'), outputChecksum(p));
         }
         Map<String, String> versions = new TreeMap<>();
         versions.put("medseg", "0.1.0");
@@ -114,9 +114,28 @@ public record RunManifest(String format, List<String> command, String workingDir
         Map<String, String> result = new TreeMap<>();
         for (var e : outputs.entrySet()) {
             Path p = newRoot.resolve(e.getKey());
-            result.put(e.getKey(), !Files.isRegularFile(p) ? "missing" : sha256(p).equals(e.getValue()) ? "identical" : "differs");
+            result.put(e.getKey(), !Files.isRegularFile(p) ? "missing"
+                    : outputChecksum(p).equals(e.getValue()) ? "identical" : "differs");
         }
         return result;
+    }
+
+    /**
+     * An output's SHA-256; a report's {@code index.html} without its "produced by" table, which
+     * names the date and the output folder and so differs in every rerun by design.
+     */
+    static String outputChecksum(Path p) throws IOException {
+        if (!p.getFileName().toString().equals("index.html")) {
+            return sha256(p);
+        }
+        String page = Files.readString(p, java.nio.charset.StandardCharsets.UTF_8)
+                .replaceAll("(?s)<table class=\"prov\">.*?</table>\n?", "");
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(page.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static List<Path> files(Collection<Path> roots) throws IOException {

@@ -40,7 +40,8 @@ final class EvaluateCommand implements Callable<Integer> {
         Map<Integer, String> names = EvaluationRun.labelsFor(reference, labels);
         EvaluationRun.Outcome outcome = EvaluationRun.evaluate(reference, prediction, names, options.settings(names),
                 images, TerminalProgress.forStderr(false));
-        EvaluationRun.report(outcome, output, overwrite, System.out);
+        EvaluationRun.report(outcome, output, output == null ? null
+                : EvaluationRun.provenance(reference, prediction, images, null, Medseg.commandLine()), overwrite, System.out);
         if (output != null) {
             List<Path> inputs = new ArrayList<>(List.of(reference, prediction));
             if (labels != null) {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         description = "Segment an image or every image in a folder with a model bundle; masks keep the file names.")
 final class SegmentCommand implements Callable<Integer> {
     /** The run manifest in the output folder (medseg reproduce reads it). */
-    static final String MANIFEST = "manifest.json";
+    static final String MANIFEST = io.medseg.pipeline.EvaluationRun.MANIFEST;
 
     @Option(names = "--model", required = true, description = "model bundle folder or .zip, or the name of a bundled "
             + "model (medseg models)")

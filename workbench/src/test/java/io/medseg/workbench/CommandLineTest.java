@@ -208,7 +208,9 @@ class CommandLineTest {
             assertTrue(Double.parseDouble(row[header.indexOf("hd95")]) >= 5, "distances are in mm, not voxels");
         }
         assertTrue(Files.isRegularFile(tmp.resolve("out/plots/confusion_matrix.png")));
-        assertTrue(Files.notExists(tmp.resolve("out/overlays")), "no 2D overlays for CT volumes");
+        try (var pictures = Files.list(tmp.resolve("out/overlays"))) {
+            assertEquals(1, pictures.count(), "one slice-view picture per CT volume");
+        }
     }
 
     private static void writeMask(Path file, byte[] data, long w, long h) throws IOException {

@@ -13,7 +13,8 @@ import java.util.Arrays;
  * The classic U-Net tooth-root figure for one 2D case, four panels side by side: the image, the
  * reference and the prediction drawn over it, and the errors — false positives (predicted, not
  * in the reference) and false negatives (in the reference, missed) in two colours that stay
- * distinct for red–green colour-blind readers.
+ * distinct for red–green colour-blind readers. The panels are cropped to the structures and
+ * zoomed by a whole factor, so a one-pixel rim of errors is visible.
  */
 public final class ErrorOverlay {
     /** Orange-red: predicted where the reference has another label (false positive). */
@@ -23,6 +24,11 @@ public final class ErrorOverlay {
     private static final Color[] LABEL_COLOURS = {new Color(0x31, 0xA3, 0x54), new Color(0xFE, 0xC4, 0x4F),
             new Color(0x75, 0x6B, 0xB1), new Color(0xDE, 0x2D, 0x26)};
     private static final int TITLE = 22;
+    /** Panels are zoomed by a whole factor to about this many pixels on their longer side. */
+    private static final int TARGET = 320;
+    private static final int MAX_ZOOM = 8;
+    /** Wide enough for the legend under the last panel. */
+    private static final int MIN_PANEL_WIDTH = 120;
 
     private ErrorOverlay() {}
 
@@ -42,27 +48,62 @@ public final class ErrorOverlay {
         int[] grey = greyLevels(image, w * h);
         byte[] g = reference.data();
         byte[] p = prediction.data();
-        BufferedImage out = new BufferedImage(4 * w, h + 2 * TITLE, BufferedImage.TYPE_INT_RGB);
-        for (int i = 0; i < w * h; i++) {
-            int x = i % w;
-            int y = i / w + TITLE;
-            int base = grey[i] * 0x010101;
-            out.setRGB(x, y, base);
-            out.setRGB(w + x, y, blend(grey[i], g[i] & 0xff));
-            out.setRGB(2 * w + x, y, blend(grey[i], p[i] & 0xff));
-            out.setRGB(3 * w + x, y, error(grey[i], g[i] & 0xff, p[i] & 0xff));
+        // zoomed to the structures (with a margin), so that a one-pixel error rim is several pixels wide
+        int[] crop = crop(g, p, w, h);
+        int cw = crop[2] - crop[0];
+        int ch = crop[3] - crop[1];
+        int k = Math.max(1, Math.min(MAX_ZOOM, TARGET / Math.max(cw, ch)));
+        int pw = Math.max(cw * k, MIN_PANEL_WIDTH);
+        BufferedImage out = new BufferedImage(4 * pw, ch * k + 2 * TITLE, BufferedImage.TYPE_INT_RGB);
+        for (int dy = 0; dy < ch * k; dy++) {
+            for (int dx = 0; dx < cw * k; dx++) {
+                int i = (crop[1] + dy / k) * w + crop[0] + dx / k;
+                int y = dy + TITLE;
+                out.setRGB(dx, y, grey[i] * 0x010101);
+                out.setRGB(pw + dx, y, blend(grey[i], g[i] & 0xff));
+                out.setRGB(2 * pw + dx, y, blend(grey[i], p[i] & 0xff));
+                out.setRGB(3 * pw + dx, y, error(grey[i], g[i] & 0xff, p[i] & 0xff));
+            }
         }
+        w = pw;
+        h = ch * k;
         Graphics2D gr = out.createGraphics();
         gr.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         gr.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         gr.setColor(Color.WHITE);
-        String[] titles = {caseId, "reference", "prediction", "errors"};
-        for (int k = 0; k < 4; k++) {
-            gr.drawString(titles[k], k * w + 6, TITLE - 6);
+        String[] titles = {caseId + (k > 1 || cw * ch < reference.data().length ? " (zoom " + k + "×)" : ""), "reference",
+                "prediction", "errors"};
+        for (int panel = 0; panel < 4; panel++) {
+            gr.drawString(titles[panel], panel * w + 6, TITLE - 6);
         }
         legend(gr, 3 * w + 6, h + 2 * TITLE - 7);
         gr.dispose();
         return out;
+    }
+
+    /**
+     * {x0, y0, x1, y1}: the bounding box of every foreground pixel of either mask, grown by a
+     * margin of an eighth of the image (at least 8 pixels); the whole image when both are empty.
+     */
+    static int[] crop(byte[] g, byte[] p, int w, int h) {
+        int x0 = w;
+        int y0 = h;
+        int x1 = -1;
+        int y1 = -1;
+        for (int i = 0; i < w * h; i++) {
+            if (g[i] != 0 || p[i] != 0) {
+                x0 = Math.min(x0, i % w);
+                x1 = Math.max(x1, i % w);
+                y0 = Math.min(y0, i / w);
+                y1 = Math.max(y1, i / w);
+            }
+        }
+        if (x1 < 0) {
+            return new int[] {0, 0, w, h};
+        }
+        int margin = Math.max(8, Math.max(w, h) / 8);
+        return new int[] {Math.max(0, x0 - margin), Math.max(0, y0 - margin), Math.min(w, x1 + 1 + margin),
+                Math.min(h, y1 + 1 + margin)};
     }
 
     private static void legend(Graphics2D gr, int x, int baseline) {

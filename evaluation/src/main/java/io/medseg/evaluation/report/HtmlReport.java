@@ -29,12 +29,19 @@ public final class HtmlReport {
      * @param overlays case id → overlay file name (relative), possibly empty
      */
     public static String render(EvaluationReport report, Collection<String> plots, Map<String, String> overlays) {
+        return render(report, plots, overlays, null);
+    }
+
+    /** @param provenance what produced the report (folders, model, command, version, date), or null */
+    public static String render(EvaluationReport report, Collection<String> plots, Map<String, String> overlays,
+            ReportProvenance provenance) {
         DatasetSummary s = report.summary();
         StringBuilder b = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<title>medseg evaluation</title><style>").append(STYLE).append("</style></head><body>\n")
                 .append("<h1>Segmentation evaluation</h1>\n<p>").append(s.cases().size()).append(" case(s) evaluated, ")
                 .append(report.skipped().size()).append(" skipped. Tables: <a href=\"per_case.csv\">per_case.csv</a>, ")
                 .append("<a href=\"summary.csv\">summary.csv</a>, <a href=\"summary.json\">summary.json</a>.</p>\n");
+        provenance(b, provenance);
         skipped(b, report.skipped());
         summary(b, report);
         confusion(b, s);
@@ -45,13 +52,27 @@ public final class HtmlReport {
         b.append("</div>\n");
         perCase(b, s, overlays, report.units());
         if (!overlays.isEmpty()) {
-            b.append("<h2>Error overlays</h2>\n<p>image · reference · prediction · errors: <b style=\"color:#E6550D\">")
-                    .append("false positives</b>, <b style=\"color:#3182BD\">false negatives</b>.</p>\n");
+            b.append("<h2>Case pictures</h2>\n<p><b style=\"color:#E6550D\">False positives</b> (predicted, not in ")
+                    .append("the reference) and <b style=\"color:#3182BD\">false negatives</b> (in the reference, missed). ")
+                    .append("2D cases: image · reference · prediction · errors, zoomed to the structures. 3D cases: ")
+                    .append("axial, coronal and sagittal slices where each label is largest (reference contour in the ")
+                    .append("label's colour, prediction in white, CT window −160…240 HU), then the axial slice with the ")
+                    .append("most wrong voxels.</p>\n");
             overlays.forEach((id, file) -> b.append("<div id=\"").append(esc(id)).append("\"><img src=\"")
                     .append(esc(file)).append("\" alt=\"").append(esc(id)).append("\"></div>\n"));
         }
         config(b, report.settings(), s.labels(), report.units());
         return b.append("</body></html>\n").toString();
+    }
+
+    private static void provenance(StringBuilder b, ReportProvenance p) {
+        if (p == null || p.rows().isEmpty()) {
+            return;
+        }
+        b.append("<table class=\"prov\">");
+        p.rows().forEach((k, v) -> b.append("<tr><th class=\"l\">").append(esc(k)).append("</th><td class=\"l\">")
+                .append(k.equals("command") ? "<code>" + esc(v) + "</code>" : esc(v)).append("</td></tr>"));
+        b.append("</table>\n");
     }
 
     private static void skipped(StringBuilder b, Map<String, String> skipped) {
@@ -71,16 +92,20 @@ public final class HtmlReport {
                 .append("</th><th>ASSD ").append(report.units().length()).append("</th><th>NSD</th>")
                 .append("<th>Dice 95% CI (bootstrap)</th><th>pooled Dice</th><th>ref empty</th><th>pred empty</th><th>both empty</th>")
                 .append("<th>HD95 substituted</th></tr>\n");
+        boolean undefinedSpread = false;
         for (int l = 1; l < s.labels(); l++) {
             MetricSummary dice = s.of(l, Metric.DICE);
             b.append("<tr><td class=\"l\">").append(esc(dice.labelName())).append("</td><td>").append(dice.count())
                     .append(" (").append(dice.nValid()).append(")</td>");
             for (Metric m : new Metric[] {Metric.DICE, Metric.IOU, Metric.HD95, Metric.ASSD, Metric.NSD}) {
                 MetricSummary x = s.of(l, m);
-                b.append("<td>").append(f(x.mean())).append(" ± ").append(f(x.std())).append(" (").append(f(x.median()))
-                        .append(")</td>");
+                undefinedSpread |= Double.isNaN(x.std()) && !Double.isNaN(x.mean());
+                b.append("<td>").append(f(x.mean())).append(" ± ").append(spread(x.std())).append(" (")
+                        .append(f(x.median())).append(")</td>");
             }
-            b.append("<td>").append(f(dice.ci95Low())).append(" – ").append(f(dice.ci95High())).append("</td>");
+            undefinedSpread |= Double.isNaN(dice.ci95Low()) && !Double.isNaN(dice.mean());
+            b.append("<td>").append(Double.isNaN(dice.ci95Low()) ? UNDEFINED : f(dice.ci95Low()) + " – " + f(dice.ci95High()))
+                    .append("</td>");
             b.append("<td>").append(f(dice.pooled())).append("</td><td>").append(dice.nRefEmpty()).append("</td><td>")
                     .append(dice.nPredEmpty()).append("</td><td>").append(dice.nBothEmpty()).append("</td><td>")
                     .append(s.of(l, Metric.HD95).nSubstituted()).append("</td></tr>\n");
@@ -91,6 +116,17 @@ public final class HtmlReport {
         }
         b.append("<td></td><td>").append(f(s.pooledForegroundCounts().dice()))
                 .append("</td><td colspan=\"4\"></td></tr></table>\n");
+        if (undefinedSpread) {
+            b.append("<p>").append(UNDEFINED).append(": a standard deviation and a confidence interval need values from at ")
+                    .append("least two cases; a label with one case (or one finite value) has none.</p>\n");
+        }
+    }
+
+    /** Shown instead of NaN where a spread is undefined. */
+    private static final String UNDEFINED = "–";
+
+    private static String spread(double v) {
+        return Double.isNaN(v) ? UNDEFINED : f(v);
     }
 
     private static void confusion(StringBuilder b, DatasetSummary s) {

@@ -29,6 +29,15 @@ public final class ReportFolder {
     /** @param overlays case id → rendered error overlay (2D cases), possibly empty */
     public static List<Path> write(Path dir, EvaluationReport report, Map<String, BufferedImage> overlays,
             boolean overwrite) throws IOException {
+        return write(dir, report, overlays, null, overwrite);
+    }
+
+    /**
+     * @param overlays case id → its picture (2D error overlay or 3D slice views), possibly empty
+     * @param provenance what produced the report, shown at the top of index.html (or null)
+     */
+    public static List<Path> write(Path dir, EvaluationReport report, Map<String, BufferedImage> overlays,
+            ReportProvenance provenance, boolean overwrite) throws IOException {
         Map<String, byte[]> plots = ReportPlots.render(report.summary(), report.units());
         Map<String, byte[]> files = new LinkedHashMap<>();
         plots.forEach((name, png) -> files.put("plots/" + name, png));
@@ -39,7 +48,7 @@ public final class ReportFolder {
             files.put(name, png(image));
         });
         files.put("index.html", HtmlReport.render(report, files.keySet().stream()
-                .filter(n -> n.startsWith("plots/")).toList(), overlayFiles).getBytes(StandardCharsets.UTF_8));
+                .filter(n -> n.startsWith("plots/")).toList(), overlayFiles, provenance).getBytes(StandardCharsets.UTF_8));
         AtomicFiles.removeStaleTemporaries(dir); // left by a run that was killed
         checkReplaceable(dir, overwrite);
         Path tmp = AtomicFiles.temporaryDirectory(dir);

@@ -74,12 +74,23 @@ public final class ReportPlots {
         return false;
     }
 
-    private static BoxChart box(DatasetSummary s, Metric m, Units units) {
-        BoxChart chart = new BoxChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(m.column() + " per label" + (m.kind() == Metric.Kind.DISTANCE ? " (" + units.length() + ")" : ""))
-                .yAxisTitle(m.column()).build();
+    /** Fewer values than this per label are shown as points: a box of one or two values is a dot or a bar. */
+    static final int MIN_BOX_VALUES = 5;
+
+    private static Chart<?, ?> box(DatasetSummary s, Metric m, Units units) {
+        String title = name(m) + " per label" + (m.kind() == Metric.Kind.DISTANCE ? " (" + units.length() + ")" : "");
+        boolean few = false;
+        for (int l = 1; l < s.labels(); l++) {
+            int n = aggregated(s, l, m).length;
+            few |= n > 0 && n < MIN_BOX_VALUES;
+        }
+        if (few) {
+            return strip(s, m, title + ", each case a point (too few cases for a box)");
+        }
+        BoxChart chart = new BoxChartBuilder().width(WIDTH).height(HEIGHT).title(title).yAxisTitle(name(m)).build();
         chart.getStyler().setShowWithinAreaPoint(true);
         chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setYAxisDecimalPattern(TICKS);
         for (int l = 1; l < s.labels(); l++) {
             double[] v = aggregated(s, l, m);
             if (v.length > 0) {
@@ -89,8 +100,40 @@ public final class ReportPlots {
         return chart;
     }
 
+    /** One column of points per label, spread sideways by a fixed pattern so equal values stay visible. */
+    private static XYChart strip(DatasetSummary s, Metric m, String title) {
+        XYChart chart = scatter(title, "labels, left to right as in the legend", name(m));
+        for (int l = 1; l < s.labels(); l++) {
+            double[] v = aggregated(s, l, m);
+            String name = s.of(l, m).labelName();
+            if (v.length == 0) {
+                continue;
+            }
+            double[] x = new double[v.length];
+            for (int i = 0; i < v.length; i++) {
+                x[i] = l + 0.12 * ((i % 5) - 2) / 2.0;
+            }
+            XYSeries series = chart.addSeries(name + " (n=" + v.length + ")", x, v);
+            series.setMarkerColor(colour(l));
+            series.setMarker(SeriesMarkers.CIRCLE);
+        }
+        chart.getStyler().setXAxisMin(0.5);
+        chart.getStyler().setXAxisMax(s.labels() - 0.5);
+        chart.getStyler().setXAxisTicksVisible(false); // the legend names the columns, left to right
+        return chart;
+    }
+
+    /** Display names, as in the literature. */
+    static String name(Metric m) {
+        return switch (m) {
+            case DICE -> "Dice";
+            case IOU -> "IoU";
+            default -> m.column().toUpperCase(java.util.Locale.ROOT);
+        };
+    }
+
     private static XYChart diceVsVolume(DatasetSummary s, Units units) {
-        XYChart chart = scatter("Dice vs reference " + (planar(s) ? "area" : "volume"), "reference " + unit(s, units),
+        XYChart chart = scatter("Dice against reference " + (planar(s) ? "area" : "volume"), "reference " + unit(s, units),
                 "Dice");
         for (int l = 1; l < s.labels(); l++) {
             List<Double> x = new ArrayList<>();
@@ -120,6 +163,7 @@ public final class ReportPlots {
                 .title("HD95 cumulative distribution (+∞ cases keep a curve below 1)").xAxisTitle("HD95 (" + units.length() + ")")
                 .yAxisTitle("fraction of cases ≤ x").build();
         chart.getStyler().setYAxisDecimalPattern("0.00");
+        chart.getStyler().setXAxisDecimalPattern(TICKS);
         for (int l = 1; l < s.labels(); l++) {
             List<Double> raw = new ArrayList<>();
             for (CaseEvaluation c : s.cases()) {
@@ -160,7 +204,7 @@ public final class ReportPlots {
             }
         }
         HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("confusion matrix, rows normalised (reference ↓, prediction →)").build();
+                .title("Confusion matrix, rows normalised (reference ↓, prediction →)").build();
         chart.getStyler().setShowValue(true);
         chart.getStyler().setHeatMapValueDecimalPattern("0.000");
         chart.getStyler().setMin(0);
@@ -229,10 +273,15 @@ public final class ReportPlots {
         return (planar(s) ? "area (" : "volume (") + units.amount(planar(s)) + ")";
     }
 
+    /** Tick labels with at most three decimals (XChart's default prints up to 16 digits for a narrow range). */
+    static final String TICKS = "#,##0.###";
+
     private static XYChart scatter(String title, String x, String y) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y)
                 .build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setXAxisDecimalPattern(TICKS);
+        chart.getStyler().setYAxisDecimalPattern(TICKS);
         return chart;
     }
 
