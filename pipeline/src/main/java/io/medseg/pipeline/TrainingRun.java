@@ -55,8 +55,8 @@ public final class TrainingRun {
     public record Request(Path data, Path output, String arch, int epochs, int iterations, Integer batch, int[] patch,
             double[] spacingMm, double memoryBudgetGb, long seed, float learningRate, float weightDecay, float momentum,
             TrainingSettings.OptimizerKind optimizer, TrainingSettings.Schedule schedule, TrainingSettings.LossKind loss,
-            Integer depth, Integer filters, int patience, float validationFraction, boolean augmentation,
-            boolean overwrite, boolean resume) {}
+            Integer depth, Integer filters, Integer maxFilters, int patience, float validationFraction,
+            boolean augmentation, boolean overwrite, boolean resume) {}
 
     /** The finished run: the loop's result and the bundle's config. */
     public record Outcome(TrainingLoop.Result result, ModelConfig config, double minutes) {}
@@ -92,6 +92,13 @@ public final class TrainingRun {
         }
         if (r.filters() != null) {
             arguments.addProperty("baseFilters", r.filters());
+        }
+        if (r.maxFilters() != null) {
+            if (!arguments.has("maxFilters")) {
+                throw new IllegalArgumentException("max filters apply to unet3d; " + r.arch() + " doubles its filters "
+                        + "every stage");
+            }
+            arguments.addProperty("maxFilters", r.maxFilters());
         }
         int dims = architecture.spatialDims(arguments);
         Prepared prepared = dims == 3 ? prepare3d(r, dataset, architecture, arguments)

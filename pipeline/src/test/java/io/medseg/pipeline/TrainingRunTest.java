@@ -22,7 +22,7 @@ class TrainingRunTest {
     private static TrainingRun.Request request(Path data, Path out, boolean resume) {
         return new TrainingRun.Request(data, out, "unet2d", 4, 3, 2, new int[] {16, 16}, null, 4, 9, 1e-3f, 1e-4f, 0.99f,
                 TrainingSettings.OptimizerKind.ADAMW, TrainingSettings.Schedule.POLY, TrainingSettings.LossKind.DICE_CE, 1, 2,
-                0, 0.25f, true, false, resume);
+                null, 0, 0.25f, true, false, resume);
     }
 
     @Test

@@ -56,6 +56,8 @@ final class TrainCommand implements Callable<Integer> {
     Integer depth;
     @Option(names = "--filters", description = "base filters; default from the architecture")
     Integer filters;
+    @Option(names = "--max-filters", description = "unet3d: cap of the filters doubling per stage (nnU-Net: 320)")
+    Integer maxFilters;
     @Option(names = "--patience", defaultValue = "10", description = "early-stopping patience in epochs (0 = off). Default: ${DEFAULT-VALUE}")
     int patience;
     @Option(names = "--validation-fraction", defaultValue = "0.2", description = "Default: ${DEFAULT-VALUE}")
@@ -81,7 +83,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainingRun.Request request = new TrainingRun.Request(data, output, arch, epochs, iterations, batch, patchSize,
                 spacing == null ? null : parseSpacing(spacing), memoryBudgetGb, seed, learningRate, weightDecay, momentum,
-                optimizer, schedule, loss, depth, filters, patience, validationFraction, !noAugmentation, overwrite, resume);
+                optimizer, schedule, loss, depth, filters, maxFilters, patience, validationFraction, !noAugmentation, overwrite,
+                resume);
         if (resume && overwrite) {
             throw new IllegalArgumentException("--continue and --overwrite exclude each other: continue the run, or "
                     + "start it anew");

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Retrains the bundled abdominal CT model (liver, kidney) and compares its parameters with the
+# committed bundle. The training set is generated here, bit for bit the same every time: 40
+# phantoms of `medseg generate-ct` (seed 1000, 128² matrix = 2.4-3.6 mm in-plane, 2.5-5 mm slices),
+# none of them among the committed test cases (seed 2026). libtorch's kernels are pinned to AVX2
+# (MEDSEG_CPU_ISA=avx2) as for the tooth-root model. About an hour on a 2-core machine.
+# Usage: scripts/train-ct-model.sh [--replace]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+target="$root/sample-scans/models/abdomen-ct-unet3d"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+"$root/medseg" generate-ct --cases 40 --matrix 128 --slices 2.5,3,4,5 --seed 1000 \
+  --output "$tmp/Dataset003_AbdomenCTTrain" --quiet
+MEDSEG_CPU_ISA=avx2 "$root/medseg" train --data "$tmp/Dataset003_AbdomenCTTrain" --output "$tmp/model" \
+  --arch unet3d --filters 16 --max-filters 128 --spacing 3x3x4 --patch 32x96x96 --batch 2 \
+  --epochs 24 --iterations 50 --lr 0.001 --optimizer ADAMW --schedule POLY --loss DICE_CE --patience 0 \
+  --validation-fraction 0.1 --seed 42 --device cpu --log-file "$tmp/train.log"
+if [ "${1:-}" = "--replace" ] || [ ! -d "$target" ]; then
+  rm -rf "$target"
+  mkdir -p "$(dirname "$target")"
+  cp -r "$tmp/model" "$target"
+  cp "$tmp/model.history.csv" "$target.history.csv"
+  echo "wrote $target"
+elif cmp -s "$tmp/model/parameters.params" "$target/parameters.params"; then
+  echo "retrained parameters are bit-for-bit identical to $target"
+else
+  echo "retrained parameters DIFFER from $target (a CPU without AVX2, or another libtorch build?); run with --replace to update" >&2
+  exit 1
+fi
