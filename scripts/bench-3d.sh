@@ -4,6 +4,7 @@
 #   V-Net (base 16) and 3D U-Net (base 32) training step (batch 2) and one-patch inference at 64³ and 96³,
 #   a training step's activation memory next to the planner's estimate (V-Net and 3D U-Net, 64³ and 96³),
 #   whole-volume segmentation of a 512x512x300 CT at 0.8x0.8x2.5 mm with a 3 mm model (seconds, peak RSS),
+#   and with the bundled CT model (abdomen-ct-unet3d),
 # each in medseg and in PyTorch itself, then the table of ratios. Needs gcc and python3-torch (installed here).
 # Takes about 15 minutes on 2 cores. Extra arguments go to `medseg bench-3d --part networks`.
 set -euo pipefail
@@ -31,5 +32,7 @@ for net in vnet unet3d; do
   done
 done
 "$root/medseg" bench-3d --part volume --results "$results"
+# the bundled CT model on the same CT, in a process of its own (its own peak resident memory)
+"$root/medseg" bench-3d --part volume --volume-model abdomen-ct-unet3d --results "$results"
 /usr/bin/python3 "$root/scripts/bench-pytorch-reference.py" --3d volume "$results"
 /usr/bin/python3 "$root/scripts/bench_3d_table.py" "$results"

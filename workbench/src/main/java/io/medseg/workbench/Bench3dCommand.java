@@ -58,6 +58,9 @@ final class Bench3dCommand implements Callable<Integer> {
     int volumeFilters;
     @Option(names = "--volume-patch", defaultValue = "64", description = "its cubic tile edge. Default: ${DEFAULT-VALUE}")
     int volumePatch;
+    @Option(names = "--volume-model", description = "segment the whole CT with this bundle (a folder or a bundled model's "
+            + "name, e.g. abdomen-ct-unet3d) instead of the network above")
+    Path volumeModel;
     @Option(names = "--results", description = "append machine-readable result lines to this file")
     Path results;
     @Mixin
@@ -154,6 +157,18 @@ final class Bench3dCommand implements Callable<Integer> {
         long[] size = {512, 512, 300};
         double[] spacing = {0.8, 0.8, 2.5};
         Volume scan = syntheticCt(size, spacing);
+        if (volumeModel != null) {
+            Path bundle = ModelsCommand.resolve(volumeModel);
+            try (Segmenter segmenter = Segmenter.load(bundle, d)) {
+                int tiles = segmenter.tileCount(scan);
+                result("volume_model_seconds", timedSegmentation(segmenter, scan), String.format(Locale.ROOT,
+                        "whole CT 512x512x300 @0.8x0.8x2.5 mm with %s (%s mm, %d tiles of %s): seconds", bundle.getFileName(),
+                        Arrays.toString(segmenter.config().spacingMm()), tiles, Arrays.toString(segmenter.config().patchSize())));
+                result("volume_model_peak_rss_gb", ProcessMemory.peakBytes() / 1024.0 / 1024 / 1024,
+                        "peak resident memory of the process, GB");
+            }
+            return;
+        }
         NetworkArchitecture arch = Architectures.byName(volumeArch);
         // a 4-stage isotropic plan for the 3D U-Net (its default has 5 stages); other networks' defaults
         JsonObject args = volumeArch.equals(PlainUNetArchitecture.NAME)
@@ -167,17 +182,23 @@ final class Bench3dCommand implements Callable<Integer> {
         try (Segmenter segmenter = new Segmenter(ModelBundle.create(config(volumeArch, args, p, plan), d, 1),
                 Segmenter.Options.defaults())) {
             int tiles = segmenter.tileCount(scan);
-            long start = System.nanoTime();
-            LabelMap mask = segmenter.segment(scan, null);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            if (!Arrays.equals(mask.sizeXyz(), size)) {
-                throw new IllegalStateException("mask size " + Arrays.toString(mask.sizeXyz()));
-            }
+            double seconds = timedSegmentation(segmenter, scan);
             double tileGflop = arch.forwardFlops(args, 1, 3, new long[] {p, p, p}) / 1e9;
             result("volume_seconds", seconds, String.format(Locale.ROOT, "whole CT 512x512x300 @0.8x0.8x2.5 mm with %s base %d, "
                     + "3 mm, %d tiles of %d³ (%.1f GFLOP each): seconds", volumeArch, volumeFilters, tiles, p, tileGflop));
             result("volume_peak_rss_gb", ProcessMemory.peakBytes() / 1024.0 / 1024 / 1024, "peak resident memory of the process, GB");
         }
+    }
+
+    /** Seconds to segment the scan (checked to land on its grid). */
+    private static double timedSegmentation(Segmenter segmenter, Volume scan) {
+        long start = System.nanoTime();
+        LabelMap mask = segmenter.segment(scan, null);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (!Arrays.equals(mask.sizeXyz(), scan.sizeXyz())) {
+            throw new IllegalStateException("mask size " + Arrays.toString(mask.sizeXyz()));
+        }
+        return seconds;
     }
 
     private ModelConfig config(String arch, JsonObject args, int edge, Plan plan) {

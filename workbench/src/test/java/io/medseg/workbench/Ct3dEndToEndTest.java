@@ -92,12 +92,14 @@ class Ct3dEndToEndTest {
     void unet3dPlansTrainsAndSegmentsOnTheScansOwnGrid(@TempDir Path tmp) throws Exception {
         Path model = tmp.resolve("ct-unet3d");
         CommandLineTest.Run train = medseg("train", "--data", dataset.toString(), "--output", model.toString(), "--arch",
-                "unet3d", "--epochs", "2", "--iterations", "2", "--filters", "4", "--memory-budget", "0.02", "--device", "cpu");
+                "unet3d", "--epochs", "2", "--iterations", "2", "--filters", "4", "--max-filters", "8", "--memory-budget", "0.02",
+                "--device", "cpu");
         assertEquals(0, train.code(), train.err());
         JsonObject json = JsonParser.parseString(Files.readString(model.resolve("model.json"))).getAsJsonObject();
         JsonObject plan = json.getAsJsonObject("plan");
         assertTrue(plan != null && plan.has("targetSpacingMm") && plan.has("strides"), json.toString());
         assertEquals("CT", json.getAsJsonObject("intensity").get("scheme").getAsString());
+        assertEquals(8, json.getAsJsonObject("arguments").get("maxFilters").getAsInt(), "--max-filters caps the widths");
         double clipLow = json.getAsJsonObject("intensity").get("clipLow").getAsDouble();
         assertTrue(clipLow > 0 && clipLow < 70, "0.5th percentile of liver and kidney HU, got " + clipLow);
         assertEquals(json.getAsJsonArray("patchSize"), plan.getAsJsonArray("patchSize"));
@@ -169,5 +171,9 @@ class Ct3dEndToEndTest {
                 "--arch", "unet3d", "--depth", "3");
         assertEquals(1, depth.code());
         assertTrue(depth.err().contains("error: depth applies to unet2d"), depth.err());
+        CommandLineTest.Run cap = medseg("train", "--data", dataset.toString(), "--output", tmp.resolve("z").toString(),
+                "--arch", "vnet", "--max-filters", "64");
+        assertEquals(1, cap.code());
+        assertTrue(cap.err().contains("error: max filters apply to unet3d"), cap.err());
     }
 }
