@@ -66,12 +66,16 @@ public final class Segmenter implements AutoCloseable {
 
     /** Number of tiles {@link #segment} will predict for this scan (for progress bars). */
     public int tileCount(Volume scan) {
+        // counted in the voxel order segment() works in
+        Reorientation order = Reorientation.toClosestCanonical(scan.geometry(), scan.sizeXyz());
         if (resamples(scan)) {
-            return window.tileCount(networkGrid(scan));
+            return window.tileCount(Resampling.targetSize(order.canonicalSize(),
+                    order.canonicalGeometry(scan.geometry()).spacingMm(), config().spacingMm()));
         }
-        long[] size = scan.sizeXyz();
+        long[] size = order.canonicalSize();
         int dims = config().patchSize().length;
-        return window.tileCount(Arrays.copyOf(size, dims)) * (int) slices(scan);
+        long slices = slices(scan) == 1 ? 1 : size[2]; // a 2D model on a 3D scan: its canonical slices
+        return window.tileCount(Arrays.copyOf(size, dims)) * (int) slices;
     }
 
     /** A mask and, when asked for, the class probabilities it was taken from, both on the scan's grid. */

@@ -257,7 +257,12 @@ class UNetTrainingTest {
                 Segmenter segmenter = new Segmenter(bundle, 0.5, 2)) {
             Segmenter.Segmentation a = segmenter.segment(Volume.wrap(canonical, new long[] {nx, ny, 3}, 1,
                     Geometry.identity(3)), null, true);
-            Segmenter.Segmentation b = segmenter.segment(Volume.wrap(stored, new long[] {3, ny, nx}, 1, permuted), null, true);
+            Volume storedScan = Volume.wrap(stored, new long[] {3, ny, nx}, 1, permuted);
+            int[] tiles = {0};
+            Segmenter.Segmentation b = segmenter.segment(storedScan, done -> tiles[0] = done, true);
+            assertEquals(segmenter.tileCount(storedScan), tiles[0], "the progress total matches the tiles predicted");
+            assertEquals(segmenter.tileCount(Volume.wrap(canonical, new long[] {nx, ny, 3}, 1, Geometry.identity(3))),
+                    tiles[0]);
             assertArrayEquals(new long[] {3, ny, nx}, b.mask().sizeXyz(), "the mask has the stored order");
             assertEquals(permuted, b.mask().geometry());
             int foreground = 0;
