@@ -21,8 +21,7 @@ public final class DentalRadiographs {
     private DentalRadiographs() {}
 
     public static Radiograph generate(long seed, int width, int height) {
-        // consecutive seeds give correlated first draws from java.util.Random: scramble them first
-        Random r = new Random(mix(seed));
+        Random r = new Random(Seeds.scramble(seed));
         boolean crownUp = r.nextBoolean();
         double junction = height * (0.3 + 0.08 * r.nextDouble());
         double junctionY = crownUp ? junction : height - junction;
@@ -53,14 +52,6 @@ public final class DentalRadiographs {
             }
         }
         return new Radiograph(width, height, expose(attenuation, width, height, r), mask);
-    }
-
-    /** SplitMix64's finaliser: nearby seeds map to unrelated ones. */
-    private static long mix(long seed) {
-        long z = seed + 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     /** What one tooth adds at a point (and marks its root in the mask). */

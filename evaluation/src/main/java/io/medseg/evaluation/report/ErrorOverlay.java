@@ -133,7 +133,8 @@ public final class ErrorOverlay {
         return p != 0 ? FALSE_POSITIVE.getRGB() & 0xffffff : FALSE_NEGATIVE.getRGB() & 0xffffff;
     }
 
-    private static int mix(int grey, Color c, double alpha) {
+    /** A grey level with {@code alpha} of a colour mixed in, as packed RGB. */
+    static int mix(int grey, Color c, double alpha) {
         int r = (int) Math.round(grey * (1 - alpha) + c.getRed() * alpha);
         int gg = (int) Math.round(grey * (1 - alpha) + c.getGreen() * alpha);
         int b = (int) Math.round(grey * (1 - alpha) + c.getBlue() * alpha);

@@ -297,9 +297,9 @@ public final class SliceViews {
                 boolean fp = pred[v] != ref[v] && pred[v] != 0 && (label == 0 || pred[v] == label);
                 boolean fn = pred[v] != ref[v] && ref[v] != 0 && (label == 0 || ref[v] == label);
                 if (fp) {
-                    rgb = mix(grey, ErrorOverlay.FALSE_POSITIVE, 0.6);
+                    rgb = ErrorOverlay.mix(grey, ErrorOverlay.FALSE_POSITIVE, 0.6);
                 } else if (fn) {
-                    rgb = mix(grey, ErrorOverlay.FALSE_NEGATIVE, 0.6);
+                    rgb = ErrorOverlay.mix(grey, ErrorOverlay.FALSE_NEGATIVE, 0.6);
                 }
                 out.setRGB(p % w, p / w, rgb);
             }
@@ -347,13 +347,6 @@ public final class SliceViews {
                 }
             }
             return 0;
-        }
-
-        private static int mix(int grey, Color c, double alpha) {
-            int r = (int) Math.round(grey * (1 - alpha) + c.getRed() * alpha);
-            int g = (int) Math.round(grey * (1 - alpha) + c.getGreen() * alpha);
-            int b = (int) Math.round(grey * (1 - alpha) + c.getBlue() * alpha);
-            return r << 16 | g << 8 | b;
         }
     }
 }

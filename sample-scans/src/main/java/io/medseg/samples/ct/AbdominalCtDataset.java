@@ -8,6 +8,7 @@ import io.medseg.image.LabelMap;
 import io.medseg.image.Reorientation;
 import io.medseg.image.Volume;
 import io.medseg.io.nifti.Nifti;
+import io.medseg.samples.Seeds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,7 +90,7 @@ public final class AbdominalCtDataset {
                 boolean training = k < train;
                 String id = String.format(Locale.ROOT, "ct_%03d", k);
                 AbdominalPhantom.CtCase c = AbdominalPhantom.generate(seed + k, acquisition);
-                StorageOrder order = StorageOrder.random(new Random(AbdominalPhantom.mix(~(seed + k))));
+                StorageOrder order = StorageOrder.random(new Random(Seeds.scramble(~(seed + k))));
                 Geometry stored = storedGeometry(c.geometry(), c.sizeXyz(), order);
                 long[] storedSize = storedSize(c.sizeXyz(), order);
                 Reorientation back = Reorientation.toClosestCanonical(stored, storedSize);

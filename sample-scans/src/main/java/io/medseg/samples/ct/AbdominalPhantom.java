@@ -1,6 +1,7 @@
 package io.medseg.samples.ct;
 
 import io.medseg.image.Geometry;
+import io.medseg.samples.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -39,20 +40,12 @@ public final class AbdominalPhantom {
     private final Acquisition acquisition;
 
     private AbdominalPhantom(long seed, Acquisition acquisition) {
-        this.r = new Random(mix(seed));
+        this.r = new Random(Seeds.scramble(seed));
         this.acquisition = acquisition;
     }
 
     public static CtCase generate(long seed, Acquisition acquisition) {
         return new AbdominalPhantom(seed, acquisition).build();
-    }
-
-    /** SplitMix64's finaliser: nearby seeds map to unrelated ones. */
-    static long mix(long seed) {
-        long z = seed + 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     private double uniform(double lo, double hi) {
