@@ -136,7 +136,9 @@ class UNetTrainingTest {
         CaseSplit split = CaseSplit.of(cases, 0.25, 7);
         float[][] weights = new float[2][];
         double[] finalDice = new double[2];
-        for (int run = 0; run < 2; run++) {
+        // run −1 warms libtorch up: its first backward pass of a convolution configuration it has not
+        // run before can differ (README, notes for developers), which is not what this test is about
+        for (int run = -1; run < 2; run++) {
             try (ModelBundle bundle = ModelBundle.create(tinyConfig(2, 4, new int[] {16, 16}), Device.cpu(), 7)) {
                 List<Float> losses = new ArrayList<>();
                 TrainingLoop loop = new TrainingLoop(bundle, settings(4), UNetTrainingTest::dice, new TrainingListener() {
@@ -146,6 +148,9 @@ class UNetTrainingTest {
                     }
                 }, (b, r) -> b.save(tmp.resolve("best" + 0)));
                 TrainingLoop.Result result = loop.run(split.training(), split.validation());
+                if (run < 0) {
+                    continue;
+                }
                 assertEquals(4, result.history().size());
                 double first = losses.subList(0, 5).stream().mapToDouble(f -> f).average().orElseThrow();
                 double last = losses.subList(35, 40).stream().mapToDouble(f -> f).average().orElseThrow();
