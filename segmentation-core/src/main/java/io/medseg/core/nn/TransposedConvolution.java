@@ -7,7 +7,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import java.util.Arrays;
 
 /**
  * Transposed convolution with kernel = stride and no padding: the up-step of U-Net and V-Net,
@@ -15,12 +14,11 @@ import java.util.Arrays;
  * its parameter layout (weight (C_in, C_out, k...), bias (C_out)).
  *
  * <p>DJL's PyTorch engine does not implement deconvolution. With kernel = stride the output
- * windows do not overlap, so out[n, o, i·k + a] = Σ_c x[n, c, i] · w[c, o, a] + b[o]: a 1×1
- * convolution to C_out·Πk channels followed by a depth-to-space rearrangement. Input
- * (N, C_in, [D,] H, W) → output (N, C_out, [D·k,] H·k, W·k).
+ * windows do not overlap, so out[n, o, i·k + a] = Σ_c x[n, c, i] · w[c, o, a] + b[o]: one batched
+ * matrix product to C_out·Πk rows with the bias fused, then a depth-to-space rearrangement, run
+ * inside libtorch ({@link TorchKernels}). Input (N, C_in, [D,] H, W) → output (N, C_out, [D·k,] H·k, W·k).
  */
 public final class TransposedConvolution extends AbstractBlock {
-    private final SpatialDims dims;
     private final int filters;
     private final int[] kernel;
     private final Parameter weight;
@@ -31,7 +29,6 @@ public final class TransposedConvolution extends AbstractBlock {
         if (filters < 1) {
             throw new IllegalArgumentException("filters must be >= 1, got " + filters);
         }
-        this.dims = dims;
         this.filters = filters;
         this.kernel = kernelEqualsStride.clone();
         weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT).build());
@@ -44,47 +41,7 @@ public final class TransposedConvolution extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         NDArray w = store.getValue(weight, x.getDevice(), training);
         NDArray b = store.getValue(bias, x.getDevice(), training);
-        int n = dims.n();
-        long inChannels = x.getShape().get(1);
-        long taps = Arrays.stream(kernel).asLongStream().reduce(1, Math::multiplyExact);
-
-        // (C_in, C_out, k...) → (C_out·Πk, C_in, 1...): a pointwise convolution kernel
-        long[] pointwise = new long[n + 2];
-        Arrays.fill(pointwise, 1);
-        pointwise[0] = filters * taps;
-        pointwise[1] = inChannels;
-        NDArray w1 = w.reshape(inChannels, filters * taps).transpose().reshape(new Shape(pointwise));
-        Shape ones = dims.shape("stride", dims.uniform(1));
-        Shape zeros = new Shape(new long[n]);
-        NDArray y = x.getNDArrayInternal().convolution(x, w1, null, ones, zeros, ones, 1).singletonOrThrow();
-
-        // (N, C_out, k1..kn, S1..Sn) → (N, C_out, S1, k1, ..., Sn, kn) → (N, C_out, S1·k1, ..., Sn·kn)
-        long[] spatial = Arrays.copyOfRange(x.getShape().getShape(), 2, n + 2);
-        long[] split = new long[2 + 2 * n];
-        split[0] = x.getShape().get(0);
-        split[1] = filters;
-        int[] order = new int[2 + 2 * n];
-        order[0] = 0;
-        order[1] = 1;
-        long[] merged = new long[2 + n];
-        merged[0] = split[0];
-        merged[1] = filters;
-        for (int k = 0; k < n; k++) {
-            split[2 + k] = kernel[k];
-            split[2 + n + k] = spatial[k];
-            order[2 + 2 * k] = 2 + n + k;
-            order[3 + 2 * k] = 2 + k;
-            merged[2 + k] = spatial[k] * kernel[k];
-        }
-        long[] biasShape = new long[n + 2];
-        Arrays.fill(biasShape, 1);
-        biasShape[1] = filters;
-        // free the 2^n-times-wider intermediate and its views now rather than at the end of the step
-        try (NDArray splitView = y.reshape(new Shape(split)); NDArray moved = splitView.transpose(order);
-                NDArray out = moved.reshape(new Shape(merged)); NDArray b1 = b.reshape(new Shape(biasShape))) {
-            y.close();
-            return new NDList(out.add(b1));
-        }
+        return new NDList(TorchKernels.transposedConvolution(x, w, b, training));
     }
 
     @Override
