@@ -62,10 +62,18 @@ final class InfoCommand implements Callable<Integer> {
         try (Stream<Path> s = Files.walk(dir)) {
             images = s.filter(Files::isRegularFile).filter(ScanFiles::isReadable).sorted().toList();
         }
+        int problems = 0;
         for (Path image : images) {
-            print(dir.relativize(image).toString(), "", ScanFiles.readImage(image));
+            try {
+                print(dir.relativize(image).toString(), "", ScanFiles.readImage(image));
+            } catch (IOException e) {
+                // one unreadable file is reported; the rest of the folder is still described
+                problems++;
+                System.out.println("cannot read " + e.getMessage());
+            }
         }
-        return series(DicomSeries.scan(dir));
+        int seriesProblems = series(DicomSeries.scan(dir));
+        return problems == 0 ? seriesProblems : 3;
     }
 
     private static int series(DicomSeries.Scan scan) {

@@ -287,6 +287,21 @@ class CommandLineTest {
     }
 
     @Test
+    void infoOnAFolderWithABrokenFileDescribesTheRestAndNamesTheBrokenOne(@TempDir Path tmp) throws Exception {
+        Path nifti = Path.of("../io-dicom/src/test/resources/nifti/dtype_int16.nii");
+        Path dir = Files.createDirectories(tmp.resolve("scans"));
+        byte[] bytes = Files.readAllBytes(nifti);
+        Files.write(dir.resolve("a_broken.nii"), java.util.Arrays.copyOf(bytes, bytes.length - 10));
+        Files.copy(nifti, dir.resolve("b_good.nii"));
+        Run info = medseg("info", dir.toString());
+        assertEquals(3, info.code(), info.err());
+        assertTrue(info.out().contains("cannot read " + dir.resolve("a_broken.nii") + ": has 110 bytes of voxel data"
+                + " after vox_offset 352, the header claims 120"), info.out());
+        assertTrue(info.out().contains("b_good.nii") && info.out().contains("size [5, 4, 3]"), "the rest is described: "
+                + info.out());
+    }
+
+    @Test
     void dicomSeriesAreListedAndSegmentedIntoNiftiMasksWithTheirGeometry(@TempDir Path tmp) throws Exception {
         Path series = Path.of("../io-dicom/src/test/resources/series");
         Path dicom = Files.createDirectories(tmp.resolve("dicom"));

@@ -1,6 +1,7 @@
 package io.medseg.io.dicom;
 
 import io.medseg.io.ImageFileException;
+import io.medseg.io.ReadLimits;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -23,12 +24,15 @@ public final class DicomParser {
     private static final Set<String> LONG_VRS = Set.of("OB", "OW", "OF", "SQ", "UT", "UN", "UC", "UR", "OD", "OL", "OV",
             "SV", "UV");
     private static final long UNDEFINED = 0xFFFFFFFFL;
+    /** Sequences nested deeper than this are refused (real files stay below 10; the parser recurses per level). */
+    static final int MAX_DEPTH = 64;
 
     private final Path file;
     private byte[] bytes;
     private int pos;
     private ByteOrder order;
     private boolean explicit;
+    private int depth;
 
     private DicomParser(Path file, byte[] bytes) {
         this.file = file;
@@ -81,7 +85,7 @@ public final class DicomParser {
         explicit = ts.explicitVr;
         order = ts.order;
         if (ts == TransferSyntax.DEFLATED_LE) {
-            bytes = inflate(bytes, pos);
+            bytes = inflate(bytes, pos, ReadLimits.maxScanBytes());
             pos = 0;
         }
         DicomDataset dataset = new DicomDataset(order);
@@ -108,16 +112,22 @@ public final class DicomParser {
                 : (bytes[pos] & 0xFF) << 8 | (bytes[pos + 1] & 0xFF);
     }
 
-    private byte[] inflate(byte[] in, int from) throws ImageFileException {
+    /** The deflated data set, refused once it grows past {@code limit} bytes (a 1 MB file can inflate to 1 GB). */
+    private byte[] inflate(byte[] in, int from, long limit) throws ImageFileException {
         Inflater inflater = new Inflater(true);
         inflater.setInput(in, from, in.length - from);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(in.length * 3);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(in.length - from, 1 << 20) * 3);
         byte[] buf = new byte[1 << 16];
+        long cap = Math.min(limit, Integer.MAX_VALUE - 8);
         try {
             while (!inflater.finished()) {
                 int n = inflater.inflate(buf);
                 if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
                     break;
+                }
+                if (out.size() + (long) n > cap) {
+                    throw new ImageFileException(file, "deflated data set inflates past " + cap + " bytes (from "
+                            + (in.length - from) + "), more than one scan may use (" + ReadLimits.MAX_SCAN_BYTES + ")");
                 }
                 out.write(buf, 0, n);
             }
@@ -170,8 +180,8 @@ public final class DicomParser {
             } else if (vr.chars().allMatch(Character::isUpperCase)) {
                 length = u16();
             } else {
-                throw new ImageFileException(file, "element " + Tags.format(tag) + " at byte " + start + " has VR '" + vr
-                        + "', not a valid VR");
+                throw new ImageFileException(file, "element " + Tags.format(tag) + " at byte " + start + " has VR "
+                        + printable(start + 4) + ", not a valid VR");
             }
         } else {
             vr = ImplicitVrs.of(tag);
@@ -197,6 +207,11 @@ public final class DicomParser {
 
     /** Items until {@code end} (defined length) or a sequence delimiter ({@code end} = −1). */
     private List<DicomDataset> sequence(int end, boolean implicitLittleEndian) throws ImageFileException {
+        if (depth == MAX_DEPTH) {
+            throw new ImageFileException(file, "sequences nested more than " + MAX_DEPTH + " levels deep at byte " + pos
+                    + " (corrupt or crafted file)");
+        }
+        depth++;
         boolean savedExplicit = explicit;
         ByteOrder savedOrder = order;
         if (implicitLittleEndian) {
@@ -235,6 +250,7 @@ public final class DicomParser {
         } finally {
             explicit = savedExplicit;
             order = savedOrder;
+            depth--;
         }
     }
 
@@ -263,6 +279,16 @@ public final class DicomParser {
             }
             first = false; // the first item is the basic offset table
         }
+    }
+
+    /** Two VR bytes as text when they are printable ASCII, else in hex: an error message stays one line. */
+    private String printable(int at) {
+        int a = bytes[at] & 0xFF;
+        int b = bytes[at + 1] & 0xFF;
+        if (a >= 0x20 && a < 0x7F && b >= 0x20 && b < 0x7F) {
+            return "'" + (char) a + (char) b + "'";
+        }
+        return String.format("0x%02X%02X", a, b);
     }
 
     private boolean allZero(int from, int to) {

@@ -3,11 +3,13 @@ package io.medseg.io.dicom;
 import io.medseg.image.Geometry;
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
+import io.medseg.io.ReadLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,10 +30,21 @@ public final class DicomSeries {
     static final double GAP_TOLERANCE = 0.01;
 
     private final String uid;
-    private final List<DicomFile> slices;
+    private final List<Slice> slices;
     private final double[] normal;
 
-    private DicomSeries(String uid, List<DicomFile> slices, double[] normal) {
+    /** One file of the series and its checked geometry. */
+    private record Slice(DicomFile file, ImageHeader header) {
+        Path path() {
+            return file.path();
+        }
+
+        DicomDataset dataset() {
+            return file.dataset();
+        }
+    }
+
+    private DicomSeries(String uid, List<Slice> slices, double[] normal) {
         this.uid = uid;
         this.slices = slices;
         this.normal = normal;
@@ -56,26 +69,26 @@ public final class DicomSeries {
     public static Scan scanFiles(List<Path> files) {
         // parse on all cores; the ordered stream keeps the file order, so results do not depend on timing
         List<Parsed> parsed = files.parallelStream().map(DicomSeries::parseOrSkip).toList();
-        Map<String, List<DicomFile>> byUid = new LinkedHashMap<>();
+        Map<String, List<Slice>> byUid = new LinkedHashMap<>();
         Map<Path, String> skipped = new TreeMap<>();
         for (Parsed p : parsed) {
-            if (p.file() == null) {
+            if (p.slice() == null) {
                 skipped.put(p.path(), p.skipReason());
                 continue;
             }
-            String uid = p.file().dataset().string(Tags.SERIES_INSTANCE_UID);
+            String uid = p.slice().dataset().string(Tags.SERIES_INSTANCE_UID);
             byUid.computeIfAbsent(uid == null || uid.isEmpty() ? "(no series UID) " + p.path() : uid, k -> new ArrayList<>())
-                    .add(p.file());
+                    .add(p.slice());
         }
         List<DicomSeries> series = new ArrayList<>();
-        for (Map.Entry<String, List<DicomFile>> e : byUid.entrySet()) {
+        for (Map.Entry<String, List<Slice>> e : byUid.entrySet()) {
             series.add(of(e.getKey(), e.getValue()));
         }
         return new Scan(series, skipped);
     }
 
-    /** A parsed file, or why it was skipped. */
-    private record Parsed(Path path, DicomFile file, String skipReason) {}
+    /** A parsed image file, or why it was skipped. */
+    private record Parsed(Path path, Slice slice, String skipReason) {}
 
     private static Parsed parseOrSkip(Path p) {
         try {
@@ -86,7 +99,7 @@ public final class DicomSeries {
             if (!f.dataset().contains(Tags.PIXEL_DATA)) {
                 return new Parsed(p, null, "DICOM without pixel data (e.g. DICOMDIR, report, structure set)");
             }
-            return new Parsed(p, f, null);
+            return new Parsed(p, new Slice(f, ImageHeader.of(f)), null);
         } catch (ImageFileException e) {
             return new Parsed(p, null, e.getMessage().substring(Math.min(e.getMessage().length(), p.toString().length() + 2)));
         } catch (IOException e) {
@@ -100,23 +113,16 @@ public final class DicomSeries {
         }
     }
 
-    private static DicomSeries of(String uid, List<DicomFile> files) {
-        DicomDataset first = files.get(0).dataset();
-        double[] iop = first.numbers(Tags.IMAGE_ORIENTATION_PATIENT);
-        double[] normal = iop != null && iop.length == 6 ? cross(iop) : new double[] {0, 0, 1};
-        List<DicomFile> sorted = new ArrayList<>(files);
-        sorted.sort(Comparator.comparingDouble((DicomFile f) -> along(f, normal)).thenComparing(f -> f.path().toString()));
+    private static DicomSeries of(String uid, List<Slice> files) {
+        double[] normal = files.get(0).header().normal();
+        List<Slice> sorted = new ArrayList<>(files);
+        sorted.sort(Comparator.comparingDouble((Slice f) -> along(f, normal)).thenComparing(f -> f.path().toString()));
         return new DicomSeries(uid, List.copyOf(sorted), normal);
     }
 
-    private static double along(DicomFile f, double[] normal) {
-        double[] ipp = f.dataset().numbers(Tags.IMAGE_POSITION_PATIENT);
-        return ipp == null || ipp.length != 3 ? 0 : ipp[0] * normal[0] + ipp[1] * normal[1] + ipp[2] * normal[2];
-    }
-
-    static double[] cross(double[] iop) {
-        return new double[] {iop[1] * iop[5] - iop[2] * iop[4], iop[2] * iop[3] - iop[0] * iop[5],
-            iop[0] * iop[4] - iop[1] * iop[3]};
+    private static double along(Slice f, double[] normal) {
+        double[] ipp = f.header().position();
+        return ipp == null ? 0 : ipp[0] * normal[0] + ipp[1] * normal[1] + ipp[2] * normal[2];
     }
 
     public String uid() {
@@ -124,7 +130,7 @@ public final class DicomSeries {
     }
 
     public List<Path> files() {
-        return slices.stream().map(DicomFile::path).toList();
+        return slices.stream().map(Slice::path).toList();
     }
 
     public String modality() {
@@ -158,49 +164,52 @@ public final class DicomSeries {
     /**
      * Checks the series and stacks it into a volume: stored values × Rescale Slope + Intercept
      * (per slice; Hounsfield units for CT), MONOCHROME1 inverted so that bright means dense.
+     * Before the volume is allocated, every slice's pixel data must be able to hold the image its
+     * header claims, and the volume must fit within {@link ReadLimits}.
      *
      * @throws ImageFileException naming the offending file for inconsistent series
      */
     public Volume load() throws IOException {
-        DicomFile first = slices.get(0);
-        DicomDataset d0 = first.dataset();
-        int rows = d0.integer(Tags.ROWS, 0);
-        int columns = d0.integer(Tags.COLUMNS, 0);
-        double[] iop = d0.numbers(Tags.IMAGE_ORIENTATION_PATIENT);
-        double[] spacing = d0.numbers(Tags.PIXEL_SPACING);
-        for (DicomFile f : slices) {
-            DicomDataset d = f.dataset();
-            if (d.integer(Tags.ROWS, 0) != rows || d.integer(Tags.COLUMNS, 0) != columns) {
-                throw new ImageFileException(f.path(), "series " + uid + " mixes image sizes: " + d.integer(Tags.ROWS, 0)
-                        + " x " + d.integer(Tags.COLUMNS, 0) + " here, " + rows + " x " + columns + " in " + first.path());
+        Slice first = slices.get(0);
+        ImageHeader h0 = first.header();
+        int rows = h0.rows();
+        int columns = h0.columns();
+        for (Slice f : slices) {
+            ImageHeader h = f.header();
+            if (h.rows() != rows || h.columns() != columns) {
+                throw new ImageFileException(f.path(), "series " + uid + " mixes image sizes: " + h.rows() + " x "
+                        + h.columns() + " here, " + rows + " x " + columns + " in " + first.path());
             }
-            double[] o = d.numbers(Tags.IMAGE_ORIENTATION_PATIENT);
-            if (iop != null && (o == null || maxDiff(o, iop) > 1e-4)) {
+            if (h0.orientation() != null && (h.orientation() == null || maxDiff(h.orientation(), h0.orientation()) > 1e-4)) {
                 throw new ImageFileException(f.path(), "series " + uid + " mixes orientations: "
-                        + java.util.Arrays.toString(o) + " here, " + java.util.Arrays.toString(iop) + " in " + first.path());
+                        + Arrays.toString(h.orientation()) + " here, " + Arrays.toString(h0.orientation()) + " in "
+                        + first.path());
             }
+            if (slices.size() > 1 && (h.frames() != 1 || h.samples() != h0.samples())) {
+                throw new ImageFileException(f.path(), "series " + uid + " mixes multi-frame files or sample counts"
+                        + " with single slices (" + h.frames() + " frames, " + h.samples() + " samples here)");
+            }
+            PixelDecoder.check(f.file());
         }
         double sliceGap = sliceSpacing();
+        int samples = h0.samples();
+        long plane = (long) rows * columns;
+        long frames = slices.size() == 1 ? h0.frames() : slices.size();
+        ReadLimits.checkVoxels(first.path(), "series " + uid + " of " + columns + " x " + rows + " x " + frames
+                + (samples == 1 ? "" : " x " + samples) + " voxels", samples, frames, plane);
         if (slices.size() == 1) {
-            Frames fr = PixelDecoder.decode(first);
+            Frames fr = PixelDecoder.decode(first.file());
             float[] data = new float[fr.values().length];
-            copyRescaled(fr, d0, data, 0, fr.frames(), fr.frames(), rows * columns);
-            return Volume.wrap(data, new long[] {columns, rows, fr.frames()}, fr.samples(), geometry(iop, spacing, sliceGap));
+            copyRescaled(fr, first, data, 0, fr.frames(), fr.frames(), (int) plane);
+            return Volume.wrap(data, new long[] {columns, rows, fr.frames()}, fr.samples(), geometry(sliceGap));
         }
-        int samples = d0.integer(Tags.SAMPLES_PER_PIXEL, 1);
-        int plane = rows * columns;
-        int frames = slices.size();
-        float[] data = new float[samples * frames * plane];
+        float[] data = new float[Math.toIntExact(samples * frames * plane)];
         try {
             // decode slices on all cores, each into its own part of the volume
-            java.util.stream.IntStream.range(0, frames).parallel().forEach(z -> {
+            java.util.stream.IntStream.range(0, (int) frames).parallel().forEach(z -> {
                 try {
-                    Frames fr = PixelDecoder.decode(slices.get(z));
-                    if (fr.frames() != 1 || fr.samples() != samples) {
-                        throw new ImageFileException(slices.get(z).path(), "series " + uid + " mixes multi-frame files"
-                                + " or sample counts with single slices");
-                    }
-                    copyRescaled(fr, slices.get(z).dataset(), data, z, 1, frames, plane);
+                    Frames fr = PixelDecoder.decode(slices.get(z).file());
+                    copyRescaled(fr, slices.get(z), data, z, 1, (int) frames, (int) plane);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -208,17 +217,19 @@ public final class DicomSeries {
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
         }
-        return Volume.wrap(data, new long[] {columns, rows, frames}, samples, geometry(iop, spacing, sliceGap));
+        return Volume.wrap(data, new long[] {columns, rows, frames}, samples, geometry(sliceGap));
     }
 
     /**
      * Writes a file's frames into the volume from slice {@code z}: stored × slope + intercept,
      * MONOCHROME1 inverted first.
      */
-    private static void copyRescaled(Frames fr, DicomDataset d, float[] data, int z, int count, int totalSlices, int plane) {
-        double slope = d.number(Tags.RESCALE_SLOPE, 1);
-        double intercept = d.number(Tags.RESCALE_INTERCEPT, 0);
+    private static void copyRescaled(Frames fr, Slice slice, float[] data, int z, int count, int totalSlices, int plane) {
+        DicomDataset d = slice.dataset();
+        double slope = slice.header().slope();
+        double intercept = slice.header().intercept();
         boolean invert = "MONOCHROME1".equals(d.string(Tags.PHOTOMETRIC_INTERPRETATION));
+        // decode() has checked these attributes
         boolean signed = d.integer(Tags.PIXEL_REPRESENTATION, 0) == 1;
         double maxStored = (1L << d.integer(Tags.BITS_STORED, 16)) - 1;
         float[] values = fr.values();
@@ -240,12 +251,19 @@ public final class DicomSeries {
     /** The distance between slice positions, checked to be even; 1-slice series use Slice Thickness. */
     public double sliceSpacing() throws ImageFileException {
         if (slices.size() == 1) {
-            DicomDataset d = slices.get(0).dataset();
-            return d.number(0x00180088, d.number(Tags.SLICE_THICKNESS, 1)); // Spacing Between Slices, else thickness
+            // Spacing Between Slices, else Slice Thickness, else 1 mm; unusable values count as absent
+            Slice only = slices.get(0);
+            for (int tag : new int[] {Tags.SPACING_BETWEEN_SLICES, Tags.SLICE_THICKNESS}) {
+                double v = Math.abs(ImageHeader.scalar(only.path(), only.dataset(), tag, 0));
+                if (v > 0) {
+                    return v;
+                }
+            }
+            return 1;
         }
         double[] pos = new double[slices.size()];
         for (int i = 0; i < pos.length; i++) {
-            if (slices.get(i).dataset().numbers(Tags.IMAGE_POSITION_PATIENT) == null) {
+            if (slices.get(i).header().position() == null) {
                 throw new ImageFileException(slices.get(i).path(), "lacks Image Position (Patient) (0020,0032);"
                         + " slices cannot be ordered");
             }
@@ -261,7 +279,7 @@ public final class DicomSeries {
             }
         }
         double[] sorted = gaps.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         double typical = sorted[sorted.length / 2];
         int worst = 0;
         for (int i = 1; i < gaps.length; i++) {
@@ -278,7 +296,9 @@ public final class DicomSeries {
         return mean;
     }
 
-    private Geometry geometry(double[] iop, double[] pixelSpacing, double sliceGap) {
+    private Geometry geometry(double sliceGap) {
+        ImageHeader h = slices.get(0).header();
+        double[] iop = h.orientation();
         double[] row = iop == null ? new double[] {1, 0, 0} : new double[] {iop[0], iop[1], iop[2]};
         double[] col = iop == null ? new double[] {0, 1, 0} : new double[] {iop[3], iop[4], iop[5]};
         double[] direction = new double[9];
@@ -288,9 +308,9 @@ public final class DicomSeries {
             direction[r * 3 + 2] = normal[r];
         }
         // Pixel Spacing is (between rows, between columns) = (y, x)
-        double[] spacing = {pixelSpacing == null ? 1 : pixelSpacing[1], pixelSpacing == null ? 1 : pixelSpacing[0], sliceGap};
-        double[] ipp = slices.get(0).dataset().numbers(Tags.IMAGE_POSITION_PATIENT);
-        return new Geometry(spacing, ipp == null ? new double[3] : ipp, direction);
+        double[] ps = h.pixelSpacing();
+        double[] spacing = {ps == null ? 1 : ps[1], ps == null ? 1 : ps[0], sliceGap};
+        return new Geometry(spacing, h.position() == null ? new double[3] : h.position().clone(), direction);
     }
 
     private static double maxDiff(double[] a, double[] b) {

@@ -1,16 +1,13 @@
 package io.medseg.io.dicom;
 
 import io.medseg.io.ImageFileException;
+import io.medseg.io.ReadLimits;
 import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Iterator;
+import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes (7FE0,0010) into stored pixel values: native (8/16/32-bit, signed or unsigned, bits
@@ -23,38 +20,12 @@ public final class PixelDecoder {
 
     public static Frames decode(DicomFile f) throws IOException {
         DicomDataset d = f.dataset();
-        int rows = d.integer(Tags.ROWS, 0);
-        int columns = d.integer(Tags.COLUMNS, 0);
-        int frames = Math.max(1, d.integer(Tags.NUMBER_OF_FRAMES, 1));
-        int samples = d.integer(Tags.SAMPLES_PER_PIXEL, 1);
-        int bitsAllocated = d.integer(Tags.BITS_ALLOCATED, 0);
         DicomDataset.Element pixel = d.element(Tags.PIXEL_DATA);
         if (pixel == null) {
             throw new ImageFileException(f.path(), "has no pixel data (7FE0,0010); it is not an image");
         }
-        if (rows < 1 || columns < 1 || (samples != 1 && samples != 3)) {
-            throw new ImageFileException(f.path(), "image size " + rows + " x " + columns + " with " + samples
-                    + " samples per pixel is not readable");
-        }
-        if (bitsAllocated != 1 && bitsAllocated != 8 && bitsAllocated != 16 && bitsAllocated != 32) {
-            throw new ImageFileException(f.path(), "bits allocated " + bitsAllocated + " is not supported (1, 8, 16 or 32)");
-        }
-        if (bitsAllocated == 1 && f.transferSyntax().pixels != TransferSyntax.Pixels.NATIVE) {
-            throw new ImageFileException(f.path(), "1-bit pixels are only read uncompressed");
-        }
-        long total = (long) rows * columns * frames * samples;
-        if (total > Integer.MAX_VALUE - 8) {
-            throw new ImageFileException(f.path(), "claims " + total + " pixel values, more than one image can hold");
-        }
-        String photometric = d.string(Tags.PHOTOMETRIC_INTERPRETATION);
-        if (f.transferSyntax().pixels == TransferSyntax.Pixels.NATIVE && photometric != null
-                && (photometric.startsWith("YBR_PARTIAL") || photometric.equals("YBR_FULL_422"))) {
-            throw new ImageFileException(f.path(), "photometric interpretation " + photometric
-                    + " with subsampled chroma is not supported in uncompressed data; convert to RGB first");
-        }
-        Layout layout = new Layout(rows, columns, frames, samples, bitsAllocated, d.integer(Tags.BITS_STORED, bitsAllocated),
-                d.integer(Tags.HIGH_BIT, d.integer(Tags.BITS_STORED, bitsAllocated) - 1),
-                d.integer(Tags.PIXEL_REPRESENTATION, 0) == 1, d.integer(Tags.PLANAR_CONFIGURATION, 0) == 1);
+        Layout layout = check(f);
+        int frames = layout.frames();
         float[] values = switch (f.transferSyntax().pixels) {
             case NATIVE -> Native.decode(pixel.value(), d.order(), layout, f);
             case RLE -> Rle.decode(frameData(pixel.fragments(), frames, f), layout, f);
@@ -64,7 +35,112 @@ public final class PixelDecoder {
                     + f.transferSyntax().describe() + " is not supported; convert it first, e.g. with dcmtk:"
                     + " dcmdjpeg / dcmconv +te");
         };
-        return new Frames(rows, columns, frames, samples, values);
+        return new Frames(layout.rows(), layout.columns(), frames, layout.samples(), values);
+    }
+
+    /** The checked pixel layout of a file's header. */
+    private static Layout layout(DicomFile f) throws ImageFileException {
+        ImageHeader h = ImageHeader.of(f);
+        if (h.samples() != 1 && h.samples() != 3) {
+            throw new ImageFileException(f.path(), Tags.describe(Tags.SAMPLES_PER_PIXEL) + " is " + h.samples()
+                    + ", expected 1 or 3");
+        }
+        Path file = f.path();
+        DicomDataset d = f.dataset();
+        int bitsAllocated = (int) ImageHeader.scalar(file, d, Tags.BITS_ALLOCATED, 0);
+        if (bitsAllocated != 1 && bitsAllocated != 8 && bitsAllocated != 16 && bitsAllocated != 32) {
+            throw new ImageFileException(file, "bits allocated " + bitsAllocated + " is not supported (1, 8, 16 or 32)");
+        }
+        if (bitsAllocated == 1 && f.transferSyntax().pixels != TransferSyntax.Pixels.NATIVE) {
+            throw new ImageFileException(file, "1-bit pixels are only read uncompressed");
+        }
+        double bitsStored = ImageHeader.scalar(file, d, Tags.BITS_STORED, bitsAllocated);
+        if (!(bitsStored >= 1 && bitsStored <= bitsAllocated) || bitsStored != Math.rint(bitsStored)) {
+            throw new ImageFileException(file, Tags.describe(Tags.BITS_STORED) + " is " + bitsStored
+                    + ", expected 1.." + bitsAllocated + " (Bits Allocated)");
+        }
+        double highBit = ImageHeader.scalar(file, d, Tags.HIGH_BIT, bitsStored - 1);
+        if (!(highBit >= bitsStored - 1 && highBit <= bitsAllocated - 1) || highBit != Math.rint(highBit)) {
+            throw new ImageFileException(file, Tags.describe(Tags.HIGH_BIT) + " is " + highBit + ", expected "
+                    + (int) (bitsStored - 1) + ".." + (bitsAllocated - 1));
+        }
+        return new Layout(h.rows(), h.columns(), h.frames(), h.samples(), bitsAllocated, (int) bitsStored, (int) highBit,
+                ImageHeader.scalar(file, d, Tags.PIXEL_REPRESENTATION, 0) == 1,
+                ImageHeader.scalar(file, d, Tags.PLANAR_CONFIGURATION, 0) == 1);
+    }
+
+    /**
+     * Everything about a file's pixels that can be checked before decoding, so that nothing is
+     * allocated from a header's claims: the layout attributes, a supported photometric
+     * interpretation, pixel data long enough for the image claimed, and the size within
+     * {@link ReadLimits}.
+     *
+     * @throws ImageFileException naming the file and the first problem
+     */
+    static Layout check(DicomFile f) throws ImageFileException {
+        if (f.dataset().element(Tags.PIXEL_DATA) == null) {
+            throw new ImageFileException(f.path(), "has no pixel data (7FE0,0010); it is not an image");
+        }
+        Layout l = layout(f);
+        String photometric = f.dataset().string(Tags.PHOTOMETRIC_INTERPRETATION);
+        if (f.transferSyntax().pixels == TransferSyntax.Pixels.NATIVE && photometric != null
+                && (photometric.startsWith("YBR_PARTIAL") || photometric.equals("YBR_FULL_422"))) {
+            throw new ImageFileException(f.path(), "photometric interpretation " + photometric
+                    + " with subsampled chroma is not supported in uncompressed data; convert to RGB first");
+        }
+        checkEncodedSize(f, l);
+        ReadLimits.checkVoxels(f.path(), l.frames() + " frame(s) of " + l.columns() + " x " + l.rows()
+                + (l.samples() == 1 ? "" : " x " + l.samples()), l.frames(), l.rows(), l.columns(), l.samples());
+        return l;
+    }
+
+    /**
+     * Refuses pixel data too short for the image its header claims: uncompressed data must hold
+     * every pixel; compressed data at least what the densest encoding of the syntax needs (RLE
+     * 2 bytes per 128, lossless JPEG 1 bit per sample, JPEG 2 bits per 8×8 block). JPEG 2000 has
+     * no such floor; its SIZ marker is checked per frame.
+     */
+    private static void checkEncodedSize(DicomFile f, Layout l) throws ImageFileException {
+        DicomDataset.Element pixel = f.dataset().element(Tags.PIXEL_DATA);
+        long samples = (long) l.frames() * l.samples() * l.rows() * l.columns();
+        long have = pixel.value() != null ? pixel.value().length
+                : pixel.fragments() == null ? 0 : pixel.fragments().stream().mapToLong(b -> b.length).sum();
+        long floor = switch (f.transferSyntax().pixels) {
+            case NATIVE -> l.bitsAllocated() == 1 ? (samples + 7) / 8 : samples * (l.bitsAllocated() / 8);
+            case RLE -> samples * (l.bitsAllocated() / 8) / 64;
+            case JPEG_LOSSLESS -> samples / 8;
+            case JPEG -> samples / 256;
+            case JPEG_2000, UNSUPPORTED -> 0;
+        };
+        if (have < floor) {
+            throw new ImageFileException(f.path(), "pixel data has " + have + " bytes, but " + l.frames() + " frame(s) of "
+                    + l.rows() + " x " + l.columns() + " x " + l.samples() + " at " + l.bitsAllocated() + " bits need "
+                    + (f.transferSyntax().pixels == TransferSyntax.Pixels.NATIVE ? "" : "at least ") + floor + " in "
+                    + f.transferSyntax().describe() + " (truncated file, or a header claiming a larger image)");
+        }
+    }
+
+    /** Refuses a compressed frame whose own header declares another size than the DICOM header. */
+    private static void checkFrameSize(byte[] data, int k, Layout l, DicomFile f) throws ImageFileException {
+        CodestreamHeader c;
+        try {
+            boolean j2k = f.transferSyntax().pixels == TransferSyntax.Pixels.JPEG_2000;
+            c = j2k ? CodestreamHeader.jpeg2000(data) : CodestreamHeader.jpeg(data);
+            if (j2k) {
+                Jpeg2000Structure.check(data);
+            }
+        } catch (IOException e) {
+            throw new ImageFileException(f.path(), f.transferSyntax().describe() + " frame " + k + ": " + e.getMessage(), e);
+        }
+        if (c.width() != l.columns() || c.height() != l.rows() || c.components() != l.samples()) {
+            throw new ImageFileException(f.path(), f.transferSyntax().describe() + " frame " + k + " declares "
+                    + c.width() + " x " + c.height() + " x " + c.components() + ", the DICOM header says " + l.columns()
+                    + " x " + l.rows() + " x " + l.samples());
+        }
+        if (c.tiles() > CodestreamHeader.MAX_TILES) {
+            throw new ImageFileException(f.path(), "JPEG 2000 frame " + k + " declares " + c.tiles() + " tiles, more than"
+                    + " the " + CodestreamHeader.MAX_TILES + " a codestream can index");
+        }
     }
 
     /** Bit layout of the stored values. */
@@ -113,6 +189,7 @@ public final class PixelDecoder {
     private static float[] lossless(byte[][] data, Layout l, DicomFile f) throws ImageFileException {
         float[] out = new float[l.frames() * l.samples() * l.pixelsPerFrame()];
         for (int k = 0; k < l.frames(); k++) {
+            checkFrameSize(data[k], k, l, f);
             JpegLossless.Image image;
             try {
                 image = JpegLossless.decode(data[k]);
@@ -139,7 +216,8 @@ public final class PixelDecoder {
         String format = f.transferSyntax().pixels == TransferSyntax.Pixels.JPEG ? "jpeg" : "jpeg2000";
         float[] out = new float[l.frames() * l.samples() * l.pixelsPerFrame()];
         for (int k = 0; k < l.frames(); k++) {
-            Raster raster = readRaster(data[k], format, f);
+            checkFrameSize(data[k], k, l, f);
+            Raster raster = BoundedDecoder.readRaster(data[k], format, f);
             if (raster.getWidth() != l.columns() || raster.getHeight() != l.rows() || raster.getNumBands() != l.samples()) {
                 throw new ImageFileException(f.path(), "frame " + k + " decodes to " + raster.getWidth() + " x "
                         + raster.getHeight() + " x " + raster.getNumBands() + ", the header says " + l.columns() + " x "
@@ -157,26 +235,6 @@ public final class PixelDecoder {
             }
         }
         return out;
-    }
-
-    private static Raster readRaster(byte[] data, String format, DicomFile f) throws IOException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
-            if (!readers.hasNext()) {
-                throw new ImageFileException(f.path(), "no ImageIO decoder for " + format + " on the class path");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in);
-                return reader.readRaster(0, null);
-            } catch (IOException | RuntimeException e) {
-                throw new ImageFileException(f.path(), f.transferSyntax().describe() + " frame could not be decoded: "
-                        + e.getMessage() + (f.transferSyntax() == TransferSyntax.JPEG_EXTENDED
-                                ? " (the JDK's JPEG decoder reads 8-bit JPEG only, not 12-bit)" : ""), e);
-            } finally {
-                reader.dispose();
-            }
-        }
     }
 
     /** Native (uncompressed) pixel data. */

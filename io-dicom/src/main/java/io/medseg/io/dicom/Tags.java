@@ -10,6 +10,7 @@ final class Tags {
     static final int SERIES_DESCRIPTION = 0x0008103E;
     static final int PATIENT_NAME = 0x00100010;
     static final int SLICE_THICKNESS = 0x00180050;
+    static final int SPACING_BETWEEN_SLICES = 0x00180088;
     static final int STUDY_INSTANCE_UID = 0x0020000D;
     static final int SERIES_INSTANCE_UID = 0x0020000E;
     static final int SERIES_NUMBER = 0x00200011;
@@ -38,5 +39,29 @@ final class Tags {
 
     static String format(int tag) {
         return String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF);
+    }
+
+    /** The tag and, for the attributes this reader checks, its name: "(0028,0030) Pixel Spacing". */
+    static String describe(int tag) {
+        String name = switch (tag) {
+            case ROWS -> "Rows";
+            case COLUMNS -> "Columns";
+            case NUMBER_OF_FRAMES -> "Number of Frames";
+            case SAMPLES_PER_PIXEL -> "Samples per Pixel";
+            case BITS_ALLOCATED -> "Bits Allocated";
+            case BITS_STORED -> "Bits Stored";
+            case HIGH_BIT -> "High Bit";
+            case PIXEL_REPRESENTATION -> "Pixel Representation";
+            case PLANAR_CONFIGURATION -> "Planar Configuration";
+            case IMAGE_POSITION_PATIENT -> "Image Position (Patient)";
+            case IMAGE_ORIENTATION_PATIENT -> "Image Orientation (Patient)";
+            case PIXEL_SPACING -> "Pixel Spacing";
+            case SLICE_THICKNESS -> "Slice Thickness";
+            case SPACING_BETWEEN_SLICES -> "Spacing Between Slices";
+            case RESCALE_SLOPE -> "Rescale Slope";
+            case RESCALE_INTERCEPT -> "Rescale Intercept";
+            default -> null;
+        };
+        return name == null ? format(tag) : format(tag) + " " + name;
     }
 }

@@ -5,9 +5,9 @@ import io.medseg.image.Geometry;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
+import io.medseg.io.ReadLimits;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,23 +40,39 @@ public final class Nifti {
         return n.endsWith(".nii") || n.endsWith(".nii.gz") || n.endsWith(".hdr");
     }
 
-    /** Reads an image; dimensions beyond the third become channels. */
+    /**
+     * Reads an image; dimensions beyond the third become channels. Nothing is allocated from the
+     * header's claims alone: an uncompressed file must be long enough for the voxels it claims, a
+     * compressed one gets its voxel buffer grown as data actually arrives, and both stay within
+     * {@link ReadLimits}.
+     */
     public static Volume readVolume(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new ImageFileException(file, "no such file");
         }
+        Path dataFile = file;
         try (InputStream in = open(file)) {
             byte[] head = in.readNBytes(NiftiHeader.NIFTI2_SIZE);
             NiftiHeader h = NiftiHeader.parse(ByteBuffer.wrap(head), file);
+            long[] size = h.sizeXyz();
+            ReadLimits.checkVoxels(file, "a NIfTI image of " + size[0] + " x " + size[1] + " x " + size[2]
+                    + (h.channels() == 1 ? "" : " x " + h.channels()) + " voxels", size[0], size[1], size[2], h.channels());
+            int voxels = (int) (size[0] * size[1] * size[2] * h.channels());
             long headerBytes = head.length;
             InputStream data = in;
-            Path dataFile = file;
             if (!h.singleFile()) {
                 dataFile = pairedImage(file);
                 data = open(dataFile);
                 headerBytes = 0;
             } else if (h.voxOffset() < (h.version() == 1 ? NiftiHeader.NIFTI1_SIZE : NiftiHeader.NIFTI2_SIZE)) {
                 throw new ImageFileException(file, "vox_offset " + h.voxOffset() + " lies inside the header");
+            }
+            long dataBytes = (long) voxels * h.dataType().bytes;
+            if (!compressed(dataFile) && Files.size(dataFile) - h.voxOffset() < dataBytes) {
+                throw new ImageFileException(dataFile, "has " + Math.max(0, Files.size(dataFile) - h.voxOffset())
+                        + " bytes of voxel data after vox_offset " + h.voxOffset() + ", the header claims " + dataBytes
+                        + " (" + voxels + " voxels of " + h.dataType().name().toLowerCase(Locale.ROOT)
+                        + "): truncated file or a corrupt header");
             }
             if (h.voxOffset() < headerBytes) {
                 // NIfTI-1 data can start inside the 540 bytes read for the header
@@ -66,17 +82,21 @@ public final class Nifti {
             }
             try {
                 skip(data, h.voxOffset() - headerBytes, dataFile);
-                long[] size = h.sizeXyz();
-                int voxels = Math.toIntExact(size[0] * size[1] * size[2] * h.channels());
-                float[] values = readValues(data, h, voxels, dataFile);
+                float[] values = readValues(data, h, voxels, !compressed(dataFile), dataFile);
                 return Volume.wrap(values, size, h.channels(), geometry(h.affine(), file));
             } finally {
                 if (dataFile != file) {
                     data.close();
                 }
             }
+        } catch (ImageFileException e) {
+            throw e;
         } catch (ZipException e) {
-            throw new ImageFileException(file, "corrupt gzip data: " + e.getMessage(), e);
+            throw new ImageFileException(dataFile, "corrupt gzip data: " + e.getMessage(), e);
+        } catch (EOFException e) {
+            throw new ImageFileException(dataFile, "ends early" + (compressed(dataFile) ? " (truncated gzip stream)" : ""), e);
+        } catch (IOException e) {
+            throw new ImageFileException(dataFile, "cannot be read: " + e, e);
         }
     }
 
@@ -104,7 +124,11 @@ public final class Nifti {
 
     private static InputStream open(Path file) throws IOException {
         InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
+        return compressed(file) ? new GZIPInputStream(in, 1 << 16) : in;
+    }
+
+    private static boolean compressed(Path file) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz");
     }
 
     private static Path pairedImage(Path header) throws ImageFileException {
@@ -136,20 +160,28 @@ public final class Nifti {
         }
     }
 
-    private static float[] readValues(InputStream in, NiftiHeader h, int voxels, Path file) throws IOException {
+    /**
+     * The voxel values, scaled. {@code sizeKnown}: the file was checked to hold them all, so the
+     * buffer is allocated at once; otherwise it grows (doubling from 16 MB) as values arrive, so
+     * a small compressed file claiming a huge image fails before it takes the memory.
+     */
+    private static float[] readValues(InputStream in, NiftiHeader h, int voxels, boolean sizeKnown, Path file)
+            throws IOException {
         NiftiDataType type = h.dataType();
         long bytes = (long) voxels * type.bytes;
-        float[] out = new float[voxels];
+        float[] out = new float[sizeKnown ? voxels : Math.min(voxels, 1 << 22)];
         byte[] chunk = new byte[1 << 20]; // a multiple of every type size
         boolean scaled = h.sclSlope() != 0 && !Double.isNaN(h.sclSlope());
         int done = 0;
-        DataInputStream din = new DataInputStream(in);
         while (done < voxels) {
             int count = Math.min(voxels - done, chunk.length / type.bytes);
-            try {
-                din.readFully(chunk, 0, count * type.bytes);
-            } catch (EOFException e) {
-                throw new ImageFileException(file, "ends inside the voxel data: expected " + bytes + " bytes after vox_offset");
+            int got = in.readNBytes(chunk, 0, count * type.bytes);
+            if (got < count * type.bytes) {
+                throw new ImageFileException(file, "ends inside the voxel data: " + ((long) done * type.bytes + got)
+                        + " of " + bytes + " bytes after vox_offset" + (compressed(file) ? " (truncated gzip stream?)" : ""));
+            }
+            if (done + count > out.length) {
+                out = java.util.Arrays.copyOf(out, (int) Math.min(voxels, 2L * out.length));
             }
             ByteBuffer b = ByteBuffer.wrap(chunk, 0, count * type.bytes).order(h.order());
             for (int i = 0; i < count; i++) {

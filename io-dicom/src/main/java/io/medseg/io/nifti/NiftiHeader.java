@@ -67,7 +67,7 @@ record NiftiHeader(int version, ByteOrder order, long[] dim, NiftiDataType dataT
             }
         }
         return new NiftiHeader(1, b.order(), dims(dim, file), dataType(b.getShort(70), file), pixdim,
-                (long) b.getFloat(108), b.getFloat(112), b.getFloat(116), b.getShort(252), b.getShort(254),
+                voxOffset(b.getFloat(108), file), b.getFloat(112), b.getFloat(116), b.getShort(252), b.getShort(254),
                 new double[] {b.getFloat(256), b.getFloat(260), b.getFloat(264)},
                 new double[] {b.getFloat(268), b.getFloat(272), b.getFloat(276)}, srow, single);
     }
@@ -92,7 +92,8 @@ record NiftiHeader(int version, ByteOrder order, long[] dim, NiftiDataType dataT
                 srow[r][c] = b.getDouble(400 + 32 * r + 8 * c);
             }
         }
-        return new NiftiHeader(2, b.order(), dims(dim, file), dataType(b.getShort(12), file), pixdim, b.getLong(168),
+        return new NiftiHeader(2, b.order(), dims(dim, file), dataType(b.getShort(12), file), pixdim,
+                voxOffset(b.getLong(168), file),
                 b.getDouble(176), b.getDouble(184), b.getInt(344), b.getInt(348),
                 new double[] {b.getDouble(352), b.getDouble(360), b.getDouble(368)},
                 new double[] {b.getDouble(376), b.getDouble(384), b.getDouble(392)}, srow, single);
@@ -107,22 +108,32 @@ record NiftiHeader(int version, ByteOrder order, long[] dim, NiftiDataType dataT
         return t;
     }
 
-    /** Checks dim[0] in 1..7 and every used dim ≥ 1, and that the voxel count fits a Java array. */
+    /** Checks dim[0] in 1..7 and every used dim ≥ 1 (the voxel count is checked against {@code ReadLimits} by the reader). */
     private static long[] dims(long[] dim, Path file) throws ImageFileException {
         if (dim[0] < 1 || dim[0] > 7) {
             throw new ImageFileException(file, "dim[0] is " + dim[0] + ", expected 1 to 7");
         }
-        long count = 1;
+        double count = 1;
         for (int i = 1; i <= dim[0]; i++) {
             if (dim[i] < 1) {
                 throw new ImageFileException(file, "dim[" + i + "] is " + dim[i] + ", must be >= 1");
             }
-            count = count > Integer.MAX_VALUE ? count : count * dim[i];
+            count *= dim[i];
         }
         if (count > Integer.MAX_VALUE - 8) {
-            throw new ImageFileException(file, "the header claims " + count + " voxels, more than one image can hold here");
+            String claimed = count < 9e18 ? Long.toString((long) count) : String.format(java.util.Locale.ROOT, "%.4g", count);
+            throw new ImageFileException(file, "the header claims " + claimed
+                    + " voxels (dim " + java.util.Arrays.toString(java.util.Arrays.copyOfRange(dim, 1, (int) dim[0] + 1))
+                    + "), more than one image can hold (2^31)");
         }
         return dim;
+    }
+
+    private static long voxOffset(double offset, Path file) throws ImageFileException {
+        if (!(offset >= 0) || offset > Long.MAX_VALUE / 2) {
+            throw new ImageFileException(file, "vox_offset is " + offset + ", expected a byte offset >= 0");
+        }
+        return (long) offset;
     }
 
     private static String ascii(ByteBuffer b, int offset, int length) {

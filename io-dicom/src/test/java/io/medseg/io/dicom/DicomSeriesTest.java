@@ -103,7 +103,9 @@ class DicomSeriesTest {
         Path absurd = tmp.resolve("absurd.dcm");
         Files.write(absurd, b);
         var e = assertThrows(ImageFileException.class, () -> PixelDecoder.decode(DicomParser.parse(absurd)));
-        assertEquals(absurd + ": claims 4294836225 pixel values, more than one image can hold", e.getMessage());
+        // the pixel data cannot hold what the header claims: refused before anything is allocated for it
+        assertTrue(e.getMessage().startsWith(absurd + ": pixel data has 8192 bytes, but 1 frame(s) of 65535 x 65535 x 1"
+                + " at 16 bits need 8589672450 in "), e.getMessage());
         Files.write(tmp.resolve("empty.dcm"), new byte[0]);
         assertTrue(assertThrows(ImageFileException.class, () -> DicomParser.parse(tmp.resolve("empty.dcm"))).getMessage()
                 .contains("not a DICOM file"));
