@@ -1,19 +1,30 @@
 #!/usr/bin/env bash
-# Retrains the bundled abdominal CT model (liver, kidney) and compares its parameters with the
-# committed bundle. The training set is generated here, bit for bit the same every time: 40
-# phantoms of `medseg generate-ct` (seed 1000, 128² matrix = 2.4-3.6 mm in-plane, 2.5-5 mm slices),
-# none of them among the committed test cases (seed 2026). libtorch's kernels are pinned to AVX2
-# (MEDSEG_CPU_ISA=avx2) as for the tooth-root model. About an hour on a 2-core machine.
-# Usage: scripts/train-ct-model.sh [--replace]
+# Retrains a bundled abdominal CT model (liver, kidney) and compares its parameters with the
+# committed bundle: abdomen-ct-unet3d (nnU-Net's 3D U-Net, the default) or, with --arch vnet,
+# abdomen-ct-vnet (the V-Net of Milletari et al. at 8 base filters). The training set is generated
+# here, bit for bit the same every time: 40 phantoms of `medseg generate-ct` (seed 1000, 128² matrix
+# = 2.4-3.6 mm in-plane, 2.5-5 mm slices), none of them among the committed test cases (seed 2026).
+# libtorch's kernels are pinned to AVX2 (MEDSEG_CPU_ISA=avx2) as for the tooth-root model. About an hour each on a 2-core machine.
+# Usage: scripts/train-ct-model.sh [--arch unet3d|vnet] [--replace]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-target="$root/sample-scans/models/abdomen-ct-unet3d"
+arch=unet3d
+if [ "${1:-}" = "--arch" ]; then
+  arch="$2"
+  shift 2
+fi
+case "$arch" in
+  unet3d) network=(--arch unet3d --filters 16 --max-filters 64) ;;
+  vnet) network=(--arch vnet --filters 8) ;;
+  *) echo "unknown --arch $arch (unet3d or vnet)" >&2; exit 2 ;;
+esac
+target="$root/sample-scans/models/abdomen-ct-$arch"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 "$root/medseg" generate-ct --cases 40 --matrix 128 --slices 2.5,3,4,5 --seed 1000 \
   --output "$tmp/Dataset003_AbdomenCTTrain" --quiet
 MEDSEG_CPU_ISA=avx2 "$root/medseg" train --data "$tmp/Dataset003_AbdomenCTTrain" --output "$tmp/model" \
-  --arch unet3d --filters 16 --max-filters 64 --spacing 3x3x4 --patch 32x96x96 --batch 2 \
+  "${network[@]}" --spacing 3x3x4 --patch 32x96x96 --batch 2 \
   --epochs 24 --iterations 50 --lr 0.001 --optimizer ADAMW --schedule POLY --loss DICE_CE --patience 0 \
   --validation-fraction 0.1 --seed 42 --device cpu --log-file "$tmp/train.log"
 if [ "${1:-}" = "--replace" ] || [ ! -d "$target" ]; then

@@ -12,9 +12,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * 2D radiographs and masks as PNG or TIFF (the JDK's ImageIO): 8- or 16-bit grey, or RGB.
@@ -80,20 +83,32 @@ public final class PlainImages {
         return LabelMap.wrap(labels, new long[] {w, h}, Geometry.identity(2), labelNames);
     }
 
+    /** The decoded pixels, after the header's width and height were checked against {@link ReadLimits}. */
     private static Raster raster(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new ImageFileException(file, "no such file");
         }
-        BufferedImage image;
-        try {
-            image = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            throw new ImageFileException(file, "not a readable PNG/TIFF image (" + e.getMessage() + ")", e);
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new ImageFileException(file, "not a PNG or TIFF image that ImageIO can decode");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long width = reader.getWidth(0);
+                long height = reader.getHeight(0);
+                // a small compressed file can declare a huge canvas: refuse it before the decoder allocates it
+                ReadLimits.checkVoxels(file, "a " + width + " x " + height + " image (3 channels at most)", width, height, 3);
+                return reader.read(0).getRaster();
+            } catch (ImageFileException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw new ImageFileException(file, "not a readable PNG/TIFF image (" + e.getMessage() + ")", e);
+            } finally {
+                reader.dispose();
+            }
         }
-        if (image == null) {
-            throw new ImageFileException(file, "not a PNG or TIFF image that ImageIO can decode");
-        }
-        return image.getRaster();
     }
 
     private static boolean allChannelsEqual(float[] data, int voxels) {

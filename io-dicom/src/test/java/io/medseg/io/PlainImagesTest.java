@@ -85,4 +85,26 @@ class PlainImagesTest {
             assertEquals(0, files.filter(p -> p.getFileName().toString().contains("partial")).count(), "no temporary files left");
         }
     }
+
+    @Test
+    void aPngDeclaringAHugeCanvasIsRefusedBeforeItIsDecoded(@TempDir Path dir) throws Exception {
+        // a valid 1x1 PNG whose header (IHDR, CRC fixed) then claims 100000 x 100000 pixels: 10^10 in 70 bytes
+        Path small = dir.resolve("small.png");
+        PlainImages.writeGrey(Volume.wrap(new float[] {7}, new long[] {1, 1}, 1, Geometry.identity(2)),
+                small, false, false);
+        byte[] b = Files.readAllBytes(small);
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(b);
+        header.putInt(16, 100_000).putInt(20, 100_000);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b, 12, 17); // "IHDR" and its 13 bytes
+        header.putInt(29, (int) crc.getValue());
+        Path bomb = Files.write(dir.resolve("bomb.png"), b);
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+        var e = assertThrows(ImageFileException.class, () -> PlainImages.readVolume(bomb));
+        long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+        assertTrue(e.getMessage().startsWith(bomb + ": a 100000 x 100000 image (3 channels at most) would need 120.00 GB"
+                + " of memory, more than the "), e.getMessage());
+        assertTrue(allocated < 50_000_000, "allocated " + allocated);
+    }
 }

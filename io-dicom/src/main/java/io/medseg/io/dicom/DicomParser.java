@@ -46,6 +46,11 @@ public final class DicomParser {
         if (!Files.isRegularFile(file)) {
             throw new ImageFileException(file, "no such file");
         }
+        long size = Files.size(file);
+        if (size > Math.min(ReadLimits.maxScanBytes(), Integer.MAX_VALUE - 8)) {
+            throw new ImageFileException(file, "is " + size + " bytes, more than one DICOM file read here may hold ("
+                    + Math.min(ReadLimits.maxScanBytes(), Integer.MAX_VALUE - 8) + ", " + ReadLimits.MAX_SCAN_BYTES + ")");
+        }
         return new DicomParser(file, Files.readAllBytes(file)).parseFile();
     }
 

@@ -78,10 +78,9 @@ final class Jpeg2000Structure {
         for (int i = from; i + 1 < to; i++) {
             if (u8(b, i) == 0xFF) {
                 int next = u8(b, i + 1);
-                if (next == EOC) {
-                    return; // the end of the codestream (padding may follow)
-                }
-                if (next > 0x8F && next != SOP && next != EPH) {
+                // EOC ends the codestream: last in the data, or followed by one byte of DICOM padding
+                boolean eoc = next == EOC && i + 3 >= b.length;
+                if (next > 0x8F && next != SOP && next != EPH && !eoc) {
                     throw new IOException(String.format("JPEG 2000 tile-part %d holds 0xFF%02X in its packet data at byte %d"
                             + " (corrupt codestream)", tilePart, next, i));
                 }

@@ -130,6 +130,17 @@ class HostileDicomTest {
     }
 
     @Test
+    void aFileLargerThanOneArrayIsRefusedBeforeItIsRead() throws Exception {
+        Path file = dir.resolve("huge.dcm");
+        try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(3L << 30); // sparse: 3 GB claimed, nothing written
+        }
+        var e = assertThrows(ImageFileException.class, () -> DicomParser.parse(file));
+        assertTrue(e.getMessage().startsWith(file + ": is 3221225472 bytes, more than one DICOM file read here may hold ("),
+                e.getMessage());
+    }
+
+    @Test
     void tenThousandNestedSequencesAreRefusedWithoutRecursingIntoThem() throws Exception {
         Path file = CraftedDicom.ctSlice(4, 5, 0).nestedSequences(0x00081140, 10_000).write(dir.resolve("deep.dcm"));
         var e = assertThrows(ImageFileException.class, () -> DicomParser.parse(file));

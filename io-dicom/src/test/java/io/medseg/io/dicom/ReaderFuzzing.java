@@ -46,7 +46,7 @@ public final class ReaderFuzzing {
         fileReaders(data);
     }
 
-    /** One input as a DICOM file (parsed and decoded), a NIfTI file, and a gzip-compressed NIfTI file. */
+    /** One input as a DICOM file (parsed and decoded), a NIfTI file, a gzip-compressed NIfTI file and a PNG/TIFF. */
     public static void fileReaders(byte[] data) throws IOException {
         measured(() -> {
             Path dicom = Files.write(DIR.resolve("input.dcm"), data);
@@ -60,6 +60,8 @@ public final class ReaderFuzzing {
                 Path nifti = Files.write(DIR.resolve(name), data);
                 expectReaderError(nifti, () -> Nifti.readVolume(nifti));
             }
+            Path plain = Files.write(DIR.resolve("input.png"), data);
+            expectReaderError(plain, () -> io.medseg.io.PlainImages.readVolume(plain));
         });
     }
 
