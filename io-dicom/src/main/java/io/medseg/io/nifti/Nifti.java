@@ -172,6 +172,10 @@ public final class Nifti {
         float[] out = new float[sizeKnown ? voxels : Math.min(voxels, 1 << 22)];
         byte[] chunk = new byte[1 << 20]; // a multiple of every type size
         boolean scaled = h.sclSlope() != 0 && !Double.isNaN(h.sclSlope());
+        if (scaled && !(Double.isFinite(h.sclSlope()) && Double.isFinite(h.sclInter()))) {
+            throw new ImageFileException(file, "scl_slope " + h.sclSlope() + " and scl_inter " + h.sclInter()
+                    + " would make the voxel values infinite or NaN");
+        }
         int done = 0;
         while (done < voxels) {
             int count = Math.min(voxels - done, chunk.length / type.bytes);
@@ -216,6 +220,10 @@ public final class Nifti {
         for (int r = 0; r < 3; r++) {
             double flip = r < 2 ? -1 : 1;
             origin[r] = flip * ras[r][3];
+            if (!Double.isFinite(origin[r])) {
+                throw new ImageFileException(file, "the affine's offset (origin) is " + ras[r][3] + " on axis " + r
+                        + ", not a finite position in mm");
+            }
             for (int c = 0; c < 3; c++) {
                 direction[r * 3 + c] = flip * ras[r][c];
             }

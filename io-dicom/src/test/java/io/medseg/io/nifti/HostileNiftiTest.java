@@ -108,6 +108,19 @@ class HostileNiftiTest {
     }
 
     @Test
+    void aNonFiniteOriginOrScalingIsRefused() throws Exception {
+        byte[] h = Files.readAllBytes(DIR.resolve("dtype_int16.nii"));
+        byte[] origin = h.clone();
+        ByteBuffer.wrap(origin).order(ByteOrder.LITTLE_ENDIAN).putShort(254, (short) 1).putFloat(292, Float.NaN);
+        Path file = Files.write(tmp.resolve("origin.nii"), origin);
+        assertEquals(file + ": the affine's offset (origin) is NaN on axis 0, not a finite position in mm", message(file));
+        byte[] scaled = h.clone();
+        ByteBuffer.wrap(scaled).order(ByteOrder.LITTLE_ENDIAN).putFloat(112, Float.POSITIVE_INFINITY);
+        Path inf = Files.write(tmp.resolve("scaled.nii"), scaled);
+        assertTrue(message(inf).startsWith(inf + ": scl_slope Infinity and scl_inter "), message(inf));
+    }
+
+    @Test
     void truncatedGzipStreamsNameTheFile() throws Exception {
         byte[] whole = Files.readAllBytes(DIR.resolve("standard.nii.gz"));
         for (int keep : new int[] {whole.length - 6, whole.length / 2, 30}) {
