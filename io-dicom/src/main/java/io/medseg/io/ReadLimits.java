@@ -10,7 +10,9 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code medseg.read.maxScanBytes} / {@code MEDSEG_MAX_SCAN_BYTES}: e.g. {@code 6g}, {@code 800m};
  *       by default three quarters of the JVM's maximum heap (at most what one Java array holds);
- *   <li>{@code medseg.read.decoderSeconds} / {@code MEDSEG_DECODER_SECONDS}: default 30.
+ *   <li>{@code medseg.read.decoderSeconds} / {@code MEDSEG_DECODER_SECONDS}: a fixed budget; by default
+ *       5 s plus 2 s per million pixels of the frame (5.5 s for a 512² CT slice, 23 s for a 3000²
+ *       mammogram), far above what jai-imageio's JPEG 2000 decoder needs for real data.
  * </ul>
  */
 public final class ReadLimits {
@@ -30,11 +32,14 @@ public final class ReadLimits {
         return Math.min(Runtime.getRuntime().maxMemory() / 4 * 3, MAX_ARRAY * Float.BYTES);
     }
 
-    /** The time one frame's third-party decoder may take before it is abandoned, in milliseconds. */
-    public static long decoderMillis() {
+    /** The time a third-party decoder may take for one frame of {@code pixels} pixels, in milliseconds. */
+    public static long decoderMillis(long pixels) {
         String v = setting(DECODER_SECONDS, "MEDSEG_DECODER_SECONDS");
+        if (v == null) {
+            return 5000 + 2000 * pixels / 1_000_000;
+        }
         try {
-            double seconds = v == null ? 30 : Double.parseDouble(v.trim());
+            double seconds = Double.parseDouble(v.trim());
             if (!(seconds > 0)) {
                 throw new NumberFormatException();
             }

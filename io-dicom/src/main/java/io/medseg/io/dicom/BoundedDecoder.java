@@ -18,7 +18,7 @@ import javax.imageio.stream.ImageInputStreamImpl;
 
 /**
  * Runs a third-party ImageIO decoder (the JDK's JPEG, jai-imageio's JPEG 2000) on one frame under a
- * time budget ({@link ReadLimits#decoderMillis()}), on a worker thread, so that a decoder which
+ * time budget ({@link ReadLimits#decoderMillis(long)}), on a worker thread, so that a decoder which
  * loops on crafted input is abandoned with an error naming the file while the process goes on.
  * Whatever the decoder throws, {@link Error}s included (jj2000 throws its own
  * {@code NotImplementedError}), becomes an {@link ImageFileException}.
@@ -39,14 +39,15 @@ final class BoundedDecoder {
 
     private BoundedDecoder() {}
 
-    static Raster readRaster(byte[] data, String format, DicomFile f) throws IOException {
+    /** @param pixels the frame's pixels (rows × columns), which set the default budget */
+    static Raster readRaster(byte[] data, String format, long pixels, DicomFile f) throws IOException {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
         if (!readers.hasNext()) {
             throw new ImageFileException(f.path(), "no ImageIO decoder for " + format + " on the class path");
         }
         ImageReader reader = readers.next();
         FrameStream in = new FrameStream(data, failAtEndOfFrame && "jpeg2000".equals(format));
-        long budget = ReadLimits.decoderMillis();
+        long budget = ReadLimits.decoderMillis(pixels);
         Future<Raster> decoding = WORKERS.submit(() -> {
             reader.setInput(in);
             return reader.readRaster(0, null);

@@ -217,7 +217,7 @@ public final class PixelDecoder {
         float[] out = new float[l.frames() * l.samples() * l.pixelsPerFrame()];
         for (int k = 0; k < l.frames(); k++) {
             checkFrameSize(data[k], k, l, f);
-            Raster raster = BoundedDecoder.readRaster(data[k], format, f);
+            Raster raster = BoundedDecoder.readRaster(data[k], format, (long) l.rows() * l.columns(), f);
             if (raster.getWidth() != l.columns() || raster.getHeight() != l.rows() || raster.getNumBands() != l.samples()) {
                 throw new ImageFileException(f.path(), "frame " + k + " decodes to " + raster.getWidth() + " x "
                         + raster.getHeight() + " x " + raster.getNumBands() + ", the header says " + l.columns() + " x "
