@@ -73,7 +73,7 @@ final class BoundedDecoder {
                     + (f.transferSyntax() == TransferSyntax.JPEG_EXTENDED
                             ? " (the JDK's JPEG decoder reads 8-bit JPEG only, not 12-bit)" : ""), cause);
         } finally {
-            if (decoding.isDone()) {
+            if (decoding.isDone() && !decoding.isCancelled()) { // an abandoned decoder may still be running in it
                 reader.dispose();
             }
         }
