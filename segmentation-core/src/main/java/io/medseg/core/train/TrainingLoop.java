@@ -12,6 +12,7 @@ import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import io.medseg.core.bundle.ModelBundle;
+import io.medseg.core.engine.NativeHeap;
 import io.medseg.core.engine.TensorLayout;
 import io.medseg.image.LabelMap;
 import io.medseg.core.infer.NetworkPredictor;
@@ -125,6 +126,7 @@ public final class TrainingLoop {
                     }
                 }
                 double dice = validate(validation);
+                NativeHeap.releaseFreed(); // the one-arena allocator of `medseg train` otherwise keeps it
                 boolean best = dice > bestDice;
                 if (best) {
                     bestDice = dice;
