@@ -154,6 +154,32 @@ public final class TrainingRun {
         return new Outcome(result, config, (System.nanoTime() - start) / 6e10);
     }
 
+    /**
+     * A patch size written like 160x160 (H×W) or 64x128x128 (D×H×W) for {@code arch}, in tensor order.
+     *
+     * @param option how the user gave it (named in the error)
+     */
+    public static int[] parsePatch(String text, String arch, String option) {
+        NetworkArchitecture a = Architectures.byName(arch);
+        int dims = a.spatialDims(a.defaultArguments());
+        String[] parts = text.toLowerCase(java.util.Locale.ROOT).split("x");
+        if (parts.length != dims) {
+            throw new IllegalArgumentException(option + " " + text + ": expected " + dims + " sizes like "
+                    + (dims == 2 ? "160x160 (HxW)" : "64x128x128 (DxHxW)"));
+        }
+        try {
+            int[] p = java.util.Arrays.stream(parts).mapToInt(Integer::parseInt).toArray();
+            for (int v : p) {
+                if (v < 1) {
+                    throw new NumberFormatException();
+                }
+            }
+            return p;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " " + text + ": sizes must be positive whole numbers");
+        }
+    }
+
     /** Beside the bundle: what a killed run needs to continue ({@code MODEL.resume/}). */
     public static Path stateDir(Path output) {
         Path abs = output.toAbsolutePath();

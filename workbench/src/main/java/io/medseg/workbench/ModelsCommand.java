@@ -1,11 +1,10 @@
 package io.medseg.workbench;
 
 import io.medseg.core.bundle.ModelBundle;
-import java.nio.file.Files;
+import io.medseg.pipeline.BundledModels;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 
 /** {@code medseg models}: the model bundles that come with medseg, usable by name with {@code --model}. */
@@ -15,13 +14,10 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path dir = Medseg.home().resolve(FOLDER);
-        List<Path> bundles;
-        try (Stream<Path> s = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
-            bundles = s.filter(ModelBundle::isBundle).sorted().toList();
-        }
+        BundledModels models = bundled();
+        List<Path> bundles = models.list();
         if (bundles.isEmpty()) {
-            System.out.println("no bundled models in " + dir);
+            System.out.println("no bundled models in " + models.folder());
             return 0;
         }
         for (Path b : bundles) {
@@ -33,7 +29,10 @@ final class ModelsCommand implements Callable<Integer> {
 
     /** {@code --model NAME} for a bundled model, else the path as given. */
     static Path resolve(Path model) {
-        Path bundled = Medseg.home().resolve(FOLDER).resolve(model.toString());
-        return !Files.exists(model) && model.getNameCount() == 1 && ModelBundle.isBundle(bundled) ? bundled : model;
+        return bundled().resolve(model);
+    }
+
+    private static BundledModels bundled() {
+        return new BundledModels(Medseg.home().resolve(FOLDER));
     }
 }

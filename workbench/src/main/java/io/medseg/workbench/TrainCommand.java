@@ -1,6 +1,5 @@
 package io.medseg.workbench;
 
-import io.medseg.core.bundle.Architectures;
 import io.medseg.core.train.TrainingLoop;
 import io.medseg.core.train.TrainingSettings;
 import io.medseg.pipeline.RunManifest;
@@ -79,7 +78,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int[] patchSize = null;
         if (patch != null) {
-            patchSize = parsePatch(patch, Architectures.byName(arch).spatialDims(Architectures.byName(arch).defaultArguments()));
+            patchSize = TrainingRun.parsePatch(patch, arch, "--patch");
         }
         TrainingRun.Request request = new TrainingRun.Request(data, output, arch, epochs, iterations, batch, patchSize,
                 spacing == null ? null : parseSpacing(spacing), memoryBudgetGb, seed, learningRate, weightDecay, momentum,
@@ -116,26 +115,6 @@ final class TrainCommand implements Callable<Integer> {
             return s;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--spacing " + text + ": expected three positive numbers in mm like 1.5x1.5x3 (XxYxZ)");
-        }
-    }
-
-
-    static int[] parsePatch(String text, int dims) {
-        String[] parts = text.toLowerCase(Locale.ROOT).split("x");
-        if (parts.length != dims) {
-            throw new IllegalArgumentException("--patch " + text + ": expected " + dims + " sizes like "
-                    + (dims == 2 ? "160x160 (HxW)" : "64x128x128 (DxHxW)"));
-        }
-        try {
-            int[] p = Arrays.stream(parts).mapToInt(Integer::parseInt).toArray();
-            for (int v : p) {
-                if (v < 1) {
-                    throw new NumberFormatException();
-                }
-            }
-            return p;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--patch " + text + ": sizes must be positive whole numbers");
         }
     }
 }

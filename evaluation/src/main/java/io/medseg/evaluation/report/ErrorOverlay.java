@@ -125,7 +125,11 @@ public final class ErrorOverlay {
         return mix(grey, c, 0.55);
     }
 
-    private static int error(int grey, int g, int p) {
+    /**
+     * The error panel's colour of one pixel (packed RGB): the grey level dimmed where both are
+     * background, light grey where they agree on a label, else the false positive or negative colour.
+     */
+    public static int error(int grey, int g, int p) {
         int dim = grey / 2;
         if (g == p) {
             return g == 0 ? dim * 0x010101 : mix(dim, Color.LIGHT_GRAY, 0.5);

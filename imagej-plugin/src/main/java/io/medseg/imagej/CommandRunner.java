@@ -1,0 +1,71 @@
+package io.medseg.imagej;
+
+import ij.IJ;
+import io.medseg.pipeline.BundledModels;
+import io.medseg.pipeline.StoppedException;
+import java.awt.GraphicsEnvironment;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * What every menu command shares: DJL on the plugin's class loader, one-line errors (an ImageJ
+ * error dialog, a log line when headless), and the bundled models' folder.
+ */
+final class CommandRunner {
+    /** Where {@code medseg install-fiji} puts the bundled models, below the ImageJ/Fiji folder. */
+    static final String MODELS_FOLDER = "models/medseg";
+
+    @FunctionalInterface
+    interface Body {
+        void run() throws IOException;
+    }
+
+    private CommandRunner() {}
+
+    /** Runs a command; bad input and I/O problems end it with one message, nothing half-done is shown. */
+    static void run(String command, Body body) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        // DJL finds its engine through the context class loader, which in ImageJ is not the plugin's (FIJI.md)
+        thread.setContextClassLoader(CommandRunner.class.getClassLoader());
+        try {
+            body.run();
+        } catch (StoppedException e) {
+            IJ.showStatus(command + ": stopped");
+            IJ.log(command + ": stopped: " + e.getMessage());
+        } catch (PluginException | IllegalArgumentException | IOException e) {
+            error(command, e.getMessage());
+        } catch (OutOfMemoryError e) {
+            error(command, "out of memory (" + e.getMessage() + "); give ImageJ more memory (Edit > Options > Memory & "
+                    + "Threads) or use smaller tiles");
+        } finally {
+            thread.setContextClassLoader(previous);
+            IJ.showProgress(1.0);
+        }
+    }
+
+    static void error(String command, String message) {
+        if (GraphicsEnvironment.isHeadless() || ij.macro.Interpreter.isBatchMode() && IJ.getInstance() == null) {
+            IJ.log(command + ": error: " + message);
+        } else {
+            IJ.error(command, message);
+        }
+    }
+
+    /**
+     * The bundled models: {@code medseg.models} when set, the checkout's {@code sample-scans/models}
+     * under {@code medseg.home} (the plain-ImageJ launcher sets it), else ImageJ's {@code models/medseg}.
+     */
+    static BundledModels bundledModels() {
+        String models = System.getProperty("medseg.models");
+        if (models != null) {
+            return new BundledModels(Path.of(models));
+        }
+        String home = System.getProperty("medseg.home");
+        if (home != null) {
+            return new BundledModels(Path.of(home, "sample-scans", "models"));
+        }
+        String imagej = IJ.getDirectory("imagej");
+        return new BundledModels(Path.of(imagej == null ? "." : imagej, MODELS_FOLDER));
+    }
+}

@@ -1,0 +1,99 @@
+package io.medseg.imagej;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.WindowManager;
+import ij.plugin.PlugIn;
+import io.medseg.image.Geometry;
+import io.medseg.image.LabelMap;
+import io.medseg.pipeline.ScanFiles;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Plugins > Segmentation Workbench > Save Mask...: a label image as NIfTI (or PNG/TIFF for 2D) with
+ * the geometry of its source scan, so it overlays that scan in any viewer. Written to a temporary
+ * name and renamed; an existing file is replaced only when asked.
+ */
+public final class SaveMaskPlugin implements PlugIn {
+    static final String COMMAND = "Save Mask";
+    static final String OWN = "the label image's own";
+
+    @Override
+    public void run(String arg) {
+        CommandRunner.run(COMMAND, () -> {
+            ImagePlus active = WindowManager.getCurrentImage();
+            if (active == null) {
+                throw new PluginException("no image is open; segment an image first");
+            }
+            PluginDialog dialog = new PluginDialog(COMMAND);
+            dialog.addImage("Labels", active);
+            dialog.addImage("Geometry from", null, OWN);
+            dialog.addFile("File (.nii.gz, .nii, .png, .tif)", defaultFile(active));
+            dialog.addCheckbox("Replace an existing file", false);
+            if (!dialog.show()) {
+                return;
+            }
+            ImagePlus labels = dialog.nextImage();
+            ImagePlus source = dialog.nextImage();
+            String file = dialog.nextString().trim();
+            boolean overwrite = dialog.nextBoolean();
+            if (file.isEmpty()) {
+                throw new PluginException("no file chosen");
+            }
+            Path out = save(labels, source, Path.of(file), overwrite);
+            IJ.showStatus(COMMAND + ": wrote " + out);
+            IJ.log(COMMAND + ": wrote " + out);
+        });
+    }
+
+    /** Writes {@code labels} with {@code source}'s geometry (null: the label image's own). */
+    static Path save(ImagePlus labels, ImagePlus source, Path file, boolean overwrite) throws java.io.IOException {
+        Map<Integer, String> names = ScanImages.labelNames(labels);
+        if (names == null && labels.getBitDepth() == 32) {
+            throw new PluginException("\"" + labels.getTitle() + "\" is a 32-bit scan, not a label image; save the "
+                    + "label image Segment Image made, or an 8-bit image of label values");
+        }
+        LabelMap mask = ScanImages.toLabelMap(labels, names == null ? defaultNames(labels) : names);
+        if (source != null) {
+            if (source.getWidth() != labels.getWidth() || source.getHeight() != labels.getHeight()
+                    || source.getNSlices() != labels.getNSlices()) {
+                throw new PluginException("\"" + labels.getTitle() + "\" (" + size(labels) + ") does not have the size of \""
+                        + source.getTitle() + "\" (" + size(source) + ")");
+            }
+            Geometry g = ScanImages.geometry(source, source.getNSlices());
+            mask = LabelMap.wrap(mask.data(), mask.numDimensions() == g.numDimensions() ? mask.sizeXyz()
+                    : Arrays.copyOf(mask.sizeXyz(), g.numDimensions()), g, mask.labelNames());
+        }
+        if (!ScanFiles.isReadable(file)) {
+            throw new PluginException(file + ": choose a .nii.gz, .nii, .png or .tif file name");
+        }
+        if (mask.numDimensions() == 3 && !io.medseg.io.nifti.Nifti.isNifti(file)) {
+            throw new PluginException(file + ": a 3D mask is saved as NIfTI (.nii.gz or .nii)");
+        }
+        ScanFiles.writeLabels(mask, file, overwrite);
+        return file;
+    }
+
+    private static Map<Integer, String> defaultNames(ImagePlus labels) {
+        Map<Integer, String> names = new TreeMap<>();
+        names.put(0, "background");
+        int max = (int) new ij.process.StackStatistics(labels).max;
+        for (int v = 1; v <= max; v++) {
+            names.put(v, "label " + v);
+        }
+        return names;
+    }
+
+    private static String defaultFile(ImagePlus imp) {
+        String dir = IJ.getDirectory("image");
+        String name = imp.getTitle().replaceAll("[^A-Za-z0-9._-]+", "_") + ".nii.gz";
+        return dir == null ? name : Path.of(dir, name).toString();
+    }
+
+    private static String size(ImagePlus imp) {
+        return imp.getWidth() + "x" + imp.getHeight() + "x" + imp.getNSlices();
+    }
+}

@@ -1,0 +1,169 @@
+package io.medseg.imagej;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.WindowManager;
+import ij.gui.Roi;
+import ij.measure.ResultsTable;
+import ij.plugin.PlugIn;
+import ij.plugin.frame.RoiManager;
+import io.medseg.core.Segmenter;
+import io.medseg.core.engine.Devices;
+import io.medseg.image.LabelMap;
+import io.medseg.image.Volume;
+import io.medseg.pipeline.LabelMeasurements;
+import io.medseg.pipeline.StoppedException;
+import java.awt.GraphicsEnvironment;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Plugins > Segmentation Workbench > Segment Image...: the active image (2D, or the whole stack)
+ * with a bundled model or a bundle folder. Results: a label image titled "TITLE-labels" with a
+ * LUT and the scan's geometry, coloured outlines on the image's overlay, optionally ROIs added to
+ * the ROI Manager, and a table "TITLE-measurements" per label. The image itself is not changed.
+ */
+public final class SegmentImagePlugin implements PlugIn {
+    static final String COMMAND = "Segment Image";
+    static final String OTHER = "bundle folder below";
+
+    @Override
+    public void run(String arg) {
+        CommandRunner.run(COMMAND, () -> {
+            ImagePlus imp = WindowManager.getCurrentImage();
+            if (imp == null) {
+                throw new PluginException("no image is open; open a scan first (Open Scan...)");
+            }
+            List<String> models = new ArrayList<>();
+            for (Path p : CommandRunner.bundledModels().list()) {
+                models.add(p.getFileName().toString());
+            }
+            models.add(OTHER);
+            PluginDialog dialog = new PluginDialog(COMMAND);
+            dialog.addImage("Image", imp);
+            dialog.addChoice("Model", models.toArray(String[]::new), models.get(0));
+            dialog.addDirectory("Bundle folder (for " + OTHER + ")", "");
+            dialog.addNumber("Tile overlap (0-0.9)", 0.5, 2);
+            dialog.addNumber("Tiles per batch", 2, 0);
+            dialog.addCheckbox("Mirror (test-time augmentation, slower)", false);
+            dialog.addCheckbox("Largest component only", false);
+            dialog.addCheckbox("Outlines on the image", true);
+            dialog.addCheckbox("Add ROIs to the ROI Manager", false);
+            dialog.addCheckbox("Measurements table", true);
+            dialog.addChoice("Device", new String[] {"auto", "cpu", "gpu"}, "auto");
+            if (!dialog.show()) {
+                return;
+            }
+            imp = dialog.nextImage();
+            String model = dialog.nextChoice();
+            String folder = dialog.nextString().trim();
+            double overlap = dialog.nextNumber();
+            int batch = (int) dialog.nextNumber();
+            boolean mirror = dialog.nextBoolean();
+            boolean largest = dialog.nextBoolean();
+            boolean outlines = dialog.nextBoolean();
+            boolean roiManager = dialog.nextBoolean();
+            boolean table = dialog.nextBoolean();
+            String device = dialog.nextChoice();
+            Path bundle = bundlePath(model, folder);
+            if (!(overlap >= 0 && overlap < 1) || batch < 1) {
+                throw new PluginException("tile overlap must be in [0, 1) and tiles per batch at least 1; got " + overlap
+                        + " and " + batch);
+            }
+            segment(imp, bundle, new Segmenter.Options(overlap, batch, mirror, largest), Devices.select(device),
+                    outlines, roiManager, table);
+        });
+    }
+
+    private static Path bundlePath(String model, String folder) {
+        if (!model.equals(OTHER)) {
+            return CommandRunner.bundledModels().folder().resolve(model);
+        }
+        if (folder.isEmpty()) {
+            throw new PluginException("choose a bundle folder (Model: " + OTHER + ")");
+        }
+        Path p = Path.of(folder);
+        if (!io.medseg.core.bundle.ModelBundle.isBundle(p)) {
+            throw new PluginException(p + " is not a model bundle (no model.json); choose a folder written by "
+                    + "Train Model... or medseg train");
+        }
+        return p;
+    }
+
+    /** Segments {@code imp}; shows the label image and the chosen outputs. */
+    static ImagePlus segment(ImagePlus imp, Path bundle, Segmenter.Options options, ai.djl.Device device,
+            boolean outlines, boolean roiManager, boolean table) throws IOException {
+        Volume scan = ScanImages.toVolume(imp); // checks the image before the model is loaded
+        try (Segmenter segmenter = Segmenter.load(bundle, device, options)) {
+            int dims = segmenter.config().patchSize().length;
+            if (dims == 3 && scan.numDimensions() == 2) {
+                throw new PluginException("the model " + bundle.getFileName() + " is 3D; \"" + imp.getTitle()
+                        + "\" has one slice (open the whole series or volume)");
+            }
+            if (scan.channels() != segmenter.config().inputChannels()) {
+                throw new PluginException("the model " + bundle.getFileName() + " takes "
+                        + segmenter.config().inputChannels() + " channel(s); \"" + imp.getTitle() + "\" has "
+                        + scan.channels());
+            }
+            if (dims == 2 && scan.numDimensions() == 3) {
+                IJ.log(COMMAND + ": the model is 2D; segmenting the " + imp.getNSlices() + " slices of \""
+                        + imp.getTitle() + "\" one by one");
+            }
+            int tiles = segmenter.tileCount(scan);
+            IJ.showStatus(COMMAND + ": " + tiles + " tiles with " + bundle.getFileName() + " (Esc stops)");
+            LabelMap mask = segmenter.segment(scan, done -> {
+                IJ.showProgress(done, tiles);
+                if (IJ.escapePressed()) {
+                    throw new StoppedException("Esc pressed after " + done + " of " + tiles + " tiles; nothing was added");
+                }
+            });
+            Map<Integer, String> names = segmenter.config().labels();
+            ImagePlus labels = ScanImages.toImage(mask, imp.getTitle() + "-labels");
+            labels.setProp("medseg.model", bundle.toAbsolutePath().toString());
+            if (outlines || roiManager) {
+                List<Roi> rois = LabelOutlines.of(labels, names, imp);
+                if (outlines) {
+                    LabelOutlines.show(imp, rois);
+                }
+                if (roiManager) {
+                    addToRoiManager(rois);
+                }
+            }
+            if (table) {
+                Tables.show(measurements(mask, scan), imp.getTitle() + "-measurements");
+            }
+            labels.show();
+            IJ.showStatus(COMMAND + ": done");
+            return labels;
+        }
+    }
+
+    static ResultsTable measurements(LabelMap mask, Volume scan) {
+        ResultsTable rt = Tables.create();
+        boolean volume = mask.numDimensions() == 3;
+        for (LabelMeasurements.Row r : LabelMeasurements.of(mask, scan)) {
+            rt.incrementCounter();
+            rt.addValue("Label", r.label());
+            rt.addValue("Name", r.name());
+            rt.addValue("Voxels", r.voxels());
+            rt.addValue(volume ? "Volume (mL)" : "Area (mm²)", r.size());
+            rt.addValue("Mean", r.mean());
+        }
+        return rt;
+    }
+
+    /** Adds to the ROI Manager without clearing it (headless ImageJ has none: said in the log). */
+    private static void addToRoiManager(List<Roi> rois) {
+        if (GraphicsEnvironment.isHeadless()) {
+            IJ.log(COMMAND + ": no ROI Manager headless; " + rois.size() + " outline(s) not added");
+            return;
+        }
+        RoiManager rm = RoiManager.getRoiManager();
+        for (Roi r : rois) {
+            rm.addRoi((Roi) r.clone());
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.medseg.imagej;
+
+import ij.IJ;
+import ij.plugin.PlugIn;
+import io.medseg.core.engine.Devices;
+import io.medseg.core.train.TrainingListener;
+import io.medseg.core.train.TrainingSettings;
+import io.medseg.pipeline.TrainingRun;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Plugins > Segmentation Workbench > Train Model...: trains a bundle on an nnU-Net dataset folder, as
+ * {@code medseg train} does (same defaults, same bundle). ImageJ's progress bar and status line show
+ * epoch, loss, validation Dice and ETA; Esc stops after the current step, keeping the best bundle
+ * and what is needed to continue the run.
+ */
+public final class TrainModelPlugin implements PlugIn {
+    static final String COMMAND = "Train Model";
+    static final String[] ARCHITECTURES = {"unet2d", "unet3d", "vnet"};
+
+    @Override
+    public void run(String arg) {
+        CommandRunner.run(COMMAND, () -> {
+            PluginDialog dialog = new PluginDialog(COMMAND);
+            dialog.addDirectory("Dataset (nnU-Net folder with dataset.json)", "");
+            dialog.addDirectory("Bundle (folder to write)", "");
+            dialog.addChoice("Architecture", ARCHITECTURES, "unet2d");
+            dialog.addNumber("Epochs", 30, 0);
+            dialog.addNumber("Iterations per epoch", 50, 0);
+            dialog.addString("Patch (HxW or DxHxW; empty = planned)", "");
+            dialog.addNumber("Batch (0 = 4 in 2D, 2 in 3D)", 0, 0);
+            dialog.addNumber("Learning rate", 0.001, 5);
+            dialog.addNumber("Seed", 42, 0);
+            dialog.addCheckbox("Replace an existing bundle", false);
+            dialog.addCheckbox("Continue the interrupted run", false);
+            dialog.addChoice("Device", new String[] {"auto", "cpu", "gpu"}, "auto");
+            if (!dialog.show()) {
+                return;
+            }
+            Path data = Path.of(nonEmpty(dialog.nextString(), "dataset folder"));
+            Path output = Path.of(nonEmpty(dialog.nextString(), "bundle folder"));
+            String arch = dialog.nextChoice();
+            int epochs = (int) dialog.nextNumber();
+            int iterations = (int) dialog.nextNumber();
+            String patch = dialog.nextString().trim();
+            int batch = (int) dialog.nextNumber();
+            float lr = (float) dialog.nextNumber();
+            long seed = (long) dialog.nextNumber();
+            boolean overwrite = dialog.nextBoolean();
+            boolean resume = dialog.nextBoolean();
+            String device = dialog.nextChoice();
+            if (epochs < 1 || iterations < 1 || batch < 0 || !(lr > 0)) {
+                throw new PluginException("epochs and iterations must be at least 1, batch 0 or more, learning rate > 0");
+            }
+            if (overwrite && resume) {
+                throw new PluginException("replace and continue exclude each other: continue the run, or start it anew");
+            }
+            TrainingRun.Request request = new TrainingRun.Request(data, output, arch, epochs, iterations,
+                    batch == 0 ? null : batch, patch.isEmpty() ? null : TrainingRun.parsePatch(patch, arch, "patch"), null,
+                    4, seed, lr, 1e-4f, 0.99f, TrainingSettings.OptimizerKind.ADAMW, TrainingSettings.Schedule.POLY,
+                    TrainingSettings.LossKind.DICE_CE, null, null, null, 10, 0.2f, true, overwrite, resume);
+            TrainingRun.Outcome outcome = TrainingRun.run(request, Devices.select(device), new StatusBar(),
+                    line -> IJ.log(COMMAND + ": " + line));
+            IJ.log(String.format(Locale.ROOT, "%s: best validation Dice %.4f at epoch %d; %.1f min; bundle %s", COMMAND,
+                    outcome.result().bestDice(), outcome.result().bestEpoch(), outcome.minutes(), output));
+            IJ.showStatus(COMMAND + ": done");
+        });
+    }
+
+    private static String nonEmpty(String text, String what) {
+        if (text.trim().isEmpty()) {
+            throw new PluginException("no " + what + " chosen");
+        }
+        return text.trim();
+    }
+
+    /** Progress bar per step, status line with the epoch's figures and an ETA, Esc to stop. */
+    static final class StatusBar implements TrainingListener {
+        private int total;
+        private long start;
+        private String last = "";
+
+        @Override
+        public void started(int totalIterations, int trainingCases, int validationCases) {
+            total = totalIterations;
+            start = System.nanoTime();
+            IJ.resetEscape();
+            IJ.log(COMMAND + ": " + trainingCases + " training and " + validationCases + " validation cases, "
+                    + totalIterations + " steps (Esc stops)");
+        }
+
+        @Override
+        public void iteration(int done, int epoch, float loss) {
+            IJ.showProgress(done, total);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long eta = Math.round(seconds / done * (total - done));
+            IJ.showStatus(String.format(Locale.ROOT, "%s: epoch %d, loss %.4f%s, ETA %d:%02d:%02d (Esc stops)", COMMAND,
+                    epoch, loss, last, eta / 3600, eta / 60 % 60, eta % 60));
+        }
+
+        @Override
+        public void epochEnded(EpochRecord r) {
+            last = String.format(Locale.ROOT, ", validation Dice %.4f (best %.4f)", r.validationDice(), r.bestDice());
+            IJ.log(String.format(Locale.ROOT, "%s: epoch %d: loss %.4f, validation Dice %.4f (best %.4f at epoch %d)",
+                    COMMAND, r.epoch(), r.meanLoss(), r.validationDice(), r.bestDice(), r.bestEpoch()));
+        }
+
+        @Override
+        public boolean stopRequested() {
+            return IJ.escapePressed();
+        }
+    }
+}

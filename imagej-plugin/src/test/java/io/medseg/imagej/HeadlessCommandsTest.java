@@ -1,0 +1,238 @@
+package io.medseg.imagej;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.ImagePlus;
+import ij.WindowManager;
+import ij.gui.Roi;
+import ij.measure.ResultsTable;
+import io.medseg.evaluation.CaseEvaluation;
+import io.medseg.evaluation.EvaluationSettings;
+import io.medseg.evaluation.Evaluator;
+import io.medseg.image.Geometry;
+import io.medseg.image.LabelMap;
+import io.medseg.image.Volume;
+import io.medseg.io.PlainImages;
+import io.medseg.io.dicom.DicomSeries;
+import io.medseg.io.nifti.Nifti;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each menu command run through macro options in a headless ImageJ 1, on the bundled sample scans. */
+class HeadlessCommandsTest {
+    private static final Path DATA = Path.of("..", "sample-scans", "data").toAbsolutePath().normalize();
+    private static final Path TOOTH = DATA.resolve("Dataset001_ToothRoot");
+    private static final Path CT = DATA.resolve("Dataset002_AbdomenCT");
+    private static final Map<Integer, String> TOOTH_LABELS = Map.of(0, "background", 1, "tooth root");
+    private static final Map<Integer, String> CT_LABELS = Map.of(0, "background", 1, "liver", 2, "kidney");
+
+    @TempDir
+    Path tmp;
+
+    @AfterEach
+    void closeImages() {
+        HeadlessImageJ.closeAll();
+    }
+
+    @Test
+    void openScanKeepsNiftiValuesCalibrationAndGeometry() throws Exception {
+        Path file = CT.resolve("imagesTs/ct_004_0000.nii.gz");
+        HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + file + " window=liver");
+        ImagePlus imp = HeadlessImageJ.image("ct_004_0000");
+        Volume ref = Nifti.readVolume(file);
+        long[] size = ref.sizeXyz();
+        assertEquals(size[0], imp.getWidth());
+        assertEquals(size[1], imp.getHeight());
+        assertEquals(size[2], imp.getNSlices());
+        assertEquals("mm", imp.getCalibration().getUnit());
+        assertEquals(ref.geometry().spacingMm()[0], imp.getCalibration().pixelWidth, 0);
+        assertEquals(ref.geometry().spacingMm()[2], imp.getCalibration().pixelDepth, 0);
+        assertEquals(ref.geometry(), ScanImages.geometry(imp, imp.getNSlices()));
+        assertArrayEquals(ref.data(), ScanImages.toVolume(imp).data());
+        assertEquals(-45, imp.getDisplayRangeMin(), 0);
+        assertEquals(105, imp.getDisplayRangeMax(), 0);
+    }
+
+    @Test
+    void openScanReadsADicomSeriesFolderWithTheAbdomenWindow() throws Exception {
+        Path folder = DATA.resolve("AbdomenCT_DICOM/ct_003");
+        HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + folder + " window=automatic");
+        assertEquals(1, WindowManager.getImageCount());
+        ImagePlus imp = WindowManager.getCurrentImage();
+        DicomSeries series = DicomSeries.scan(folder).series().get(0);
+        Volume ref = series.load();
+        assertEquals(series.files().size(), imp.getNSlices());
+        assertEquals(ref.geometry(), ScanImages.geometry(imp, imp.getNSlices()));
+        assertArrayEquals(ref.data(), ScanImages.toVolume(imp).data());
+        assertEquals(-160, imp.getDisplayRangeMin(), 0);
+        assertEquals(240, imp.getDisplayRangeMax(), 0);
+    }
+
+    @Test
+    void segmentImageWith2dModelGivesLabelsOutlinesAndMeasurements() throws Exception {
+        Path png = TOOTH.resolve("imagesTs/case_024_0000.png");
+        HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + png + " window=[full range]");
+        ImagePlus scan = HeadlessImageJ.image("case_024_0000");
+        float[] before = ScanImages.toVolume(scan).data().clone();
+        HeadlessImageJ.run(SegmentImagePlugin.class,
+                "image=case_024_0000 model=tooth-root-unet2d tile=0.5 tiles=2 outlines measurements device=cpu");
+        ImagePlus labels = HeadlessImageJ.image("case_024_0000-labels");
+        LabelMap mask = ScanImages.toLabelMap(labels, TOOTH_LABELS);
+        LabelMap ref = PlainImages.readLabels(TOOTH.resolve("labelsTs/case_024.png"), TOOTH_LABELS);
+        double dice = Evaluator.meanForegroundDice(mask, ref);
+        assertTrue(dice > 0.95, "tooth-root Dice " + dice);
+        assertEquals(TOOTH_LABELS, ScanImages.labelNames(labels));
+        assertArrayEquals(before, ScanImages.toVolume(scan).data(), "the scan is not modified");
+
+        assertNotNull(scan.getOverlay());
+        assertTrue(scan.getOverlay().size() >= 1);
+        for (Roi r : scan.getOverlay().toArray()) {
+            assertTrue(r.getName().startsWith(LabelOutlines.PREFIX + "tooth root"), r.getName());
+        }
+        ResultsTable rt = ResultsTable.getResultsTable();
+        assertEquals(1, rt.size());
+        assertEquals("tooth root", rt.getStringValue("Name", 0));
+        long voxels = 0;
+        for (byte b : mask.data()) {
+            voxels += b == 1 ? 1 : 0;
+        }
+        assertEquals(voxels, rt.getValue("Voxels", 0), 0);
+        assertEquals(voxels, rt.getValue("Area (mm²)", 0), 1e-9); // a PNG has 1 mm pixels
+
+        // a second run replaces medseg's outlines and keeps the user's own overlay
+        Roi mine = new Roi(1, 1, 5, 5);
+        mine.setName("mine");
+        scan.getOverlay().add(mine);
+        int outlines = scan.getOverlay().size() - 1;
+        labels.close();
+        HeadlessImageJ.run(SegmentImagePlugin.class, "image=case_024_0000 model=tooth-root-unet2d outlines device=cpu");
+        assertEquals(outlines + 1, scan.getOverlay().size());
+        assertNotNull(scan.getOverlay().get("mine"));
+    }
+
+    @Test
+    void segmentSaveAndEvaluateACtVolume() throws Exception {
+        Path file = CT.resolve("imagesTs/ct_004_0000.nii.gz");
+        Path refFile = CT.resolve("labelsTs/ct_004.nii.gz");
+        HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + file + " window=abdomen");
+        HeadlessImageJ.run(SegmentImagePlugin.class, "image=ct_004_0000 model=abdomen-ct-unet3d measurements device=cpu");
+        ImagePlus labels = HeadlessImageJ.image("ct_004_0000-labels");
+        LabelMap ref = Nifti.readLabels(refFile, CT_LABELS);
+        LabelMap mask = ScanImages.toLabelMap(labels, CT_LABELS);
+        CaseEvaluation direct = new Evaluator(CT_LABELS, EvaluationSettings.DEFAULT).evaluate("ct_004", ref, mask);
+        assertTrue(direct.row(1).counts().dice() > 0.85, "liver Dice " + direct.row(1).counts().dice());
+        assertTrue(direct.row(2).counts().dice() > 0.80, "kidney Dice " + direct.row(2).counts().dice());
+
+        Geometry g = Nifti.readVolume(file).geometry();
+        double voxelMl = g.spacingMm()[0] * g.spacingMm()[1] * g.spacingMm()[2] / 1000;
+        ResultsTable measured = ResultsTable.getResultsTable();
+        assertEquals(2, measured.size());
+        assertEquals("kidney", measured.getStringValue("Name", 1));
+        assertEquals(direct.row(2).counts().predictionVoxels(), measured.getValue("Voxels", 1), 0);
+        assertEquals(direct.row(2).counts().predictionVoxels() * voxelMl, measured.getValue("Volume (mL)", 1), 1e-9);
+
+        Path out = tmp.resolve("ct_004_mask.nii.gz");
+        HeadlessImageJ.run(SaveMaskPlugin.class, "labels=ct_004_0000-labels geometry=ct_004_0000 file=" + out);
+        LabelMap saved = Nifti.readLabels(out, CT_LABELS);
+        assertArrayEquals(mask.data(), saved.data());
+        assertEquals(g, saved.geometry(), "the saved mask has the scan's affine");
+        String again = HeadlessImageJ.run(SaveMaskPlugin.class, "labels=ct_004_0000-labels geometry=ct_004_0000 file=" + out);
+        assertTrue(again.contains("error: ") && again.contains(out.toString()), again);
+
+        HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + refFile + " window=[full range]");
+        HeadlessImageJ.run(EvaluateSegmentationPlugin.class,
+                "compare=[two open images] reference=ct_004 prediction=ct_004_0000-labels scan=ct_004_0000 error");
+        ResultsTable rt = ResultsTable.getResultsTable();
+        assertEquals(2, rt.size());
+        for (int row = 0; row < 2; row++) {
+            int label = row + 1;
+            assertEquals(CT_LABELS.get(label), rt.getStringValue("Name", row));
+            assertEquals(direct.row(label).counts().dice(), rt.getValue("Dice", row), 1e-12);
+            assertEquals(direct.row(label).counts().iou(), rt.getValue("IoU", row), 1e-12);
+            assertEquals(io.medseg.evaluation.Metric.HD95.of(direct.row(label)), rt.getValue("HD95", row), 1e-9);
+        }
+        ImagePlus errors = HeadlessImageJ.image("ct_004_0000-labels-errors");
+        assertEquals(labels.getNSlices(), errors.getNSlices());
+        assertEquals(ImagePlus.COLOR_RGB, errors.getType());
+    }
+
+    @Test
+    void evaluateTwoFoldersGivesOneRowPerCaseAndLabel() throws Exception {
+        Path predictions = Files.createDirectories(tmp.resolve("pred"));
+        for (String c : new String[] {"ct_002", "ct_003"}) {
+            Files.copy(CT.resolve("labelsTs/" + c + ".nii.gz"), predictions.resolve(c + ".nii.gz"));
+        }
+        Path refs = Files.createDirectories(tmp.resolve("ref"));
+        for (String c : new String[] {"ct_002", "ct_003"}) {
+            Files.copy(CT.resolve("labelsTs/" + c + ".nii.gz"), refs.resolve(c + ".nii.gz"));
+        }
+        Files.copy(CT.resolve("dataset.json"), refs.resolve("dataset.json"));
+        HeadlessImageJ.run(EvaluateSegmentationPlugin.class,
+                "compare=[two folders] reference=" + refs + " prediction=" + predictions);
+        ResultsTable rt = ResultsTable.getResultsTable();
+        assertEquals(4, rt.size());
+        assertEquals("ct_002", rt.getStringValue("Case", 0));
+        assertEquals(1.0, rt.getValue("Dice", 3), 0);
+        assertEquals(0.0, rt.getValue("HD95", 3), 0);
+    }
+
+    @Test
+    void badInputGetsOneLineAndChangesNothing() throws Exception {
+        ImagePlus rgb = new ImagePlus("photo", new ij.process.ColorProcessor(64, 48));
+        rgb.getProcessor().setColor(java.awt.Color.ORANGE);
+        rgb.getProcessor().fill();
+        int[] pixels = ((int[]) rgb.getProcessor().getPixels()).clone();
+        rgb.show();
+        String log = HeadlessImageJ.run(SegmentImagePlugin.class, "image=photo model=tooth-root-unet2d device=cpu");
+        assertTrue(log.contains("Segment Image: error: \"photo\" is an RGB image"), log);
+        assertArrayEquals(pixels, (int[]) rgb.getProcessor().getPixels());
+        assertNull(WindowManager.getImage("photo-labels"));
+
+        HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + TOOTH.resolve("imagesTs/case_025_0000.png"));
+        log = HeadlessImageJ.run(SegmentImagePlugin.class, "image=case_025_0000 model=abdomen-ct-unet3d device=cpu");
+        assertTrue(log.contains("is 3D; \"case_025_0000\" has one slice"), log);
+
+        log = HeadlessImageJ.run(SegmentImagePlugin.class,
+                "image=case_025_0000 model=[bundle folder below] bundle=" + tmp + " device=cpu");
+        assertTrue(log.contains(tmp + " is not a model bundle"), log);
+
+        log = HeadlessImageJ.run(SegmentImagePlugin.class, "image=case_025_0000 model=no-such-model");
+        assertTrue(log.contains("model=no-such-model is not one of"), log);
+
+        log = HeadlessImageJ.run(SegmentImagePlugin.class, null);
+        assertTrue(log.contains("runs headless only from a macro with its options"), log);
+
+        log = HeadlessImageJ.run(SaveMaskPlugin.class, "labels=case_025_0000 file=" + tmp.resolve("m.nii.gz"));
+        assertTrue(log.contains("is a 32-bit scan, not a label image"), log);
+        assertFalse(Files.exists(tmp.resolve("m.nii.gz")));
+
+        log = HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + tmp.resolve("missing.nii.gz"));
+        assertTrue(log.contains("Open Scan: error: ") && log.contains("missing.nii.gz"), log);
+        assertEquals(2, WindowManager.getImageCount(), "no image opened for bad input");
+    }
+
+    @Test
+    void trainModelWritesABundleThatSegmentImageUses() throws Exception {
+        Path bundle = tmp.resolve("tiny");
+        String log = HeadlessImageJ.run(TrainModelPlugin.class, "dataset=" + TOOTH + " bundle=" + bundle
+                + " architecture=unet2d epochs=1 iterations=2 patch=64x64 batch=2 learning=0.001 seed=7 device=cpu");
+        assertTrue(log.contains("Train Model: epoch 1: loss "), log);
+        assertTrue(log.contains("best validation Dice"), log);
+        assertTrue(io.medseg.core.bundle.ModelBundle.isBundle(bundle));
+
+        HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + TOOTH.resolve("imagesTs/case_025_0000.png"));
+        HeadlessImageJ.run(SegmentImagePlugin.class,
+                "image=case_025_0000 model=[bundle folder below] bundle=" + bundle + " device=cpu");
+        ImagePlus labels = HeadlessImageJ.image("case_025_0000-labels");
+        assertEquals(bundle.toAbsolutePath().toString(), labels.getProp("medseg.model"));
+    }
+}
