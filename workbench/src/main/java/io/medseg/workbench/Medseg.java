@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {TrainCommand.class, SegmentCommand.class, EvaluateCommand.class, ReproduceCommand.class, ConvertCommand.class,
                 GenerateCtCommand.class,
                 InfoCommand.class,
-                ModelsCommand.class,
+                ModelsCommand.class, InstallFijiCommand.class,
                 DemoCommand.class, BenchReadCommand.class, BenchMetricsCommand.class, BenchCommand.class, Bench3dCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Medseg {
