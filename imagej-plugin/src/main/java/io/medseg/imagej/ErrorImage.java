@@ -27,7 +27,8 @@ final class ErrorImage {
             int[] rgb = new int[w * h];
             for (int i = 0; i < rgb.length; i++) {
                 int grey = s == null ? 0 : (int) Math.max(0, Math.min(255, (s.getf(i) - low) / (high - low) * 255));
-                rgb[i] = ErrorOverlay.error(grey, g.get(i), p.get(i));
+                // getf: a mask opened as a scan is 32-bit, where get() returns the float's bits
+                rgb[i] = ErrorOverlay.error(grey, (int) g.getf(i), (int) p.getf(i));
             }
             stack.addSlice(null, new ColorProcessor(w, h, rgb));
         }

@@ -8,6 +8,7 @@ import ij.measure.ResultsTable;
 import ij.plugin.PlugIn;
 import ij.plugin.frame.RoiManager;
 import io.medseg.core.Segmenter;
+import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.engine.Devices;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
@@ -28,7 +29,7 @@ import java.util.Map;
  */
 public final class SegmentImagePlugin implements PlugIn {
     static final String COMMAND = "Segment Image";
-    static final String OTHER = "bundle folder below";
+    static final String OTHER = "folder below";
 
     @Override
     public void run(String arg) {
@@ -37,15 +38,21 @@ public final class SegmentImagePlugin implements PlugIn {
             if (imp == null) {
                 throw new PluginException("no image is open; open a scan first (Open Scan...)");
             }
+            // the first bundled model of the image's dimensionality is the default
             List<String> models = new ArrayList<>();
+            String fitting = null;
+            int dims = imp.getNSlices() > 1 ? 3 : 2;
             for (Path p : CommandRunner.bundledModels().list()) {
                 models.add(p.getFileName().toString());
+                if (fitting == null && ModelBundle.readConfig(p).patchSize().length == dims) {
+                    fitting = p.getFileName().toString();
+                }
             }
             models.add(OTHER);
             PluginDialog dialog = new PluginDialog(COMMAND);
             dialog.addImage("Image", imp);
-            dialog.addChoice("Model", models.toArray(String[]::new), models.get(0));
-            dialog.addDirectory("Bundle folder (for " + OTHER + ")", "");
+            dialog.addChoice("Model", models.toArray(String[]::new), fitting != null ? fitting : models.get(0));
+            dialog.addDirectory("Bundle folder (Model: " + OTHER + ")", "");
             dialog.addNumber("Tile overlap (0-0.9)", 0.5, 2);
             dialog.addNumber("Tiles per batch", 2, 0);
             dialog.addCheckbox("Mirror (test-time augmentation, slower)", false);
@@ -86,7 +93,7 @@ public final class SegmentImagePlugin implements PlugIn {
             throw new PluginException("choose a bundle folder (Model: " + OTHER + ")");
         }
         Path p = Path.of(folder);
-        if (!io.medseg.core.bundle.ModelBundle.isBundle(p)) {
+        if (!ModelBundle.isBundle(p)) {
             throw new PluginException(p + " is not a model bundle (no model.json); choose a folder written by "
                     + "Train Model... or medseg train");
         }
@@ -113,6 +120,7 @@ public final class SegmentImagePlugin implements PlugIn {
                         + imp.getTitle() + "\" one by one");
             }
             int tiles = segmenter.tileCount(scan);
+            IJ.resetEscape(); // an Esc pressed before this run (closing a menu) is not a request to stop it
             IJ.showStatus(COMMAND + ": " + tiles + " tiles with " + bundle.getFileName() + " (Esc stops)");
             LabelMap mask = segmenter.segment(scan, done -> {
                 IJ.showProgress(done, tiles);

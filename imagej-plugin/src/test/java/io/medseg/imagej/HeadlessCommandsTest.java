@@ -163,6 +163,27 @@ class HeadlessCommandsTest {
         ImagePlus errors = HeadlessImageJ.image("ct_004_0000-labels-errors");
         assertEquals(labels.getNSlices(), errors.getNSlices());
         assertEquals(ImagePlus.COLOR_RGB, errors.getType());
+        long fp = 0;
+        long fn = 0;
+        for (int i = 0; i < ref.data().length; i++) {
+            int truth = ref.data()[i];
+            int predicted = mask.data()[i];
+            fp += truth != predicted && predicted != 0 ? 1 : 0;
+            fn += truth != predicted && predicted == 0 ? 1 : 0;
+        }
+        assertTrue(fp > 0 && fn > 0, "the case has both kinds of error");
+        assertEquals(fp, countColour(errors, io.medseg.evaluation.report.ErrorOverlay.FALSE_POSITIVE));
+        assertEquals(fn, countColour(errors, io.medseg.evaluation.report.ErrorOverlay.FALSE_NEGATIVE));
+    }
+
+    private static long countColour(ImagePlus rgb, java.awt.Color colour) {
+        long n = 0;
+        for (int z = 1; z <= rgb.getNSlices(); z++) {
+            for (int v : (int[]) rgb.getStack().getPixels(z)) {
+                n += (v & 0xffffff) == (colour.getRGB() & 0xffffff) ? 1 : 0;
+            }
+        }
+        return n;
     }
 
     @Test
@@ -202,7 +223,7 @@ class HeadlessCommandsTest {
         assertTrue(log.contains("is 3D; \"case_025_0000\" has one slice"), log);
 
         log = HeadlessImageJ.run(SegmentImagePlugin.class,
-                "image=case_025_0000 model=[bundle folder below] bundle=" + tmp + " device=cpu");
+                "image=case_025_0000 model=[folder below] bundle=" + tmp + " device=cpu");
         assertTrue(log.contains(tmp + " is not a model bundle"), log);
 
         log = HeadlessImageJ.run(SegmentImagePlugin.class, "image=case_025_0000 model=no-such-model");
@@ -231,7 +252,7 @@ class HeadlessCommandsTest {
 
         HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + TOOTH.resolve("imagesTs/case_025_0000.png"));
         HeadlessImageJ.run(SegmentImagePlugin.class,
-                "image=case_025_0000 model=[bundle folder below] bundle=" + bundle + " device=cpu");
+                "image=case_025_0000 model=[folder below] bundle=" + bundle + " device=cpu");
         ImagePlus labels = HeadlessImageJ.image("case_025_0000-labels");
         assertEquals(bundle.toAbsolutePath().toString(), labels.getProp("medseg.model"));
     }

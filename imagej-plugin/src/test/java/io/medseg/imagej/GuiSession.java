@@ -1,0 +1,340 @@
+package io.medseg.imagej;
+
+import ij.IJ;
+import ij.ImageJ;
+import ij.ImagePlus;
+import ij.Menus;
+import ij.WindowManager;
+import ij.plugin.frame.Recorder;
+import java.awt.Frame;
+import java.awt.Menu;
+import java.awt.MenuBar;
+import java.awt.MenuItem;
+import java.awt.Rectangle;
+import java.awt.Robot;
+import java.awt.Toolkit;
+import java.awt.Window;
+import java.awt.event.InputEvent;
+import java.awt.event.KeyEvent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+
+/**
+ * A session in a real ImageJ with a display (Xvfb), driven like a user: the menu opened with the
+ * mouse and the keyboard, Open Scan → Segment Image → Evaluate Segmentation run through ImageJ's
+ * command table, screenshots of the menu, the overlay and the results table, and Segment Image
+ * recorded by the macro recorder and replayed. Run by {@code scripts/imagej-gui-test.sh}; writes
+ * its screenshots and {@code session.txt} into the folder given, exits 1 on the first failure.
+ */
+public final class GuiSession {
+    static final String MENU = "Segmentation Workbench";
+    static final Map<String, String> COMMANDS = Map.of("Open Scan...", OpenScanPlugin.class.getName(),
+            "Segment Image...", SegmentImagePlugin.class.getName(),
+            "Evaluate Segmentation...", EvaluateSegmentationPlugin.class.getName(),
+            "Save Mask...", SaveMaskPlugin.class.getName(), "Train Model...", TrainModelPlugin.class.getName());
+
+    private final Path out;
+    private final Path data;
+    private final Robot robot;
+    private final List<String> lines = new ArrayList<>();
+
+    private GuiSession(Path out, Path data) throws Exception {
+        this.out = out;
+        this.data = data;
+        this.robot = new Robot();
+        robot.setAutoDelay(40);
+    }
+
+    public static void main(String[] args) throws Exception {
+        GuiSession s = new GuiSession(Path.of(args[0]), Path.of(args[1]));
+        int code = 0;
+        try {
+            s.run();
+        } catch (Throwable e) {
+            s.lines.add("FAILED: " + e);
+            code = 1;
+        } finally {
+            Files.write(s.out.resolve("session.txt"), s.lines, StandardCharsets.UTF_8);
+        }
+        System.exit(code);
+    }
+
+    private void run() throws Exception {
+        ImageJ ij = new ImageJ();
+        ij.setLocation(0, 0);
+        waitFor(ij::isShowing, "ImageJ window");
+        robot.delay(1500);
+        for (Map.Entry<String, String> e : COMMANDS.entrySet()) {
+            Object cls = Menus.getCommands().get(e.getKey());
+            check(e.getValue().equals(cls), "menu entry " + e.getKey() + " -> " + cls);
+        }
+        java.awt.Point entry = openWorkbenchMenu(ij);
+        int rowHeight = ij.getFontMetrics(new java.awt.Font("Dialog", java.awt.Font.PLAIN, 12)).getHeight() + 4;
+        glide(entry.x, entry.y, entry.x + 300, entry.y);
+        glide(entry.x + 300, entry.y, entry.x + 300, entry.y + rowHeight);
+        robot.delay(600);
+        shoot("imagej-menu.png", new Rectangle(0, 0, 900, 300));
+        glide(entry.x + 300, entry.y + rowHeight, entry.x + 300, entry.y + 400); // off the menus: releasing picks nothing
+        robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
+        if (Boolean.getBoolean("gui.menuOnly")) {
+            return;
+        }
+        closeMenus();
+
+        Path ct = data.resolve("Dataset002_AbdomenCT");
+        IJ.run("Open Scan...", "scan=" + ct.resolve("imagesTs/ct_004_0000.nii.gz") + " window=abdomen");
+        ImagePlus scan = waitForImage("ct_004_0000");
+        IJ.run("Segment Image...", "image=ct_004_0000 model=abdomen-ct-unet3d outlines measurements device=cpu");
+        ImagePlus labels = waitForImage("ct_004_0000-labels");
+        check(scan.getOverlay() != null && scan.getOverlay().size() > 0, "outlines on the scan: "
+                + (scan.getOverlay() == null ? 0 : scan.getOverlay().size()));
+        int slice = sliceWithBoth(labels);
+        scan.setSlice(slice);
+        labels.setSlice(slice);
+        zoom(scan, 4, 0, 100);
+        zoom(labels, 2, 560, 100);
+        Window measurements = waitForWindow("ct_004_0000-measurements");
+        place(measurements, 560, 420);
+        measurements.setSize(560, 140);
+        robot.delay(1500);
+        shoot("imagej-overlay.png", new Rectangle(0, 100, 1130, 600));
+
+        IJ.run("Open Scan...", "scan=" + ct.resolve("labelsTs/ct_004.nii.gz") + " window=[full range]");
+        waitForImage("ct_004");
+        IJ.run("Evaluate Segmentation...", "compare=[two open images] reference=ct_004 prediction=ct_004_0000-labels "
+                + "scan=ct_004_0000 error");
+        ImagePlus errors = waitForImage("ct_004_0000-labels-errors");
+        errors.setSlice(slice);
+        Window table = waitForWindow(EvaluateSegmentationPlugin.TABLE);
+        zoom(errors, 4, 0, 100);
+        place(table, 0, 680);
+        table.setSize(840, 130);
+        robot.delay(1500);
+        shoot("imagej-evaluation.png", new Rectangle(0, 100, 860, 720));
+        lines.add("evaluation table:\n" + ((ij.text.TextWindow) table).getResultsTable().toString());
+
+        recordAndReplay(ij, data.resolve("Dataset001_ToothRoot/imagesTs/case_024_0000.png"));
+        lines.add("OK");
+    }
+
+    /** Segment Image chosen from the menu with the recorder open, OK pressed; the recorded line replayed gives the same labels. */
+    private void recordAndReplay(ImageJ ij, Path png) throws Exception {
+        closeAllImages();
+        IJ.run("Record...");
+        Window recorder = waitForWindow("Recorder");
+        place(recorder, 0, 600);
+        IJ.run("Open Scan...", "scan=" + png + " window=[full range]");
+        ImagePlus tooth = waitForImage("case_024_0000");
+        place(tooth.getWindow(), 600, 110);
+        WindowManager.setCurrentWindow(tooth.getWindow());
+        robot.delay(500);
+        java.awt.Point entry = openWorkbenchMenu(ij);
+        int row = ij.getFontMetrics(new java.awt.Font("Dialog", java.awt.Font.PLAIN, 12)).getHeight() + 4;
+        // across to the submenu on the row, then down to its second entry, Segment Image...
+        glide(entry.x, entry.y, entry.x + 300, entry.y);
+        glide(entry.x + 300, entry.y, entry.x + 300, entry.y + row);
+        robot.delay(400);
+        robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
+        Window dialog = waitForWindow("Segment Image");
+        place(dialog, 560, 100);
+        robot.delay(800);
+        shoot("imagej-segment-dialog.png", new Rectangle(540, 80, 740, 700));
+        java.awt.Button ok = ((ij.gui.GenericDialog) dialog).getButtons()[0];
+        java.awt.Point at = ok.getLocationOnScreen();
+        robot.mouseMove(at.x + ok.getWidth() / 2, at.y + ok.getHeight() / 2);
+        robot.mousePress(InputEvent.BUTTON1_DOWN_MASK); // OK, with the dialog's defaults
+        robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
+        ImagePlus first = waitForImage("case_024_0000-labels");
+        byte[] recordedPixels = ((byte[]) first.getProcessor().getPixels()).clone();
+        String text = ((Recorder) recorder).getText();
+        String line = Arrays.stream(text.split("\n")).filter(l -> l.startsWith("run(\"Segment Image...\""))
+                .findFirst().orElse(null);
+        check(line != null, "the recorder recorded Segment Image: " + text);
+        lines.add("recorded: " + line);
+        check(line.contains("model=tooth-root-unet2d"), "the dialog's default model fits the 2D image: " + line);
+        first.changes = false;
+        first.close();
+        IJ.runMacro(line);
+        ImagePlus replayed = waitForImage("case_024_0000-labels");
+        check(Arrays.equals(recordedPixels, (byte[]) replayed.getProcessor().getPixels()),
+                "the replayed macro gives the same labels");
+        lines.add("replayed: same labels");
+    }
+
+    /**
+     * Opens Plugins > Segmentation Workbench as a user does: a click on Plugins, the pointer down to
+     * the submenu. AWT's X11 menus: bar items are their text plus 10 px either side, 3 px in from the
+     * left; menu rows are the font height plus 4 px, separators half a row (measured here on Xvfb).
+     * Returns the screen point of the submenu's first row.
+     */
+    private java.awt.Point openWorkbenchMenu(Frame frame) throws Exception {
+        MenuBar bar = frame.getMenuBar();
+        int plugins = -1;
+        for (int i = 0; i < bar.getMenuCount(); i++) {
+            if (bar.getMenu(i).getLabel().equals("Plugins")) {
+                plugins = i;
+            }
+        }
+        check(plugins >= 0, "ImageJ has a Plugins menu");
+        java.awt.FontMetrics fm = frame.getFontMetrics(bar.getFont() != null ? bar.getFont()
+                : new java.awt.Font("Dialog", java.awt.Font.PLAIN, 12));
+        int x = frame.getX() + frame.getInsets().left + 3;
+        for (int i = 0; i < plugins; i++) {
+            x += fm.stringWidth(bar.getMenu(i).getLabel()) + 20;
+        }
+        int menuX = x;
+        x += fm.stringWidth("Plugins") / 2 + 10;
+        int barBottom = frame.getY() + frame.getInsets().top;
+        // pressed on Plugins and held: the pointer drags through the menu, releasing picks an entry
+        int barY = barBottom / 2 + frame.getY() / 2;
+        robot.mouseMove(x, barY);
+        robot.mousePress(InputEvent.BUTTON1_DOWN_MASK);
+        robot.delay(700);
+        Menu menu = bar.getMenu(plugins);
+        int row = fm.getHeight() + 4;
+        int y = barBottom + 2 + row / 2;
+        int width = 0;
+        boolean found = false;
+        for (int i = 0; i < menu.getItemCount(); i++) {
+            MenuItem item = menu.getItem(i);
+            width = Math.max(width, fm.stringWidth(item.getLabel()));
+            if (item.getLabel().equals("-")) {
+                y += row / 2;
+                continue;
+            }
+            if (item.getLabel().equals(MENU)) {
+                found = true;
+                break;
+            }
+            y += row;
+        }
+        check(found, "Plugins > " + MENU + " exists");
+        lines.add("menu bar at y " + barBottom + ", insets " + frame.getInsets() + ", font height " + fm.getHeight()
+                + ", Plugins at x " + menuX + ", entry row at y " + y);
+        glide(x, barY, menuX + 30, y); // onto the row: its submenu opens
+        robot.delay(900);
+        return new java.awt.Point(menuX + 30, y);
+    }
+
+    /** Moves the pointer in small steps, as a hand does (menus follow motion, not jumps). */
+    private void glide(int x0, int y0, int x1, int y1) {
+        int steps = Math.max(1, Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0)) / 6);
+        for (int i = 1; i <= steps; i++) {
+            robot.mouseMove(x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps);
+            robot.delay(8);
+        }
+    }
+
+    private void closeMenus() {
+        key(KeyEvent.VK_ESCAPE);
+        key(KeyEvent.VK_ESCAPE);
+        robot.delay(300);
+    }
+
+    private void key(int code) {
+        robot.keyPress(code);
+        robot.keyRelease(code);
+        robot.delay(120);
+    }
+
+    private void shoot(String name, Rectangle area) throws IOException {
+        Rectangle screen = new Rectangle(Toolkit.getDefaultToolkit().getScreenSize());
+        ImageIO.write(robot.createScreenCapture(area.intersection(screen)), "png", out.resolve(name).toFile());
+        lines.add("screenshot " + name);
+    }
+
+    /** Shows the image at {@code factor} times its size with its window at (x, y). */
+    private void zoom(ImagePlus imp, int factor, int x, int y) throws Exception {
+        java.awt.EventQueue.invokeAndWait(() -> {
+            ij.gui.ImageWindow w = imp.getWindow();
+            w.setLocation(x, y);
+            for (int i = 1; i < factor; i *= 2) {
+                w.getCanvas().zoomIn(imp.getWidth() / 2, imp.getHeight() / 2);
+            }
+            w.toFront();
+        });
+        robot.delay(500);
+    }
+
+    private static void place(Window w, int x, int y) {
+        if (w != null) {
+            w.setLocation(x, y);
+            w.toFront();
+        }
+    }
+
+    /** The slice showing most of both labels 1 and 2: the largest smaller count of the two. */
+    private static int sliceWithBoth(ImagePlus labels) {
+        int best = 1;
+        long bestScore = -1;
+        for (int z = 1; z <= labels.getNSlices(); z++) {
+            long one = 0;
+            long two = 0;
+            for (byte b : (byte[]) labels.getStack().getPixels(z)) {
+                one += b == 1 ? 1 : 0;
+                two += b == 2 ? 1 : 0;
+            }
+            long score = Math.min(one, two) * 1_000_000L + one + two;
+            if (score > bestScore) {
+                bestScore = score;
+                best = z;
+            }
+        }
+        return best;
+    }
+
+    private void closeAllImages() {
+        for (int id : WindowManager.getIDList() == null ? new int[0] : WindowManager.getIDList()) {
+            ImagePlus imp = WindowManager.getImage(id);
+            imp.changes = false;
+            imp.close();
+        }
+    }
+
+    private ImagePlus waitForImage(String title) throws Exception {
+        waitFor(() -> WindowManager.getImage(title) != null && WindowManager.getImage(title).getWindow() != null
+                && WindowManager.getImage(title).getWindow().isShowing(), "image " + title);
+        return WindowManager.getImage(title);
+    }
+
+    private Window waitForWindow(String title) throws Exception {
+        waitFor(() -> find(title) != null, "window " + title);
+        return find(title);
+    }
+
+    private static Window find(String title) {
+        for (Window w : Window.getWindows()) {
+            String t = w instanceof Frame f ? f.getTitle() : w instanceof java.awt.Dialog d ? d.getTitle() : null;
+            if (title.equals(t) && w.isShowing()) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    private void waitFor(java.util.function.BooleanSupplier condition, String what) throws Exception {
+        long end = System.nanoTime() + 120_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                shoot("timeout.png", new Rectangle(Toolkit.getDefaultToolkit().getScreenSize()));
+                throw new IllegalStateException("no " + what + " after 120 s");
+            }
+            Thread.sleep(100);
+        }
+        lines.add("saw " + what);
+    }
+
+    private void check(boolean ok, String what) {
+        if (!ok) {
+            throw new IllegalStateException(what);
+        }
+        lines.add("ok: " + what);
+    }
+}

@@ -1,0 +1,15 @@
+# Sourced by the launchers (medseg, medseg-imagej): builds the jars with Maven when they are missing
+# or older than any pom.xml or main source file. Needs $root (the checkout).
+medseg_jar="$root/workbench/target/medseg.jar"
+medseg_lib="$root/workbench/target/lib"
+plugin_jar="$root/imagej-plugin/target/Segmentation_Workbench.jar"
+
+medseg_stale() {
+  [ -f "$medseg_jar" ] && [ -d "$medseg_lib" ] && [ -f "$plugin_jar" ] || return 0
+  [ -n "$(find "$root" -path "$root/.git" -prune -o \( -name pom.xml -o -path '*/src/main/*' \) -newer "$medseg_jar" -print -quit)" ]
+}
+
+if medseg_stale; then
+  echo "medseg: building (mvn -DskipTests package) ..." >&2
+  (cd "$root" && mvn -B -q -DskipTests package) >&2
+fi
