@@ -100,10 +100,31 @@ public final class SegmentImagePlugin implements PlugIn {
         return p;
     }
 
-    /** Segments {@code imp}; shows the label image and the chosen outputs. */
+    /**
+     * Segments {@code imp}; shows the label image and the chosen outputs. Out of memory with several
+     * tiles per batch, it retries once with one tile per batch, then gives up with a message.
+     */
     static ImagePlus segment(ImagePlus imp, Path bundle, Segmenter.Options options, ai.djl.Device device,
             boolean outlines, boolean roiManager, boolean table) throws IOException {
         Volume scan = ScanImages.toVolume(imp); // checks the image before the model is loaded
+        try {
+            return segment(imp, scan, bundle, options, device, outlines, roiManager, table);
+        } catch (OutOfMemoryError | ai.djl.engine.EngineException e) {
+            if (e instanceof ai.djl.engine.EngineException && !String.valueOf(e.getMessage()).contains("allocate")) {
+                throw e;
+            }
+            if (options.batchSize() == 1) {
+                throw new PluginException("out of memory segmenting \"" + imp.getTitle() + "\" with one tile per batch; "
+                        + "give ImageJ more memory (Edit > Options > Memory & Threads) or segment a cropped part");
+            }
+            IJ.log(COMMAND + ": out of memory with " + options.batchSize() + " tiles per batch; trying again with 1");
+            return segment(imp, scan, bundle, new Segmenter.Options(options.overlap(), 1, options.mirror(),
+                    options.largestComponent()), device, outlines, roiManager, table);
+        }
+    }
+
+    private static ImagePlus segment(ImagePlus imp, Volume scan, Path bundle, Segmenter.Options options,
+            ai.djl.Device device, boolean outlines, boolean roiManager, boolean table) throws IOException {
         try (Segmenter segmenter = Segmenter.load(bundle, device, options)) {
             int dims = segmenter.config().patchSize().length;
             if (dims == 3 && scan.numDimensions() == 2) {

@@ -5,7 +5,10 @@ import ij.ImageJ;
 import ij.ImagePlus;
 import ij.Menus;
 import ij.WindowManager;
+import ij.gui.Roi;
 import ij.plugin.frame.Recorder;
+import ij.plugin.frame.RoiManager;
+import ij.text.TextWindow;
 import java.awt.Frame;
 import java.awt.Menu;
 import java.awt.MenuBar;
@@ -91,8 +94,15 @@ public final class GuiSession {
         Path ct = data.resolve("Dataset002_AbdomenCT");
         IJ.run("Open Scan...", "scan=" + ct.resolve("imagesTs/ct_004_0000.nii.gz") + " window=abdomen");
         ImagePlus scan = waitForImage("ct_004_0000");
-        IJ.run("Segment Image...", "image=ct_004_0000 model=abdomen-ct-unet3d outlines measurements device=cpu");
+        RoiManager rm = RoiManager.getRoiManager();
+        Roi mine = new Roi(5, 5, 10, 10);
+        mine.setName("mine");
+        rm.addRoi(mine);
+        place(rm, 1140, 100);
+        IJ.run("Segment Image...", "image=ct_004_0000 model=abdomen-ct-unet3d outlines add measurements device=cpu");
         ImagePlus labels = waitForImage("ct_004_0000-labels");
+        check(rm.getCount() == 1 + scan.getOverlay().size() && "mine".equals(rm.getRoi(0).getName()),
+                "the ROI Manager keeps the user's ROI and gets the " + scan.getOverlay().size() + " outlines: " + rm.getCount());
         check(scan.getOverlay() != null && scan.getOverlay().size() > 0, "outlines on the scan: "
                 + (scan.getOverlay() == null ? 0 : scan.getOverlay().size()));
         int slice = sliceWithBoth(labels);
@@ -118,7 +128,7 @@ public final class GuiSession {
         table.setSize(840, 130);
         robot.delay(1500);
         shoot("imagej-evaluation.png", new Rectangle(0, 100, 860, 720));
-        lines.add("evaluation table:\n" + ((ij.text.TextWindow) table).getResultsTable().toString());
+        lines.add("evaluation table:\n" + ((TextWindow) table).getResultsTable().toString());
 
         recordAndReplay(ij, data.resolve("Dataset001_ToothRoot/imagesTs/case_024_0000.png"));
         lines.add("OK");

@@ -242,6 +242,49 @@ class HeadlessCommandsTest {
     }
 
     @Test
+    void runningOutOfMemoryIsOneLineNotACrash() throws Exception {
+        // 512 x 512 x 110 floats (115 MB): within the reader's limit of 3/4 of a 160 MB heap, but not twice
+        Path big = tmp.resolve("big.nii");
+        long[] size = {512, 512, 110};
+        Nifti.write(Volume.zeros(size, 1, Geometry.identity(3)), big, false);
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx160m",
+                "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"), HeadlessCommands.class.getName(),
+                "OpenScanPlugin", "scan=" + big).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(1, p.waitFor(), out);
+        assertTrue(out.contains("Open Scan: error: out of memory"), out);
+        assertFalse(out.contains("Exception in thread"), out);
+    }
+
+    @Test
+    void escStopsTrainingAndKeepsTheBestBundle() throws Exception {
+        Path bundle = tmp.resolve("stopped");
+        // Esc once the first epoch has saved its bundle, as a user watching the log would
+        Thread esc = new Thread(() -> {
+            try {
+                while (!Files.exists(bundle.resolve("model.json"))) {
+                    Thread.sleep(50);
+                }
+                ij.IJ.setKeyDown(java.awt.event.KeyEvent.VK_ESCAPE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        esc.start();
+        String log = HeadlessImageJ.run(TrainModelPlugin.class, "dataset=" + TOOTH + " bundle=" + bundle
+                + " architecture=unet2d epochs=6 iterations=2 patch=64x64 batch=2 learning=0.001 seed=7 device=cpu");
+        esc.join(60_000);
+        ij.IJ.resetEscape();
+        assertTrue(log.contains("Train Model: stopped: training stopped during epoch "), log);
+        assertTrue(io.medseg.core.bundle.ModelBundle.isBundle(bundle), "the best bundle is kept");
+        assertFalse(log.contains("epoch 6:"), log);
+        String resumed = HeadlessImageJ.run(TrainModelPlugin.class, "dataset=" + TOOTH + " bundle=" + bundle
+                + " architecture=unet2d epochs=6 iterations=2 patch=64x64 batch=2 learning=0.001 seed=7 continue device=cpu");
+        assertTrue(resumed.contains("Train Model: epoch 6: loss") && resumed.contains("best validation Dice"), resumed);
+        assertFalse(resumed.contains("epoch 1:"), "continued after epoch 1, not anew: " + resumed);
+    }
+
+    @Test
     void trainModelWritesABundleThatSegmentImageUses() throws Exception {
         Path bundle = tmp.resolve("tiny");
         String log = HeadlessImageJ.run(TrainModelPlugin.class, "dataset=" + TOOTH + " bundle=" + bundle
