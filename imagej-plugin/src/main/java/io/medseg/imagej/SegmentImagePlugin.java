@@ -14,6 +14,7 @@ import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
 import io.medseg.pipeline.LabelMeasurements;
 import io.medseg.pipeline.StoppedException;
+import io.medseg.pipeline.TrainingRun;
 import java.awt.GraphicsEnvironment;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -55,6 +56,7 @@ public final class SegmentImagePlugin implements PlugIn {
             dialog.addDirectory("Bundle folder (Model: " + OTHER + ")", "");
             dialog.addNumber("Tile overlap (0-0.9)", 0.5, 2);
             dialog.addNumber("Tiles per batch", 2, 0);
+            dialog.addString("Size of tiles (HxW or DxHxW; empty = the model's patch)", "");
             dialog.addCheckbox("Mirror (test-time augmentation, slower)", false);
             dialog.addCheckbox("Largest component only", false);
             dialog.addCheckbox("Outlines on the image", true);
@@ -69,6 +71,7 @@ public final class SegmentImagePlugin implements PlugIn {
             String folder = dialog.nextString().trim();
             double overlap = dialog.nextNumber();
             int batch = (int) dialog.nextNumber();
+            String tileText = dialog.nextString().trim();
             boolean mirror = dialog.nextBoolean();
             boolean largest = dialog.nextBoolean();
             boolean outlines = dialog.nextBoolean();
@@ -80,7 +83,8 @@ public final class SegmentImagePlugin implements PlugIn {
                 throw new PluginException("tile overlap must be in [0, 1) and tiles per batch at least 1; got " + overlap
                         + " and " + batch);
             }
-            segment(imp, bundle, new Segmenter.Options(overlap, batch, mirror, largest), Devices.select(device),
+            int[] tile = tileText.isEmpty() ? null : TrainingRun.parseSizes(tileText, "size of tiles");
+            segment(imp, bundle, new Segmenter.Options(overlap, batch, mirror, largest, tile), Devices.select(device),
                     outlines, roiManager, table);
         });
     }
@@ -101,26 +105,44 @@ public final class SegmentImagePlugin implements PlugIn {
     }
 
     /**
-     * Segments {@code imp}; shows the label image and the chosen outputs. Out of memory with several
-     * tiles per batch, it retries once with one tile per batch, then gives up with a message.
+     * Segments {@code imp}; shows the label image and the chosen outputs. Out of memory, it tries
+     * again with one tile per batch, then with tiles half as large in-plane, then gives up with a
+     * message.
      */
     static ImagePlus segment(ImagePlus imp, Path bundle, Segmenter.Options options, ai.djl.Device device,
             boolean outlines, boolean roiManager, boolean table) throws IOException {
         Volume scan = ScanImages.toVolume(imp); // checks the image before the model is loaded
-        try {
-            return segment(imp, scan, bundle, options, device, outlines, roiManager, table);
-        } catch (OutOfMemoryError | ai.djl.engine.EngineException e) {
-            if (e instanceof ai.djl.engine.EngineException && !String.valueOf(e.getMessage()).contains("allocate")) {
-                throw e;
+        Segmenter.Options attempt = options;
+        while (true) {
+            try {
+                return segment(imp, scan, bundle, attempt, device, outlines, roiManager, table);
+            } catch (OutOfMemoryError | ai.djl.engine.EngineException e) {
+                if (e instanceof ai.djl.engine.EngineException && !String.valueOf(e.getMessage()).contains("allocate")) {
+                    throw e;
+                }
+                Segmenter.Options smaller = smaller(bundle, attempt);
+                if (smaller == null) {
+                    throw new PluginException("out of memory segmenting \"" + imp.getTitle() + "\" even with one tile of "
+                            + java.util.Arrays.toString(attempt.tile()) + " per batch; give ImageJ more memory (Edit > "
+                            + "Options > Memory & Threads) or segment a cropped part");
+                }
+                IJ.log(COMMAND + ": out of memory with " + attempt.batchSize() + " tile(s) per batch"
+                        + (attempt.tile() == null ? "" : " of " + java.util.Arrays.toString(attempt.tile()))
+                        + "; trying again with " + smaller.batchSize() + " of " + java.util.Arrays.toString(smaller.tile()));
+                attempt = smaller;
             }
-            if (options.batchSize() == 1) {
-                throw new PluginException("out of memory segmenting \"" + imp.getTitle() + "\" with one tile per batch; "
-                        + "give ImageJ more memory (Edit > Options > Memory & Threads) or segment a cropped part");
-            }
-            IJ.log(COMMAND + ": out of memory with " + options.batchSize() + " tiles per batch; trying again with 1");
-            return segment(imp, scan, bundle, new Segmenter.Options(options.overlap(), 1, options.mirror(),
-                    options.largestComponent()), device, outlines, roiManager, table);
         }
+    }
+
+    /** One tile per batch, else tiles half as large in-plane; null when neither is left. */
+    private static Segmenter.Options smaller(Path bundle, Segmenter.Options o) throws IOException {
+        io.medseg.core.bundle.ModelConfig config = ModelBundle.readConfig(bundle);
+        int[] tile = Segmenter.tile(config, o);
+        if (o.batchSize() > 1) {
+            return o.withBatchSize(1).withTile(tile);
+        }
+        int[] half = Segmenter.halfTile(config, tile);
+        return half == null ? null : o.withTile(half);
     }
 
     private static ImagePlus segment(ImagePlus imp, Volume scan, Path bundle, Segmenter.Options options,

@@ -5,6 +5,7 @@ import ij.ImageJ;
 import ij.ImagePlus;
 import ij.Menus;
 import ij.WindowManager;
+import ij.gui.GenericDialog;
 import ij.gui.Roi;
 import ij.plugin.frame.Recorder;
 import ij.plugin.frame.RoiManager;
@@ -145,22 +146,12 @@ public final class GuiSession {
         place(tooth.getWindow(), 600, 110);
         WindowManager.setCurrentWindow(tooth.getWindow());
         robot.delay(500);
-        java.awt.Point entry = openWorkbenchMenu(ij);
-        int row = ij.getFontMetrics(new java.awt.Font("Dialog", java.awt.Font.PLAIN, 12)).getHeight() + 4;
-        // across to the submenu on the row, then down to its second entry, Segment Image...
-        glide(entry.x, entry.y, entry.x + 300, entry.y);
-        glide(entry.x + 300, entry.y, entry.x + 300, entry.y + row);
-        robot.delay(400);
-        robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
+        chooseSegmentImage(ij);
         Window dialog = waitForWindow("Segment Image");
         place(dialog, 560, 100);
         robot.delay(800);
         shoot("imagej-segment-dialog.png", new Rectangle(540, 80, 740, 700));
-        java.awt.Button ok = ((ij.gui.GenericDialog) dialog).getButtons()[0];
-        java.awt.Point at = ok.getLocationOnScreen();
-        robot.mouseMove(at.x + ok.getWidth() / 2, at.y + ok.getHeight() / 2);
-        robot.mousePress(InputEvent.BUTTON1_DOWN_MASK); // OK, with the dialog's defaults
-        robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
+        click(((GenericDialog) dialog).getButtons()[0]); // OK, with the dialog's defaults
         ImagePlus first = waitForImage("case_024_0000-labels");
         byte[] recordedPixels = ((byte[]) first.getProcessor().getPixels()).clone();
         String text = ((Recorder) recorder).getText();
@@ -176,6 +167,33 @@ public final class GuiSession {
         check(Arrays.equals(recordedPixels, (byte[]) replayed.getProcessor().getPixels()),
                 "the replayed macro gives the same labels");
         lines.add("replayed: same labels");
+
+        // a cancelled dialog changes nothing
+        int images = WindowManager.getImageCount();
+        chooseSegmentImage(ij);
+        Window again = waitForWindow("Segment Image");
+        click(((GenericDialog) again).getButtons()[1]); // Cancel
+        robot.delay(2000);
+        check(WindowManager.getImageCount() == images && find("Segment Image") == null,
+                "Cancel closes the dialog and adds no image");
+    }
+
+    /** Plugins > Segmentation Workbench > Segment Image... with the pointer. */
+    private void chooseSegmentImage(ImageJ ij) throws Exception {
+        java.awt.Point entry = openWorkbenchMenu(ij);
+        int row = ij.getFontMetrics(new java.awt.Font("Dialog", java.awt.Font.PLAIN, 12)).getHeight() + 4;
+        // across to the submenu on the row, then down to its second entry
+        glide(entry.x, entry.y, entry.x + 300, entry.y);
+        glide(entry.x + 300, entry.y, entry.x + 300, entry.y + row);
+        robot.delay(400);
+        robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
+    }
+
+    private void click(java.awt.Component c) {
+        java.awt.Point at = c.getLocationOnScreen();
+        robot.mouseMove(at.x + c.getWidth() / 2, at.y + c.getHeight() / 2);
+        robot.mousePress(InputEvent.BUTTON1_DOWN_MASK);
+        robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
     }
 
     /**

@@ -108,12 +108,22 @@ class HeadlessCommandsTest {
         assertEquals(voxels, rt.getValue("Voxels", 0), 0);
         assertEquals(voxels, rt.getValue("Area (mm²)", 0), 1e-9); // a PNG has 1 mm pixels
 
+        // smaller tiles (less memory): the same segmentation up to blending at tile borders
+        labels.close();
+        HeadlessImageJ.run(SegmentImagePlugin.class, "image=case_024_0000 model=tooth-root-unet2d size=80x80 device=cpu");
+        LabelMap small = ScanImages.toLabelMap(HeadlessImageJ.image("case_024_0000-labels"), TOOTH_LABELS);
+        double agreement = Evaluator.meanForegroundDice(small, mask);
+        assertTrue(agreement > 0.97 && agreement < 1.0, "80x80 tiles vs 160x160: Dice " + agreement);
+        HeadlessImageJ.image("case_024_0000-labels").close();
+        String refused = HeadlessImageJ.run(SegmentImagePlugin.class,
+                "image=case_024_0000 model=tooth-root-unet2d size=70x70 device=cpu");
+        assertTrue(refused.contains("tile [70, 70]: every size must be a multiple of [16, 16]"), refused);
+
         // a second run replaces medseg's outlines and keeps the user's own overlay
         Roi mine = new Roi(1, 1, 5, 5);
         mine.setName("mine");
         scan.getOverlay().add(mine);
         int outlines = scan.getOverlay().size() - 1;
-        labels.close();
         HeadlessImageJ.run(SegmentImagePlugin.class, "image=case_024_0000 model=tooth-root-unet2d outlines device=cpu");
         assertEquals(outlines + 1, scan.getOverlay().size());
         assertNotNull(scan.getOverlay().get("mine"));

@@ -162,13 +162,19 @@ public final class TrainingRun {
     public static int[] parsePatch(String text, String arch, String option) {
         NetworkArchitecture a = Architectures.byName(arch);
         int dims = a.spatialDims(a.defaultArguments());
-        String[] parts = text.toLowerCase(java.util.Locale.ROOT).split("x");
-        if (parts.length != dims) {
+        int[] p = parseSizes(text, option);
+        if (p.length != dims) {
             throw new IllegalArgumentException(option + " " + text + ": expected " + dims + " sizes like "
                     + (dims == 2 ? "160x160 (HxW)" : "64x128x128 (DxHxW)"));
         }
+        return p;
+    }
+
+    /** Positive whole numbers written like 64x128x128, as given (tensor order for patches and tiles). */
+    public static int[] parseSizes(String text, String option) {
         try {
-            int[] p = java.util.Arrays.stream(parts).mapToInt(Integer::parseInt).toArray();
+            int[] p = java.util.Arrays.stream(text.toLowerCase(java.util.Locale.ROOT).split("x"))
+                    .mapToInt(v -> Integer.parseInt(v.trim())).toArray();
             for (int v : p) {
                 if (v < 1) {
                     throw new NumberFormatException();

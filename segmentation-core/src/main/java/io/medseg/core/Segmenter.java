@@ -1,6 +1,7 @@
 package io.medseg.core;
 
 import ai.djl.Device;
+import io.medseg.core.bundle.Architectures;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
 import io.medseg.image.LabelMap;
@@ -33,10 +34,25 @@ public final class Segmenter implements AutoCloseable {
      * @param overlap fraction of a tile shared with its neighbour (nnU-Net: 0.5)
      * @param mirror test-time augmentation: average over all mirrored copies (2^dims network passes)
      * @param largestComponent keep only the largest connected component of every label
+     * @param tile the tile size in tensor order ([D,] H, W), or null for the model's patch size; the
+     *     networks are fully convolutional, so smaller tiles (multiples of the network's size
+     *     divisors) need less memory for a little less context at tile borders
      */
-    public record Options(double overlap, int batchSize, boolean mirror, boolean largestComponent) {
+    public record Options(double overlap, int batchSize, boolean mirror, boolean largestComponent, int[] tile) {
+        public Options(double overlap, int batchSize, boolean mirror, boolean largestComponent) {
+            this(overlap, batchSize, mirror, largestComponent, null);
+        }
+
         public static Options defaults() {
             return new Options(0.5, 2, false, false);
+        }
+
+        public Options withBatchSize(int n) {
+            return new Options(overlap, n, mirror, largestComponent, tile);
+        }
+
+        public Options withTile(int[] t) {
+            return new Options(overlap, batchSize, mirror, largestComponent, t);
         }
     }
 
@@ -47,7 +63,7 @@ public final class Segmenter implements AutoCloseable {
     public Segmenter(ModelBundle bundle, Options options) {
         this.bundle = bundle;
         this.options = options;
-        this.window = new SlidingWindow(ModelBundle.patchSizeXyz(bundle.config()), options.overlap(), options.batchSize(),
+        this.window = new SlidingWindow(tileXyz(bundle.config(), options.tile()), options.overlap(), options.batchSize(),
                 true, bundle.config().intensity().fillValue());
     }
 
@@ -62,6 +78,49 @@ public final class Segmenter implements AutoCloseable {
 
     public ModelConfig config() {
         return bundle.config();
+    }
+
+    /** The tile size {@code options} give a model (tensor order): theirs, else the model's patch. */
+    public static int[] tile(ModelConfig config, Options options) {
+        return options.tile() != null ? options.tile().clone() : config.patchSize().clone();
+    }
+
+    /**
+     * A tile half as large in-plane (the last two tensor axes) that the network still accepts, or
+     * null when there is none: what to try when a tile does not fit in memory.
+     */
+    public static int[] halfTile(ModelConfig config, int[] tile) {
+        int[] t = tile.clone();
+        int[] divisors = Architectures.byName(config.architecture()).sizeDivisors(config.arguments());
+        for (int k = Math.max(0, t.length - 2); k < t.length; k++) {
+            if (t[k] / 2 < divisors[k] || t[k] / 2 % divisors[k] != 0) {
+                return null;
+            }
+            t[k] /= 2;
+        }
+        return t;
+    }
+
+    private static long[] tileXyz(ModelConfig config, int[] tile) {
+        if (tile == null) {
+            return ModelBundle.patchSizeXyz(config);
+        }
+        int[] divisors = Architectures.byName(config.architecture()).sizeDivisors(config.arguments());
+        if (tile.length != divisors.length) {
+            throw new IllegalArgumentException("tile " + Arrays.toString(tile) + " has " + tile.length
+                    + " sizes; the model is " + divisors.length + "D");
+        }
+        for (int k = 0; k < tile.length; k++) {
+            if (tile[k] < divisors[k] || tile[k] % divisors[k] != 0) {
+                throw new IllegalArgumentException("tile " + Arrays.toString(tile) + ": every size must be a multiple of "
+                        + Arrays.toString(divisors) + " (tensor order) for this model");
+            }
+        }
+        long[] xyz = new long[tile.length];
+        for (int k = 0; k < tile.length; k++) {
+            xyz[k] = tile[tile.length - 1 - k];
+        }
+        return xyz;
     }
 
     /** Number of tiles {@link #segment} will predict for this scan (for progress bars). */

@@ -4,6 +4,7 @@ import io.medseg.core.Segmenter;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.pipeline.RunManifest;
 import io.medseg.pipeline.SegmentationBatch;
+import io.medseg.pipeline.TrainingRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,9 @@ final class SegmentCommand implements Callable<Integer> {
     LogOptions log;
     @Option(names = "--batch", defaultValue = "2", description = "tiles per forward pass. Default: ${DEFAULT-VALUE}")
     int tileBatch;
+    @Option(names = "--tile", description = "tile size HxW or DxHxW (default: the model's patch); smaller tiles need "
+            + "less memory, in multiples the network accepts")
+    String tile;
     @Option(names = "--save-probabilities", description = "also write NAME_probabilities.nii.gz: float32 class "
             + "probabilities, one channel per class, on the scan's grid")
     boolean saveProbabilities;
@@ -56,7 +60,8 @@ final class SegmentCommand implements Callable<Integer> {
         SegmentationBatch.Existing existing = resume ? SegmentationBatch.Existing.SKIP
                 : overwrite ? SegmentationBatch.Existing.OVERWRITE : SegmentationBatch.Existing.REFUSE;
         try (Segmenter segmenter = new Segmenter(ModelBundle.load(ModelsCommand.resolve(model), device.resolve()),
-                new Segmenter.Options(overlap, tileBatch, tta, largestComponent))) {
+                new Segmenter.Options(overlap, tileBatch, tta, largestComponent,
+                        tile == null ? null : TrainingRun.parseSizes(tile, "--tile")))) {
             // every output is checked before the first scan is read
             SegmentationBatch batch = SegmentationBatch.plan(input, output, segmenter.config().inputChannels(), existing,
                     saveProbabilities);

@@ -58,6 +58,21 @@ class BatchTest {
     }
 
     @Test
+    void tileSizeIsAnOptionCheckedAgainstTheNetwork(@TempDir Path tmp) throws Exception {
+        Path in = images(tmp);
+        CommandLineTest.Run bad = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
+                tmp.resolve("bad").toString(), "--tile", "13x13");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("tile [13, 13]: every size must be a multiple of [2, 2]"), bad.err());
+        CommandLineTest.Run ok = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
+                tmp.resolve("small").toString(), "--tile", "8x8", "--quiet");
+        assertEquals(0, ok.code(), ok.err());
+        try (Stream<Path> s = Files.list(tmp.resolve("small")); Stream<Path> inputs = Files.list(in)) {
+            assertEquals(inputs.count(), s.filter(p -> p.toString().endsWith(".png")).count());
+        }
+    }
+
+    @Test
     void anOutputThatWouldReplaceAnInputIsRefusedWhateverTheFlags(@TempDir Path tmp) throws Exception {
         Path in = images(tmp);
         // plain names: the mask of a.png would be a.png in the same folder
