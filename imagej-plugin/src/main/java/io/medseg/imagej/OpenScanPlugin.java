@@ -74,11 +74,15 @@ public final class OpenScanPlugin implements PlugIn {
         });
     }
 
-    /** Automatic: the abdomen window for CT, the full range otherwise. */
+    /**
+     * Automatic: the abdomen window for CT — a DICOM series of modality CT, or a file without a
+     * modality (NIfTI) whose values reach air (−900 HU or less) — and the full range otherwise.
+     */
     static void applyWindow(ImagePlus imp, Window window, String modality) {
-        Window w = window == Window.AUTOMATIC ? ("CT".equals(modality) ? Window.ABDOMEN : Window.FULL_RANGE) : window;
+        ij.process.StackStatistics stats = new ij.process.StackStatistics(imp);
+        boolean ct = "CT".equals(modality) || modality.isEmpty() && stats.min <= -900;
+        Window w = window == Window.AUTOMATIC ? (ct ? Window.ABDOMEN : Window.FULL_RANGE) : window;
         if (w == Window.FULL_RANGE) {
-            ij.process.StackStatistics stats = new ij.process.StackStatistics(imp);
             imp.setDisplayRange(stats.min, stats.max);
         } else {
             imp.setDisplayRange(w.low, w.high);

@@ -96,12 +96,6 @@ final class PluginDialog {
         }
     }
 
-    void addMessage(String text) {
-        if (dialog != null) {
-            dialog.addMessage(text);
-        }
-    }
-
     /** Shows the dialog (or reads the macro options headless); false when the user cancelled. */
     boolean show() {
         if (dialog != null) {

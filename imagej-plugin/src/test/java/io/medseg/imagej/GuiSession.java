@@ -172,6 +172,8 @@ public final class GuiSession {
         int images = WindowManager.getImageCount();
         chooseSegmentImage(ij);
         Window again = waitForWindow("Segment Image");
+        place(again, 560, 100);
+        robot.delay(800);
         click(((GenericDialog) again).getButtons()[1]); // Cancel
         robot.delay(2000);
         check(WindowManager.getImageCount() == images && find("Segment Image") == null,

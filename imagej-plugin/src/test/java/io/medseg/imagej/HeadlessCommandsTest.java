@@ -60,6 +60,14 @@ class HeadlessCommandsTest {
         assertArrayEquals(ref.data(), ScanImages.toVolume(imp).data());
         assertEquals(-45, imp.getDisplayRangeMin(), 0);
         assertEquals(105, imp.getDisplayRangeMax(), 0);
+        // automatic: a NIfTI reaching air is CT, so the abdomen window; a radiograph keeps its range
+        HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + CT.resolve("imagesTs/ct_003_0000.nii.gz") + " window=automatic");
+        assertEquals(-160, HeadlessImageJ.image("ct_003_0000").getDisplayRangeMin(), 0);
+        HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + TOOTH.resolve("imagesTs/case_024_0000.png") + " window=automatic");
+        ImagePlus png = HeadlessImageJ.image("case_024_0000");
+        ij.process.StackStatistics stats = new ij.process.StackStatistics(png);
+        assertEquals(stats.min, png.getDisplayRangeMin(), 0);
+        assertEquals(stats.max, png.getDisplayRangeMax(), 0);
     }
 
     @Test
