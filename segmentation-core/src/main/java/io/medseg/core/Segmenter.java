@@ -11,6 +11,7 @@ import io.medseg.core.infer.LargestComponent;
 import io.medseg.core.infer.NetworkPredictor;
 import io.medseg.core.infer.SlidingWindow;
 import io.medseg.core.preprocess.Interpolation;
+import io.medseg.core.preprocess.NetworkInput;
 import io.medseg.core.preprocess.Resampling;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -174,9 +175,7 @@ public final class Segmenter implements AutoCloseable {
         if (resamples(scan)) {
             long[] size = scan.sizeXyz();
             long[] grid = networkGrid(scan);
-            float[] normalized = config().intensity().normalize(scan);
-            float[] input = Resampling.same(size, grid) ? normalized
-                    : Resampling.resample(normalized, scan.channels(), size, grid, imageInterpolation(size.length));
+            float[] input = NetworkInput.onGrid(scan, config().intensity(), grid, imageInterpolation(size.length));
             float[] scores = window.predict(input, grid, scan.channels(), classes, predictor(), progress);
             if (keepProbabilities) {
                 Interpolation[] linear = new Interpolation[size.length];

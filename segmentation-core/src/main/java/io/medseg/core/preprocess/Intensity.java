@@ -58,22 +58,29 @@ public record Intensity(Scheme scheme, double clipLow, double clipHigh, double m
         float[] in = volume.data();
         float[] out = new float[in.length];
         int perChannel = in.length / volume.channels();
+        ChannelMap[] maps = channelMaps(volume);
         for (int c = 0; c < volume.channels(); c++) {
-            int from = c * perChannel;
-            int to = from + perChannel;
-            if (scheme == Scheme.CT) {
-                double scale = 1.0 / std;
-                for (int i = from; i < to; i++) {
-                    out[i] = (float) ((Math.min(Math.max(in[i], clipLow), clipHigh) - mean) * scale);
-                }
-            } else {
-                zscore(in, out, from, to);
-            }
+            maps[c].apply(in, c * perChannel, out, c * perChannel, perChannel);
         }
         return out;
     }
 
-    private static void zscore(float[] in, float[] out, int from, int to) {
+    /**
+     * The map v ↦ normalised v of each of the volume's channels (a z-score's statistics taken once
+     * here), so parts of a volume can be normalised without a normalised copy of all of it.
+     */
+    public ChannelMap[] channelMaps(Volume volume) {
+        float[] in = volume.data();
+        int perChannel = in.length / volume.channels();
+        ChannelMap[] maps = new ChannelMap[volume.channels()];
+        for (int c = 0; c < maps.length; c++) {
+            maps[c] = scheme == Scheme.CT ? new ChannelMap(clipLow, clipHigh, mean, 1.0 / std)
+                    : zscore(in, c * perChannel, (c + 1) * perChannel);
+        }
+        return maps;
+    }
+
+    private static ChannelMap zscore(float[] in, int from, int to) {
         double sum = 0;
         double sumSq = 0;
         for (int i = from; i < to; i++) {
@@ -83,9 +90,17 @@ public record Intensity(Scheme scheme, double clipLow, double clipHigh, double m
         int n = to - from;
         double mean = sum / n;
         double std = Math.sqrt(Math.max(sumSq / n - mean * mean, 0));
-        double scale = 1.0 / Math.max(std, 1e-8);
-        for (int i = from; i < to; i++) {
-            out[i] = (float) ((in[i] - mean) * scale);
+        // no clipping: min/max with infinities return the value itself, bit for bit
+        return new ChannelMap(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, mean, 1.0 / Math.max(std, 1e-8));
+    }
+
+    /** One channel's normalisation: (clip(v, low, high) − mean) · scale, in double, stored as float. */
+    public record ChannelMap(double clipLow, double clipHigh, double mean, double scale) {
+        /** Normalises {@code count} values of {@code in} from {@code from} into {@code out} from {@code to}. */
+        public void apply(float[] in, int from, float[] out, int to, int count) {
+            for (int i = 0; i < count; i++) {
+                out[to + i] = (float) ((Math.min(Math.max(in[from + i], clipLow), clipHigh) - mean) * scale);
+            }
         }
     }
 

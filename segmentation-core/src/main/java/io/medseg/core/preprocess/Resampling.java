@@ -53,17 +53,23 @@ public final class Resampling {
         }
         float[] current = data;
         long[] size = sizeXyz.clone();
-        // shrinking axes first keeps the intermediate arrays small
-        Integer[] order = IntStream.range(0, size.length).boxed()
-                .sorted((a, b) -> Double.compare((double) newSizeXyz[a] / sizeXyz[a], (double) newSizeXyz[b] / sizeXyz[b]))
-                .toArray(Integer[]::new);
-        for (int k : order) {
+        for (int k : axisOrder(sizeXyz, newSizeXyz)) {
             if (size[k] != newSizeXyz[k]) {
                 current = alongAxis(current, channels, size, k, (int) newSizeXyz[k], perAxis[k]);
                 size[k] = newSizeXyz[k];
             }
         }
         return current == data ? data.clone() : current;
+    }
+
+    /**
+     * The order {@link #resample} passes through the axes: the most shrinking first, which keeps the
+     * intermediate arrays small (ties in axis order).
+     */
+    static int[] axisOrder(long[] sizeXyz, long[] newSizeXyz) {
+        return IntStream.range(0, sizeXyz.length).boxed()
+                .sorted((a, b) -> Double.compare((double) newSizeXyz[a] / sizeXyz[a], (double) newSizeXyz[b] / sizeXyz[b]))
+                .mapToInt(Integer::intValue).toArray();
     }
 
     /** Resamples a label map with nearest neighbour on every axis (labels never blend). */
@@ -124,9 +130,11 @@ public final class Resampling {
     /**
      * Labels on another grid from class scores: the scores are resampled linearly to
      * {@code newSizeXyz} and the best class is kept per voxel (nnU-Net resamples probabilities, not
-     * labels, back to the scan). For 3D, one output slice at a time: only the two source slices it
-     * needs are resampled in-plane, so memory stays at a few slices of classes × plane instead of
-     * classes × the whole output grid (a 14-class map of a 512×512×600 CT would hold 2.2·10⁹ floats).
+     * labels, back to the scan). For 3D, one output slice at a time from the source slices it needs,
+     * each resampled in-plane once and kept while the next output slices use it: memory stays at a few
+     * slices of classes × plane per thread instead of classes × the whole output grid (a 14-class map
+     * of a 512×512×600 CT would hold 2.2·10⁹ floats), and the buffers are reused, so the garbage
+     * collector sees no stream of slice-sized arrays.
      */
     public static byte[] argmaxResampled(float[] scores, int classes, long[] sizeXyz, long[] newSizeXyz) {
         int n = sizeXyz.length;
@@ -135,40 +143,121 @@ public final class Resampling {
         if (n < 3) {
             return argmax(resample(scores, classes, sizeXyz, newSizeXyz, linear), classes);
         }
-        long[] plane = {sizeXyz[0], sizeXyz[1]};
-        long[] newPlane = {newSizeXyz[0], newSizeXyz[1]};
-        int planeVoxels = (int) (plane[0] * plane[1]);
-        int newPlaneVoxels = (int) (newPlane[0] * newPlane[1]);
-        int voxels = (int) Shapes.count(sizeXyz);
         byte[] out = new byte[Math.toIntExact(Shapes.count(newSizeXyz))];
         Interpolation.AxisWeights z = Interpolation.LINEAR.weights((int) sizeXyz[2], (int) newSizeXyz[2]);
-        Interpolation[] inPlane = {Interpolation.LINEAR, Interpolation.LINEAR};
-        IntStream.range(0, (int) newSizeXyz[2]).parallel().forEach(j -> {
-            float[] blended = new float[classes * newPlaneVoxels];
-            float[] slice = new float[classes * planeVoxels];
-            for (int t = 0; t < z.taps(); t++) {
-                float weight = z.weight()[j * z.taps() + t];
-                if (weight == 0) {
-                    continue;
+        int slices = (int) newSizeXyz[2];
+        // contiguous runs of output slices, so consecutive slices share their resampled sources
+        int runs = Math.min(slices, 2 * Runtime.getRuntime().availableProcessors());
+        IntStream.range(0, runs).parallel().forEach(run -> {
+            SliceResampler plane = new SliceResampler(scores, classes, sizeXyz, newSizeXyz, z.taps() + 1);
+            float[] blended = new float[classes * plane.newPlaneVoxels];
+            int[] sources = new int[z.taps()];
+            for (int j = run * slices / runs; j < (run + 1) * slices / runs; j++) {
+                for (int t = 0; t < z.taps(); t++) {
+                    sources[t] = z.weight()[j * z.taps() + t] == 0 ? -1 : z.index()[j * z.taps() + t];
                 }
-                int src = z.index()[j * z.taps() + t];
-                for (int c = 0; c < classes; c++) {
-                    System.arraycopy(scores, c * voxels + src * planeVoxels, slice, c * planeVoxels, planeVoxels);
+                Arrays.fill(blended, 0f);
+                for (int t = 0; t < z.taps(); t++) {
+                    if (sources[t] < 0) {
+                        continue;
+                    }
+                    float weight = z.weight()[j * z.taps() + t];
+                    float[] resampled = plane.slice(sources[t], sources);
+                    for (int i = 0; i < blended.length; i++) {
+                        blended[i] += weight * resampled[i];
+                    }
                 }
-                float[] resampled = resample(slice, classes, plane, newPlane, inPlane);
-                for (int i = 0; i < blended.length; i++) {
-                    blended[i] += weight * resampled[i];
-                }
+                argmax(blended, classes, out, j * plane.newPlaneVoxels);
             }
-            System.arraycopy(argmax(blended, classes), 0, out, j * newPlaneVoxels, newPlaneVoxels);
         });
         return out;
     }
 
-    /** Label of the largest score per voxel (ties → lowest class); scores are classes × voxels. */
+    /**
+     * Source slices of class scores resampled in-plane, into a few reused buffers: a slice asked for
+     * again is not resampled again, and the buffer reused is one no output slice still needs.
+     */
+    private static final class SliceResampler {
+        private final float[] scores;
+        private final int classes;
+        private final long[] plane;
+        private final long[] newPlane;
+        private final int planeVoxels;
+        final int newPlaneVoxels;
+        private final int voxels;
+        private final int[] order;
+        private final float[] slice;
+        private final float[] firstPass;
+        private final int[] held;
+        private final float[][] buffers;
+
+        SliceResampler(float[] scores, int classes, long[] sizeXyz, long[] newSizeXyz, int count) {
+            this.scores = scores;
+            this.classes = classes;
+            this.plane = new long[] {sizeXyz[0], sizeXyz[1]};
+            this.newPlane = new long[] {newSizeXyz[0], newSizeXyz[1]};
+            this.planeVoxels = (int) (plane[0] * plane[1]);
+            this.newPlaneVoxels = (int) (newPlane[0] * newPlane[1]);
+            this.voxels = Math.toIntExact(Shapes.count(sizeXyz));
+            this.order = axisOrder(plane, newPlane);
+            this.slice = new float[classes * planeVoxels];
+            long[] afterFirst = plane.clone();
+            afterFirst[order[0]] = newPlane[order[0]];
+            this.firstPass = new float[Math.toIntExact(classes * afterFirst[0] * afterFirst[1])];
+            this.held = new int[count];
+            Arrays.fill(held, -1);
+            this.buffers = new float[count][classes * newPlaneVoxels];
+        }
+
+        /** Source slice {@code source} resampled in-plane; {@code inUse} are the slices the caller still needs. */
+        float[] slice(int source, int[] inUse) {
+            int victim = -1;
+            for (int b = 0; b < held.length; b++) {
+                if (held[b] == source) {
+                    return buffers[b];
+                }
+                boolean needed = false;
+                for (int s : inUse) {
+                    needed |= s >= 0 && s == held[b];
+                }
+                if (!needed && (victim < 0 || held[b] < held[victim])) {
+                    victim = b; // sources only move forward: the lowest one is done with
+                }
+            }
+            for (int c = 0; c < classes; c++) {
+                System.arraycopy(scores, c * voxels + source * planeVoxels, slice, c * planeVoxels, planeVoxels);
+            }
+            // the passes of resample(), in its axis order, into the buffers
+            long[] size = plane.clone();
+            float[] current = slice;
+            for (int k = 0; k < 2; k++) {
+                int axis = order[k];
+                float[] target = k == 0 && size[1 - axis] != newPlane[1 - axis] ? firstPass : buffers[victim];
+                if (size[axis] == newPlane[axis]) {
+                    continue;
+                }
+                alongAxis(current, classes, size, axis, (int) newPlane[axis], Interpolation.LINEAR, target);
+                size[axis] = newPlane[axis];
+                current = target;
+            }
+            if (current == slice) {
+                System.arraycopy(slice, 0, buffers[victim], 0, slice.length);
+            }
+            held[victim] = source;
+            return buffers[victim];
+        }
+    }
+
+    /** Label of the largest score per voxel    /** Label of the largest score per voxel (ties → lowest class); scores are classes × voxels. */
     public static byte[] argmax(float[] scores, int classes) {
+        byte[] labels = new byte[scores.length / classes];
+        argmax(scores, classes, labels, 0);
+        return labels;
+    }
+
+    /** {@link #argmax(float[], int)} into {@code labels} from {@code offset}. */
+    static void argmax(float[] scores, int classes, byte[] labels, int offset) {
         int voxels = scores.length / classes;
-        byte[] labels = new byte[voxels];
         for (int v = 0; v < voxels; v++) {
             int best = 0;
             for (int c = 1; c < classes; c++) {
@@ -176,13 +265,21 @@ public final class Resampling {
                     best = c;
                 }
             }
-            labels[v] = (byte) best;
+            labels[offset + v] = (byte) best;
         }
-        return labels;
     }
 
     /** One separable pass: axis {@code axis} of {@code size} (x fastest) becomes {@code target} long. */
     static float[] alongAxis(float[] in, int channels, long[] size, int axis, int target, Interpolation kind) {
+        long[] newSize = size.clone();
+        newSize[axis] = target;
+        float[] out = new float[Math.toIntExact(Shapes.count(newSize) * channels)];
+        alongAxis(in, channels, size, axis, target, kind, out);
+        return out;
+    }
+
+    /** {@link #alongAxis(float[], int, long[], int, int, Interpolation)} into {@code out} (overwritten, may be longer). */
+    static void alongAxis(float[] in, int channels, long[] size, int axis, int target, Interpolation kind, float[] out) {
         int n = (int) size[axis];
         int inner = 1;
         for (int k = 0; k < axis; k++) {
@@ -193,9 +290,7 @@ public final class Resampling {
             outerLong *= size[k];
         }
         int outer = Math.toIntExact(outerLong);
-        long[] newSize = size.clone();
-        newSize[axis] = target;
-        float[] out = new float[Math.toIntExact(Shapes.count(newSize) * channels)];
+        Arrays.fill(out, 0, Math.toIntExact((long) outer * target * inner), 0f);
         Interpolation.AxisWeights w = kind.weights(n, target);
         int taps = w.taps();
         int innerF = inner;
@@ -215,7 +310,6 @@ public final class Resampling {
                 }
             }
         });
-        return out;
     }
 
     /** True if the two sizes are equal on every axis. */

@@ -10,6 +10,7 @@ import io.medseg.image.Shapes;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Resampling: scipy's values, exact geometry, label round trips, streamed argmax = full argmax. */
@@ -131,11 +132,14 @@ class ResamplingTest {
         }
     }
 
-    @Test
-    void streamedArgmaxEqualsResamplingEverythingThenArgmax() {
+    /** Up, down, same size on an axis, one slice, and more output slices than threads' runs. */
+    @ParameterizedTest
+    @CsvSource({"9, 7, 5, 20, 13, 11", "30, 28, 40, 11, 9, 17", "9, 7, 5, 9, 7, 12", "12, 10, 6, 5, 4, 6",
+            "8, 8, 1, 16, 16, 3", "6, 5, 7, 6, 5, 7", "10, 9, 30, 25, 20, 97"})
+    void streamedArgmaxEqualsResamplingEverythingThenArgmax(long x, long y, long z, long nx, long ny, long nz) {
         SplittableRandom r = new SplittableRandom(4);
-        long[] size = {9, 7, 5};
-        long[] target = {20, 13, 11};
+        long[] size = {x, y, z};
+        long[] target = {nx, ny, nz};
         int classes = 3;
         float[] scores = new float[classes * (int) Shapes.count(size)];
         for (int i = 0; i < scores.length; i++) {
