@@ -12,6 +12,9 @@ import io.medseg.core.preprocess.Planner;
 import io.medseg.core.train.AugmentationSettings;
 import io.medseg.core.train.CasePreparation;
 import io.medseg.core.train.CaseSplit;
+import io.medseg.core.train.FineTuning;
+import io.medseg.core.train.Freeze;
+import io.medseg.core.train.PretrainedWeights;
 import io.medseg.core.train.TrainingCase;
 import io.medseg.core.train.TrainingListener;
 import io.medseg.core.train.TrainingLoop;
@@ -31,6 +34,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -56,7 +60,28 @@ public final class TrainingRun {
             double[] spacingMm, double memoryBudgetGb, long seed, float learningRate, float weightDecay, float momentum,
             TrainingSettings.OptimizerKind optimizer, TrainingSettings.Schedule schedule, TrainingSettings.LossKind loss,
             Integer depth, Integer filters, Integer maxFilters, int patience, float validationFraction,
-            boolean augmentation, boolean overwrite, boolean resume) {}
+            boolean augmentation, boolean overwrite, boolean resume, FineTune fineTune) {
+
+        /** A run without a parent model. */
+        public Request(Path data, Path output, String arch, int epochs, int iterations, Integer batch, int[] patch,
+                double[] spacingMm, double memoryBudgetGb, long seed, float learningRate, float weightDecay, float momentum,
+                TrainingSettings.OptimizerKind optimizer, TrainingSettings.Schedule schedule, TrainingSettings.LossKind loss,
+                Integer depth, Integer filters, Integer maxFilters, int patience, float validationFraction,
+                boolean augmentation, boolean overwrite, boolean resume) {
+            this(data, output, arch, epochs, iterations, batch, patch, spacingMm, memoryBudgetGb, seed, learningRate,
+                    weightDecay, momentum, optimizer, schedule, loss, depth, filters, maxFilters, patience,
+                    validationFraction, augmentation, overwrite, resume, null);
+        }
+    }
+
+    /**
+     * Transfer learning: start from a trained bundle ({@code --init-from}), whose network, spacing,
+     * plan and intensity normalisation the run keeps; the labels come from the dataset.
+     *
+     * @param parent a bundle folder or zip
+     * @param pretrainedLearningRate factor on the learning rate of the layers taken from the parent (1 = same)
+     */
+    public record FineTune(Path parent, Freeze freeze, float pretrainedLearningRate) {}
 
     /** The finished run: the loop's result and the bundle's config. */
     public record Outcome(TrainingLoop.Result result, ModelConfig config, double minutes) {}
@@ -81,10 +106,12 @@ public final class TrainingRun {
             AtomicFiles.deleteRecursively(stateDir); // an older interrupted run of the bundle being replaced
         }
         Dataset dataset = Dataset.open(r.data());
-        NetworkArchitecture architecture = Architectures.byName(r.arch());
-        JsonObject arguments = architecture.defaultArguments();
+        ModelConfig parent = r.fineTune() == null ? null : parentConfig(r);
+        String archName = parent != null ? parent.architecture() : r.arch() != null ? r.arch() : "unet2d";
+        NetworkArchitecture architecture = Architectures.byName(archName);
+        JsonObject arguments = parent != null ? parent.arguments().deepCopy() : architecture.defaultArguments();
         if (r.depth() != null && !arguments.has("depth")) {
-            throw new IllegalArgumentException("depth applies to unet2d; " + r.arch() + " takes its stages from the plan"
+            throw new IllegalArgumentException("depth applies to unet2d; " + archName + " takes its stages from the plan"
                     + " (unet3d) or its arguments (vnet)");
         }
         if (r.depth() != null) {
@@ -95,13 +122,14 @@ public final class TrainingRun {
         }
         if (r.maxFilters() != null) {
             if (!arguments.has("maxFilters")) {
-                throw new IllegalArgumentException("max filters apply to unet3d; " + r.arch() + " doubles its filters "
+                throw new IllegalArgumentException("max filters apply to unet3d; " + archName + " doubles its filters "
                         + "every stage");
             }
             arguments.addProperty("maxFilters", r.maxFilters());
         }
         int dims = architecture.spatialDims(arguments);
-        Prepared prepared = dims == 3 ? prepare3d(r, dataset, architecture, arguments)
+        Prepared prepared = parent != null ? prepareFromParent(r, dataset, parent, dims)
+                : dims == 3 ? prepare3d(r, dataset, architecture, arguments)
                 : new Prepared(load(dataset, 2), arguments, r.patch() == null ? new int[] {160, 160} : r.patch(),
                         Intensity.ZSCORE, null, AugmentationSettings.defaults());
         checkPatch(prepared.patch(), architecture.sizeDivisors(prepared.arguments()));
@@ -112,13 +140,13 @@ public final class TrainingRun {
                 r.patience(), 0.33f, r.seed(), r.augmentation() ? prepared.augmentation() : AugmentationSettings.none());
         double[] spacingMm = prepared.plan() != null ? prepared.plan().targetSpacingMm()
                 : cases.get(0).reference().geometry().spacingMm();
-        ModelConfig config = new ModelConfig(ModelConfig.FORMAT, r.arch(), prepared.arguments(),
+        ModelConfig config = new ModelConfig(ModelConfig.FORMAT, archName, prepared.arguments(),
                 dataset.channelNames().size(), dataset.labels(), prepared.patch(), spacingMm, prepared.intensity(), settings,
                 Map.of(), Map.of(), prepared.plan());
         if (r.resume()) {
             checkSameRun(r.output(), config);
         }
-        Map<String, String> provenance = Provenance.of(dataset, r.seed());
+        Map<String, String> provenance = new TreeMap<>(Provenance.of(dataset, r.seed()));
         CaseSplit split = CaseSplit.of(cases, r.validationFraction(), r.seed());
         List<String> header = new ArrayList<>(List.of("model: " + config));
         if (prepared.plan() != null) {
@@ -126,12 +154,13 @@ public final class TrainingRun {
             header.add("intensity: " + prepared.intensity());
         }
         header.add("training: " + settings);
-        header.forEach(log);
         long start = System.nanoTime();
         TrainingLoop.Result result;
         try (ModelBundle bundle = ModelBundle.create(config, device, r.seed());
                 TrainingHistory history = TrainingHistory.beside(r.output(), r.overwrite(),
                         r.resume() ? TrainingState.read(stateDir).history() : null)) {
+            FineTuning fineTuning = parent == null ? null : startFromParent(r.fineTune(), bundle, device, provenance, header);
+            header.forEach(log);
             header.forEach(history::log);
             TrainingLoop loop = new TrainingLoop(bundle, settings, Evaluator::meanForegroundDice, history.andThen(listener),
                     (b, record) -> {
@@ -140,7 +169,7 @@ public final class TrainingRun {
                         metrics.put("best_epoch", (double) record.epoch());
                         b.save(r.output(), config.withTraining(settings, provenance, metrics)
                                 .withState("incomplete: saved at epoch " + record.epoch() + " of " + settings.epochs()));
-                    });
+                    }, fineTuning);
             result = loop.run(split.training(), split.validation(), stateDir, r.resume());
         }
         if (result.stoppedByUser()) {
@@ -152,6 +181,69 @@ public final class TrainingRun {
         ModelBundle.writeConfig(r.output(), ModelBundle.readConfig(r.output()).withState(ModelConfig.COMPLETE));
         AtomicFiles.deleteRecursively(stateDir);
         return new Outcome(result, config, (System.nanoTime() - start) / 6e10);
+    }
+
+    /** The parent's {@code model.json}, and what a fine-tuning run may not change about its network. */
+    private static ModelConfig parentConfig(Request r) throws IOException {
+        Path path = r.fineTune().parent();
+        ModelConfig parent = ModelBundle.readConfig(path);
+        if (r.arch() != null && !r.arch().equals(parent.architecture())) {
+            throw new IllegalArgumentException("--arch " + r.arch() + ": fine-tuning keeps the network of " + path
+                    + ", a " + parent.architecture());
+        }
+        List<String> fixed = new ArrayList<>();
+        if (r.depth() != null) {
+            fixed.add("--depth");
+        }
+        if (r.filters() != null) {
+            fixed.add("--filters");
+        }
+        if (r.maxFilters() != null) {
+            fixed.add("--max-filters");
+        }
+        if (r.spacingMm() != null) {
+            fixed.add("--spacing");
+        }
+        if (!fixed.isEmpty()) {
+            throw new IllegalArgumentException(String.join(", ", fixed) + ": fine-tuning keeps the network, spacing and "
+                    + "normalisation of " + path + "; leave them out");
+        }
+        if (!parent.complete()) {
+            throw new IllegalArgumentException(path + " is an unfinished training run (" + parent.state() + "); "
+                    + "finish it (train --continue) before fine-tuning from it");
+        }
+        return parent;
+    }
+
+    /**
+     * Copies the parent's weights into the new network, checks the freeze choice against it, and
+     * records the lineage in the provenance and the log header.
+     */
+    private static FineTuning startFromParent(FineTune f, ModelBundle bundle, Device device, Map<String, String> provenance,
+            List<String> header) throws IOException {
+        PretrainedWeights.Transfer transfer;
+        try (ModelBundle parent = ModelBundle.load(f.parent(), device)) {
+            transfer = PretrainedWeights.copy(parent, bundle);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(f.parent() + ": " + e.getMessage(), e);
+        }
+        int frozen = 0;
+        for (var b : f.freeze().blocks(bundle.block())) {
+            frozen += b.getParameters().size();
+        }
+        int total = bundle.block().getParameters().size();
+        String head = transfer.headSummary(bundle.config());
+        provenance.put("parent", f.parent().toAbsolutePath().normalize().getFileName().toString());
+        provenance.put("parent_sha256", RunManifest.sha256(Files.isDirectory(f.parent())
+                ? f.parent().resolve(ModelBundle.PARAMETERS_FILE) : f.parent()));
+        provenance.put("parent_copied", transfer.copied().size() + " of " + total + " parameters");
+        provenance.put("parent_head", head);
+        provenance.put("parent_freeze", f.freeze() + " (" + frozen + " parameters)");
+        provenance.put("parent_pretrained_lr", Float.toString(f.pretrainedLearningRate()));
+        header.add("initialised from " + f.parent() + ": " + transfer.copied().size() + " of " + total + " parameters copied, "
+                + head + "; frozen: " + f.freeze() + " (" + frozen + " parameters); pretrained layers learn at "
+                + f.pretrainedLearningRate() + " x the learning rate");
+        return new FineTuning(f.freeze(), f.pretrainedLearningRate(), new java.util.HashSet<>(transfer.copied()));
     }
 
     /**
@@ -237,22 +329,10 @@ public final class TrainingRun {
      */
     private static Prepared prepare3d(Request r, Dataset dataset, NetworkArchitecture architecture, JsonObject arguments)
             throws IOException {
-        List<Volume> images = new ArrayList<>();
-        List<LabelMap> labels = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        for (Dataset.Case c : dataset.trainingCases()) {
-            Volume image = ScanFiles.readChannels(c.channelFiles());
-            if (image.numDimensions() != 3) {
-                throw new IllegalArgumentException("case " + c.id() + " is " + image.numDimensions() + "D but " + r.arch()
-                        + " is a 3D network");
-            }
-            // the network learns anatomy in one voxel order, the one closest to LPS (Segmenter does the same)
-            Reorientation order = Reorientation.toClosestCanonical(image.geometry(), image.sizeXyz());
-            images.add(order.apply(image));
-            labels.add(order.apply(ScanFiles.readLabels(c.labelFile(), dataset.labels(), image.sizeXyz(),
-                    image.geometry())));
-            ids.add(c.id());
-        }
+        Loaded3d loaded = load3d(dataset);
+        List<Volume> images = loaded.images();
+        List<LabelMap> labels = loaded.labels();
+        List<String> ids = loaded.ids();
         boolean ct = dataset.channelNames().size() == 1 && dataset.channelNames().get(0).equalsIgnoreCase("CT");
         Intensity intensity = ct ? CasePreparation.ctIntensity(images, labels, r.seed()) : Intensity.ZSCORE;
         int base = arguments.has("baseFilters") ? arguments.get("baseFilters").getAsInt() : 32;
@@ -276,6 +356,56 @@ public final class TrainingRun {
         }
         Integer lowResolution = plan.anisotropicAxis() >= 0 ? plan.anisotropicAxis() : null;
         return new Prepared(cases, planned, patchSize, intensity, plan, AugmentationSettings.defaults3d(lowResolution));
+    }
+
+    /** 3D cases at full resolution, each in the voxel order closest to LPS. */
+    private record Loaded3d(List<Volume> images, List<LabelMap> labels, List<String> ids) {}
+
+    private static Loaded3d load3d(Dataset dataset) throws IOException {
+        List<Volume> images = new ArrayList<>();
+        List<LabelMap> labels = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (Dataset.Case c : dataset.trainingCases()) {
+            Volume image = ScanFiles.readChannels(c.channelFiles());
+            if (image.numDimensions() != 3) {
+                throw new IllegalArgumentException("case " + c.id() + " is " + image.numDimensions() + "D but the "
+                        + "network is 3D");
+            }
+            // the network learns anatomy in one voxel order, the one closest to LPS (Segmenter does the same)
+            Reorientation order = Reorientation.toClosestCanonical(image.geometry(), image.sizeXyz());
+            images.add(order.apply(image));
+            labels.add(order.apply(ScanFiles.readLabels(c.labelFile(), dataset.labels(), image.sizeXyz(),
+                    image.geometry())));
+            ids.add(c.id());
+        }
+        return new Loaded3d(images, labels, ids);
+    }
+
+    /**
+     * Fine-tuning: the parent's network, patch (unless given), intensity normalisation and, for 3D,
+     * its plan, so the pretrained filters see what they were trained on.
+     */
+    private static Prepared prepareFromParent(Request r, Dataset dataset, ModelConfig parent, int dims) throws IOException {
+        int[] patch = r.patch() != null ? r.patch() : parent.patchSize();
+        if (dims == 2) {
+            return new Prepared(load(dataset, 2), parent.arguments().deepCopy(), patch, parent.intensity(), null,
+                    AugmentationSettings.defaults());
+        }
+        Plan plan = parent.plan();
+        if (plan == null) {
+            throw new IllegalArgumentException(r.fineTune().parent() + ": a 3D model without a plan (spacing and "
+                    + "stages) cannot be fine-tuned");
+        }
+        Loaded3d loaded = load3d(dataset);
+        List<TrainingCase> cases = new ArrayList<>();
+        for (int i = 0; i < loaded.images().size(); i++) {
+            cases.add(CasePreparation.resampled(loaded.ids().get(i), loaded.images().get(i), loaded.labels().get(i),
+                    parent.intensity(), plan));
+            loaded.images().set(i, null);
+        }
+        Integer lowResolution = plan.anisotropicAxis() >= 0 ? plan.anisotropicAxis() : null;
+        return new Prepared(cases, parent.arguments().deepCopy(), patch, parent.intensity(), plan,
+                AugmentationSettings.defaults3d(lowResolution));
     }
 
     /** Each size rounded down to a multiple of its divisor, at least one divisor. */

@@ -12,11 +12,12 @@ import java.util.Random;
  * some tilted or cut by the border, with enamel, dentin, pulp and canal, the dark periodontal
  * ligament and bright lamina dura around each root, trabecular bone below the alveolar crest;
  * then overlapping projection, blur, an intensity gradient, gamma and noise, quantised to 8 bits.
- * The mask is 1 on the roots (dentin and canal beyond the cemento-enamel junction).
+ * The root mask is 1 on the roots (dentin and canal beyond the cemento-enamel junction); the canal
+ * mask is 1 on the root canals alone (the dark channel inside each root), a second, harder task.
  */
 public final class DentalRadiographs {
-    /** An 8-bit image (0..255, x fastest) and its 0/1 mask. */
-    public record Radiograph(int width, int height, float[] image, byte[] rootMask) {}
+    /** An 8-bit image (0..255, x fastest) and its 0/1 masks. */
+    public record Radiograph(int width, int height, float[] image, byte[] rootMask, byte[] canalMask) {}
 
     private DentalRadiographs() {}
 
@@ -34,6 +35,7 @@ public final class DentalRadiographs {
         }
         double[] attenuation = new double[width * height];
         byte[] mask = new byte[width * height];
+        byte[] canal = new byte[width * height];
         double crest = junction + 6 + 6 * r.nextDouble();
         Texture bone = Texture.random(r, 6);
         for (int py = 0; py < height; py++) {
@@ -46,16 +48,16 @@ public final class DentalRadiographs {
                     a += 0.38 + 0.12 * bone.at(px, py) + 0.04 * Math.min(1, (depth - crest - wave) / 12);
                 }
                 for (Tooth t : teeth) {
-                    a += toothAttenuation(t, px + 0.5, py + 0.5, mask, i);
+                    a += toothAttenuation(t, px + 0.5, py + 0.5, mask, canal, i);
                 }
                 attenuation[i] = a;
             }
         }
-        return new Radiograph(width, height, expose(attenuation, width, height, r), mask);
+        return new Radiograph(width, height, expose(attenuation, width, height, r), mask, canal);
     }
 
-    /** What one tooth adds at a point (and marks its root in the mask). */
-    private static double toothAttenuation(Tooth t, double x, double y, byte[] mask, int i) {
+    /** What one tooth adds at a point (and marks its root and canal in the masks). */
+    private static double toothAttenuation(Tooth t, double x, double y, byte[] mask, byte[] canal, int i) {
         double u = t.u(x, y);
         double v = t.v(x, y);
         if (u < 0) {
@@ -70,7 +72,11 @@ public final class DentalRadiographs {
         double margin = t.rootMargin(u, v);
         if (margin <= 0) {
             mask[i] = 1;
-            return t.inCanal(u, v) ? 0.12 : 0.3;
+            if (t.inCanal(u, v)) {
+                canal[i] = 1;
+                return 0.12;
+            }
+            return 0.3;
         }
         if (margin < 2.2) {
             return -0.14; // periodontal ligament space: darker than bone

@@ -45,6 +45,32 @@ class DentalRadiographsTest {
     }
 
     @Test
+    void rootCanalsLieInsideTheRootsAndAreDarkerThanTheirDentin() {
+        for (long seed = 4000; seed < 4010; seed++) {
+            var r = DentalRadiographs.generate(seed, 256, 224);
+            double canal = 0;
+            double canalSum = 0;
+            double dentinSum = 0;
+            for (int i = 0; i < r.canalMask().length; i++) {
+                if (r.canalMask()[i] == 1) {
+                    assertEquals(1, r.rootMask()[i], "seed " + seed + ": canal pixel " + i + " outside the roots");
+                    canal++;
+                    canalSum += r.image()[i];
+                } else if (r.rootMask()[i] == 1) {
+                    dentinSum += r.image()[i];
+                }
+            }
+            long roots = 0;
+            for (byte b : r.rootMask()) {
+                roots += b;
+            }
+            double share = canal / roots;
+            assertTrue(share > 0.03 && share < 0.3, "seed " + seed + ": canals are " + share + " of the roots");
+            assertTrue(canalSum / canal < dentinSum / (roots - canal), "seed " + seed + ": canal not darker");
+        }
+    }
+
+    @Test
     void committedDatasetIsWhatTheGeneratorMakes(@TempDir Path tmp) throws Exception {
         Path committed = Path.of("data/Dataset001_ToothRoot");
         ToothRootDataset.write(tmp.resolve("ds"), 2015, 24, 8, 256, 224);

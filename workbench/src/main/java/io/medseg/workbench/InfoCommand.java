@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -118,6 +119,13 @@ final class InfoCommand implements Callable<Integer> {
                     .append(c.provenance().getOrDefault("dataset_sha256", "?")).append("), seed ")
                     .append(c.provenance().getOrDefault("seed", "?")).append(", libtorch ")
                     .append(c.provenance().getOrDefault("libtorch", "?")).append('\n');
+        }
+        if (c.provenance().containsKey("parent")) {
+            Map<String, String> p = c.provenance();
+            b.append("  fine-tuned from ").append(p.get("parent")).append(" (sha256 ").append(p.get("parent_sha256"))
+                    .append("): ").append(p.getOrDefault("parent_copied", "?")).append(" copied, ")
+                    .append(p.getOrDefault("parent_head", "?")).append(", frozen ").append(p.getOrDefault("parent_freeze", "?"))
+                    .append(", pretrained layers at ").append(p.getOrDefault("parent_pretrained_lr", "1")).append(" x the learning rate\n");
         }
         if (!c.complete()) {
             b.append("  state ").append(c.state()).append(": the run that wrote it has not finished or was interrupted");

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "medseg", mixinStandardHelpOptions = true, versionProvider = Medseg.Versions.class,
         description = "Medical image segmentation workbench: U-Net/V-Net training, inference and evaluation.",
         subcommands = {TrainCommand.class, SegmentCommand.class, EvaluateCommand.class, ReproduceCommand.class, ConvertCommand.class,
-                GenerateCtCommand.class,
+                GenerateCtCommand.class, GenerateDentalCommand.class,
                 InfoCommand.class,
                 ModelsCommand.class, InstallFijiCommand.class,
                 DemoCommand.class, BenchReadCommand.class, BenchMetricsCommand.class, BenchCommand.class, Bench3dCommand.class,
@@ -44,7 +44,7 @@ public final class Medseg {
 
     /** Options whose value is a path: a manifest records them absolute, so a rerun works from any folder. */
     private static final java.util.Set<String> PATH_OPTIONS = java.util.Set.of("--data", "--output", "--model", "--input",
-            "--reference", "--prediction", "--labels", "--images", "--log-file");
+            "--reference", "--prediction", "--labels", "--images", "--log-file", "--init-from");
     private static final ThreadLocal<java.util.List<String>> COMMAND_LINE = new ThreadLocal<>();
 
     /** The running command line with its paths made absolute (bundled model names stay names). */
@@ -54,7 +54,7 @@ public final class Medseg {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             boolean pathValue = i > 0 && PATH_OPTIONS.contains(args.get(i - 1));
-            if (pathValue && args.get(i - 1).equals("--model")) {
+            if (pathValue && (args.get(i - 1).equals("--model") || args.get(i - 1).equals("--init-from"))) {
                 a = ModelsCommand.resolve(Path.of(a)).toAbsolutePath().normalize().toString();
             } else if (pathValue) {
                 a = Path.of(a).toAbsolutePath().normalize().toString();

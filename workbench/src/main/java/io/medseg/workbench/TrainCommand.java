@@ -1,10 +1,13 @@
 package io.medseg.workbench;
 
+import io.medseg.core.bundle.ModelBundle;
+import io.medseg.core.train.Freeze;
 import io.medseg.core.train.TrainingLoop;
 import io.medseg.core.train.TrainingSettings;
 import io.medseg.pipeline.RunManifest;
 import io.medseg.pipeline.TrainingRun;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -21,9 +24,20 @@ final class TrainCommand implements Callable<Integer> {
     Path data;
     @Option(names = "--output", required = true, description = "model bundle folder to write")
     Path output;
-    @Option(names = "--arch", defaultValue = "unet2d", description = "unet2d (2D U-Net), unet3d (nnU-Net's 3D U-Net) or "
-            + "vnet (V-Net). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--arch", description = "unet2d (2D U-Net), unet3d (nnU-Net's 3D U-Net) or vnet (V-Net). Default: "
+            + "unet2d, or the --init-from model's")
     String arch;
+    @Option(names = "--init-from", paramLabel = "BUNDLE", description = "fine-tune: start from this trained model (a "
+            + "bundle folder, .zip or bundled model name), keeping its network, spacing and normalisation; layers whose "
+            + "shape matches are loaded, the head is kept for the same labels (mapped by name) and replaced otherwise")
+    Path initFrom;
+    @Option(names = "--freeze", defaultValue = "none", description = "with --init-from: none, encoder, levels:K (the first "
+            + "K encoder levels) or all-but-head; frozen layers get no gradient and keep their batch-norm statistics. "
+            + "Default: ${DEFAULT-VALUE}")
+    String freeze;
+    @Option(names = "--pretrained-lr", defaultValue = "1", description = "with --init-from: factor on the learning rate of "
+            + "the layers taken from the parent (e.g. 0.1; the head learns at --lr). Default: ${DEFAULT-VALUE}")
+    float pretrainedLr;
     @Option(names = "--epochs", defaultValue = "30", description = "Default: ${DEFAULT-VALUE}")
     int epochs;
     @Option(names = "--iterations", defaultValue = "50", description = "optimiser steps per epoch. Default: ${DEFAULT-VALUE}")
@@ -76,14 +90,22 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Freeze frozen = Freeze.parse(freeze);
+        if (initFrom == null && (frozen.kind() != Freeze.Kind.NONE || pretrainedLr != 1f)) {
+            throw new IllegalArgumentException("--freeze and --pretrained-lr apply to fine-tuning; give --init-from BUNDLE");
+        }
+        TrainingRun.FineTune fineTune = initFrom == null ? null
+                : new TrainingRun.FineTune(ModelsCommand.resolve(initFrom), frozen, pretrainedLr);
+        String patchArch = arch != null ? arch : fineTune != null
+                ? ModelBundle.readConfig(fineTune.parent()).architecture() : "unet2d";
         int[] patchSize = null;
         if (patch != null) {
-            patchSize = TrainingRun.parsePatch(patch, arch, "--patch");
+            patchSize = TrainingRun.parsePatch(patch, patchArch, "--patch");
         }
         TrainingRun.Request request = new TrainingRun.Request(data, output, arch, epochs, iterations, batch, patchSize,
                 spacing == null ? null : parseSpacing(spacing), memoryBudgetGb, seed, learningRate, weightDecay, momentum,
                 optimizer, schedule, loss, depth, filters, maxFilters, patience, validationFraction, !noAugmentation, overwrite,
-                resume);
+                resume, fineTune);
         if (resume && overwrite) {
             throw new IllegalArgumentException("--continue and --overwrite exclude each other: continue the run, or "
                     + "start it anew");
@@ -96,8 +118,12 @@ final class TrainCommand implements Callable<Integer> {
             progress.finish();
         }
         Path manifest = output.toAbsolutePath().resolveSibling(output.toAbsolutePath().getFileName() + ".manifest.json");
-        RunManifest.of(Medseg.commandLine(), List.of(data.resolve("dataset.json"), data.resolve("imagesTr"),
-                data.resolve("labelsTr")), output, List.of(output)).write(manifest);
+        List<Path> inputs = new ArrayList<>(List.of(data.resolve("dataset.json"), data.resolve("imagesTr"),
+                data.resolve("labelsTr")));
+        if (fineTune != null) {
+            inputs.add(fineTune.parent()); // the lineage: a rerun must start from the same parent
+        }
+        RunManifest.of(Medseg.commandLine(), inputs, output, List.of(output)).write(manifest);
         TrainingLoop.Result result = outcome.result();
         System.out.printf(Locale.ROOT, "best validation Dice %.4f at epoch %d of %d%s; %.1f min; model bundle: %s "
                         + "(run manifest %s)%n", result.bestDice(), result.bestEpoch(), result.history().size(),

@@ -15,6 +15,19 @@ import ai.djl.util.PairList;
  * for the backward pass stay alive, so this is safe in training too.
  */
 public class Chain extends SequentialBlock {
+    private boolean frozen;
+
+    /**
+     * Runs this chain's blocks as in inference even while training: batch-norm layers use and keep
+     * their running statistics, dropout is off (how a frozen layer behaves when fine-tuning).
+     */
+    public void setFrozen(boolean frozen) {
+        this.frozen = frozen;
+    }
+
+    public boolean isFrozen() {
+        return frozen;
+    }
 
     /** Appends a block; returns this chain (not a plain SequentialBlock) so recipes can keep chaining. */
     @Override
@@ -27,8 +40,9 @@ public class Chain extends SequentialBlock {
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDList current = inputs;
+        boolean train = training && !frozen;
         for (Block child : getChildren().values()) {
-            NDList next = child.forward(store, current, training, params);
+            NDList next = child.forward(store, current, train, params);
             if (current != inputs) {
                 closeUnless(current, next);
             }

@@ -22,6 +22,11 @@ public final class SkipConnection extends AbstractBlock {
         this.inner = addChildBlock("inner", inner);
     }
 
+    /** The block whose output is concatenated after the input. */
+    public Block inner() {
+        return inner;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {

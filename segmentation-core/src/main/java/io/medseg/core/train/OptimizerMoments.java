@@ -30,10 +30,10 @@ final class OptimizerMoments {
     static byte[] encode(Optimizer optimizer, Block block) {
         NDList out = new NDList();
         List<NDArray> zeros = new ArrayList<>();
-        for (Map<String, Map<Device, NDArray>> state : states(optimizer)) {
+        for (int j = 0; j < stateCount(optimizer); j++) {
             for (Pair<String, Parameter> p : block.getParameters()) {
                 NDArray weight = p.getValue().getArray();
-                Map<Device, NDArray> perDevice = state.get(p.getValue().getId());
+                Map<Device, NDArray> perDevice = states(optimizer, p.getValue().getId()).get(j).get(p.getValue().getId());
                 NDArray a = perDevice == null ? null : perDevice.get(weight.getDevice());
                 if (a == null) {
                     a = weight.zerosLike();
@@ -47,17 +47,20 @@ final class OptimizerMoments {
         return bytes;
     }
 
-    /** Puts saved state back for {@code block}'s parameters (same network, same order). */
+    /**
+     * Puts saved state back for {@code block}'s parameters (same network, same order); frozen
+     * parameters and statistics, which get no updates, get no state either.
+     */
     static void restore(Optimizer optimizer, Block block, NDList saved) {
-        List<Map<String, Map<Device, NDArray>>> states = states(optimizer);
+        int count = stateCount(optimizer);
         List<Parameter> parameters = new ArrayList<>();
         block.getParameters().forEach(p -> parameters.add(p.getValue()));
-        if (saved.size() != states.size() * parameters.size()) {
+        if (saved.size() != count * parameters.size()) {
             throw new IllegalArgumentException("saved optimiser state has " + saved.size() + " arrays, expected "
-                    + states.size() * parameters.size() + " (" + states.size() + " per parameter)");
+                    + count * parameters.size() + " (" + count + " per parameter)");
         }
         int i = 0;
-        for (Map<String, Map<Device, NDArray>> state : states) {
+        for (int j = 0; j < count; j++) {
             for (Parameter p : parameters) {
                 NDArray weight = p.getArray();
                 NDArray a = saved.get(i++);
@@ -65,10 +68,25 @@ final class OptimizerMoments {
                     throw new IllegalArgumentException("saved optimiser state of " + p.getName() + " has shape "
                             + a.getShape() + ", the parameter " + weight.getShape());
                 }
+                if (!p.requiresGradient()) {
+                    continue;
+                }
                 NDArray copy = weight.getManager().create(a.toFloatArray(), a.getShape());
-                state.computeIfAbsent(p.getId(), k -> new ConcurrentHashMap<>()).put(weight.getDevice(), copy);
+                states(optimizer, p.getId()).get(j).computeIfAbsent(p.getId(), k -> new ConcurrentHashMap<>())
+                        .put(weight.getDevice(), copy);
             }
         }
+    }
+
+    /** State maps per parameter (Adam: 2, SGD: 1); both halves of a {@link SplitOptimizer} are of one kind. */
+    private static int stateCount(Optimizer optimizer) {
+        Optimizer o = optimizer instanceof SplitOptimizer split ? split.delegate("") : optimizer;
+        return states(o).size();
+    }
+
+    /** The state maps of the optimiser that updates this parameter. */
+    private static List<Map<String, Map<Device, NDArray>>> states(Optimizer optimizer, String parameterId) {
+        return states(optimizer instanceof SplitOptimizer split ? split.delegate(parameterId) : optimizer);
     }
 
     @SuppressWarnings("unchecked")

@@ -20,7 +20,10 @@ import io.medseg.core.infer.SlidingWindow;
 import io.medseg.core.train.TrainingListener.EpochRecord;
 import java.io.IOException;
 import java.nio.file.Path;
+import ai.djl.training.tracker.Tracker;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleBiFunction;
@@ -39,6 +42,7 @@ public final class TrainingLoop {
     private final ToDoubleBiFunction<LabelMap, LabelMap> validationDice;
     private final TrainingListener listener;
     private final Checkpoint checkpoint;
+    private final FineTuning fineTuning;
 
     /** Receives the network whenever validation improves. */
     @FunctionalInterface
@@ -61,6 +65,13 @@ public final class TrainingLoop {
      */
     public TrainingLoop(ModelBundle bundle, TrainingSettings settings,
             ToDoubleBiFunction<LabelMap, LabelMap> validationDice, TrainingListener listener, Checkpoint checkpoint) {
+        this(bundle, settings, validationDice, listener, checkpoint, null);
+    }
+
+    /** @param fineTuning for a network started from a trained bundle: what is frozen, how fast the rest learns (null: neither) */
+    public TrainingLoop(ModelBundle bundle, TrainingSettings settings,
+            ToDoubleBiFunction<LabelMap, LabelMap> validationDice, TrainingListener listener, Checkpoint checkpoint,
+            FineTuning fineTuning) {
         if (settings.patchSize().length != bundle.config().patchSize().length) {
             throw new IllegalArgumentException("patch size has " + settings.patchSize().length
                     + " axes but the network is " + bundle.config().patchSize().length + "D");
@@ -70,6 +81,7 @@ public final class TrainingLoop {
         this.validationDice = validationDice;
         this.listener = listener;
         this.checkpoint = checkpoint;
+        this.fineTuning = fineTuning;
     }
 
     public Result run(List<TrainingCase> training, List<TrainingCase> validation) throws IOException {
@@ -91,7 +103,10 @@ public final class TrainingLoop {
         PatchSampler sampler = new PatchSampler(training, patchXyz, settings);
         Loss loss = Optimizers.loss(settings);
         int stepsDone = from == null ? 0 : from.stepsDone();
-        Optimizer optimizer = Optimizers.optimizer(settings, Optimizers.schedule(settings, total), stepsDone);
+        if (fineTuning != null) {
+            fineTuning.freeze().apply(bundle.block()); // before the trainer: frozen arrays get no gradient
+        }
+        Optimizer optimizer = optimizer(total, stepsDone);
         DefaultTrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(optimizer)
                 .optDevices(new ai.djl.Device[] {bundle.device()})
                 .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
@@ -151,6 +166,24 @@ public final class TrainingLoop {
             }
         }
         return new Result(List.copyOf(history), bestEpoch, bestDice, stoppedEarly, stoppedByUser);
+    }
+
+    /** The settings' optimiser; for fine-tuning with a slower rate for pretrained layers, one per group. */
+    private Optimizer optimizer(int total, int stepsDone) {
+        Optimizer full = Optimizers.optimizer(settings, Optimizers.schedule(settings, total), stepsDone);
+        if (fineTuning == null || fineTuning.pretrainedLearningRate() == 1f) {
+            return full;
+        }
+        float factor = fineTuning.pretrainedLearningRate();
+        Tracker schedule = Optimizers.schedule(settings, total);
+        Optimizer slow = Optimizers.optimizer(settings, update -> factor * schedule.getNewValue(update), stepsDone);
+        Set<String> ids = new HashSet<>();
+        bundle.block().getParameters().forEach(p -> {
+            if (fineTuning.pretrained().contains(p.getKey())) {
+                ids.add(p.getValue().getId());
+            }
+        });
+        return new SplitOptimizer(ids, slow, full);
     }
 
     private float step(Trainer trainer, PatchBatches.Batch batch, long[] patchXyz) {
