@@ -38,7 +38,7 @@ mkdir -p "$work"
   --output "$work/pool" >/dev/null
 echo "N,variant,test_dice_mean,test_dice_sd,validation_dice,best_epoch,minutes" > "$work/results.csv"
 for n in ${sizes//,/ }; do
-  data="$work/Dataset002_RootCanal_N$n"
+  data="$work/Dataset004_RootCanal_N$n"
   mkdir -p "$data/imagesTr" "$data/labelsTr"
   cp -r "$work/pool/imagesTs" "$work/pool/labelsTs" "$data/"
   sed "s/\"numTraining\": 16/\"numTraining\": $n/" "$work/pool/dataset.json" > "$data/dataset.json"

@@ -25,7 +25,7 @@ public final class ToothRootDataset {
 
     /** Which structure the masks mark: the roots (the bundled model's task) or the root canals inside them. */
     public enum Structure {
-        TOOTH_ROOT("tooth root", "Dataset001_ToothRoot"), ROOT_CANAL("root canal", "Dataset002_RootCanal");
+        TOOTH_ROOT("tooth root", "Dataset001_ToothRoot"), ROOT_CANAL("root canal", "Dataset004_RootCanal");
 
         private final String label;
         private final String datasetName;

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "medseg", mixinStandardHelpOptions = true, versionProvider = Medseg.Versions.class,
         description = "Medical image segmentation workbench: U-Net/V-Net training, inference and evaluation.",
         subcommands = {TrainCommand.class, SegmentCommand.class, EvaluateCommand.class, ReproduceCommand.class, ConvertCommand.class,
-                GenerateCtCommand.class, GenerateDentalCommand.class,
+                GenerateCtCommand.class, GenerateDentalCommand.class, ExplainCommand.class,
                 InfoCommand.class,
                 ModelsCommand.class, InstallFijiCommand.class,
                 DemoCommand.class, BenchReadCommand.class, BenchMetricsCommand.class, BenchCommand.class, Bench3dCommand.class,

@@ -43,6 +43,7 @@ public class Chain extends SequentialBlock {
         boolean train = training && !frozen;
         for (Block child : getChildren().values()) {
             NDList next = child.forward(store, current, train, params);
+            ActivationTap.offer(child, next);
             if (current != inputs) {
                 closeUnless(current, next);
             }
@@ -58,7 +59,7 @@ public class Chain extends SequentialBlock {
             for (NDArray b : kept) {
                 passedOn |= a == b;
             }
-            if (!passedOn) {
+            if (!passedOn && !ActivationTap.holds(a)) {
                 a.close();
             }
         }
