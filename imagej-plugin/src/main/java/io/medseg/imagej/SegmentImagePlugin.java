@@ -89,7 +89,7 @@ public final class SegmentImagePlugin implements PlugIn {
         });
     }
 
-    private static Path bundlePath(String model, String folder) {
+    static Path bundlePath(String model, String folder) {
         if (!model.equals(OTHER)) {
             return CommandRunner.bundledModels().folder().resolve(model);
         }

@@ -60,7 +60,7 @@ public final class TrainModelPlugin implements PlugIn {
                     batch == 0 ? null : batch, patch.isEmpty() ? null : TrainingRun.parsePatch(patch, arch, "patch"), null,
                     4, seed, lr, 1e-4f, 0.99f, TrainingSettings.OptimizerKind.ADAMW, TrainingSettings.Schedule.POLY,
                     TrainingSettings.LossKind.DICE_CE, null, null, null, 10, 0.2f, true, overwrite, resume);
-            TrainingRun.Outcome outcome = TrainingRun.run(request, Devices.select(device), new StatusBar(),
+            TrainingRun.Outcome outcome = TrainingRun.run(request, Devices.select(device), new StatusBar(COMMAND),
                     line -> IJ.log(COMMAND + ": " + line));
             IJ.log(String.format(Locale.ROOT, "%s: best validation Dice %.4f at epoch %d; %.1f min; bundle %s", COMMAND,
                     outcome.result().bestDice(), outcome.result().bestEpoch(), outcome.minutes(), output));
@@ -68,7 +68,7 @@ public final class TrainModelPlugin implements PlugIn {
         });
     }
 
-    private static String nonEmpty(String text, String what) {
+    static String nonEmpty(String text, String what) {
         if (text.trim().isEmpty()) {
             throw new PluginException("no " + what + " chosen");
         }
@@ -77,16 +77,21 @@ public final class TrainModelPlugin implements PlugIn {
 
     /** Progress bar per step, status line with the epoch's figures and an ETA, Esc to stop. */
     static final class StatusBar implements TrainingListener {
+        private final String command;
         private int total;
         private long start;
         private String last = "";
+
+        StatusBar(String command) {
+            this.command = command;
+        }
 
         @Override
         public void started(int totalIterations, int trainingCases, int validationCases) {
             total = totalIterations;
             start = System.nanoTime();
             IJ.resetEscape();
-            IJ.log(COMMAND + ": " + trainingCases + " training and " + validationCases + " validation cases, "
+            IJ.log(command + ": " + trainingCases + " training and " + validationCases + " validation cases, "
                     + totalIterations + " steps (Esc stops)");
         }
 
@@ -95,7 +100,7 @@ public final class TrainModelPlugin implements PlugIn {
             IJ.showProgress(done, total);
             double seconds = (System.nanoTime() - start) / 1e9;
             long eta = Math.round(seconds / done * (total - done));
-            IJ.showStatus(String.format(Locale.ROOT, "%s: epoch %d, loss %.4f%s, ETA %d:%02d:%02d (Esc stops)", COMMAND,
+            IJ.showStatus(String.format(Locale.ROOT, "%s: epoch %d, loss %.4f%s, ETA %d:%02d:%02d (Esc stops)", command,
                     epoch, loss, last, eta / 3600, eta / 60 % 60, eta % 60));
         }
 
@@ -103,7 +108,7 @@ public final class TrainModelPlugin implements PlugIn {
         public void epochEnded(EpochRecord r) {
             last = String.format(Locale.ROOT, ", validation Dice %.4f (best %.4f)", r.validationDice(), r.bestDice());
             IJ.log(String.format(Locale.ROOT, "%s: epoch %d: loss %.4f, validation Dice %.4f (best %.4f at epoch %d)",
-                    COMMAND, r.epoch(), r.meanLoss(), r.validationDice(), r.bestDice(), r.bestEpoch()));
+                    command, r.epoch(), r.meanLoss(), r.validationDice(), r.bestDice(), r.bestEpoch()));
         }
 
         @Override

@@ -317,4 +317,22 @@ class HeadlessCommandsTest {
         ImagePlus labels = HeadlessImageJ.image("case_025_0000-labels");
         assertEquals(bundle.toAbsolutePath().toString(), labels.getProp("medseg.model"));
     }
+
+    @Test
+    void fineTuneModelStartsFromTheBundledModelAndRecordsItsParent() throws Exception {
+        Path canal = tmp.resolve("Dataset004_RootCanal");
+        io.medseg.samples.ToothRootDataset.write(canal, 4000, 4, 1, 160, 160,
+                io.medseg.samples.ToothRootDataset.Structure.ROOT_CANAL, 1000);
+        Path bundle = tmp.resolve("canal");
+        String log = HeadlessImageJ.run(FineTuneModelPlugin.class, "start=tooth-root-unet2d dataset=" + canal + " bundle="
+                + bundle + " freeze=encoder learning-rate=0.5 epochs=1 iterations=2 learning=0.001 seed=7 device=cpu");
+        assertTrue(log.contains("Fine-tune Model: initialised from ") && log.contains("98 of 100 parameters copied, head "
+                + "replaced: 1 of 2 labels new [root canal]; frozen: encoder (50 parameters); pretrained layers learn at 0.5"),
+                log);
+        assertTrue(log.contains("Fine-tune Model: epoch 1: loss ") && log.contains("(from tooth-root-unet2d)"), log);
+        var config = io.medseg.core.bundle.ModelBundle.readConfig(bundle);
+        assertEquals("tooth-root-unet2d", config.provenance().get("parent"));
+        assertEquals("encoder (50 parameters)", config.provenance().get("parent_freeze"));
+        assertEquals(java.util.Map.of(0, "background", 1, "root canal"), config.labels());
+    }
 }
