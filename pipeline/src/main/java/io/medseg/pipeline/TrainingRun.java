@@ -188,29 +188,29 @@ public final class TrainingRun {
         Path path = r.fineTune().parent();
         ModelConfig parent = ModelBundle.readConfig(path);
         if (r.arch() != null && !r.arch().equals(parent.architecture())) {
-            throw new IllegalArgumentException("--arch " + r.arch() + ": fine-tuning keeps the network of " + path
+            throw new IllegalArgumentException("architecture " + r.arch() + ": fine-tuning keeps the network of " + path
                     + ", a " + parent.architecture());
         }
         List<String> fixed = new ArrayList<>();
         if (r.depth() != null) {
-            fixed.add("--depth");
+            fixed.add("depth");
         }
         if (r.filters() != null) {
-            fixed.add("--filters");
+            fixed.add("filters");
         }
         if (r.maxFilters() != null) {
-            fixed.add("--max-filters");
+            fixed.add("max filters");
         }
         if (r.spacingMm() != null) {
-            fixed.add("--spacing");
+            fixed.add("spacing");
         }
         if (!fixed.isEmpty()) {
             throw new IllegalArgumentException(String.join(", ", fixed) + ": fine-tuning keeps the network, spacing and "
-                    + "normalisation of " + path + "; leave them out");
+                    + "normalisation of " + path + "; leave them unset");
         }
         if (!parent.complete()) {
             throw new IllegalArgumentException(path + " is an unfinished training run (" + parent.state() + "); "
-                    + "finish it (train --continue) before fine-tuning from it");
+                    + "continue it to the end before fine-tuning from it");
         }
         return parent;
     }

@@ -196,10 +196,10 @@ class FineTuningTest {
                     e.getMessage());
         }
         var bad = assertThrows(IllegalArgumentException.class, () -> Freeze.parse("levels:0"));
-        assertTrue(bad.getMessage().startsWith("--freeze levels:0: expected none, encoder, levels:K"), bad.getMessage());
+        assertTrue(bad.getMessage().startsWith("freeze 'levels:0': expected none, encoder, levels:K"), bad.getMessage());
         try (ModelBundle parent = ModelBundle.create(config(PARENT_LABELS), Device.cpu(), 1)) {
             var e = assertThrows(IllegalArgumentException.class, () -> Freeze.parse("levels:4").blocks(parent.block()));
-            assertEquals("--freeze levels:4: the network has 3 levels (2 down-samplings and the bottleneck)", e.getMessage());
+            assertEquals("freeze levels:4: the network has 3 levels (2 down-samplings and the bottleneck)", e.getMessage());
         }
     }
 }

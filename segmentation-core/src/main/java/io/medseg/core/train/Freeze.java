@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What stays fixed while fine-tuning ({@code --freeze}): nothing, the encoder (every level's
+ * What stays fixed while fine-tuning: nothing, the encoder (every level's
  * down path and the bottleneck), the first K levels' encoders (counted from the input), or
  * everything but the head. Frozen layers get no gradient, hence no optimiser state, and run as in
  * inference (batch-norm statistics fixed, no dropout).
@@ -55,7 +55,7 @@ public record Freeze(Kind kind, int levels) {
                         // falls through to the message
                     }
                 }
-                throw new IllegalArgumentException("--freeze " + text + ": expected none, encoder, levels:K (K >= 1) or "
+                throw new IllegalArgumentException("freeze '" + text + "': expected none, encoder, levels:K (K >= 1) or "
                         + "all-but-head");
         }
     }
@@ -78,7 +78,7 @@ public record Freeze(Kind kind, int levels) {
             case ENCODER -> parts.encoders(parts.levels().size());
             case LEVELS -> {
                 if (levels > parts.levels().size()) {
-                    throw new IllegalArgumentException("--freeze levels:" + levels + ": the network has "
+                    throw new IllegalArgumentException("freeze levels:" + levels + ": the network has "
                             + parts.levels().size() + " levels (" + parts.depth() + " down-samplings and the bottleneck)");
                 }
                 yield parts.encoders(levels);
