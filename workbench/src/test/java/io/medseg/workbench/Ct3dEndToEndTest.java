@@ -88,6 +88,71 @@ class Ct3dEndToEndTest {
         return v * v;
     }
 
+    /**
+     * Transfer learning in 3D, the issue's case: kidney only, from a liver + kidney model. The child
+     * keeps the parent's plan, normalisation and network; its head has 2 channels, the kidney one the
+     * parent's kidney filter; the frozen encoder is bit-identical to the parent's after training.
+     */
+    @Test
+    void aKidneyOnlyDatasetFineTunesTheUnet3dWithItsPlanAndAFrozenEncoder(@TempDir Path tmp) throws Exception {
+        Path parent = tmp.resolve("parent");
+        assertEquals(0, medseg("train", "--data", dataset.toString(), "--output", parent.toString(), "--arch", "unet3d",
+                "--epochs", "1", "--iterations", "2", "--filters", "4", "--max-filters", "8", "--memory-budget", "0.02",
+                "--device", "cpu").code());
+        Path kidney = tmp.resolve("Dataset911_TinyKidney");
+        Map<Integer, String> kidneyLabels = Map.of(0, "background", 1, "kidney");
+        for (String split : List.of("Tr", "Ts")) {
+            Files.createDirectories(kidney.resolve("images" + split));
+            Files.createDirectories(kidney.resolve("labels" + split));
+            try (Stream<Path> s = Files.list(dataset.resolve("labels" + split))) {
+                for (Path label : s.toList()) {
+                    String name = label.getFileName().toString();
+                    Files.copy(dataset.resolve("images" + split).resolve(name.replace(".nii.gz", "_0000.nii.gz")),
+                            kidney.resolve("images" + split).resolve(name.replace(".nii.gz", "_0000.nii.gz")));
+                    LabelMap both = Nifti.readLabels(label, LABELS);
+                    byte[] only = both.data().clone();
+                    for (int i = 0; i < only.length; i++) {
+                        only[i] = (byte) (only[i] == 2 ? 1 : 0);
+                    }
+                    Nifti.write(LabelMap.wrap(only, both.sizeXyz(), both.geometry(), kidneyLabels),
+                            kidney.resolve("labels" + split).resolve(name), false);
+                }
+            }
+        }
+        Files.writeString(kidney.resolve("dataset.json"), "{\"channel_names\": {\"0\": \"CT\"}, \"labels\": "
+                + "{\"background\": 0, \"kidney\": 1}, \"numTraining\": 5, \"file_ending\": \".nii.gz\"}");
+        Path child = tmp.resolve("child");
+        CommandLineTest.Run run = medseg("train", "--data", kidney.toString(), "--output", child.toString(), "--init-from",
+                parent.toString(), "--freeze", "encoder", "--epochs", "1", "--iterations", "2", "--device", "cpu");
+        assertEquals(0, run.code(), run.err());
+        JsonObject p = JsonParser.parseString(Files.readString(parent.resolve("model.json"))).getAsJsonObject();
+        JsonObject c = JsonParser.parseString(Files.readString(child.resolve("model.json"))).getAsJsonObject();
+        for (String key : List.of("architecture", "arguments", "plan", "intensity", "patchSize", "spacingMm")) {
+            assertEquals(p.get(key), c.get(key), key + " is the parent's");
+        }
+        assertEquals("head replaced: 2 labels, all from the parent (channels {0=0, 1=2})",
+                c.getAsJsonObject("provenance").get("parent_head").getAsString());
+        try (var pb = io.medseg.core.bundle.ModelBundle.load(parent, ai.djl.Device.cpu());
+                var cb = io.medseg.core.bundle.ModelBundle.load(child, ai.djl.Device.cpu())) {
+            java.util.Set<String> encoder = new java.util.HashSet<>();
+            for (var b : io.medseg.core.train.Freeze.parse("encoder").blocks(cb.block())) {
+                b.getParameters().forEach(e -> encoder.add(e.getValue().getId()));
+            }
+            int checked = 0;
+            for (var e : cb.block().getParameters()) {
+                if (encoder.contains(e.getValue().getId())) {
+                    assertArrayEquals(pb.block().getParameters().get(e.getKey()).getArray().toFloatArray(),
+                            e.getValue().getArray().toFloatArray(), e.getKey());
+                    checked++;
+                }
+            }
+            assertTrue(checked > 10, checked + " encoder arrays compared");
+            var head = io.medseg.core.nn.NetworkParts.of(cb.block()).head().getParameters().get(0).getValue().getArray();
+            assertEquals(2, head.getShape().get(0), "background and kidney");
+        }
+        assertTrue(medseg("info", child.toString()).out().contains("fine-tuned from parent (sha256 "), "lineage in info");
+    }
+
     @Test
     void unet3dPlansTrainsAndSegmentsOnTheScansOwnGrid(@TempDir Path tmp) throws Exception {
         Path model = tmp.resolve("ct-unet3d");

@@ -46,6 +46,9 @@ public final class PretrainedWeights {
                 boolean same = headSource.entrySet().stream().allMatch(e -> e.getKey().equals(e.getValue()));
                 return same ? "head kept" : "head kept, labels mapped " + headSource;
             }
+            if (added.isEmpty()) {
+                return "head replaced: " + headSource.size() + " labels, all from the parent (channels " + headSource + ")";
+            }
             return "head replaced: " + added.size() + " of " + headSource.size() + " labels new " + added;
         }
     }
