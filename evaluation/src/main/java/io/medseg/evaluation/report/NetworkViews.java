@@ -71,60 +71,56 @@ public final class NetworkViews {
     public static BufferedImage montage(float[] image, int w, int h, List<Panel> panels, int columns, int zoom,
             float[] fixedRange) {
         int[] grey = grey(image);
-        int pw = w * zoom;
-        int ph = h * zoom;
-        int cols = Math.min(columns, panels.size());
-        int rows = (panels.size() + cols - 1) / cols;
-        BufferedImage img = new BufferedImage(cols * (pw + GAP) + GAP, rows * (ph + GAP + CAPTION) + GAP,
-                BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = graphics(img);
+        float[][] ranges = new float[panels.size()][];
         for (int p = 0; p < panels.size(); p++) {
-            Panel panel = panels.get(p);
-            float lo = fixedRange != null ? fixedRange[0] : min(panel.map());
-            float hi = fixedRange != null ? fixedRange[1] : max(panel.map());
-            float scale = hi > lo ? 1f / (hi - lo) : 0f;
-            int x0 = GAP + (p % cols) * (pw + GAP);
-            int y0 = GAP + (p / cols) * (ph + GAP + CAPTION);
-            for (int y = 0; y < ph; y++) {
-                for (int x = 0; x < pw; x++) {
-                    int ix = x / zoom;
-                    int iy = y / zoom;
-                    int mx = (int) ((long) ix * panel.mapW() / w);
-                    int my = (int) ((long) iy * panel.mapH() / h);
-                    float t = (panel.map()[my * panel.mapW() + mx] - lo) * scale;
-                    img.setRGB(x0 + x, y0 + y, blend(grey[iy * w + ix], viridis(t), 0.65));
-                }
-            }
-            g.setColor(Color.DARK_GRAY);
-            g.drawString(panel.caption(), x0, y0 + ph + CAPTION - 4);
+            float[] m = panels.get(p).map();
+            ranges[p] = fixedRange != null ? fixedRange : new float[] {min(m), max(m)};
         }
-        g.dispose();
-        return img;
+        return grid(panels, columns, w * zoom, h * zoom, (p, x, y) -> {
+            Panel panel = panels.get(p);
+            int ix = x / zoom;
+            int iy = y / zoom;
+            int mx = (int) ((long) ix * panel.mapW() / w);
+            int my = (int) ((long) iy * panel.mapH() / h);
+            float lo = ranges[p][0];
+            float hi = ranges[p][1];
+            float t = hi > lo ? (panel.map()[my * panel.mapW() + mx] - lo) / (hi - lo) : 0f;
+            return blend(grey[iy * w + ix], viridis(t), 0.65);
+        });
     }
 
     /** Greyscale images (the inputs grown by gradient ascent), each in its own range, captioned. */
     public static BufferedImage greys(List<Panel> panels, int columns, int zoom) {
-        Panel first = panels.get(0);
-        int pw = first.mapW() * zoom;
-        int ph = first.mapH() * zoom;
+        int[][] grey = panels.stream().map(p -> grey(p.map())).toArray(int[][]::new);
+        int mapW = panels.get(0).mapW();
+        return grid(panels, columns, mapW * zoom, panels.get(0).mapH() * zoom, (p, x, y) -> {
+            int v = grey[p][(y / zoom) * mapW + x / zoom];
+            return v << 16 | v << 8 | v;
+        });
+    }
+
+    /** The colour of pixel (x, y) of panel p. */
+    private interface PanelPixels {
+        int rgb(int panel, int x, int y);
+    }
+
+    /** Panels of pw × ph in rows of {@code columns}, each with its caption below. */
+    private static BufferedImage grid(List<Panel> panels, int columns, int pw, int ph, PanelPixels pixels) {
         int cols = Math.min(columns, panels.size());
         int rows = (panels.size() + cols - 1) / cols;
         BufferedImage img = new BufferedImage(cols * (pw + GAP) + GAP, rows * (ph + GAP + CAPTION) + GAP,
                 BufferedImage.TYPE_INT_RGB);
         Graphics2D g = graphics(img);
         for (int p = 0; p < panels.size(); p++) {
-            Panel panel = panels.get(p);
-            int[] grey = grey(panel.map());
             int x0 = GAP + (p % cols) * (pw + GAP);
             int y0 = GAP + (p / cols) * (ph + GAP + CAPTION);
             for (int y = 0; y < ph; y++) {
                 for (int x = 0; x < pw; x++) {
-                    int v = grey[(y / zoom) * panel.mapW() + x / zoom];
-                    img.setRGB(x0 + x, y0 + y, v << 16 | v << 8 | v);
+                    img.setRGB(x0 + x, y0 + y, pixels.rgb(p, x, y));
                 }
             }
             g.setColor(Color.DARK_GRAY);
-            g.drawString(panel.caption(), x0, y0 + ph + CAPTION - 4);
+            g.drawString(panels.get(p).caption(), x0, y0 + ph + CAPTION - 4);
         }
         g.dispose();
         return img;
