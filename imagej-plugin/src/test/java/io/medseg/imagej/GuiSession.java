@@ -215,15 +215,23 @@ public final class GuiSession {
         check(plugins >= 0, "ImageJ has a Plugins menu");
         java.awt.FontMetrics fm = frame.getFontMetrics(bar.getFont() != null ? bar.getFont()
                 : new java.awt.Font("Dialog", java.awt.Font.PLAIN, 12));
-        int x = frame.getX() + frame.getInsets().left + 3;
+        // where the X server has the frame now (getX() can be stale under a bare Xvfb after ImageJ
+        // re-places its window), brought to the front first
+        // a no-op move is skipped by AWT, so two moves make the X server put the frame where Java thinks it is
+        frame.setLocation(frame.getX() + 1, frame.getY());
+        frame.setLocation(frame.getX() - 1, frame.getY());
+        frame.toFront();
+        robot.delay(500);
+        java.awt.Point at = frame.getLocationOnScreen();
+        int x = at.x + frame.getInsets().left + 3;
         for (int i = 0; i < plugins; i++) {
             x += fm.stringWidth(bar.getMenu(i).getLabel()) + 20;
         }
         int menuX = x;
         x += fm.stringWidth("Plugins") / 2 + 10;
-        int barBottom = frame.getY() + frame.getInsets().top;
+        int barBottom = at.y + frame.getInsets().top;
         // pressed on Plugins and held: the pointer drags through the menu, releasing picks an entry
-        int barY = barBottom / 2 + frame.getY() / 2;
+        int barY = barBottom / 2 + at.y / 2;
         robot.mouseMove(x, barY);
         robot.mousePress(InputEvent.BUTTON1_DOWN_MASK);
         robot.delay(700);
@@ -246,7 +254,7 @@ public final class GuiSession {
             y += row;
         }
         check(found, "Plugins > " + MENU + " exists");
-        lines.add("menu bar at y " + barBottom + ", insets " + frame.getInsets() + ", font height " + fm.getHeight()
+        lines.add("frame at " + at.x + "," + at.y + " (getX " + frame.getX() + "), menu bar at y " + barBottom + ", insets " + frame.getInsets() + ", font height " + fm.getHeight()
                 + ", Plugins at x " + menuX + ", entry row at y " + y);
         glide(x, barY, menuX + 30, y); // onto the row: its submenu opens
         robot.delay(900);
