@@ -25,10 +25,6 @@ public class Chain extends SequentialBlock {
         this.frozen = frozen;
     }
 
-    public boolean isFrozen() {
-        return frozen;
-    }
-
     /** Appends a block; returns this chain (not a plain SequentialBlock) so recipes can keep chaining. */
     @Override
     public Chain add(Block block) {
