@@ -5,6 +5,7 @@ import io.medseg.samples.ct.AbdominalCtDataset;
 import io.medseg.samples.ct.AbdominalPhantom;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** {@code medseg generate-ct}: a synthetic abdominal CT dataset with liver and kidney labels. */
 @Command(name = "generate-ct", mixinStandardHelpOptions = true,
-        description = "Generate synthetic abdominal CTs (int16 HU NIfTI, labels 1 liver, 2 kidney) in the nnU-Net v2 "
+        description = "Generate synthetic abdominal CTs (int16 HU NIfTI, labels 1 liver, 2 kidney, or the organs chosen) in the nnU-Net v2 "
                 + "layout; the same seed gives the same files bit for bit. A 512² case takes about half a minute.")
 final class GenerateCtCommand implements Callable<Integer> {
     @Option(names = "--cases", required = true, description = "number of training cases (imagesTr, labelsTr)")
@@ -30,6 +31,10 @@ final class GenerateCtCommand implements Callable<Integer> {
     @Option(names = "--slices", split = ",", description = "slice thicknesses to choose from, mm. Default: 1,1.25,1.5,2,"
             + "2.5,3,5")
     double[] slices;
+    @Option(names = "--organs", split = ",", defaultValue = "liver,kidney", description = "organs to label, numbered "
+            + "1, 2, ... in this order (the others are background): liver,kidney, kidney (a kidney-only task from the "
+            + "same phantoms, e.g. to fine-tune a liver + kidney model) or liver. Default: ${DEFAULT-VALUE}")
+    List<String> organs;
     @Mixin
     LogOptions log;
 
@@ -51,7 +56,7 @@ final class GenerateCtCommand implements Callable<Integer> {
         long started = System.nanoTime();
         try {
             AbdominalCtDataset.write(output, seed, cases, test, new AbdominalPhantom.Acquisition(matrix, thickness),
-                    new AbdominalCtDataset.Listener() {
+                    organs, new AbdominalCtDataset.Listener() {
                         @Override
                         public void written(int done, int all, String caseId) {
                             progress.update(done, all, caseId);

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -73,6 +74,22 @@ public final class AbdominalCtDataset {
      */
     public static void write(Path dir, long seed, int train, int test, AbdominalPhantom.Acquisition acquisition,
             Listener listener) throws IOException {
+        write(dir, seed, train, test, acquisition, List.of("liver", "kidney"), listener);
+    }
+
+    /**
+     * As {@link #write(Path, long, int, int, AbdominalPhantom.Acquisition, Listener)}, labelling only
+     * {@code organs} (names of {@link #LABELS}, numbered 1, 2, ... in the order given; the others become
+     * background): {@code [kidney]} makes a kidney-only task from the same phantoms, bit for bit the same
+     * images as the two-organ dataset of the same seed.
+     */
+    public static void write(Path dir, long seed, int train, int test, AbdominalPhantom.Acquisition acquisition,
+            List<String> organs, Listener listener) throws IOException {
+        byte[] relabel = relabelling(organs);
+        Map<Integer, String> labels = new java.util.TreeMap<>(Map.of(0, "background"));
+        for (int k = 0; k < organs.size(); k++) {
+            labels.put(k + 1, organs.get(k));
+        }
         if (Files.exists(dir)) {
             throw new IOException(dir + " exists; choose a new folder (nothing is overwritten)");
         }
@@ -96,7 +113,7 @@ public final class AbdominalCtDataset {
                 Reorientation back = Reorientation.toClosestCanonical(stored, storedSize);
                 Nifti.writeInt16(Volume.wrap(back.restore(c.hu(), 1), storedSize, 1, stored),
                         tmp.resolve(training ? "imagesTr" : "imagesTs").resolve(id + "_0000.nii.gz"), false);
-                Nifti.write(LabelMap.wrap(back.restore(c.labels()), storedSize, stored, LABELS),
+                Nifti.write(LabelMap.wrap(back.restore(relabelled(c.labels(), relabel)), storedSize, stored, labels),
                         tmp.resolve(training ? "labelsTr" : "labelsTs").resolve(id + ".nii.gz"), false);
                 long[] counts = new long[3];
                 for (byte b : c.labels()) {
@@ -111,12 +128,39 @@ public final class AbdominalCtDataset {
                 }
             }
             Files.writeString(tmp.resolve("phantoms.csv"), csv, StandardCharsets.UTF_8);
-            Files.writeString(tmp.resolve("dataset.json"), datasetJson(dir, seed, train, acquisition), StandardCharsets.UTF_8);
+            Files.writeString(tmp.resolve("dataset.json"), datasetJson(dir, seed, train, acquisition, labels), StandardCharsets.UTF_8);
             AtomicFiles.moveAtomically(tmp, dir);
         } catch (IOException | RuntimeException e) {
             AtomicFiles.deleteRecursively(tmp);
             throw e;
         }
+    }
+
+    /** Old label value (index) → new one, for the organs kept; an unknown or repeated organ is an error. */
+    private static byte[] relabelling(List<String> organs) {
+        if (organs.isEmpty()) {
+            throw new IllegalArgumentException("choose at least one organ to label (liver, kidney)");
+        }
+        byte[] relabel = new byte[LABELS.size()];
+        for (int k = 0; k < organs.size(); k++) {
+            String organ = organs.get(k);
+            int old = LABELS.entrySet().stream().filter(e -> e.getKey() > 0 && e.getValue().equals(organ))
+                    .mapToInt(Map.Entry::getKey).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("unknown organ '" + organ + "': expected liver or kidney"));
+            if (relabel[old] != 0) {
+                throw new IllegalArgumentException("organ '" + organ + "' given twice");
+            }
+            relabel[old] = (byte) (k + 1);
+        }
+        return relabel;
+    }
+
+    private static byte[] relabelled(byte[] labels, byte[] relabel) {
+        byte[] out = new byte[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            out[i] = relabel[labels[i]];
+        }
+        return out;
     }
 
     static long[] storedSize(long[] canonicalSize, StorageOrder order) {
@@ -148,13 +192,13 @@ public final class AbdominalCtDataset {
         return new Geometry(spacing, origin, direction);
     }
 
-    private static String datasetJson(Path dir, long seed, int train, AbdominalPhantom.Acquisition acquisition) {
+    private static String datasetJson(Path dir, long seed, int train, AbdominalPhantom.Acquisition acquisition,
+            Map<Integer, String> names) {
         JsonObject channels = new JsonObject();
         channels.addProperty("0", "CT");
         JsonObject labels = new JsonObject();
-        labels.addProperty("background", 0);
-        labels.addProperty("liver", 1);
-        labels.addProperty("kidney", 2);
+        names.forEach((value, name) -> labels.addProperty(name, value));
+        String organs = String.join(" and ", names.values().stream().skip(1).toList());
         JsonObject d = new JsonObject();
         d.add("channel_names", channels);
         d.add("labels", labels);
@@ -162,7 +206,7 @@ public final class AbdominalCtDataset {
         d.addProperty("file_ending", ".nii.gz");
         d.addProperty("name", dir.getFileName().toString());
         d.addProperty("description", "Synthetic abdominal CT (int16 HU, " + acquisition.matrix() + "² matrix, slices "
-                + Arrays.toString(acquisition.sliceThicknessesMm()) + " mm) with liver and kidney labels, generated by "
+                + Arrays.toString(acquisition.sliceThicknessesMm()) + " mm) with " + organs + " labels, generated by "
                 + "io.medseg.samples.ct.AbdominalCtDataset with seed " + seed);
         d.addProperty("licence", "CC0-1.0");
         return new GsonBuilder().setPrettyPrinting().create().toJson(d) + "\n";

@@ -90,4 +90,32 @@ class AbdominalCtDatasetTest {
             assertEquals(List.of("Dataset902_Abdomen"), files.map(p -> p.getFileName().toString()).toList());
         }
     }
+
+    @Test
+    void aKidneyOnlyDatasetHasTheSameImagesAndOnlyTheKidneyAsLabelOne(@TempDir Path tmp) throws Exception {
+        Path both = tmp.resolve("Dataset902_Abdomen");
+        Path kidney = tmp.resolve("Dataset905_Kidney");
+        AbdominalCtDataset.write(both, 40, 1, 0, TINY, null);
+        AbdominalCtDataset.write(kidney, 40, 1, 0, TINY, List.of("kidney"), null);
+        JsonObject labels = JsonParser.parseString(Files.readString(kidney.resolve("dataset.json"))).getAsJsonObject()
+                .getAsJsonObject("labels");
+        assertEquals(JsonParser.parseString("{\"background\": 0, \"kidney\": 1}"), labels);
+        assertArrayEquals(Files.readAllBytes(both.resolve("imagesTr/ct_000_0000.nii.gz")),
+                Files.readAllBytes(kidney.resolve("imagesTr/ct_000_0000.nii.gz")));
+        byte[] two = Nifti.readLabels(both.resolve("labelsTr/ct_000.nii.gz"), AbdominalCtDataset.LABELS).data();
+        byte[] one = Nifti.readLabels(kidney.resolve("labelsTr/ct_000.nii.gz"), java.util.Map.of(0, "background", 1, "kidney"))
+                .data();
+        int kidneyVoxels = 0;
+        for (int i = 0; i < two.length; i++) {
+            assertEquals(two[i] == 2 ? 1 : 0, one[i], "voxel " + i);
+            kidneyVoxels += one[i];
+        }
+        assertTrue(kidneyVoxels > 0 && kidneyVoxels < two.length, "the phantom has a kidney: " + kidneyVoxels);
+        var unknown = assertThrows(IllegalArgumentException.class,
+                () -> AbdominalCtDataset.write(tmp.resolve("x"), 40, 1, 0, TINY, List.of("spleen"), null));
+        assertEquals("unknown organ 'spleen': expected liver or kidney", unknown.getMessage());
+        var twice = assertThrows(IllegalArgumentException.class,
+                () -> AbdominalCtDataset.write(tmp.resolve("x"), 40, 1, 0, TINY, List.of("kidney", "kidney"), null));
+        assertEquals("organ 'kidney' given twice", twice.getMessage());
+    }
 }
