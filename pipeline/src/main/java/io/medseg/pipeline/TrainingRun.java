@@ -60,7 +60,22 @@ public final class TrainingRun {
             double[] spacingMm, double memoryBudgetGb, long seed, float learningRate, float weightDecay, float momentum,
             TrainingSettings.OptimizerKind optimizer, TrainingSettings.Schedule schedule, TrainingSettings.LossKind loss,
             Integer depth, Integer filters, Integer maxFilters, int patience, float validationFraction,
-            boolean augmentation, boolean overwrite, boolean resume, FineTune fineTune) {
+            boolean augmentation, boolean overwrite, boolean resume, FineTune fineTune, Map<String, String> network) {
+
+        public Request {
+            network = network == null ? Map.of() : Map.copyOf(network);
+        }
+
+        /** A run with the architecture's default settings, or those of the parent when fine-tuning. */
+        public Request(Path data, Path output, String arch, int epochs, int iterations, Integer batch, int[] patch,
+                double[] spacingMm, double memoryBudgetGb, long seed, float learningRate, float weightDecay, float momentum,
+                TrainingSettings.OptimizerKind optimizer, TrainingSettings.Schedule schedule, TrainingSettings.LossKind loss,
+                Integer depth, Integer filters, Integer maxFilters, int patience, float validationFraction,
+                boolean augmentation, boolean overwrite, boolean resume, FineTune fineTune) {
+            this(data, output, arch, epochs, iterations, batch, patch, spacingMm, memoryBudgetGb, seed, learningRate,
+                    weightDecay, momentum, optimizer, schedule, loss, depth, filters, maxFilters, patience,
+                    validationFraction, augmentation, overwrite, resume, fineTune, Map.of());
+        }
 
         /** A run without a parent model. */
         public Request(Path data, Path output, String arch, int epochs, int iterations, Integer batch, int[] patch,
@@ -70,7 +85,7 @@ public final class TrainingRun {
                 boolean augmentation, boolean overwrite, boolean resume) {
             this(data, output, arch, epochs, iterations, batch, patch, spacingMm, memoryBudgetGb, seed, learningRate,
                     weightDecay, momentum, optimizer, schedule, loss, depth, filters, maxFilters, patience,
-                    validationFraction, augmentation, overwrite, resume, null);
+                    validationFraction, augmentation, overwrite, resume, null, Map.of());
         }
     }
 
@@ -127,6 +142,7 @@ public final class TrainingRun {
             }
             arguments.addProperty("maxFilters", r.maxFilters());
         }
+        NetworkArguments.apply(r.network(), arguments, archName);
         int dims = architecture.spatialDims(arguments);
         Prepared prepared = parent != null ? prepareFromParent(r, dataset, parent, dims)
                 : dims == 3 ? prepare3d(r, dataset, architecture, arguments)
@@ -203,6 +219,9 @@ public final class TrainingRun {
         }
         if (r.spacingMm() != null) {
             fixed.add("spacing");
+        }
+        if (!r.network().isEmpty()) {
+            fixed.add("network settings " + String.join(", ", new java.util.TreeSet<>(r.network().keySet())));
         }
         if (!fixed.isEmpty()) {
             throw new IllegalArgumentException(String.join(", ", fixed) + ": fine-tuning keeps the network, spacing and "

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,6 +72,10 @@ final class TrainCommand implements Callable<Integer> {
     Integer filters;
     @Option(names = "--max-filters", description = "unet3d: cap of the filters doubling per stage (nnU-Net: 320)")
     Integer maxFilters;
+    @Option(names = "--network", description = "NAME=VALUE: a setting of the network by the name "
+            + "model.json gives it, repeatable; e.g. for vnet --network downConvs=1,2,2 --network upConvs=2,2,1 --network "
+            + "kernel=3 --network norm=BATCH (medseg info shows a bundle's settings)")
+    Map<String, String> network;
     @Option(names = "--patience", defaultValue = "10", description = "early-stopping patience in epochs (0 = off). Default: ${DEFAULT-VALUE}")
     int patience;
     @Option(names = "--validation-fraction", defaultValue = "0.2", description = "Default: ${DEFAULT-VALUE}")
@@ -105,7 +110,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRun.Request request = new TrainingRun.Request(data, output, arch, epochs, iterations, batch, patchSize,
                 spacing == null ? null : parseSpacing(spacing), memoryBudgetGb, seed, learningRate, weightDecay, momentum,
                 optimizer, schedule, loss, depth, filters, maxFilters, patience, validationFraction, !noAugmentation, overwrite,
-                resume, fineTune);
+                resume, fineTune, network);
         if (resume && overwrite) {
             throw new IllegalArgumentException("--continue and --overwrite exclude each other: continue the run, or "
                     + "start it anew");

@@ -241,4 +241,40 @@ class Ct3dEndToEndTest {
         assertEquals(1, cap.code());
         assertTrue(cap.err().contains("error: max filters apply to unet3d"), cap.err());
     }
+
+    /** The V-Net's stage counts, kernel and normalisation are settings by name, checked for their kind. */
+    @Test
+    void networkSettingsByNameShapeTheVnetAndAreCheckedAgainstThePlan(@TempDir Path tmp) throws Exception {
+        Path model = tmp.resolve("ct-vnet-small");
+        CommandLineTest.Run train = medseg("train", "--data", dataset.toString(), "--output", model.toString(), "--arch",
+                "vnet", "--epochs", "1", "--iterations", "1", "--filters", "4", "--spacing", "4x4x6", "--patch", "8x8x8",
+                "--network", "downConvs=1,2", "--network", "upConvs=2,1", "--network", "kernel=3", "--network", "norm=BATCH",
+                "--device", "cpu");
+        assertEquals(0, train.code(), train.err());
+        JsonObject args = JsonParser.parseString(Files.readString(model.resolve("model.json"))).getAsJsonObject()
+                .getAsJsonObject("arguments");
+        assertEquals("[1,2]", args.get("downConvs").toString());
+        assertEquals("[2,1]", args.get("upConvs").toString());
+        assertEquals(3, args.get("kernel").getAsInt());
+        assertEquals("BATCH", args.get("norm").getAsString());
+        CommandLineTest.Run unknown = medseg("train", "--data", dataset.toString(), "--output", tmp.resolve("a").toString(),
+                "--arch", "vnet", "--network", "kernal=3");
+        assertEquals(1, unknown.code());
+        assertTrue(unknown.err().contains("error: network setting 'kernal' is not one of vnet's: baseFilters, downConvs, "
+                + "dropout, kernel, norm, spatialDims, upConvs"), unknown.err());
+        CommandLineTest.Run uneven = medseg("train", "--data", dataset.toString(), "--output", tmp.resolve("b").toString(),
+                "--arch", "vnet", "--network", "downConvs=1,2,2");
+        assertEquals(1, uneven.code());
+        assertTrue(uneven.err().contains("downConvs and upConvs need one entry per down stage"), uneven.err());
+        CommandLineTest.Run planned = medseg("train", "--data", dataset.toString(), "--output", tmp.resolve("c").toString(),
+                "--arch", "unet3d", "--filters", "4", "--network", "strides=1,1,1", "--device", "cpu");
+        assertEquals(1, planned.code());
+        assertTrue(planned.err().contains("error: network setting 'strides' of unet3d is a list of lists (set per stage by "
+                + "the plan, not by name)"), planned.err());
+        CommandLineTest.Run word = medseg("train", "--data", dataset.toString(), "--output", tmp.resolve("d").toString(),
+                "--arch", "vnet", "--network", "kernel=five");
+        assertEquals(1, word.code());
+        assertTrue(word.err().contains("error: network setting 'kernel' of vnet is a number (default 5), got 'five'"),
+                word.err());
+    }
 }
