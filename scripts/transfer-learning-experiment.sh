@@ -152,7 +152,7 @@ for v, style in zip(variants, ["o-", "s-", "^-"]):
 ax.set_xscale("log", base=2)
 ax.set_xticks(sizes)
 ax.set_xticklabels([str(n) for n in sizes])
-ax.set_xlabel("Labelled training %s N (one held out for validation)" % unit)
+ax.set_xlabel("Labelled %s N (a fifth, at least one, held out for validation)" % unit)
 ax.set_ylabel("%s Dice on %s test %s" % (what, tests, unit))
 ax.set_title("%s: from scratch vs fine-tuned from %s\n(%s epochs x %s steps each)"
              % (what, parent, epochs, iterations), fontsize=10)
