@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 
 /** {@code medseg generate-ct}: a synthetic abdominal CT dataset with liver and kidney labels. */
 @Command(name = "generate-ct", mixinStandardHelpOptions = true,
-        description = "Generate synthetic abdominal CTs (int16 HU NIfTI, labels 1 liver, 2 kidney, or the organs chosen) in the nnU-Net v2 "
-                + "layout; the same seed gives the same files bit for bit. A 512² case takes about half a minute.")
+        description = "Generate synthetic abdominal CTs (int16 HU NIfTI, labels 1 liver, 2 kidney, or the organs chosen) "
+                + "in the nnU-Net v2 layout; the same seed gives the same files bit for bit. A 512² case takes about half a "
+                + "minute.")
 final class GenerateCtCommand implements Callable<Integer> {
     @Option(names = "--cases", required = true, description = "number of training cases (imagesTr, labelsTr)")
     int cases;
