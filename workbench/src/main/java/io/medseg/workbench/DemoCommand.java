@@ -30,21 +30,22 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code medseg demo}: the bundled models on the bundled test data — tooth roots on radiographs,
- * liver and kidney on CT volumes, and the same CT model on a DICOM series — with a report each and
- * the Dice per label at the end.
+ * liver and kidney on CT volumes (the 3D U-Net and the V-Net), and the 3D U-Net on a DICOM series —
+ * with a report each and the Dice per label at the end.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Segment the bundled test radiographs (tooth-root U-Net) and CT volumes and DICOM series "
-                + "(liver/kidney 3D U-Net), write a report for each, and print Dice per label.")
+        description = "Segment the bundled test radiographs (tooth-root U-Net) and CT volumes (liver/kidney 3D U-Net "
+                + "and V-Net) and DICOM series (3D U-Net), write a report for each, and print Dice per label.")
 final class DemoCommand implements Callable<Integer> {
     static final String DATASET = "sample-scans/data/Dataset001_ToothRoot";
     static final String MODEL = "sample-scans/models/tooth-root-unet2d";
     static final String CT_DATASET = "sample-scans/data/Dataset002_AbdomenCT";
     static final String CT_DICOM = "sample-scans/data/AbdomenCT_DICOM";
     static final String CT_MODEL = "sample-scans/models/abdomen-ct-unet3d";
+    static final String CT_VNET_MODEL = "sample-scans/models/abdomen-ct-vnet";
 
-    @Option(names = "--output", defaultValue = "demo-output", description = "folder for tooth-root/, abdomen-ct/ and "
-            + "abdomen-ct-dicom/ (masks, evaluation with tables, plots, index.html). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--output", defaultValue = "demo-output", description = "folder for tooth-root/, abdomen-ct/, "
+            + "abdomen-ct-vnet/ and abdomen-ct-dicom/ (masks, evaluation with tables, plots, index.html). Default: ${DEFAULT-VALUE}")
     Path output;
     @Option(names = "--overwrite", description = "replace the results of an earlier demo run")
     boolean overwrite;
@@ -56,13 +57,13 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        for (String bundled : List.of(DATASET, MODEL, CT_DATASET, CT_DICOM, CT_MODEL)) {
+        for (String bundled : List.of(DATASET, MODEL, CT_DATASET, CT_DICOM, CT_MODEL, CT_VNET_MODEL)) {
             if (!Files.isDirectory(Medseg.home().resolve(bundled))) {
                 throw new ImageFileException(Medseg.home(), "bundled sample data not found (" + bundled
                         + "); run medseg from the repository root or set -Dmedseg.home");
             }
         }
-        for (String part : List.of("tooth-root", "abdomen-ct")) {
+        for (String part : List.of("tooth-root", "abdomen-ct", "abdomen-ct-vnet")) {
             ReportFolder.checkReplaceable(output.resolve(part).resolve("evaluation"), overwrite); // before any work
         }
         TerminalProgress progress = TerminalProgress.forStderr(false);
@@ -75,16 +76,27 @@ final class DemoCommand implements Callable<Integer> {
         if (ct == null) {
             return 4;
         }
-        lines.add(line("tooth root", teeth.byLabel().get("tooth root"), teeth.cases() + " radiographs", false));
-        lines.add(line("liver", ct.byLabel().get("liver"), ct.cases() + " CT volumes", true));
-        lines.add(line("kidney", ct.byLabel().get("kidney"), ct.cases() + " CT volumes", true));
+        Scores vnet = part("abdomen-ct-vnet", Medseg.home().resolve(CT_DATASET), Medseg.home().resolve(CT_VNET_MODEL),
+                progress);
+        if (vnet == null) {
+            return 4;
+        }
+        lines.add(line("tooth root", teeth.byLabel().get("tooth root"), teeth.cases() + " radiographs, tooth-root-unet2d",
+                false));
+        for (String organ : List.of("liver", "kidney")) {
+            lines.add(line(organ, ct.byLabel().get(organ), ct.cases() + " CT volumes, abdomen-ct-unet3d", true));
+        }
+        for (String organ : List.of("liver", "kidney")) {
+            lines.add(line(organ, vnet.byLabel().get(organ), vnet.cases() + " CT volumes, abdomen-ct-vnet", true));
+        }
         String dicom = dicomPart(progress);
         System.out.println();
         System.out.println("Dice per label (mean over the bundled test cases):");
         lines.forEach(System.out::println);
         System.out.println(dicom);
         System.out.println("reports: " + output.resolve("tooth-root/evaluation/index.html") + ", "
-                + output.resolve("abdomen-ct/evaluation/index.html"));
+                + output.resolve("abdomen-ct/evaluation/index.html") + ", "
+                + output.resolve("abdomen-ct-vnet/evaluation/index.html"));
         return 0;
     }
 

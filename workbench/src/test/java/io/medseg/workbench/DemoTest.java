@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code medseg demo}: the bundled models on the bundled test data reach the issue's thresholds —
- * tooth root ≥ 0.85, liver ≥ 0.90, kidney ≥ 0.85 — with a report for each part and the DICOM
- * series segmented onto its own grid.
+ * tooth root ≥ 0.85, liver ≥ 0.90, kidney ≥ 0.85, for the 3D U-Net and the V-Net alike — with a
+ * report for each part and the DICOM series segmented onto its own grid.
  */
 class DemoTest {
     @Test
@@ -24,12 +24,17 @@ class DemoTest {
         assertTrue(meanDice(out.resolve("tooth-root"), "1,tooth root") >= 0.85, run.out());
         assertTrue(meanDice(out.resolve("abdomen-ct"), "1,liver") >= 0.90, run.out());
         assertTrue(meanDice(out.resolve("abdomen-ct"), "2,kidney") >= 0.85, run.out());
+        assertTrue(meanDice(out.resolve("abdomen-ct-vnet"), "1,liver") >= 0.90, run.out());
+        assertTrue(meanDice(out.resolve("abdomen-ct-vnet"), "2,kidney") >= 0.85, run.out());
         assertEquals(8, Files.list(out.resolve("tooth-root/masks")).count());
         assertEquals(8, Files.list(out.resolve("tooth-root/evaluation/overlays")).count(), "one error overlay per radiograph");
         assertEquals(3, Files.list(out.resolve("abdomen-ct/evaluation/overlays")).count(), "slice views per CT volume");
         assertTrue(Files.isRegularFile(out.resolve("abdomen-ct/evaluation/index.html")));
         assertTrue(Files.readString(out.resolve("abdomen-ct/evaluation/index.html")).contains("abdomen-ct-unet3d (parameters"
                 + " sha256 "), "the page names the model");
+        assertTrue(Files.readString(out.resolve("abdomen-ct-vnet/evaluation/index.html")).contains("abdomen-ct-vnet (parameters"
+                + " sha256 "), "the V-Net's page names its model");
+        assertTrue(run.out().contains("abdomen-ct-vnet"), run.out());
         assertTrue(run.out().contains("Dice per label") && run.out().contains("tooth root") && run.out().contains("kidney"),
                 run.out());
         try (var masks = Files.list(out.resolve("abdomen-ct-dicom/masks"))) {
