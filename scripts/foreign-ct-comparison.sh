@@ -82,16 +82,17 @@ EOF
   done
 done
 "$python" - "$work/results.csv" "$work/results.md" <<'EOF'
-import csv, sys
+import csv, math, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 names = {"foreign": "foreign phantoms", "own": "bundled test CTs"}
+def dice(mean, sd):  # one case has no spread: "–", as medseg's reports print it
+    return "%.3f ± %s" % (float(mean), "–" if math.isnan(float(sd)) else "%.3f" % float(sd))
 with open(sys.argv[2], "w") as f:
     f.write("| test set | model | liver Dice | liver HD95 | kidney Dice | kidney HD95 |\n|---|---|---|---|---|---|\n")
     for r in rows:
-        f.write("| %s (%s) | %s | %.3f ± %.3f | %.1f mm | %.3f ± %.3f | %.1f mm |\n" % (
-            names[r["test_set"]], r["cases"], r["model"], float(r["liver_dice_mean"]), float(r["liver_dice_sd"]),
-            float(r["liver_hd95_mean"]), float(r["kidney_dice_mean"]), float(r["kidney_dice_sd"]),
-            float(r["kidney_hd95_mean"])))
+        f.write("| %s (%s) | %s | %s | %.1f mm | %s | %.1f mm |\n" % (
+            names[r["test_set"]], r["cases"], r["model"], dice(r["liver_dice_mean"], r["liver_dice_sd"]),
+            float(r["liver_hd95_mean"]), dice(r["kidney_dice_mean"], r["kidney_dice_sd"]), float(r["kidney_hd95_mean"])))
 print(open(sys.argv[2]).read())
 EOF
 mv "$work" "$out"
