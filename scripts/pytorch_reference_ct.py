@@ -831,31 +831,9 @@ def cmd_segment(args):
     print("segmented %d cases in %s" % (len(inputs), hms(time.time() - t0)))
 
 
-def read_djl_shapes(path):
-    """Shapes of the NDArrays in a DJL parameters.params file, in order (the header of each array:
-    'NDAR', version, optional name, 'DENSE', data type, rank, dims; big-endian)."""
-    import struct
-    d = open(path, "rb").read()
-    shapes, i = [], 0
-    while True:
-        i = d.find(b"NDAR", i)
-        if i < 0:
-            return shapes
-        j = i + 8
-        if d[j]:
-            j += 3 + struct.unpack(">H", d[j + 1:j + 3])[0]
-        else:
-            j += 1
-        for _ in range(2):  # sparse format, data type
-            j += 2 + struct.unpack(">H", d[j:j + 2])[0]
-        rank = struct.unpack(">i", d[j:j + 4])[0]
-        shapes.append(tuple(struct.unpack(">%dq" % rank, d[j + 4:j + 4 + 8 * rank])))
-        i = j + 4 + 8 * rank
-
-
 def read_djl_arrays(path):
-    """The float32 arrays of a DJL parameters.params file, in order. After each header (see
-    read_djl_shapes): the layout (int count, UTF-16 chars), the byte order ('<' or '>'), the byte
+    """The float32 arrays of a DJL parameters.params file, in order. Each array: 'NDAR', version,
+    optional name, 'DENSE', data type, rank, dims (big-endian); then the layout (int count, UTF-16 chars), the byte order ('<' or '>'), the byte
     count (int) and the data."""
     import struct
     d = open(path, "rb").read()
@@ -922,7 +900,7 @@ def cmd_check(args):
                                                                      len(list(net.parameters()))))
     params = os.path.join(os.path.dirname(args.bundle), "parameters.params")
     if os.path.exists(params):
-        shapes = read_djl_shapes(params)
+        shapes = [a.shape for a in read_djl_arrays(params)]
         count = sum(int(np.prod(sh)) for sh in shapes)
         same = [tuple(p.shape) for p in net.parameters()] == shapes
         print("    medseg bundle %s: %d parameters in %d arrays; shapes equal in order: %s"
