@@ -10,6 +10,7 @@ import ij.plugin.frame.RoiManager;
 import io.medseg.core.Segmenter;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.engine.Devices;
+import io.medseg.core.infer.KeptComponents;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
 import io.medseg.pipeline.LabelMeasurements;
@@ -59,6 +60,7 @@ public final class SegmentImagePlugin implements PlugIn {
             dialog.addString("Size of tiles (HxW or DxHxW; empty = the model's patch)", "");
             dialog.addCheckbox("Mirror (test-time augmentation, slower)", false);
             dialog.addCheckbox("Largest component only", false);
+            dialog.addString("Components kept per label (e.g. kidney=2; empty = as above)", "");
             dialog.addCheckbox("Outlines on the image", true);
             dialog.addCheckbox("Add ROIs to the ROI Manager", false);
             dialog.addCheckbox("Measurements table", true);
@@ -74,6 +76,7 @@ public final class SegmentImagePlugin implements PlugIn {
             String tileText = dialog.nextString().trim();
             boolean mirror = dialog.nextBoolean();
             boolean largest = dialog.nextBoolean();
+            String componentsText = dialog.nextString().trim();
             boolean outlines = dialog.nextBoolean();
             boolean roiManager = dialog.nextBoolean();
             boolean table = dialog.nextBoolean();
@@ -84,7 +87,13 @@ public final class SegmentImagePlugin implements PlugIn {
                         + " and " + batch);
             }
             int[] tile = tileText.isEmpty() ? null : TrainingRun.parseSizes(tileText, "size of tiles");
-            segment(imp, bundle, new Segmenter.Options(overlap, batch, mirror, largest, tile), Devices.select(device),
+            KeptComponents components;
+            try {
+                components = KeptComponents.parse(componentsText, largest);
+            } catch (IllegalArgumentException e) {
+                throw new PluginException("components kept per label: " + e.getMessage());
+            }
+            segment(imp, bundle, new Segmenter.Options(overlap, batch, mirror, components, tile), Devices.select(device),
                     outlines, roiManager, table);
         });
     }

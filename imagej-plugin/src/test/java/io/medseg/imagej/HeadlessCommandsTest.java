@@ -142,10 +142,14 @@ class HeadlessCommandsTest {
         Path file = CT.resolve("imagesTs/ct_004_0000.nii.gz");
         Path refFile = CT.resolve("labelsTs/ct_004.nii.gz");
         HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + file + " window=abdomen");
-        HeadlessImageJ.run(SegmentImagePlugin.class, "image=ct_004_0000 model=abdomen-ct-unet3d measurements device=cpu");
+        HeadlessImageJ.run(SegmentImagePlugin.class,
+                "image=ct_004_0000 model=abdomen-ct-unet3d largest components=kidney=2 measurements device=cpu");
         ImagePlus labels = HeadlessImageJ.image("ct_004_0000-labels");
         LabelMap ref = Nifti.readLabels(refFile, CT_LABELS);
         LabelMap mask = ScanImages.toLabelMap(labels, CT_LABELS);
+        byte[] filtered = mask.data().clone();
+        io.medseg.core.infer.LargestComponent.keepLargest(filtered, mask.sizeXyz(), new int[] {0, 1, 2});
+        assertArrayEquals(filtered, mask.data(), "one liver and at most two kidneys were kept");
         CaseEvaluation direct = new Evaluator(CT_LABELS, EvaluationSettings.DEFAULT).evaluate("ct_004", ref, mask);
         assertTrue(direct.row(1).counts().dice() > 0.85, "liver Dice " + direct.row(1).counts().dice());
         assertTrue(direct.row(2).counts().dice() > 0.80, "kidney Dice " + direct.row(2).counts().dice());
@@ -243,6 +247,11 @@ class HeadlessCommandsTest {
         log = HeadlessImageJ.run(SegmentImagePlugin.class,
                 "image=case_025_0000 model=[folder below] bundle=" + tmp + " device=cpu");
         assertTrue(log.contains(tmp + " is not a model bundle"), log);
+
+        log = HeadlessImageJ.run(SegmentImagePlugin.class,
+                "image=case_025_0000 model=tooth-root-unet2d components=root device=cpu");
+        assertTrue(log.contains("components kept per label: expected LABEL=N such as kidney=2, got \"root\""), log);
+        assertNull(WindowManager.getImage("case_025_0000-labels"));
 
         log = HeadlessImageJ.run(SegmentImagePlugin.class, "image=case_025_0000 model=no-such-model");
         assertTrue(log.contains("model=no-such-model is not one of"), log);

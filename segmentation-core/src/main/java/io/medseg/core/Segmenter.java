@@ -7,6 +7,7 @@ import io.medseg.core.bundle.ModelConfig;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Reorientation;
 import io.medseg.image.Volume;
+import io.medseg.core.infer.KeptComponents;
 import io.medseg.core.infer.LargestComponent;
 import io.medseg.core.infer.NetworkPredictor;
 import io.medseg.core.infer.SlidingWindow;
@@ -22,7 +23,7 @@ import java.util.function.IntConsumer;
  * Segments scans with a model bundle: normalise as in training, resample to the model's spacing
  * (models with a plan), sliding-window prediction with Gaussian blending (optionally mirrored),
  * class scores resampled back to the scan's own grid before the argmax, optionally only the largest
- * component per label. Scans stored in another voxel order (coronal, flipped, permuted axes) are
+ * component(s) per label. Scans stored in another voxel order (coronal, flipped, permuted axes) are
  * segmented in the order closest to LPS and put back. The mask always has the scan's size and geometry. The one entry point the
  * command line and the Fiji plugin share.
  */
@@ -30,40 +31,48 @@ public final class Segmenter implements AutoCloseable {
     private final ModelBundle bundle;
     private final Options options;
     private final SlidingWindow window;
+    /** Components kept per label value (0 = all), checked against the model's labels before any scan is read. */
+    private final int[] componentsKept;
 
     /**
      * @param overlap fraction of a tile shared with its neighbour (nnU-Net: 0.5)
      * @param mirror test-time augmentation: average over all mirrored copies (2^dims network passes)
-     * @param largestComponent keep only the largest connected component of every label
+     * @param components the connected components each label keeps ({@link KeptComponents#ALL}: all)
      * @param tile the tile size in tensor order ([D,] H, W), or null for the model's patch size; the
      *     networks are fully convolutional, so smaller tiles (multiples of the network's size
      *     divisors) need less memory for a little less context at tile borders
      */
-    public record Options(double overlap, int batchSize, boolean mirror, boolean largestComponent, int[] tile) {
-        public Options(double overlap, int batchSize, boolean mirror, boolean largestComponent) {
-            this(overlap, batchSize, mirror, largestComponent, null);
+    public record Options(double overlap, int batchSize, boolean mirror, KeptComponents components, int[] tile) {
+        public Options(double overlap, int batchSize, boolean mirror, KeptComponents components) {
+            this(overlap, batchSize, mirror, components, null);
         }
 
         public static Options defaults() {
-            return new Options(0.5, 2, false, false);
+            return new Options(0.5, 2, false, KeptComponents.ALL);
         }
 
         public Options withBatchSize(int n) {
-            return new Options(overlap, n, mirror, largestComponent, tile);
+            return new Options(overlap, n, mirror, components, tile);
         }
 
         public Options withTile(int[] t) {
-            return new Options(overlap, batchSize, mirror, largestComponent, t);
+            return new Options(overlap, batchSize, mirror, components, t);
         }
     }
 
     public Segmenter(ModelBundle bundle, double overlap, int batchSize) {
-        this(bundle, new Options(overlap, batchSize, false, false));
+        this(bundle, new Options(overlap, batchSize, false, KeptComponents.ALL));
     }
 
     public Segmenter(ModelBundle bundle, Options options) {
         this.bundle = bundle;
         this.options = options;
+        try {
+            this.componentsKept = options.components().counts(bundle.config().labelNames(), bundle.config().classes());
+        } catch (IllegalArgumentException e) {
+            bundle.close(); // the Segmenter owns the bundle: it is not returned to close later
+            throw e;
+        }
         this.window = new SlidingWindow(tileXyz(bundle.config(), options.tile()), options.overlap(), options.batchSize(),
                 true, bundle.config().intensity().fillValue());
     }
@@ -192,8 +201,8 @@ public final class Segmenter implements AutoCloseable {
             labels = Resampling.argmax(p, classes);
             probabilities = keepProbabilities ? p : null;
         }
-        if (options.largestComponent()) {
-            LargestComponent.keepLargest(labels, scan.sizeXyz(), classes - 1);
+        if (options.components().filters()) {
+            LargestComponent.keepLargest(labels, scan.sizeXyz(), componentsKept);
         }
         LabelMap mask = LabelMap.wrap(labels, scan.sizeXyz(), scan.geometry(), config().labelNames());
         return new Segmentation(mask, probabilities == null ? null

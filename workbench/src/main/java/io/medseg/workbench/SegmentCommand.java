@@ -2,6 +2,7 @@ package io.medseg.workbench;
 
 import io.medseg.core.Segmenter;
 import io.medseg.core.bundle.ModelBundle;
+import io.medseg.core.infer.KeptComponents;
 import io.medseg.pipeline.RunManifest;
 import io.medseg.pipeline.SegmentationBatch;
 import io.medseg.pipeline.TrainingRun;
@@ -34,6 +35,10 @@ final class SegmentCommand implements Callable<Integer> {
     boolean tta;
     @Option(names = "--largest-component", description = "keep only the largest connected component of every label")
     boolean largestComponent;
+    @Option(names = "--keep-components", paramLabel = "LABEL=N[,LABEL=N]", description = "keep the N largest "
+            + "connected components of these labels (name or number), e.g. kidney=2: a label holding two organs; "
+            + "the other labels keep one with --largest-component, all without")
+    String keepComponents;
     @Option(names = "--overwrite", description = "replace masks that already exist")
     boolean overwrite;
     @Option(names = "--continue", description = "resume: keep the masks already complete and segment the rest")
@@ -57,10 +62,16 @@ final class SegmentCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--overwrite and --continue exclude each other: replace every mask, or keep "
                     + "the complete ones");
         }
+        KeptComponents components;
+        try {
+            components = KeptComponents.parse(keepComponents, largestComponent);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--keep-components: " + e.getMessage(), e);
+        }
         SegmentationBatch.Existing existing = resume ? SegmentationBatch.Existing.SKIP
                 : overwrite ? SegmentationBatch.Existing.OVERWRITE : SegmentationBatch.Existing.REFUSE;
         try (Segmenter segmenter = new Segmenter(ModelBundle.load(ModelsCommand.resolve(model), device.resolve()),
-                new Segmenter.Options(overlap, tileBatch, tta, largestComponent,
+                new Segmenter.Options(overlap, tileBatch, tta, components,
                         tile == null ? null : TrainingRun.parseSizes(tile, "--tile")))) {
             // every output is checked before the first scan is read
             SegmentationBatch batch = SegmentationBatch.plan(input, output, segmenter.config().inputChannels(), existing,

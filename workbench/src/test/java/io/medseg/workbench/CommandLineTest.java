@@ -287,6 +287,24 @@ class CommandLineTest {
     }
 
     @Test
+    void componentsKeptPerLabelAreCheckedBeforeAnyScanIsRead(@TempDir Path tmp) {
+        String images = Path.of("../sample-scans/data/Dataset001_ToothRoot/imagesTs").toString();
+        String model = Path.of("../sample-scans/models/tooth-root-unet2d").toString();
+        Path out = tmp.resolve("out");
+        Run unknown = medseg("segment", "--model", model, "--input", images, "--output", out.toString(),
+                "--keep-components", "kidney=2");
+        assertEquals(1, unknown.code(), unknown.err());
+        assertTrue(unknown.err().contains("the model has no label \"kidney\" to keep components of; its labels are "
+                + "{1=tooth root}"), unknown.err());
+        Run malformed = medseg("segment", "--model", model, "--input", images, "--output", out.toString(),
+                "--largest-component", "--keep-components", "tooth root");
+        assertEquals(1, malformed.code(), malformed.err());
+        assertTrue(malformed.err().contains("--keep-components: expected LABEL=N such as kidney=2, got \"tooth root\""),
+                malformed.err());
+        assertTrue(Files.notExists(out), "nothing written");
+    }
+
+    @Test
     void infoOnAFolderWithABrokenFileDescribesTheRestAndNamesTheBrokenOne(@TempDir Path tmp) throws Exception {
         Path nifti = Path.of("../io-dicom/src/test/resources/nifti/dtype_int16.nii");
         Path dir = Files.createDirectories(tmp.resolve("scans"));

@@ -173,7 +173,7 @@ class Ct3dEndToEndTest {
 
         Path masks = tmp.resolve("masks");
         CommandLineTest.Run seg = medseg("segment", "--model", model.toString(), "--input",
-                dataset.resolve("imagesTs").toString(), "--output", masks.toString(), "--tta", "--largest-component");
+                dataset.resolve("imagesTs").toString(), "--output", masks.toString(), "--tta", "--largest-component", "--keep-components", "kidney=2");
         assertEquals(0, seg.code(), seg.err());
         Volume scan = Nifti.readVolume(dataset.resolve("imagesTs/ct_5_0000.nii.gz"));
         LabelMap mask = Nifti.readLabels(masks.resolve("ct_5.nii.gz"), LABELS);

@@ -248,7 +248,7 @@ public final class Resampling {
         }
     }
 
-    /** Label of the largest score per voxel    /** Label of the largest score per voxel (ties → lowest class); scores are classes × voxels. */
+    /** Label of the largest score per voxel (ties → lowest class); scores are classes × voxels. */
     public static byte[] argmax(float[] scores, int classes) {
         byte[] labels = new byte[scores.length / classes];
         argmax(scores, classes, labels, 0);
