@@ -81,7 +81,7 @@ def median_of(fn, repeats):
 
 
 def bench_3d(part, results, repeats=3, patches=(64, 96)):
-    from torch_networks import conv_flops, plain_unet, vnet  # noqa: E402
+    from torch_networks import plain_unet  # noqa: E402
     torch.set_num_threads(os.cpu_count())
     torch.manual_seed(1)
     out = open(results, "a")
@@ -95,40 +95,71 @@ def bench_3d(part, results, repeats=3, patches=(64, 96)):
         a, b = torch.rand(2048, 2048), torch.rand(2048, 2048)
         best = min(timeit(lambda: a @ b) for _ in range(repeats + 2))
         result("sgemm_gflops", 2 * 2048 ** 3 / best / 1e9, "PyTorch sgemm 2048x2048, GFLOP/s")
-        iso_k = [[3, 3, 3]] * 5
-        iso_s = [[1, 1, 1]] + [[2, 2, 2]] * 4
-        for name, make in (("vnet", lambda: vnet(1, 3)), ("unet3d", lambda: plain_unet(1, 3, iso_k, iso_s, 32, 320))):
+        for name in ("vnet", "unet3d"):
             for edge in patches:
-                net = make()
-                gflop = conv_flops(net, (1, 1, edge, edge, edge)) / 1e9
+                net, gflop, step, infer = bench_network(name, edge)
                 out.write("work %s_train_%d %r\nwork %s_infer_%d %r\n" % (name, edge, 3 * 2 * gflop, name, edge, gflop))
-                x = torch.randn(2, 1, edge, edge, edge)
-                y = torch.randint(0, 3, (2, edge, edge, edge))
-                opt = torch.optim.AdamW(net.parameters())
-
-                def step():
-                    opt.zero_grad()
-                    logits = net(x)
-                    probs = logits.softmax(1)[:, 1:]
-                    onehot = F.one_hot(y, 3).permute(0, 4, 1, 2, 3)[:, 1:].float()
-                    inter = (probs * onehot).sum((0, 2, 3, 4))
-                    den = probs.sum((0, 2, 3, 4)) + onehot.sum((0, 2, 3, 4))
-                    loss = F.cross_entropy(logits, y) + 1 - ((2 * inter + 1e-5) / (den + 1e-5)).mean()
-                    loss.backward()
-                    opt.step()
-
                 net.train()
                 result(name + "_train_" + str(edge), median_of(step, repeats), "%s training step, batch 2, %d^3: ms" % (name, edge))
                 net.eval()
-                x1 = torch.randn(1, 1, edge, edge, edge)
-                with torch.no_grad():
-                    result(name + "_infer_" + str(edge), median_of(lambda: net(x1), repeats),
-                           "%s inference, 1 patch %d^3: ms" % (name, edge))
+                result(name + "_infer_" + str(edge), median_of(infer, repeats), "%s inference, 1 patch %d^3: ms" % (name, edge))
     else:
         result("volume_seconds", whole_volume(plain_unet), "whole CT 512x512x300, unet3d base 16, 3 mm, 64^3 tiles: seconds")
         import resource
         result("volume_peak_rss_gb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024,
                "peak resident memory of the process, GB")
+
+
+def bench_network(name, edge):
+    """The network `medseg bench-3d` times (paper V-Net, or nnU-Net's 5-stage 3D U-Net at base 32), its
+    forward GFLOP for one patch, a training step (batch 2, Dice + CE, AdamW) and a one-patch inference."""
+    from torch_networks import conv_flops, plain_unet, vnet  # noqa: E402
+    if name == "vnet":
+        net = vnet(1, 3)
+    else:
+        net = plain_unet(1, 3, [[3, 3, 3]] * 5, [[1, 1, 1]] + [[2, 2, 2]] * 4, 32, 320)
+    gflop = conv_flops(net, (1, 1, edge, edge, edge)) / 1e9
+    x = torch.randn(2, 1, edge, edge, edge)
+    y = torch.randint(0, 3, (2, edge, edge, edge))
+    opt = torch.optim.AdamW(net.parameters())
+
+    def step():
+        opt.zero_grad()
+        logits = net(x)
+        probs = logits.softmax(1)[:, 1:]
+        onehot = F.one_hot(y, 3).permute(0, 4, 1, 2, 3)[:, 1:].float()
+        inter = (probs * onehot).sum((0, 2, 3, 4))
+        den = probs.sum((0, 2, 3, 4)) + onehot.sum((0, 2, 3, 4))
+        loss = F.cross_entropy(logits, y) + 1 - ((2 * inter + 1e-5) / (den + 1e-5)).mean()
+        loss.backward()
+        opt.step()
+
+    x1 = torch.randn(1, 1, edge, edge, edge)
+
+    def infer():
+        with torch.no_grad():
+            net(x1)
+
+    return net, gflop, step, infer
+
+
+def worker():
+    """The PyTorch side of scripts/bench_paired.py: the protocol of `medseg bench-3d --part worker`."""
+    torch.set_num_threads(os.cpu_count())
+    torch.manual_seed(1)
+    for line in sys.stdin:
+        kind, name, edge = line.split()
+        net, _, step, infer = bench_network(name, int(edge))
+        op = step if kind == "train" else infer
+        net.train(kind == "train")
+        print("@@ ready", flush=True)
+        for command in sys.stdin:
+            if command.strip() == "close":
+                break
+            start = time.perf_counter()
+            op()
+            print("@@ ms %.3f" % ((time.perf_counter() - start) * 1e3), flush=True)
+        print("@@ closed", flush=True)
 
 
 def whole_volume(plain_unet, tile=64, overlap=0.5, batch=2):
@@ -168,8 +199,11 @@ def whole_volume(plain_unet, tile=64, overlap=0.5, batch=2):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "--3d":
+    if len(sys.argv) > 1 and sys.argv[1] in ("--3d", "--worker"):
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        worker()
+    elif len(sys.argv) > 1 and sys.argv[1] == "--3d":
         bench_3d(sys.argv[2], sys.argv[3], *([int(sys.argv[4])] if len(sys.argv) > 4 else []))
     else:
         main()

@@ -43,7 +43,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-3d", mixinStandardHelpOptions = true,
         description = "Time 3D training steps, patch inference and whole-CT segmentation (see scripts/bench-3d.sh).")
 final class Bench3dCommand implements Callable<Integer> {
-    @Option(names = "--part", defaultValue = "networks", description = "networks, volume or memory. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--part", defaultValue = "networks", description = "networks, volume, memory, or worker (steps on "
+            + "request from stdin, for scripts/bench-3d-paired.sh). Default: ${DEFAULT-VALUE}")
     String part;
     @Option(names = "--repeats", defaultValue = "3", description = "timed repetitions after 2 warm-ups. Default: ${DEFAULT-VALUE}")
     int repeats;
@@ -78,7 +79,9 @@ final class Bench3dCommand implements Callable<Integer> {
             case "networks" -> networks(d, timing);
             case "volume" -> volume(d);
             case "memory" -> memory(d);
-            default -> throw new IllegalArgumentException("--part must be networks, volume or memory, got '" + part + "'");
+            case "worker" -> worker(d);
+            default -> throw new IllegalArgumentException("--part must be networks, volume, memory or worker, got '" + part
+                    + "'");
         }
         return 0;
     }
@@ -111,6 +114,53 @@ final class Bench3dCommand implements Callable<Integer> {
         all.put(PlainUNetArchitecture.NAME, RecordArchitecture.toJson(PlainUNetConfig.isotropic(3, 5, 32)));
         all.keySet().retainAll(networks);
         return all;
+    }
+
+    /**
+     * Steps on request, so that scripts/bench_paired.py can alternate medseg's and PyTorch's steps
+     * seconds apart instead of timing each side minutes apart (this machine's speed drifts by up to
+     * ±15 % between such runs). Lines on stdin: {@code train NET EDGE} or {@code infer NET EDGE}
+     * builds that network (answer {@code @@ ready}); then each {@code step} runs one training step
+     * (batch 2) or one-patch inference (answer {@code @@ ms T}) until {@code close} (answer
+     * {@code @@ closed}). Answers start with "@@" to stand apart from the engine's own log lines.
+     */
+    private void worker(Device d) throws Exception {
+        java.io.BufferedReader in = new java.io.BufferedReader(
+                new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+        Map<String, JsonObject> nets = benchNetworks();
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            String[] words = line.trim().split("\\s+");
+            if (words.length != 3 || !(words[0].equals("train") || words[0].equals("infer")) || !nets.containsKey(words[1])) {
+                throw new IllegalArgumentException("worker: expected 'train|infer NET EDGE' with NET one of " + nets.keySet()
+                        + ", got '" + line + "'");
+            }
+            int edge = Integer.parseInt(words[2]);
+            try (ModelBundle bundle = ModelBundle.create(config(words[1], nets.get(words[1]), edge, null), d, 1)) {
+                if (words[0].equals("train")) {
+                    NetworkTiming.withTrainingStep(bundle, new Shape(2, 1, edge, edge, edge), step -> serve(in, step));
+                } else {
+                    NetworkTiming.withInference(bundle, new Shape(1, 1, edge, edge, edge), pass -> serve(in, pass));
+                }
+            }
+        }
+    }
+
+    /** Runs {@code op} once per "step" line until "close", answering each with its wall time. */
+    private static void serve(java.io.BufferedReader in, Runnable op) {
+        System.out.println("@@ ready");
+        System.out.flush();
+        try {
+            for (String line = in.readLine(); line != null && !line.trim().equals("close"); line = in.readLine()) {
+                long start = System.nanoTime();
+                op.run();
+                System.out.printf(Locale.ROOT, "@@ ms %.3f%n", (System.nanoTime() - start) / 1e6);
+                System.out.flush();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        System.out.println("@@ closed");
+        System.out.flush();
     }
 
     /**

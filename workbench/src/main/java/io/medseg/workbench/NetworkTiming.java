@@ -82,8 +82,15 @@ final class NetworkTiming {
 
     /** Median ms of one inference pass (no gradients) on random data of {@code input}. */
     double inferenceMs(ModelBundle bundle, Shape input) {
+        double[] ms = new double[1];
+        withInference(bundle, input, pass -> ms[0] = median(pass));
+        return ms[0];
+    }
+
+    /** Gives {@code use} one inference pass (no gradients, fresh random data of {@code input}) to run as often as it likes. */
+    static void withInference(ModelBundle bundle, Shape input, Consumer<Runnable> use) {
         try (NDManager m = bundle.model().getNDManager().newSubManager()) {
-            return median(() -> {
+            use.accept(() -> {
                 try (NDManager step = m.newSubManager()) {
                     NDArray x = step.randomNormal(input);
                     NDArray out = bundle.block().forward(new ParameterStore(step, false), new NDList(x), false)
