@@ -4,7 +4,11 @@ kidneys, one through the liver and a coronal slice, window -160..240 HU, liver (
 (cyan) outlines, in radiological orientation (patient's right on the left, superior up) whatever
 voxel order the NIfTI was stored in.
 
-Usage: render_ct_phantoms.py DATASET_DIR OUT.png [CASE ...]   (cases from imagesTr/imagesTs)
+With --chest (phantoms of `medseg generate-ct --lower-chest`): an axial slice 15 mm above the liver's
+top (lung bases, heart), one 10 mm below it, a coronal slice through the liver and a sagittal one
+20 mm left of the midline (the heart on the diaphragm over the liver's left lobe).
+
+Usage: render_ct_phantoms.py [--chest] DATASET_DIR OUT.png [CASE ...]   (cases from imagesTr/imagesTs)
 Needs: python3-numpy python3-pil
 """
 import gzip
@@ -68,7 +72,11 @@ def panel(img, lab, spacing_rc, height=260):
 
 
 def main():
-    root, out, cases = sys.argv[1], sys.argv[2], sys.argv[3:]
+    args = sys.argv[1:]
+    chest = args[:1] == ["--chest"]
+    if chest:
+        args = args[1:]
+    root, out, cases = args[0], args[1], args[2:]
     tiles = []
     for case in cases:
         split = "Tr" if os.path.exists(os.path.join(root, "imagesTr", case + "_0000.nii.gz")) else "Ts"
@@ -79,6 +87,16 @@ def main():
         kz = int(np.argmax((lab == 2).sum((0, 1))))
         lz = int(np.argmax((lab == 1).sum((0, 1))))
         cy = int(np.argmax(((lab == 1) | (lab == 2)).sum((0, 2))))
+        if chest:
+            top = int(np.nonzero((lab == 1).sum((0, 1)))[0].max())
+            above = min(img.shape[2] - 1, top + int(round(15 / sp[2])))
+            below = max(0, top - int(round(10 / sp[2])))
+            sx = img.shape[0] // 2 + int(round(20 / sp[0]))
+            ly = int(np.argmax((lab == 1).sum((0, 2))))
+            tiles.append([panel(img[:, :, z].T, lab[:, :, z].T, (sp[1], sp[0])) for z in (above, below)]
+                         + [panel(img[:, ly, ::-1].T, lab[:, ly, ::-1].T, (sp[2], sp[0])),
+                            panel(img[sx, :, ::-1].T, lab[sx, :, ::-1].T, (sp[2], sp[1]))])
+            continue
         # axial: rows = y (anterior up), columns = x (patient's right on the left); coronal: rows = z, superior up
         tiles.append([panel(img[:, :, kz].T, lab[:, :, kz].T, (sp[1], sp[0])),
                       panel(img[:, :, lz].T, lab[:, :, lz].T, (sp[1], sp[0])),
@@ -88,7 +106,9 @@ def main():
     draw = ImageDraw.Draw(sheet)
     y = 0
     for case, row in zip(cases, tiles):
-        draw.text((4, y + 4), case + ": axial through the kidneys, through the liver, coronal", fill=(255, 255, 255))
+        what = ("axial 15 mm above the liver's top, 10 mm below it, coronal, sagittal 20 mm left of the midline" if chest
+                else "axial through the kidneys, through the liver, coronal")
+        draw.text((4, y + 4), case + ": " + what, fill=(255, 255, 255))
         x = 0
         for t in row:
             sheet.paste(t, (x, y + 20))

@@ -8,13 +8,28 @@
 # here, bit for bit the same every time: 40 phantoms of `medseg generate-ct` (seed 1000, 128² matrix
 # = 2.4-3.6 mm in-plane, 2.5-5 mm slices), none of them among the committed test cases (seed 2026).
 # libtorch's kernels are pinned to AVX2 (MEDSEG_CPU_ISA=avx2) as for the tooth-root model. About an hour each on a 2-core machine.
-# Usage: scripts/train-ct-model.sh [--arch unet3d|vnet] [--replace]
+# With --lower-chest the training phantoms also cover the lower chest (`medseg generate-ct --lower-chest`:
+# lung bases, diaphragm, the heart on the liver's dome); with --output DIR the model goes to DIR instead of
+# being compared with (or, with --replace, replacing) the bundled one.
+# Usage: scripts/train-ct-model.sh [--arch unet3d|vnet] [--lower-chest] [--replace | --output DIR]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 arch=unet3d
-if [ "${1:-}" = "--arch" ]; then
-  arch="$2"
-  shift 2
+chest=()
+replace=false
+output=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --arch) arch="$2"; shift 2 ;;
+    --lower-chest) chest=(--lower-chest); shift ;;
+    --replace) replace=true; shift ;;
+    --output) output="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+if [ -n "$output" ] && [ -e "$output" ]; then
+  echo "$output exists; choose a new folder (nothing is overwritten)" >&2
+  exit 1
 fi
 case "$arch" in
   unet3d) network=(--arch unet3d --filters 16 --max-filters 64) ;;
@@ -24,13 +39,19 @@ esac
 target="$root/sample-scans/models/abdomen-ct-$arch"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-"$root/medseg" generate-ct --cases 40 --matrix 128 --slices 2.5,3,4,5 --seed 1000 \
+"$root/medseg" generate-ct --cases 40 --matrix 128 --slices 2.5,3,4,5 --seed 1000 "${chest[@]}" \
   --output "$tmp/Dataset003_AbdomenCTTrain" --quiet
 MEDSEG_CPU_ISA=avx2 "$root/medseg" train --data "$tmp/Dataset003_AbdomenCTTrain" --output "$tmp/model" \
   "${network[@]}" --spacing 3x3x4 --patch 32x96x96 --batch 2 \
   --epochs 24 --iterations 50 --lr 0.001 --optimizer ADAMW --schedule POLY --loss DICE_CE --patience 0 \
   --validation-fraction 0.1 --seed 42 --device cpu --log-file "$tmp/train.log"
-if [ "${1:-}" = "--replace" ] || [ ! -d "$target" ]; then
+if [ -n "$output" ]; then
+  mkdir -p "$(dirname "$output")"
+  cp -r "$tmp/model" "$output"
+  cp "$tmp/model.history.csv" "$output.history.csv"
+  cp "$tmp/train.log" "$output.log"
+  echo "wrote $output"
+elif [ "$replace" = true ] || [ ! -d "$target" ]; then
   rm -rf "$target"
   mkdir -p "$(dirname "$target")"
   cp -r "$tmp/model" "$target"

@@ -32,6 +32,9 @@ final class GenerateCtCommand implements Callable<Integer> {
     @Option(names = "--slices", split = ",", description = "slice thicknesses to choose from, mm. Default: 1,1.25,1.5,2,"
             + "2.5,3,5")
     double[] slices;
+    @Option(names = "--lower-chest", description = "cover the lower chest too, as most abdominal CTs do: diaphragm "
+            + "domes, lung bases and the heart resting on the liver's dome")
+    boolean lowerChest;
     @Option(names = "--organs", split = ",", defaultValue = "liver,kidney", description = "organs to label, numbered "
             + "1, 2, ... in this order (the others are background): liver,kidney, kidney (a kidney-only task from the "
             + "same phantoms, e.g. to fine-tune a liver + kidney model) or liver. Default: ${DEFAULT-VALUE}")
@@ -56,7 +59,7 @@ final class GenerateCtCommand implements Callable<Integer> {
         progress.start("generate-ct", total, "cases");
         long started = System.nanoTime();
         try {
-            AbdominalCtDataset.write(output, seed, cases, test, new AbdominalPhantom.Acquisition(matrix, thickness),
+            AbdominalCtDataset.write(output, seed, cases, test, new AbdominalPhantom.Acquisition(matrix, thickness, lowerChest),
                     organs, new AbdominalCtDataset.Listener() {
                         @Override
                         public void written(int done, int all, String caseId) {

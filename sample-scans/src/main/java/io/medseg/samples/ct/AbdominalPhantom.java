@@ -19,17 +19,36 @@ import java.util.Random;
  * and sometimes a lesion, a gallbladder cut out of it, the vena cava through it, both kidneys
  * (cortex, medulla, sinus fat, pelvis, sometimes a cyst, the right one touching the liver) with
  * their vessels; then parenchymal texture, correlated noise and streaks from the spine.
+ *
+ * <p>With {@link Acquisition#lowerChest()} the scan also covers the lower chest, as most abdominal
+ * CTs do: a domed diaphragm (the right dome higher) with the liver, stomach and spleen beneath it,
+ * lung bases with their vessels, and the heart resting on the left dome just above the liver — its
+ * wall as grey as liver in most phases, which a model that never saw a heart takes for liver.
  */
 public final class AbdominalPhantom {
     /** One generated case: HU and labels in LPS order on {@code geometry}, and what was drawn. */
     public record CtCase(float[] hu, byte[] labels, long[] sizeXyz, Geometry geometry, String phase,
-            boolean oralContrast, int kidneyCysts, boolean liverLesion) {}
+            boolean oralContrast, int kidneyCysts, boolean liverLesion, double diaphragmTopMm) {
+        /** Whether the scan covers the lower chest (then {@link #diaphragmTopMm()} is the right dome's top, else NaN). */
+        public boolean lowerChest() {
+            return !Double.isNaN(diaphragmTopMm);
+        }
+    }
 
     /**
-     * What the generator may choose from: the in-plane matrix (spacing = field of view / matrix)
-     * and the slice thicknesses in mm.
+     * What the generator may choose from: the in-plane matrix (spacing = field of view / matrix),
+     * the slice thicknesses in mm, and whether the scan reaches up into the lower chest.
      */
-    public record Acquisition(int matrix, double[] sliceThicknessesMm) {
+    public record Acquisition(int matrix, double[] sliceThicknessesMm, boolean lowerChest) {
+        /** An abdomen-only acquisition (the generator before the lower chest, bit for bit). */
+        public Acquisition(int matrix, double[] sliceThicknessesMm) {
+            this(matrix, sliceThicknessesMm, false);
+        }
+
+        public Acquisition withLowerChest(boolean chest) {
+            return new Acquisition(matrix, sliceThicknessesMm, chest);
+        }
+
         /** A clinical abdominal CT: 512², 0.6–0.9 mm in-plane (field of view 310–460 mm), 1–5 mm slices. */
         public static Acquisition clinical() {
             return new Acquisition(512, new double[] {1, 1.25, 1.5, 2, 2.5, 3, 5});
@@ -37,10 +56,13 @@ public final class AbdominalPhantom {
     }
 
     private final Random r;
+    /** The lower chest's draws come from a stream of their own, so every other draw of a case stays the same. */
+    private final Random chest;
     private final Acquisition acquisition;
 
     private AbdominalPhantom(long seed, Acquisition acquisition) {
         this.r = new Random(Seeds.scramble(seed));
+        this.chest = acquisition.lowerChest() ? new Random(Seeds.scramble(seed) ^ 0x9E3779B97F4A7C15L) : null;
         this.acquisition = acquisition;
     }
 
@@ -71,6 +93,12 @@ public final class AbdominalPhantom {
         // to above the liver dome, sometimes cutting either off
         double zLow = uniform(-95, -55);
         double zHigh = uniform(150, 200);
+        Diaphragm diaphragm = null;
+        if (chest != null) {
+            double rightTop = 118 + 32 * chest.nextDouble();
+            diaphragm = new Diaphragm(rightTop, rightTop - 8 - 17 * chest.nextDouble());
+            zHigh = Math.max(zHigh, rightTop) + 25 + 45 * chest.nextDouble(); // 25–70 mm of chest above the dome
+        }
         int nz = Math.max(8, (int) Math.round((zHigh - zLow) / thickness));
         int n = acquisition.matrix();
         double offsetX = uniform(-15, 15);
@@ -92,6 +120,12 @@ public final class AbdominalPhantom {
         double visceralFat = jitter(-95, 8);
         Solid cavity = Solids.body(halfWidth, halfFront, halfBack, 2 + fat + wall, zMin, zMax, 0.05);
         c.paint(cavity, (x, y, z) -> visceralFat, 0);
+        // where the abdominal organs may lie: below the diaphragm's 4 mm of muscle
+        Solid abdomen = cavity;
+        if (diaphragm != null) {
+            abdomen = Solids.intersection(cavity, diaphragm.below(4));
+            paintLungBases(c, cavity, diaphragm, muscle, phase, halfWidth, halfFront, halfBack, zLow + nz * thickness);
+        }
 
         // spine: vertebral bodies with discs, posterior arches, canal; muscles around it
         double backInner = halfBack - 2 - fat - wall;
@@ -163,6 +197,9 @@ public final class AbdominalPhantom {
         Solid cava = new Blob(new double[] {cavaX, cavaY, 60}, new double[] {uniform(12, 15), uniform(8, 11), 2000},
                 0, 0, new double[0][]);
         c.paint(cava, (x, y, z) -> cavaHu, 0);
+        if (diaphragm != null) {
+            paintHeart(c, cavity, diaphragm, phase, visceralFat, aortaHu, cavaHu);
+        }
 
         // bowel loops (painted before the organs, which sit over them)
         boolean oralContrast = r.nextDouble() < 0.3;
@@ -189,15 +226,15 @@ public final class AbdominalPhantom {
         double[] stomachAxes = {uniform(35, 50), uniform(28, 40), uniform(40, 55)};
         double[][] stomachLobes = Blob.randomLobes(r, 3, 0.15);
         double stomachYaw = uniform(-0.5, 0.5);
-        Solid stomach = Solids.intersection(new Blob(stomachCentre, stomachAxes, stomachYaw, 0, stomachLobes), cavity);
+        Solid stomach = Solids.intersection(new Blob(stomachCentre, stomachAxes, stomachYaw, 0, stomachLobes), abdomen);
         c.paint(stomach, (x, y, z) -> 45, 0);
         Solid lumen = new Blob(stomachCentre, new double[] {stomachAxes[0] - 5, stomachAxes[1] - 5, stomachAxes[2] - 5},
                 stomachYaw, 0, stomachLobes);
         double fluidLevel = stomachCentre[1] - uniform(-10, 20);
         double contents = r.nextBoolean() ? jitter(12, 5) : jitter(35, 10);
-        c.paint(Solids.intersection(Solids.intersection(lumen, Solids.anteriorOf(fluidLevel)), cavity),
+        c.paint(Solids.intersection(Solids.intersection(lumen, Solids.anteriorOf(fluidLevel)), abdomen),
                 (x, y, z) -> -900, 0);
-        c.paint(Solids.intersection(Solids.intersection(lumen, Solids.posteriorOf(fluidLevel)), cavity),
+        c.paint(Solids.intersection(Solids.intersection(lumen, Solids.posteriorOf(fluidLevel)), abdomen),
                 (x, y, z) -> contents + 8 * texture(x, y, z, 6), 0);
 
         // spleen, left and behind
@@ -205,7 +242,7 @@ public final class AbdominalPhantom {
         boolean zebra = phase == ContrastPhase.ARTERIAL;
         c.paint(Solids.intersection(new Blob(new double[] {uniform(80, 100), uniform(10, 40), uniform(50, 80)},
                 new double[] {uniform(22, 30), uniform(40, 55), uniform(40, 55)}, uniform(-0.9, -0.5), 0,
-                Blob.randomLobes(r, 3, 0.15)), cavity),
+                Blob.randomLobes(r, 3, 0.15)), abdomen),
                 (x, y, z) -> spleenHu + (zebra ? 25 * StrictMath.sin(x / 6 + y / 9) : 0) + 5 * texture(x, y, z, 10), 0);
 
         // liver: right lobe, left lobe across the midline, sometimes a caudate lobe
@@ -246,7 +283,7 @@ public final class AbdominalPhantom {
                 return u;
             }
         };
-        Solid liverInBody = Solids.intersection(liver, cavity);
+        Solid liverInBody = Solids.intersection(liver, abdomen);
         c.paint(liverInBody, (x, y, z) -> liverHu + 6 * texture(x, y, z, 12), 1);
         double vesselHu = jitter(phase.liverVessels, 10);
         double[] hilum = {lobes.get(0).centre()[0] + uniform(25, 40), lobes.get(0).centre()[1] + uniform(0, 25),
@@ -270,7 +307,7 @@ public final class AbdominalPhantom {
             double gallHu = jitter(12, 6);
             c.paint(Solids.intersection(new Blob(new double[] {-uniform(30, 55), -uniform(35, 60), liverZ - uniform(35, 55)},
                     new double[] {uniform(13, 20), uniform(13, 20), uniform(25, 40)}, uniform(-0.5, 0.5), uniform(-0.4, 0.4),
-                    Blob.randomLobes(r, 2, 0.1)), cavity), (x, y, z) -> gallHu, 0);
+                    Blob.randomLobes(r, 2, 0.1)), abdomen), (x, y, z) -> gallHu, 0);
         }
         c.paint(cava, (x, y, z) -> cavaHu, 0); // the cava runs through the liver and is not liver
 
@@ -322,7 +359,60 @@ public final class AbdominalPhantom {
         CtAcquisitionNoise.apply(c, r, uniform(8, 22), vy);
         Geometry g = new Geometry(spacing, origin, new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1});
         return new CtCase(c.hu, c.labels, new long[] {n, n, nz}, g, phase.name().toLowerCase(java.util.Locale.ROOT),
-                oralContrast, cysts, lesion);
+                oralContrast, cysts, lesion, diaphragm == null ? Double.NaN : diaphragm.rightTopMm());
+    }
+
+    /**
+     * Above the diaphragm (painted over the visceral fat, under the spine, ribs and vessels painted
+     * next): its muscle, then aerated lung with fine texture and pulmonary vessels branching through it.
+     */
+    private void paintLungBases(CtCanvas c, Solid cavity, Diaphragm diaphragm, double muscle, ContrastPhase phase,
+            double halfWidth, double halfFront, double halfBack, double zTop) {
+        c.paint(Solids.intersection(cavity, diaphragm.above(-4)), (x, y, z) -> muscle, 0);
+        Solid lungs = Solids.intersection(cavity, diaphragm.above(0));
+        double lungHu = -860 + 30 * chest.nextGaussian();
+        c.paint(lungs, (x, y, z) -> lungHu + 25 * texture(x, y, z, 4), 0);
+        double bloodHu = (phase.aorta + phase.venaCava) / 2 + 15 * chest.nextGaussian();
+        for (int v = 0; v < 24; v++) {
+            double[] from = {(chest.nextDouble() * 2 - 1) * halfWidth * 0.75,
+                    -halfFront * 0.7 + chest.nextDouble() * (halfFront * 0.7 + halfBack * 0.7),
+                    diaphragm.rightTopMm() - 20 + chest.nextDouble() * (zTop - diaphragm.rightTopMm() + 40)};
+            double length = 20 + 30 * chest.nextDouble();
+            double heading = 2 * Math.PI * chest.nextDouble();
+            double[] to = {from[0] + length * StrictMath.cos(heading), from[1] + length * StrictMath.sin(heading),
+                    from[2] - 10 - 20 * chest.nextDouble()};
+            double radius = 1.5 + 2.5 * chest.nextDouble();
+            c.paint(Solids.intersection(new Capsule(from, to, radius, radius * 0.6), lungs), (x, y, z) -> bloodHu, 0);
+        }
+    }
+
+    /**
+     * The heart on the left dome, left of the midline and in front: pericardial fat, a myocardium
+     * of the phase's wall density, and the ventricles' blood (as bright as the aorta in the arterial
+     * phase, as the cava otherwise). It sits on the diaphragm, 4 mm of muscle above the liver's dome.
+     */
+    private void paintHeart(CtCanvas c, Solid cavity, Diaphragm diaphragm, ContrastPhase phase, double fatHu,
+            double aortaHu, double cavaHu) {
+        double[] axes = {50 + 12 * chest.nextDouble(), 40 + 10 * chest.nextDouble(), 40 + 12 * chest.nextDouble()};
+        double x0 = 8 + 25 * chest.nextDouble();
+        double y0 = -25 - 30 * chest.nextDouble();
+        double[] centre = {x0, y0, diaphragm.heightMm(x0, y0) + axes[2] * (0.7 + 0.2 * chest.nextDouble())};
+        double yaw = -0.3 - 0.4 * chest.nextDouble(); // the apex to the left and forwards
+        double tilt = 0.2 + 0.2 * chest.nextDouble();
+        double[][] shape = Blob.randomLobes(chest, 2, 0.08);
+        Solid onDiaphragm = Solids.intersection(cavity, diaphragm.above(0));
+        c.paint(Solids.intersection(new Blob(centre, new double[] {axes[0] + 5, axes[1] + 5, axes[2] + 5}, yaw, tilt, shape),
+                onDiaphragm), (x, y, z) -> fatHu, 0);
+        double wall = phase.myocardium + 8 * chest.nextGaussian();
+        c.paint(Solids.intersection(new Blob(centre, axes, yaw, tilt, shape), onDiaphragm),
+                (x, y, z) -> wall + 5 * texture(x, y, z, 7), 0);
+        boolean enhanced = phase != ContrastPhase.UNENHANCED;
+        for (int side = -1; side <= 1; side += 2) { // right (−x) and left ventricle
+            double blood = enhanced ? (side > 0 && phase == ContrastPhase.ARTERIAL ? aortaHu : cavaHu) : 40 + 5 * chest.nextGaussian();
+            double[] chamber = {centre[0] + side * axes[0] * 0.3, centre[1] - axes[1] * 0.1, centre[2] + axes[2] * 0.05};
+            c.paint(Solids.intersection(new Blob(chamber, new double[] {axes[0] * 0.38, axes[1] * 0.5, axes[2] * 0.5}, yaw, 0,
+                    new double[0][]), onDiaphragm), (x, y, z) -> blood, 0);
+        }
     }
 
     /** A vessel tree: a tapering segment, then two children, inside {@code within} only. */

@@ -10,9 +10,9 @@ import java.util.Random;
  * as muscle; in the portal phase the vessels are brighter — so no fixed intensity finds an organ.
  */
 enum ContrastPhase {
-    UNENHANCED(55, 40, 48, 35, 33, 45, 45, 50),
-    ARTERIAL(75, 95, 105, 190, 85, 300, 85, 60),
-    PORTAL_VENOUS(110, 170, 120, 170, 155, 165, 150, 65);
+    UNENHANCED(55, 40, 48, 35, 33, 45, 45, 50, 45),
+    ARTERIAL(75, 95, 105, 190, 85, 300, 85, 60, 115),
+    PORTAL_VENOUS(110, 170, 120, 170, 155, 165, 150, 65, 105);
 
     final double liver;
     final double liverVessels;
@@ -22,9 +22,11 @@ enum ContrastPhase {
     final double aorta;
     final double venaCava;
     final double muscle;
+    /** The heart's wall: unenhanced as liver-grey as muscle, enhanced within ±10 HU of a portal-venous liver. */
+    final double myocardium;
 
     ContrastPhase(double liver, double liverVessels, double spleen, double kidneyCortex, double kidneyMedulla,
-            double aorta, double venaCava, double muscle) {
+            double aorta, double venaCava, double muscle, double myocardium) {
         this.liver = liver;
         this.liverVessels = liverVessels;
         this.spleen = spleen;
@@ -33,6 +35,7 @@ enum ContrastPhase {
         this.aorta = aorta;
         this.venaCava = venaCava;
         this.muscle = muscle;
+        this.myocardium = myocardium;
     }
 
     /** A fifth unenhanced, 30 % arterial, half portal-venous (a typical abdominal CT mix). */

@@ -71,6 +71,56 @@ class AbdominalPhantomTest {
         }
     }
 
+    /**
+     * The lower chest: nothing labelled liver above the diaphragm, lung air and a heart above it,
+     * the heart's wall within 25 HU of the liver in the portal-venous phase (the confusion a model
+     * trained on abdomen-only scans makes on real ones), and the abdomen's draws unchanged.
+     */
+    @Test
+    void theLowerChestPutsLungsAndAHeartAboveTheDiaphragmAndNoLiver() {
+        AbdominalPhantom.Acquisition chest = SMALL.withLowerChest(true);
+        int liverGreyHearts = 0;
+        for (long seed = 1; seed <= 6; seed++) {
+            AbdominalPhantom.CtCase a = AbdominalPhantom.generate(seed, SMALL);
+            AbdominalPhantom.CtCase c = AbdominalPhantom.generate(seed, chest);
+            assertFalse(a.lowerChest());
+            assertTrue(c.lowerChest() && c.diaphragmTopMm() >= 118 && c.diaphragmTopMm() <= 150, "" + c.diaphragmTopMm());
+            assertEquals(a.phase(), c.phase(), "the abdomen's draws are the same");
+            assertArrayEquals(a.geometry().spacingMm(), c.geometry().spacingMm());
+            double[] sp = c.geometry().spacingMm();
+            double z0 = c.geometry().originMm()[2];
+            double top = z0 + (c.sizeXyz()[2] - 1) * sp[2];
+            assertTrue(top >= c.diaphragmTopMm() + 20, "the scan reaches at least 20 mm above the dome: " + top);
+            int plane = (int) (c.sizeXyz()[0] * c.sizeXyz()[1]);
+            double ml = sp[0] * sp[1] * sp[2] / 1000;
+            double liverHu = ContrastPhase.valueOf(c.phase().toUpperCase(java.util.Locale.ROOT)).liver;
+            long lung = 0;
+            long liverGrey = 0;
+            for (int i = 0; i < c.labels().length; i++) {
+                double z = z0 + (i / plane) * sp[2];
+                if (z > c.diaphragmTopMm() - 4 + sp[2] / 2) {
+                    assertTrue(c.labels()[i] != 1, "seed " + seed + ": liver above the diaphragm at z " + z);
+                }
+                if (z > c.diaphragmTopMm() + 5) {
+                    int x = i % (int) c.sizeXyz()[0];
+                    int y = (i / (int) c.sizeXyz()[0]) % (int) c.sizeXyz()[1];
+                    boolean central = Math.abs(x - c.sizeXyz()[0] / 2.0) < c.sizeXyz()[0] / 4.0
+                            && Math.abs(y - c.sizeXyz()[1] / 2.0) < c.sizeXyz()[1] / 4.0;
+                    lung += central && c.hu()[i] < -600 ? 1 : 0; // inside the body: no outside air there
+                    // the heart: central and in front (the chest wall's and the back's muscles are not)
+                    boolean anterior = y < c.sizeXyz()[1] / 2;
+                    liverGrey += central && anterior && Math.abs(c.hu()[i] - liverHu) < 25 ? 1 : 0;
+                }
+            }
+            assertTrue(lung * ml > 30, "seed " + seed + ": lung in the central chest " + lung * ml + " mL");
+            if (c.phase().equals("portal_venous")) { // without the heart 9–27 mL (muscle, vessels' edges)
+                assertTrue(liverGrey * ml > 60, "seed " + seed + ": liver-grey heart " + liverGrey * ml + " mL");
+                liverGreyHearts++;
+            }
+        }
+        assertTrue(liverGreyHearts >= 2, "portal-venous cases among seeds 1–6: " + liverGreyHearts);
+    }
+
     /** The best Dice of any window [lo, hi) on a 10 HU grid, by prefix sums over a histogram. */
     static double bestWindowDice(float[] hu, byte[] labels, int label) {
         int bins = 420; // −1100 … 3100 HU
