@@ -2,7 +2,7 @@
 # medseg against PyTorch on the benchmark's 3D networks, step by step in turns (scripts/bench_paired.py):
 # V-Net (base 16) and 3D U-Net (base 32), training step (batch 2) and one-patch inference at 64³ and 96³,
 # both sides with `medseg train`'s allocator settings. Prints the paired ratios with their spread.
-# About 25 minutes on 2 cores with the default 8 pairs. Arguments go to bench_paired.py, e.g.
+# About 13 minutes on this 2-core machine with the default 8 pairs. Arguments go to bench_paired.py, e.g.
 #   scripts/bench-3d-paired.sh --pairs 12 "train unet3d 64" "train vnet 64"
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -7,8 +7,7 @@ minutes apart drift by up to ±15 % on this machine, more than the differences b
 
 Per measurement it prints both medians, the median of the paired ratios medseg/PyTorch with its
 range and a 95 % interval (bootstrap of the pairs, fixed seed), and in how many pairs medseg was
-faster. Usage: bench_paired.py --medseg CMD --pytorch CMD [--pairs 8] [--warmup 2] [--results FILE]
-[MEASUREMENT ...], a measurement being train|infer NET EDGE, e.g. "train unet3d 64".
+faster. Usage: bench_paired.py --medseg CMD --pytorch CMD [--pairs 8] [--warmup 2] [MEASUREMENT ...], a measurement being train|infer NET EDGE, e.g. "train unet3d 64".
 """
 import argparse
 import random
@@ -60,7 +59,6 @@ def main():
     parser.add_argument("--pytorch", required=True)
     parser.add_argument("--pairs", type=int, default=8)
     parser.add_argument("--warmup", type=int, default=2)
-    parser.add_argument("--results")
     parser.add_argument("measurements", nargs="*", default=DEFAULT)
     args = parser.parse_args()
     medseg, torch = Worker("medseg", args.medseg), Worker("PyTorch", args.pytorch)
@@ -98,10 +96,6 @@ def main():
     print("|---|---|---|---|---|---|---|")
     for r in rows:
         print("| %s | %.0f ms | %.0f ms | %.3f | %.3f–%.3f | %.3f–%.3f | %d of %d |" % r)
-    if args.results:
-        with open(args.results, "a") as out:
-            for r in rows:
-                out.write("paired %s %r %r %r %r %r\n" % ("_".join(r[0].split()), r[1], r[2], r[3], r[6], r[7]))
 
 
 if __name__ == "__main__":

@@ -71,8 +71,15 @@ public record KeptComponents(boolean largestOfEvery, Map<String, Integer> perLab
         for (int label = 1; label < classes; label++) {
             counts[label] = largestOfEvery ? 1 : 0;
         }
+        // a name and a number may mean the same label ("kidney=2,2=1"): which one wins would be arbitrary
+        Map<Integer, String> given = new java.util.TreeMap<>();
         perLabel.forEach((key, n) -> {
             int label = labelOf(key, labelNames, classes);
+            String earlier = given.put(label, key);
+            if (earlier != null) {
+                throw new IllegalArgumentException("label " + label + " (" + labelNames.get(label) + ") is given twice, as "
+                        + earlier + " and " + key);
+            }
             counts[label] = n;
         });
         return counts;
@@ -92,7 +99,7 @@ public record KeptComponents(boolean largestOfEvery, Map<String, Integer> perLab
         } catch (NumberFormatException ignored) {
             // not a number either: fall through to the error
         }
-        Map<Integer, String> named = new LinkedHashMap<>(labelNames);
+        Map<Integer, String> named = new java.util.TreeMap<>(labelNames);
         named.remove(0);
         throw new IllegalArgumentException("the model has no label \"" + key + "\" to keep components of; its labels are "
                 + named);

@@ -38,6 +38,9 @@ class KeptComponentsTest {
         assertEquals("the model has no label \"spleen\" to keep components of; its labels are {1=liver, 2=kidney}",
                 assertThrows(IllegalArgumentException.class,
                         () -> KeptComponents.parse("spleen=1", true).counts(LABELS, 3)).getMessage());
+        String twice = assertThrows(IllegalArgumentException.class,
+                () -> KeptComponents.parse("kidney=2,2=1", true).counts(LABELS, 3)).getMessage();
+        assertTrue(twice.startsWith("label 2 (kidney) is given twice, as "), twice);
         assertThrows(IllegalArgumentException.class, () -> KeptComponents.parse("3=1", true).counts(LABELS, 3),
                 "label 3 is past the model's classes");
     }
