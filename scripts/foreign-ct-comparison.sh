@@ -41,7 +41,7 @@ export MALLOC_ARENA_MAX=1 GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.tr
 "$python" "$root/scripts/foreign_ct_phantoms.py" --cases "$cases" --seed "$seed" --output "$work/foreign"
 if [ -z "$reference" ]; then
   # the 40 training phantoms of scripts/train-ct-model.sh, bit for bit
-  "$medseg" generate-ct --cases 40 --matrix 128 --slices 2.5,3,4,5 --seed 1000 \
+  "$medseg" generate-ct --cases 40 --matrix 128 --slices 2.5,3,4,5 --seed 1000 --abdomen-only \
     --output "$work/Dataset003_AbdomenCTTrain" --quiet
   "$python" "$root/scripts/pytorch_reference_ct.py" train --data "$work/Dataset003_AbdomenCTTrain" \
     --output "$work/pytorch-reference/abdomen-ct" --threads 2

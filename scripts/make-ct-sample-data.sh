@@ -11,7 +11,7 @@ data="$root/sample-scans/data"
 /usr/bin/python3 -c "import pydicom, numpy" 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-pydicom python3-numpy; }
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-"$root/medseg" generate-ct --cases 2 --test 3 --matrix 128 --slices 2.5,3,4,5 --seed 2026 \
+"$root/medseg" generate-ct --cases 2 --test 3 --matrix 128 --slices 2.5,3,4,5 --seed 2026 --abdomen-only \
   --output "$tmp/Dataset002_AbdomenCT" --quiet
 # the DICOM series: the first test case whose voxel axes are axial with slices bottom-up, so the
 # series read back has the same voxel order as the NIfTI labels (the demo compares them directly)

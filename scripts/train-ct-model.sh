@@ -8,20 +8,21 @@
 # here, bit for bit the same every time: 40 phantoms of `medseg generate-ct` (seed 1000, 128² matrix
 # = 2.4-3.6 mm in-plane, 2.5-5 mm slices), none of them among the committed test cases (seed 2026).
 # libtorch's kernels are pinned to AVX2 (MEDSEG_CPU_ISA=avx2) as for the tooth-root model. About an hour each on a 2-core machine.
-# With --lower-chest the training phantoms also cover the lower chest (`medseg generate-ct --lower-chest`:
-# lung bases, diaphragm, the heart on the liver's dome); with --output DIR the model goes to DIR instead of
-# being compared with (or, with --replace, replacing) the bundled one.
+# The bundles were trained on abdomen-only phantoms (`medseg generate-ct --abdomen-only`); with --lower-chest
+# the training phantoms have the lower chest (lung bases, diaphragm, the heart on the liver's dome, the
+# scan's top from below the dome to the mid-chest: generate-ct's default); with --output DIR the model goes
+# to DIR instead of being compared with (or, with --replace, replacing) the bundled one.
 # Usage: scripts/train-ct-model.sh [--arch unet3d|vnet] [--lower-chest] [--replace | --output DIR]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 arch=unet3d
-chest=()
+chest=(--abdomen-only)
 replace=false
 output=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --arch) arch="$2"; shift 2 ;;
-    --lower-chest) chest=(--lower-chest); shift ;;
+    --lower-chest) chest=(); shift ;;
     --replace) replace=true; shift ;;
     --output) output="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;

@@ -68,14 +68,14 @@ if [ "$task" = root-canal ]; then
 else
   # labelled training CTs (seed 3000 + k) and 8 test CTs after them, the CT model's acquisition (128²
   # matrix, 2.5-5 mm slices); the model was trained on seeds 1000-1039, its test cases are 2026-2030
-  "$medseg" generate-ct --organs kidney --cases "$largest" --test "$tests" --matrix 128 --slices 2.5,3,4,5 --seed 3000 \
+  "$medseg" generate-ct --organs kidney --cases "$largest" --test "$tests" --matrix 128 --slices 2.5,3,4,5 --seed 3000 --abdomen-only \
     --output "$work/pool" --quiet >/dev/null
 fi
 echo "dice_mean,dice_sd" > "$work/parent.csv"
 if [ "$task" = kidney-ct ]; then
   # the parent as it is already segments the kidney (its label 2): its Dice on the same test CTs, labelled
   # with both organs (the same seeds give the same images bit for bit), is the line to beat
-  "$medseg" generate-ct --cases "$largest" --test "$tests" --matrix 128 --slices 2.5,3,4,5 --seed 3000 \
+  "$medseg" generate-ct --cases "$largest" --test "$tests" --matrix 128 --slices 2.5,3,4,5 --seed 3000 --abdomen-only \
     --output "$work/pool-both" --quiet >/dev/null
   "$medseg" segment --model "$parent" --input "$work/pool-both/imagesTs" --output "$work/parent-masks" --quiet >/dev/null
   "$medseg" evaluate --reference "$work/pool-both/labelsTs" --prediction "$work/parent-masks" \

@@ -32,9 +32,10 @@ final class GenerateCtCommand implements Callable<Integer> {
     @Option(names = "--slices", split = ",", description = "slice thicknesses to choose from, mm. Default: 1,1.25,1.5,2,"
             + "2.5,3,5")
     double[] slices;
-    @Option(names = "--lower-chest", description = "cover the lower chest too, as most abdominal CTs do: diaphragm "
-            + "domes, lung bases and the heart resting on the liver's dome")
-    boolean lowerChest;
+    @Option(names = "--abdomen-only", description = "leave out the lower chest (diaphragm domes, lung bases, the heart "
+            + "on the liver's dome; the scan's top from below the dome to the mid-chest): the organs end in fat, as "
+            + "this generator drew them before the chest, bit for bit")
+    boolean abdomenOnly;
     @Option(names = "--organs", split = ",", defaultValue = "liver,kidney", description = "organs to label, numbered "
             + "1, 2, ... in this order (the others are background): liver,kidney, kidney (a kidney-only task from the "
             + "same phantoms, e.g. to fine-tune a liver + kidney model) or liver. Default: ${DEFAULT-VALUE}")
@@ -59,7 +60,7 @@ final class GenerateCtCommand implements Callable<Integer> {
         progress.start("generate-ct", total, "cases");
         long started = System.nanoTime();
         try {
-            AbdominalCtDataset.write(output, seed, cases, test, new AbdominalPhantom.Acquisition(matrix, thickness, lowerChest),
+            AbdominalCtDataset.write(output, seed, cases, test, new AbdominalPhantom.Acquisition(matrix, thickness, !abdomenOnly),
                     organs, new AbdominalCtDataset.Listener() {
                         @Override
                         public void written(int done, int all, String caseId) {

@@ -98,9 +98,9 @@ public final class AbdominalCtDataset {
         }
         Path tmp = AtomicFiles.temporaryDirectory(dir);
         try {
-            // the lower chest adds a column (abdomen-only datasets stay as they were, bit for bit)
+            // the lower chest adds columns (abdomen-only datasets stay as they were, bit for bit)
             StringBuilder csv = new StringBuilder("case,split,phase,size,spacing_mm,stored_as,oral_contrast,kidney_cysts,"
-                    + "liver_lesion,liver_voxels,kidney_voxels" + (acquisition.lowerChest() ? ",diaphragm_top_mm" : "") + "\n");
+                    + "liver_lesion,liver_voxels,kidney_voxels" + (acquisition.lowerChest() ? ",diaphragm_top_mm,scan_top_above_dome_mm" : "") + "\n");
             for (int k = 0; k < train + test; k++) {
                 if (listener != null && listener.stopRequested()) {
                     throw new Stopped("after " + k + " of " + (train + test) + " cases; " + dir + " was not written");
@@ -124,7 +124,8 @@ public final class AbdominalCtDataset {
                 csv.append(String.format(Locale.ROOT, "%s,%s,%s,%dx%dx%d,%.3fx%.3fx%.2f,%s,%b,%d,%b,%d,%d", id,
                         training ? "train" : "test", c.phase(), c.sizeXyz()[0], c.sizeXyz()[1], c.sizeXyz()[2], sp[0], sp[1],
                         sp[2], order.name(), c.oralContrast(), c.kidneyCysts(), c.liverLesion(), counts[1], counts[2]));
-                csv.append(c.lowerChest() ? String.format(Locale.ROOT, ",%.1f", c.diaphragmTopMm()) : "").append('\n');
+                csv.append(c.lowerChest() ? String.format(Locale.ROOT, ",%.1f,%.1f", c.diaphragmTopMm(), c.scanTopAboveDomeMm()) : "")
+                        .append('\n');
                 if (listener != null) {
                     listener.written(k + 1, train + test, id);
                 }

@@ -20,18 +20,25 @@ import java.util.Random;
  * (cortex, medulla, sinus fat, pelvis, sometimes a cyst, the right one touching the liver) with
  * their vessels; then parenchymal texture, correlated noise and streaks from the spine.
  *
- * <p>With {@link Acquisition#lowerChest()} the scan also covers the lower chest, as most abdominal
- * CTs do: a domed diaphragm (the right dome higher) with the liver, stomach and spleen beneath it,
- * lung bases with their vessels, and the heart resting on the left dome just above the liver — its
- * wall as grey as liver in most phases, which a model that never saw a heart takes for liver.
+ * <p>With {@link Acquisition#lowerChest()} (the default of {@link Acquisition#clinical()}) the
+ * abdomen ends at a domed diaphragm (the right dome higher) with the liver, stomach and spleen
+ * beneath it, lung bases with their vessels and the heart resting on the left dome just above the
+ * liver — its wall as grey as liver in most phases, which a model that never saw a heart takes for
+ * liver — and the scan starts anywhere from below the dome's top to the mid-chest. Without it
+ * (abdomen only, the generator's first form, kept bit for bit) the organs end in fat.
  */
 public final class AbdominalPhantom {
     /** One generated case: HU and labels in LPS order on {@code geometry}, and what was drawn. */
     public record CtCase(float[] hu, byte[] labels, long[] sizeXyz, Geometry geometry, String phase,
             boolean oralContrast, int kidneyCysts, boolean liverLesion, double diaphragmTopMm) {
-        /** Whether the scan covers the lower chest (then {@link #diaphragmTopMm()} is the right dome's top, else NaN). */
+        /** Whether the anatomy has the lower chest (then {@link #diaphragmTopMm()} is the right dome's top, else NaN). */
         public boolean lowerChest() {
             return !Double.isNaN(diaphragmTopMm);
+        }
+
+        /** How far the centre of the top slice lies above the right dome's top (negative: the scan starts below it). */
+        public double scanTopAboveDomeMm() {
+            return geometry.originMm()[2] + (sizeXyz[2] - 1) * geometry.spacingMm()[2] - diaphragmTopMm;
         }
     }
 
@@ -40,23 +47,27 @@ public final class AbdominalPhantom {
      * the slice thicknesses in mm, and whether the scan reaches up into the lower chest.
      */
     public record Acquisition(int matrix, double[] sliceThicknessesMm, boolean lowerChest) {
-        /** An abdomen-only acquisition (the generator before the lower chest, bit for bit). */
+        /** An acquisition with the lower chest in the anatomy. */
         public Acquisition(int matrix, double[] sliceThicknessesMm) {
-            this(matrix, sliceThicknessesMm, false);
+            this(matrix, sliceThicknessesMm, true);
         }
 
         public Acquisition withLowerChest(boolean chest) {
             return new Acquisition(matrix, sliceThicknessesMm, chest);
         }
 
-        /** A clinical abdominal CT: 512², 0.6–0.9 mm in-plane (field of view 310–460 mm), 1–5 mm slices. */
+        /** A clinical abdominal CT: 512², 0.6–0.9 mm in-plane (field of view 310–460 mm), 1–5 mm slices, the lower chest. */
         public static Acquisition clinical() {
             return new Acquisition(512, new double[] {1, 1.25, 1.5, 2, 2.5, 3, 5});
         }
     }
 
     private final Random r;
-    /** The lower chest's draws come from a stream of their own, so every other draw of a case stays the same. */
+    /**
+     * The lower chest's draws come from a stream of their own, so a case's body, field of view,
+     * spacing and phase stay those of its abdomen-only twin (the organs do not: the skin's per-voxel
+     * noise draws from the main stream as many numbers as the taller or shorter scan has skin voxels).
+     */
     private final Random chest;
     private final Acquisition acquisition;
 
@@ -97,7 +108,10 @@ public final class AbdominalPhantom {
         if (chest != null) {
             double rightTop = 118 + 32 * chest.nextDouble();
             diaphragm = new Diaphragm(rightTop, rightTop - 8 - 17 * chest.nextDouble());
-            zHigh = Math.max(zHigh, rightTop) + 25 + 45 * chest.nextDouble(); // 25–70 mm of chest above the dome
+            // where the scan starts varies as in clinical abdominal CTs: in a quarter of the cases up
+            // to 30 mm below the dome's top (the liver's dome cut off, only the lungs' posterior
+            // recesses and the heart's underside in view), otherwise 5–100 mm above it, up to mid-chest
+            zHigh = chest.nextDouble() < 0.25 ? rightTop - 30 * chest.nextDouble() : rightTop + 5 + 95 * chest.nextDouble();
         }
         int nz = Math.max(8, (int) Math.round((zHigh - zLow) / thickness));
         int n = acquisition.matrix();
