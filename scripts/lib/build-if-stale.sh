@@ -12,4 +12,7 @@ medseg_stale() {
 if medseg_stale; then
   echo "medseg: building (mvn -DskipTests package) ..." >&2
   (cd "$root" && mvn -B -q -DskipTests package) >&2
+  # Maven leaves an up-to-date jar untouched, so without this a source edited but unchanged in
+  # effect (or a class compiled into another module's jar) would rebuild on every call
+  touch "$medseg_jar"
 fi

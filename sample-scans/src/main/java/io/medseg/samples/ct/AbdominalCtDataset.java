@@ -34,9 +34,9 @@ public final class AbdominalCtDataset {
     record StorageOrder(String name, int[] axes, boolean[] reversed) {
         static final StorageOrder[] ALL = {
                 new StorageOrder("LPS", new int[] {0, 1, 2}, new boolean[] {false, false, false}),
-                new StorageOrder("RAS-like (x, y reversed)", new int[] {0, 1, 2}, new boolean[] {true, true, false}),
+                new StorageOrder("RAS-like (x and y reversed)", new int[] {0, 1, 2}, new boolean[] {true, true, false}),
                 new StorageOrder("slices top-down", new int[] {0, 1, 2}, new boolean[] {false, false, true}),
-                new StorageOrder("permuted (x, z, y)", new int[] {0, 2, 1}, new boolean[] {false, true, false})};
+                new StorageOrder("permuted (x z y)", new int[] {0, 2, 1}, new boolean[] {false, true, false})};
 
         /** Two cases in three LPS, the rest spread over the other orders. */
         static StorageOrder random(Random r) {

@@ -2,6 +2,7 @@ package io.medseg.samples.ct;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,6 +57,12 @@ class AbdominalCtDatasetTest {
         List<String> csv = Files.readAllLines(dir.resolve("phantoms.csv"));
         assertEquals(4, csv.size());
         assertTrue(csv.get(3).startsWith("ct_002,test,"), csv.get(3));
+        for (String row : csv) { // plain CSV: as many fields as the header, none with a comma of its own
+            assertEquals(csv.get(0).split(",").length, row.split(",", -1).length, row);
+        }
+        for (AbdominalCtDataset.StorageOrder order : AbdominalCtDataset.StorageOrder.ALL) {
+            assertFalse(order.name().contains(","), order.name());
+        }
         for (int k = 0; k < 3; k++) {
             String split = k < 2 ? "Tr" : "Ts";
             String id = String.format("ct_%03d", k);
