@@ -4,7 +4,7 @@ kidneys, one through the liver and a coronal slice, window -160..240 HU, liver (
 (cyan) outlines, in radiological orientation (patient's right on the left, superior up) whatever
 voxel order the NIfTI was stored in.
 
-With --chest (phantoms of `medseg generate-ct --lower-chest`): an axial slice 15 mm above the liver's
+With --chest (phantoms of `medseg generate-ct` with the lower chest, its default): an axial slice 15 mm above the liver's
 top (lung bases, heart), one 10 mm below it, a coronal slice through the liver and a sagittal one
 20 mm left of the midline (the heart on the diaphragm over the liver's left lobe).
 
