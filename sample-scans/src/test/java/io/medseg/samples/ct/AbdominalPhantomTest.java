@@ -75,7 +75,7 @@ class AbdominalPhantomTest {
      * The lower chest: nothing labelled liver above the diaphragm, lung air and a heart above it,
      * the heart's wall within 25 HU of the liver in the portal-venous phase (the confusion a model
      * trained on abdomen-only scans makes on real ones), the scan's top from below the dome to the
-     * mid-chest, and the abdomen's draws those of the abdomen-only generator.
+     * mid-chest, and the phase and spacing those of its abdomen-only twin.
      */
     @Test
     void theLowerChestPutsLungsAndAHeartAboveTheDiaphragmAndNoLiver() {
@@ -88,7 +88,7 @@ class AbdominalPhantomTest {
             AbdominalPhantom.CtCase c = AbdominalPhantom.generate(seed, SMALL);
             assertFalse(a.lowerChest());
             assertTrue(c.lowerChest() && c.diaphragmTopMm() >= 118 && c.diaphragmTopMm() <= 150, "" + c.diaphragmTopMm());
-            assertEquals(a.phase(), c.phase(), "the abdomen's draws are the same");
+            assertEquals(a.phase(), c.phase(), "the phase is the abdomen-only twin's");
             assertArrayEquals(a.geometry().spacingMm(), c.geometry().spacingMm());
             double top = c.scanTopAboveDomeMm();
             double[] sp = c.geometry().spacingMm();
