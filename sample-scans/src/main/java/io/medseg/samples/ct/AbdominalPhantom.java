@@ -44,7 +44,7 @@ public final class AbdominalPhantom {
 
     /**
      * What the generator may choose from: the in-plane matrix (spacing = field of view / matrix),
-     * the slice thicknesses in mm, and whether the scan reaches up into the lower chest.
+     * the slice thicknesses in mm, and whether the anatomy has the lower chest (where the scan starts is drawn per case).
      */
     public record Acquisition(int matrix, double[] sliceThicknessesMm, boolean lowerChest) {
         /** An acquisition with the lower chest in the anatomy. */
