@@ -115,6 +115,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--continue and --overwrite exclude each other: continue the run, or "
                     + "start it anew");
         }
+        refuseTheRunsOwnRecordAsLogFile();
         TerminalProgress progress = log.progress();
         TrainingRun.Outcome outcome;
         try {
@@ -134,6 +135,24 @@ final class TrainCommand implements Callable<Integer> {
                         + "(run manifest %s)%n", result.bestDice(), result.bestEpoch(), result.history().size(),
                 result.stoppedEarly() ? " (stopped early)" : "", outcome.minutes(), output, manifest.getFileName());
         return 0;
+    }
+
+    /**
+     * The run writes {@code MODEL.log} and {@code MODEL.history.csv} itself; a {@code --log-file} naming one
+     * of them would be created by the progress printer first and then refused as an existing output.
+     */
+    private void refuseTheRunsOwnRecordAsLogFile() {
+        if (log.logFile == null) {
+            return;
+        }
+        Path name = output.toAbsolutePath().normalize();
+        Path given = log.logFile.toAbsolutePath().normalize();
+        for (String suffix : new String[] {".log", ".history.csv"}) {
+            if (given.equals(name.resolveSibling(name.getFileName() + suffix))) {
+                throw new IllegalArgumentException("--log-file " + log.logFile + " is the run's own record, which medseg "
+                        + "train writes beside the bundle anyway; give another file");
+            }
+        }
     }
 
     static double[] parseSpacing(String text) {

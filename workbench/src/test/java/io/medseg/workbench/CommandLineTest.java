@@ -231,6 +231,16 @@ class CommandLineTest {
     }
 
     @Test
+    void aLogFileThatIsTheRunsOwnLogIsRefusedBeforeAnythingIsWritten(@TempDir Path tmp) {
+        Path model = tmp.resolve("m");
+        Run r = medseg("train", "--data", dataset.toString(), "--output", model.toString(), "--log-file",
+                tmp.resolve("m.log").toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("--log-file " + tmp.resolve("m.log") + " is the run's own record"), r.err());
+        assertTrue(Files.notExists(tmp.resolve("m.log")) && Files.notExists(model), "nothing written");
+    }
+
+    @Test
     void sizeMismatchUndeclaredLabelsAndNonImages(@TempDir Path tmp) throws Exception {
         Path ds = copyDataset(tmp);
         PlainImages.writeLabels(LabelMap.wrap(new byte[6], new long[] {3, 2}, Geometry.identity(2), ToothRootDataset.LABELS),
