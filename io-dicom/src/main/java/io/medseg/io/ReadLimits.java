@@ -19,7 +19,7 @@ public final class ReadLimits {
     public static final String MAX_SCAN_BYTES = "medseg.read.maxScanBytes";
     public static final String DECODER_SECONDS = "medseg.read.decoderSeconds";
     /** A float[] holds at most this many elements on every JVM. */
-    public static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+    public static final long MAX_ARRAY = io.medseg.image.Shapes.MAX_ARRAY;
 
     private ReadLimits() {}
 

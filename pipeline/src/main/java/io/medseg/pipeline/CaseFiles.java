@@ -54,6 +54,84 @@ public final class CaseFiles {
         return byCase;
     }
 
+    /**
+     * A scan to segment from image files: one file named without a channel suffix, or the channel
+     * files {@code ID_cccc.ext} of case ID in channel order. {@code problem} says why the files
+     * cannot be one scan for the model (null when they can).
+     */
+    public record ImageCase(String id, String ending, List<Path> files, String problem) {
+        /** A file named without a channel suffix: its mask keeps the file's own name. */
+        public boolean plainName() {
+            return files.size() == 1 && caseIdOf(files.get(0), ending) == null;
+        }
+    }
+
+    /**
+     * Groups image files into cases for a model with {@code channels} inputs, by nnU-Net's naming
+     * rule. Every file ends up in exactly one case; a case whose channel numbers are not exactly
+     * 0 … channels − 1 carries a problem that explains the rule, so it fails alone and loudly
+     * (a folder {@code img_0000.png … img_1999.png} is one case of 2000 channels, not 2000 scans).
+     */
+    public static List<ImageCase> groupCases(List<Path> files, int channels) {
+        List<ImageCase> cases = new ArrayList<>();
+        Map<String, TreeMap<Integer, Path>> byCase = new TreeMap<>();
+        Map<String, String[]> idAndEnding = new TreeMap<>();
+        for (Path f : files) {
+            String ending = ScanFiles.ending(f);
+            String id = caseIdOf(f, ending);
+            if (id == null) {
+                cases.add(new ImageCase(ScanFiles.stem(f), ending, List.of(f), null));
+                continue;
+            }
+            // the same id with two endings (CASE_0000.png, CASE_0000.nii.gz) is two cases
+            String key = id + "\0" + ending;
+            idAndEnding.put(key, new String[] {id, ending});
+            int channel = Integer.parseInt(f.getFileName().toString().substring(
+                    id.length() + 1, id.length() + 5));
+            byCase.computeIfAbsent(key, k -> new TreeMap<>()).put(channel, f);
+        }
+        for (Map.Entry<String, TreeMap<Integer, Path>> e : byCase.entrySet()) {
+            String id = idAndEnding.get(e.getKey())[0];
+            String ending = idAndEnding.get(e.getKey())[1];
+            TreeMap<Integer, Path> byChannel = e.getValue();
+            List<Path> ordered = List.copyOf(byChannel.values());
+            cases.add(new ImageCase(id, ending, ordered, channelProblem(id, ending, byChannel, channels)));
+        }
+        cases.sort(java.util.Comparator.comparing(ImageCase::id).thenComparing(ImageCase::ending));
+        return cases;
+    }
+
+    /** Why the channel files of one case do not fit a model with {@code channels} inputs, or null. */
+    private static String channelProblem(String id, String ending, TreeMap<Integer, Path> byChannel, int channels) {
+        boolean exact = byChannel.size() == channels && byChannel.firstKey() == 0 && byChannel.lastKey() == channels - 1;
+        if (exact) {
+            return null;
+        }
+        String files = byChannel.size() == 1 ? byChannel.firstEntry().getValue().getFileName().toString()
+                : byChannel.size() + " files " + byChannel.firstEntry().getValue().getFileName() + " … "
+                        + byChannel.lastEntry().getValue().getFileName();
+        List<String> missing = new ArrayList<>();
+        for (int c = 0; c < channels && missing.size() < 3; c++) {
+            if (!byChannel.containsKey(c)) {
+                missing.add(channelFileName(id, c, ending));
+            }
+        }
+        return files + " make one case '" + id + "' with channel number(s) " + range(byChannel) + ", but the model takes "
+                + channels + " channel(s) (0000" + (channels > 1 ? String.format("…%04d", channels - 1) : "") + ")"
+                + (missing.isEmpty() ? "" : "; missing " + String.join(", ", missing))
+                + ". nnU-Net names channel c of case ID as ID_cccc" + ending + "; scans that are separate cases need "
+                + "names without a 4-digit _cccc suffix (e.g. " + id + "-0001" + ending + ")";
+    }
+
+    private static String range(TreeMap<Integer, Path> byChannel) {
+        if (byChannel.size() == 1) {
+            return String.format("%04d", byChannel.firstKey());
+        }
+        boolean contiguous = byChannel.lastKey() - byChannel.firstKey() + 1 == byChannel.size();
+        return String.format(contiguous ? "%04d…%04d" : "%04d, …, %04d (%d numbers)", byChannel.firstKey(),
+                byChannel.lastKey(), byChannel.size());
+    }
+
     /** The case id of a channel file {@code ID_cccc.ext}, or null for other names. */
     public static String caseIdOf(Path file, String ending) {
         String name = file.getFileName().toString();

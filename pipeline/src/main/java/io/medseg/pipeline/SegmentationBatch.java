@@ -32,9 +32,13 @@ public final class SegmentationBatch {
 
     /**
      * One scan and its mask file; {@code inputs} are its channel files, or the files of a DICOM
-     * series, whose {@code readableName} says patient, date, series number and description ("" for images).
+     * series, whose {@code readableName} says patient, date, series number and description (null for images).
      */
-    public record Job(String name, List<Path> inputs, Path output, ScanLoader loader, String readableName) {}
+    public record Job(String name, List<Path> inputs, Path output, ScanLoader loader, String readableName) {
+        public boolean dicom() {
+            return readableName != null;
+        }
+    }
 
     /** Reads a job's scan. */
     @FunctionalInterface
@@ -56,8 +60,11 @@ public final class SegmentationBatch {
     private final List<String> notes;
     private final boolean saveProbabilities;
 
+    private final int filesFound;
+
     private SegmentationBatch(List<Job> jobs, boolean dicom, Path outputDir, Existing existing, List<String> notes,
-            boolean saveProbabilities) {
+            boolean saveProbabilities, int filesFound) {
+        this.filesFound = filesFound;
         this.jobs = jobs;
         this.dicom = dicom;
         this.outputDir = outputDir;
@@ -85,16 +92,66 @@ public final class SegmentationBatch {
      */
     public static SegmentationBatch plan(Path input, Path outputDir, int channels, Existing existing,
             boolean saveProbabilities) throws IOException {
+        checkSeparateFolders(input, outputDir);
+        InputFiles found = InputFiles.of(input);
         List<String> notes = new ArrayList<>();
-        boolean dicom = isDicomFolder(input);
-        List<Job> jobs = dicom ? dicomJobs(input, outputDir, notes) : imageJobs(input, outputDir, channels);
-        SegmentationBatch batch = new SegmentationBatch(jobs, dicom, outputDir, existing, notes, saveProbabilities);
+        found.skipped().forEach((file, why) -> notes.add("skipped " + file + ": " + why));
+        List<Job> jobs = new ArrayList<>(imageJobs(found.images(), outputDir, channels));
+        boolean dicom = !found.dicomFiles().isEmpty();
+        if (dicom) {
+            jobs.addAll(dicomJobs(input, found.dicomFiles(), outputDir, notes));
+        }
+        if (jobs.isEmpty()) {
+            throw new ImageFileException(input, "no scans to segment: " + found.skipped().size() + " file(s) looked at,"
+                    + " none of them a scan medseg reads (DICOM, NIfTI, PNG, TIFF)"
+                    + (found.skipped().isEmpty() ? "" : "; first: " + notes.get(0)));
+        }
+        SegmentationBatch batch = new SegmentationBatch(jobs, dicom, outputDir, existing, notes, saveProbabilities,
+                found.found());
         batch.checkOutputs();
         return batch;
     }
 
+    /**
+     * Refuses an output folder that is the input folder, lies inside it, or holds it: masks written
+     * among the scans are taken for scans by the next run of the same folder.
+     */
+    private static void checkSeparateFolders(Path input, Path outputDir) throws IOException {
+        if (!Files.exists(input)) {
+            return; // said by the discovery, naming the input
+        }
+        Path in = input.toRealPath();
+        Path out = realPathOfNearest(outputDir);
+        boolean folder = Files.isDirectory(in);
+        Path inputFolder = folder ? in : in.getParent();
+        if (out.equals(inputFolder) || folder && (out.startsWith(in) || in.startsWith(out))) {
+            String relation = out.equals(inputFolder) ? "is the input's folder" : out.startsWith(in)
+                    ? "lies inside the input folder " + in : "holds the input folder " + in;
+            throw new IOException(outputDir + ": the output folder " + relation + "; masks there would be taken for"
+                    + " scans by the next run. Choose a folder outside the input");
+        }
+    }
+
+    /** The real path of a folder that may not exist yet: its nearest existing ancestor, resolved, plus the rest. */
+    private static Path realPathOfNearest(Path p) throws IOException {
+        Path abs = p.toAbsolutePath().normalize();
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return abs;
+        }
+        return existing.toRealPath().resolve(existing.relativize(abs));
+    }
+
     public List<Job> jobs() {
         return jobs;
+    }
+
+    /** How many files the input held, scans and skipped ones together. */
+    public int filesFound() {
+        return filesFound;
     }
 
     /** Files that were passed over while planning (e.g. non-DICOM files in a DICOM folder), with the reason. */
@@ -149,13 +206,11 @@ public final class SegmentationBatch {
                     segmented++;
                     written.add(job);
                     progress.message("wrote " + job.output());
-                } catch (OutputExistsException e) {
+                } catch (OutputExistsException | StoppedException e) {
                     throw e; // checked before the run: something else wrote it meanwhile, stop rather than guess
-                } catch (IOException | IllegalArgumentException e) {
-                    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                    // reader errors name their file already; others (e.g. a 3D scan for a 2D model) get the first input
-                    String why = e instanceof ImageFileException || message.startsWith(job.inputs().get(0).toString())
-                            ? message : job.inputs().get(0) + ": " + message;
+                } catch (Exception | OutOfMemoryError e) {
+                    // whatever went wrong is this case's failure; the next case still gets its turn
+                    String why = failure(job, e);
                     failed.put(job, why);
                     progress.message("failed " + job.name() + ": " + why);
                 }
@@ -169,85 +224,61 @@ public final class SegmentationBatch {
         return new Result(written, skipped, failed);
     }
 
-    private static List<Job> imageJobs(Path input, Path outputDir, int channels) throws IOException {
-        List<Path> files;
-        if (Files.isDirectory(input)) {
-            try (Stream<Path> s = Files.list(input)) {
-                files = s.filter(Files::isRegularFile).filter(ScanFiles::isReadable).sorted().toList();
-            }
-            if (files.isEmpty()) {
-                throw new ImageFileException(input, "no PNG, TIFF or NIfTI images in this folder");
-            }
-        } else if (Files.isRegularFile(input)) {
-            files = List.of(input);
-        } else {
-            throw new ImageFileException(input, "no such file or folder");
-        }
+    /** One job per case; a case whose files do not fit the model fails when its turn comes, saying why. */
+    /** One line saying why a case failed, naming its first input unless the message names a file already. */
+    static String failure(Job job, Throwable e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        String what = e instanceof IOException || e instanceof IllegalArgumentException ? message
+                : e instanceof OutOfMemoryError ? "out of memory (" + message + "); a smaller --tile or a larger -Xmx"
+                        + " (MEDSEG_JAVA_OPTS) may fit it"
+                : "internal error " + e.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message)
+                        + " (please report it with this line)";
+        String first = job.inputs().get(0).toString();
+        String line = e instanceof ImageFileException || what.startsWith(first) ? what : first + ": " + what;
+        return line.replace("\r", "\\r").replace("\n", "\\n");
+    }
+
+    private static List<Job> imageJobs(List<Path> images, Path outputDir, int channels) {
         List<Job> jobs = new ArrayList<>();
-        Set<String> cases = new java.util.TreeSet<>();
-        for (Path f : files) {
-            String id = CaseFiles.caseIdOf(f, ScanFiles.ending(f));
-            if (id == null) {
-                jobs.add(new Job(f.getFileName().toString(), List.of(f), outputDir.resolve(f.getFileName().toString()),
-                        () -> ScanFiles.readImage(f), ""));
-            } else {
-                cases.add(id);
-            }
-        }
-        // only the cases named in the input (one file of an nnU-Net folder is that case alone), each
-        // with the channel files the model needs beside it
-        for (Path f : files) {
-            String ending = ScanFiles.ending(f);
-            String id = CaseFiles.caseIdOf(f, ending);
-            if (id == null || !cases.remove(id)) {
-                continue;
-            }
-            List<Path> channelFiles = new ArrayList<>();
-            for (int c = 0; c < Math.max(channels, 1); c++) {
-                Path channel = f.resolveSibling(CaseFiles.channelFileName(id, c, ending));
-                if (!Files.isRegularFile(channel)) {
-                    throw new ImageFileException(channel, "missing: the model needs " + channels + " channel(s) of case "
-                            + id + ", named " + CaseFiles.channelFileName(id, 0, ending) + " …");
-                }
-                channelFiles.add(channel);
-            }
-            jobs.add(new Job(id, channelFiles, outputDir.resolve(id + ending), () -> ScanFiles.readChannels(channelFiles),
-                    ""));
+        for (CaseFiles.ImageCase c : CaseFiles.groupCases(images, Math.max(channels, 1))) {
+            List<Path> files = c.files();
+            Path output = c.plainName() ? outputDir.resolve(files.get(0).getFileName())
+                    : outputDir.resolve(c.id() + c.ending());
+            ScanLoader loader = c.problem() != null ? () -> {
+                throw new ImageFileException(files.get(0), c.problem());
+            } : () -> ScanFiles.readChannels(files);
+            jobs.add(new Job(c.plainName() ? files.get(0).getFileName().toString() : c.id(), files, output, loader, null));
         }
         return jobs;
     }
 
-    private static List<Job> dicomJobs(Path input, Path outputDir, List<String> notes) throws IOException {
-        DicomSeries.Scan scan = DicomSeries.scan(input);
-        scan.skipped().forEach((file, why) -> notes.add("skipped " + file + ": " + why));
-        if (scan.series().isEmpty()) {
-            throw new ImageFileException(input, "no DICOM series found");
+    /** One job per DICOM series; for a single DICOM file as input, the series it belongs to. */
+    private static List<Job> dicomJobs(Path input, List<Path> dicomFiles, Path outputDir, List<String> notes)
+            throws IOException {
+        DicomSeries.Scan scan = DicomSeries.scanFiles(dicomFiles);
+        boolean oneFile = Files.isRegularFile(input);
+        if (!oneFile) {
+            scan.skipped().forEach((file, why) -> notes.add("skipped " + file + ": " + why));
         }
         List<Job> jobs = new ArrayList<>();
         for (DicomSeries series : scan.series()) {
+            if (oneFile && series.files().stream().noneMatch(f -> sameFile(f, input))) {
+                continue;
+            }
             jobs.add(new Job(series.uid(), series.files(), outputDir.resolve(series.uid() + ".nii.gz"), series::load,
                     SeriesConversion.readableName(series)));
+        }
+        if (oneFile && jobs.isEmpty()) {
+            throw new ImageFileException(input, "a DICOM file without an image series ("
+                    + scan.skipped().getOrDefault(input, "no pixel data") + ")");
         }
         return jobs;
     }
 
-    /** Whether a folder holds DICOM files rather than PNG, TIFF or NIfTI images. */
-    public static boolean isDicomFolder(Path input) throws IOException {
-        if (!Files.isDirectory(input)) {
-            return false;
-        }
-        try (Stream<Path> s = Files.walk(input)) {
-            List<Path> files = s.filter(Files::isRegularFile).toList();
-            if (files.stream().anyMatch(ScanFiles::isReadable)) {
-                return false;
-            }
-            for (Path f : files) {
-                try (java.io.InputStream in = Files.newInputStream(f)) {
-                    if (io.medseg.io.dicom.DicomParser.looksLikeDicom(in.readNBytes(132))) {
-                        return true;
-                    }
-                }
-            }
+    static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
             return false;
         }
     }
@@ -311,7 +342,7 @@ public final class SegmentationBatch {
     private void writeSeriesTable(List<Job> written, List<Job> skipped) throws IOException {
         StringBuilder csv = new StringBuilder("series_instance_uid,mask_file,series,first_dicom_file,files\n");
         for (Job j : jobs) {
-            if (written.contains(j) || skipped.contains(j)) {
+            if (j.dicom() && (written.contains(j) || skipped.contains(j))) {
                 csv.append(j.name()).append(',').append(j.output().getFileName()).append(',').append(j.readableName())
                         .append(',').append(j.inputs().get(0)).append(',').append(j.inputs().size()).append('\n');
             }

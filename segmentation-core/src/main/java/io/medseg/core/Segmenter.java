@@ -5,6 +5,7 @@ import io.medseg.core.bundle.Architectures;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
 import io.medseg.image.LabelMap;
+import io.medseg.image.Shapes;
 import io.medseg.image.Reorientation;
 import io.medseg.image.Volume;
 import io.medseg.core.infer.KeptComponents;
@@ -138,9 +139,13 @@ public final class Segmenter implements AutoCloseable {
         // counted in the voxel order segment() works in
         Reorientation order = Reorientation.toClosestCanonical(scan.geometry(), scan.sizeXyz());
         if (resamples(scan)) {
-            return window.tileCount(Resampling.targetSize(order.canonicalSize(),
-                    order.canonicalGeometry(scan.geometry()).spacingMm(), config().spacingMm()));
+            long[] grid = Resampling.targetSize(order.canonicalSize(), order.canonicalGeometry(scan.geometry()).spacingMm(),
+                    config().spacingMm());
+            checkWorkingSize(scan, grid, "resampled to the model's spacing " + Arrays.toString(config().spacingMm())
+                    + " mm");
+            return window.tileCount(grid);
         }
+        checkWorkingSize(scan, scan.sizeXyz(), "on its own grid");
         long[] size = order.canonicalSize();
         int dims = config().patchSize().length;
         long slices = slices(scan) == 1 ? 1 : size[2]; // a 2D model on a 3D scan: its canonical slices
@@ -184,6 +189,8 @@ public final class Segmenter implements AutoCloseable {
         if (resamples(scan)) {
             long[] size = scan.sizeXyz();
             long[] grid = networkGrid(scan);
+            checkWorkingSize(scan, grid, "resampled to the model's spacing " + Arrays.toString(config().spacingMm())
+                    + " mm");
             float[] input = NetworkInput.onGrid(scan, config().intensity(), grid, imageInterpolation(size.length));
             float[] scores = window.predict(input, grid, scan.channels(), classes, predictor(), progress);
             if (keepProbabilities) {
@@ -217,6 +224,7 @@ public final class Segmenter implements AutoCloseable {
         ModelConfig c = config();
         checkChannels(scan);
         long slices = slices(scan);
+        checkWorkingSize(scan, scan.sizeXyz(), "on its own grid");
         float[] normalized = c.intensity().normalize(scan);
         if (slices == 1) {
             return window.predict(normalized, Arrays.copyOf(scan.sizeXyz(), c.patchSize().length),
@@ -240,6 +248,30 @@ public final class Segmenter implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Refuses a scan whose working arrays (input, class scores, blending weights on {@code grid}, at
+     * least a tile) would not fit a Java array or the JVM's memory, before any is allocated: sizes
+     * come from headers and spacings, and one absurd case must fail alone, not crash the batch.
+     */
+    private void checkWorkingSize(Volume scan, long[] grid, String how) {
+        long[] tile = window.tileXyz();
+        long[] padded = grid.clone();
+        for (int k = 0; k < padded.length && k < tile.length; k++) {
+            padded[k] = Math.max(padded[k], tile[k]);
+        }
+        String what = "the scan of " + Arrays.toString(scan.sizeXyz()) + " voxels at "
+                + Arrays.toString(scan.geometry().spacingMm()) + " mm, " + how + " (" + Arrays.toString(grid) + ")";
+        long voxels = Shapes.arrayLength(what, padded);
+        Shapes.arrayLength(what + ": its class scores", config().classes(), voxels);
+        Shapes.arrayLength(what + ": its input channels", scan.channels(), voxels);
+        double bytes = 4.0 * voxels * (config().classes() + scan.channels() + 1);
+        long max = Runtime.getRuntime().maxMemory();
+        if (bytes > max) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "%s would need %.2f GB of working"
+                    + " memory, more than this JVM may use (%.2f GB, -Xmx)", what, bytes / 1e9, max / 1e9));
+        }
     }
 
     private NetworkPredictor predictor() {

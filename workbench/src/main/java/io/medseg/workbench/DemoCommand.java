@@ -116,7 +116,7 @@ final class DemoCommand implements Callable<Integer> {
                     segmenter.config().inputChannels(), existing);
             SegmentationBatch.Result result = batch.run(segmenter, progress);
             if (!result.allSucceeded()) {
-                SegmentCommand.summarize(batch, result, masks);
+                SegmentCommand.summarize(batch, result, masks, false);
                 return null;
             }
         }

@@ -98,14 +98,23 @@ final class SegmentCommand implements Callable<Integer> {
                 outputs.add(batch.seriesTable());
             }
             RunManifest.of(Medseg.commandLine(), inputs, output, outputs).write(output.resolve(MANIFEST));
-            return summarize(batch, result, output);
+            return summarize(batch, result, output, log.quiet);
         }
     }
 
-    /** The last lines: what was written, skipped and failed; exit 0 when all succeeded, 4 when some failed. */
-    static int summarize(SegmentationBatch batch, SegmentationBatch.Result result, Path output) {
-        result.failed().forEach((job, why) -> System.err.println("failed " + job.name() + ": " + why));
-        System.out.println("wrote " + result.written().size() + " mask(s) to " + output
+    /**
+     * The last lines: what was found, written, kept, failed and skipped; exit 0 when all succeeded,
+     * 4 when some failed. Failures were shown as they happened, unless the run was quiet.
+     */
+    static int summarize(SegmentationBatch batch, SegmentationBatch.Result result, Path output, boolean quiet) {
+        if (quiet) {
+            result.failed().forEach((job, why) -> System.err.println("failed " + job.name() + ": " + why));
+        }
+        int skippedFiles = batch.notes().size();
+        System.out.println("found " + batch.filesFound() + " file(s): " + batch.jobs().size() + " case(s)"
+                + (skippedFiles == 0 ? "" : ", " + skippedFiles + " file(s) skipped as not scans"
+                        + (quiet ? "" : " (listed above)"))
+                + "; wrote " + result.written().size() + " mask(s) to " + output
                 + (result.skipped().isEmpty() ? "" : ", kept " + result.skipped().size() + " complete one(s)")
                 + (result.failed().isEmpty() ? "" : ", " + result.failed().size() + " case(s) failed")
                 + (batch.seriesTable() != null ? " (series.csv maps series to masks)" : ""));

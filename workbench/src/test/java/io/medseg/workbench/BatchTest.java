@@ -81,7 +81,7 @@ class BatchTest {
         CommandLineTest.Run run = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
                 in.toString(), "--overwrite");
         assertEquals(1, run.code());
-        assertTrue(run.err().contains(in.resolve("scan.png") + ": the output would replace an input scan"), run.err());
+        assertTrue(run.err().contains(in + ": the output folder is the input's folder"), run.err());
         List<byte[]> after = contents(in);
         assertEquals(before.size(), after.size());
         for (int i = 0; i < before.size(); i++) {
@@ -205,5 +205,89 @@ class BatchTest {
             System.clearProperty("medseg.minFreeBytes");
         }
         assertFalse(Files.exists(tmp.resolve("masks").resolve("case_004.png")), "nothing was segmented");
+    }
+
+    /**
+     * nnU-Net's naming rule read literally: img_0000.png … img_0019.png are the channels of one case
+     * "img". With a one-channel model that case fails saying why; no file is dropped and the plain
+     * scan beside it is still segmented.
+     */
+    @Test
+    void channelNamesThatDoNotFitTheModelFailThatCaseAndDropNothing(@TempDir Path tmp) throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        Path source = dataset.resolve("imagesTs/case_004_0000.png");
+        for (int k = 0; k < 20; k++) {
+            Files.copy(source, in.resolve(String.format("img_%04d.png", k)));
+        }
+        Files.copy(source, in.resolve("scan.png"));
+        Files.copy(source, in.resolve("pair_0001.png")); // channel 1 without channel 0
+        Path out = tmp.resolve("masks");
+        CommandLineTest.Run run = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
+                out.toString());
+        assertEquals(4, run.code(), run.err());
+        assertTrue(run.err().contains("failed img: " + in.resolve("img_0000.png") + ": 20 files img_0000.png … img_0019.png"
+                + " make one case 'img' with channel number(s) 0000…0019, but the model takes 1 channel(s) (0000)."
+                + " nnU-Net names channel c of case ID as ID_cccc.png"), run.err());
+        assertTrue(run.err().contains("failed pair: " + in.resolve("pair_0001.png") + ": pair_0001.png make one case 'pair'"
+                + " with channel number(s) 0001, but the model takes 1 channel(s) (0000); missing pair_0000.png"), run.err());
+        assertEquals(1, run.err().lines().filter(l -> l.startsWith("failed img:")).count(), "each failure said once");
+        assertTrue(run.out().contains("found 22 file(s): 3 case(s); wrote 1 mask(s) to " + out + ", 2 case(s) failed"),
+                run.out());
+        assertTrue(Files.isRegularFile(out.resolve("scan.png")));
+        CommandLineTest.Run quiet = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
+                tmp.resolve("quiet").toString(), "--quiet");
+        assertEquals(1, quiet.err().lines().filter(l -> l.startsWith("failed img:")).count(), quiet.err());
+    }
+
+    /** Masks written into (or around) the input folder would be read as scans by the next run. */
+    @Test
+    void anOutputFolderInsideOrAroundTheInputIsRefusedBeforeTheWork(@TempDir Path tmp) throws Exception {
+        Path in = images(tmp);
+        for (Path out : List.of(in, in.resolve("masks"), in.resolve("a/b"), tmp, in.resolve("."))) {
+            CommandLineTest.Run run = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
+                    out.toString());
+            assertEquals(1, run.code(), out + ": " + run.err());
+            assertTrue(run.err().contains(": the output folder ") && run.err().contains("Choose a folder outside the input"),
+                    run.err());
+        }
+        // one file as input: its own folder is refused (CASE_0000.png would get CASE.png beside it), a subfolder is not
+        Path one = in.resolve("case_004_0000.png");
+        long scans;
+        try (Stream<Path> s = Files.list(in)) {
+            scans = s.filter(p -> p.toString().endsWith(".png")).count();
+        }
+        assertEquals(1, medseg("segment", "--model", model.toString(), "--input", one.toString(), "--output",
+                in.toString()).code());
+        assertEquals(0, medseg("segment", "--model", model.toString(), "--input", one.toString(), "--output",
+                in.resolve("masks").toString()).code());
+        try (Stream<Path> s = Files.list(in)) {
+            assertEquals(scans, s.filter(p -> p.toString().endsWith(".png")).count(), "no mask among the scans");
+        }
+    }
+
+    /** FIFOs, broken links, link loops, hidden and foreign files: each listed as skipped with its reason. */
+    @Test
+    void entriesThatAreNotScansAreListedWithTheirReason(@TempDir Path tmp) throws Exception {
+        Path in = images(tmp);
+        new ProcessBuilder("mkfifo", in.resolve("pipe").toString()).start().waitFor();
+        Files.createSymbolicLink(in.resolve("gone.png"), tmp.resolve("nowhere.png"));
+        Files.createDirectories(in.resolve("loop"));
+        Files.createSymbolicLink(in.resolve("loop/back"), in);
+        Files.writeString(in.resolve("notes.txt"), "not a scan");
+        Files.writeString(in.resolve(".hidden.png"), "not a scan either");
+        Files.copy(in.resolve("case_004_0000.png"), Files.createDirectories(in.resolve("sub")).resolve("deep.png"));
+        CommandLineTest.Run run = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
+                tmp.resolve("masks").toString());
+        assertEquals(0, run.code(), run.err());
+        for (String line : List.of("skipped " + in.resolve("pipe") + ": not a regular file (a FIFO, socket or device)",
+                "skipped " + in.resolve("gone.png") + ": broken symbolic link",
+                "skipped " + in.resolve("loop/back") + ": symbolic link loop, not followed",
+                "skipped " + in.resolve("notes.txt") + ": not a scan medseg reads",
+                "skipped " + in.resolve(".hidden.png") + ": hidden file",
+                "skipped " + in.resolve("sub/deep.png") + ": an image in a subfolder")) {
+            assertTrue(run.err().contains(line), line + " in:\n" + run.err());
+        }
+        assertTrue(run.out().contains("found 10 file(s): 4 case(s), 6 file(s) skipped as not scans (listed above); wrote 4"),
+                run.out());
     }
 }

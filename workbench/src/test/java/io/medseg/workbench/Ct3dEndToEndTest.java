@@ -84,6 +84,15 @@ class Ct3dEndToEndTest {
         Nifti.write(LabelMap.wrap(labels, size, g, LABELS), root.resolve("labels" + split).resolve(id + ".nii.gz"), false);
     }
 
+    static void copyTree(Path from, Path to) throws Exception {
+        Files.createDirectories(to);
+        try (Stream<Path> s = Files.list(from)) {
+            for (Path p : s.toList()) {
+                Files.copy(p, to.resolve(p.getFileName()));
+            }
+        }
+    }
+
     private static double sq(double v) {
         return v * v;
     }
@@ -206,6 +215,26 @@ class Ct3dEndToEndTest {
             }
         }
         Path dicomMasks = tmp.resolve("dicom-masks");
+
+        // NIfTI scans and DICOM series in one folder: every case is segmented. A scan whose grid at the
+        // model's spacing is absurd (10 m voxels) fails alone; the case after it is still done.
+        Path mixed = Files.createDirectories(tmp.resolve("mixed"));
+        Files.copy(dataset.resolve("imagesTs/ct_5_0000.nii.gz"), mixed.resolve("ct_5_0000.nii.gz"));
+        Volume absurd = Volume.wrap(scan.data(), scan.sizeXyz(), 1, new Geometry(new double[] {1e4, 1e4, 1e4},
+                new double[3], new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1}));
+        Nifti.write(absurd, mixed.resolve("a_huge_0000.nii.gz"), false);
+        copyTree(dicom, mixed.resolve("series"));
+        Path mixedMasks = tmp.resolve("mixed-masks");
+        CommandLineTest.Run mseg = medseg("segment", "--model", model.toString(), "--input", mixed.toString(), "--output",
+                mixedMasks.toString());
+        assertEquals(4, mseg.code(), mseg.err());
+        assertTrue(mseg.err().contains("failed a_huge: " + mixed.resolve("a_huge_0000.nii.gz") + ": the scan of "),
+                mseg.err());
+        assertTrue(mseg.err().contains("more than one Java array holds"), mseg.err());
+        assertTrue(mseg.out().contains("3 case(s); wrote 2 mask(s)") && mseg.out().contains("1 case(s) failed"), mseg.out());
+        assertTrue(Files.isRegularFile(mixedMasks.resolve("ct_5.nii.gz")));
+        assertEquals(2, Files.readAllLines(mixedMasks.resolve("series.csv")).size(), "header + the one series");
+
         CommandLineTest.Run dseg = medseg("segment", "--model", model.toString(), "--input", dicom.getParent().toString(),
                 "--output", dicomMasks.toString());
         assertEquals(0, dseg.code(), dseg.err());

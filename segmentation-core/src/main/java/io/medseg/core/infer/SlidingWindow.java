@@ -56,9 +56,10 @@ public final class SlidingWindow {
             padded[k] = Math.max(sizeXyz[k], tileXyz[k]);
         }
         float[] input = Arrays.equals(padded, sizeXyz) ? image : Regions.pad(image, sizeXyz, padded, channels, padValue);
-        int voxels = (int) Shapes.count(padded);
+        int voxels = Shapes.arrayLength("an image of " + Arrays.toString(padded) + " voxels", padded);
         int tileVoxels = (int) Shapes.count(tileXyz);
-        float[] sum = new float[classes * voxels];
+        float[] sum = new float[Shapes.arrayLength("class scores of " + Arrays.toString(padded) + " voxels", classes,
+                voxels)];
         float[] weightSum = new float[voxels];
         float[] weights = gaussian ? GaussianImportance.weights(tileXyz, 1.0 / 8) : uniform(tileVoxels);
         List<long[]> origins = TileGrid.origins(padded, tileXyz, overlap);
@@ -87,6 +88,11 @@ public final class SlidingWindow {
             }
         }
         return Arrays.equals(padded, sizeXyz) ? sum : Regions.crop(sum, padded, sizeXyz, classes);
+    }
+
+    /** The tile size (x, y[, z]). */
+    public long[] tileXyz() {
+        return tileXyz.clone();
     }
 
     /** Number of tiles for an image of this size. */
