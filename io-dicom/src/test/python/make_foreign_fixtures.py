@@ -124,6 +124,8 @@ def base_dataset(sop_class, key, modality, transfer_syntax=ExplicitVRLittleEndia
     ds.AccessionNumber = ""
     ds.Modality = modality
     ds.Manufacturer = "io.medseg fixtures"
+    if modality in ("CT", "MR"):
+        ds.PatientPosition = "HFS"
     ds.ReferringPhysicianName = ""
     ds.PatientName = "Phantom^Foreign"
     ds.PatientID = "PHANTOM"
@@ -170,9 +172,11 @@ def enhanced(key, sop_class, modality, frames, positions, row, col, pixel_spacin
     ds.ManufacturerModelName = "make_foreign_fixtures.py"
     ds.DeviceSerialNumber = "1"
     ds.SoftwareVersions = "pydicom " + pydicom.__version__
+    del ds.AcquisitionDate, ds.AcquisitionTime  # not in the enhanced IODs
     ds.AcquisitionNumber = 1
     ds.AcquisitionDateTime = DATE + TIME
-    ds.AcquisitionDuration = 1.0
+    if modality == "CT":
+        ds.AcquisitionDuration = 1.0
     ds.ContentQualification = "PRODUCT"
     ds.BurnedInAnnotation = "NO"
     ds.RecognizableVisualFeatures = "NO"
@@ -183,13 +187,13 @@ def enhanced(key, sop_class, modality, frames, positions, row, col, pixel_spacin
     ds.SamplesPerPixel = 1
     ds.PhotometricInterpretation = "MONOCHROME2"
     if modality == "CT":
-        ds.ImageType = ["DERIVED", "PRIMARY", "AXIAL", "NONE"]
+        ds.ImageType = ["DERIVED", "PRIMARY", "VOLUME", "NONE"]
         ds.PixelPresentation = "MONOCHROME"
         ds.VolumetricProperties = "VOLUME"
         ds.VolumeBasedCalculationTechnique = "NONE"
         ds.PresentationLUTShape = "IDENTITY"
     else:  # parametric map
-        ds.ImageType = ["DERIVED", "PRIMARY"]
+        ds.ImageType = ["DERIVED", "PRIMARY", "VOLUME", "NONE"]
         ds.ContentLabel = "PHANTOM"
         ds.ContentDescription = "float phantom"
         ds.ContentCreatorName = "Fixture^Script"
@@ -213,26 +217,17 @@ def enhanced(key, sop_class, modality, frames, positions, row, col, pixel_spacin
                                                                  RescaleSlope=ds_str([rescale[0]], ".4f")[0],
                                                                  RescaleType="HU")])
     if modality == "CT":
-        shared.CTImageFrameTypeSequence = Sequence([item(FrameType=["DERIVED", "PRIMARY", "AXIAL", "NONE"],
+        shared.CTImageFrameTypeSequence = Sequence([item(FrameType=["DERIVED", "PRIMARY", "VOLUME", "NONE"],
                                                          PixelPresentation="MONOCHROME", VolumetricProperties="VOLUME",
                                                          VolumeBasedCalculationTechnique="NONE")])
         shared.IrradiationEventIdentificationSequence = Sequence([item(IrradiationEventUID=uid(key, "irradiation"))])
     else:
-        shared.ParametricMapFrameTypeSequence = Sequence([item(FrameType=["DERIVED", "PRIMARY"])])
+        shared.ParametricMapFrameTypeSequence = Sequence([item(FrameType=["DERIVED", "PRIMARY", "VOLUME", "NONE"])])
+        shared.PixelValueTransformationSequence = Sequence([item(RescaleIntercept="0", RescaleSlope="1", RescaleType="US")])
         shared.RealWorldValueMappingSequence = Sequence([item(
             LUTExplanation="identity", LUTLabel="IDENTITY", MeasurementUnitsCodeSequence=Sequence([code("1", "UCUM", "no units")]),
-            RealWorldValueIntercept=0.0, RealWorldValueSlope=1.0, RealWorldValueFirstValueMapped=0,
-            RealWorldValueLastValueMapped=0, QuantityDefinitionSequence=Sequence([]))])
-        if float_kind == "float":
-            shared.RealWorldValueMappingSequence[0].DoubleFloatRealWorldValueFirstValueMapped = -1e6
-            shared.RealWorldValueMappingSequence[0].DoubleFloatRealWorldValueLastValueMapped = 1e6
-            del shared.RealWorldValueMappingSequence[0].RealWorldValueFirstValueMapped
-            del shared.RealWorldValueMappingSequence[0].RealWorldValueLastValueMapped
-        else:
-            shared.RealWorldValueMappingSequence[0].DoubleFloatRealWorldValueFirstValueMapped = -1e6
-            shared.RealWorldValueMappingSequence[0].DoubleFloatRealWorldValueLastValueMapped = 1e6
-            del shared.RealWorldValueMappingSequence[0].RealWorldValueFirstValueMapped
-            del shared.RealWorldValueMappingSequence[0].RealWorldValueLastValueMapped
+            RealWorldValueIntercept=0.0, RealWorldValueSlope=1.0,
+            DoubleFloatRealWorldValueFirstValueMapped=-1e6, DoubleFloatRealWorldValueLastValueMapped=1e6)])
     ds.SharedFunctionalGroupsSequence = Sequence([shared])
     per_frame = []
     for k in range(n):
@@ -311,9 +306,7 @@ def compare_nifti(nii_path, phys, geo):
               "voxels_inside": int(inside.sum()), "voxels": int(inside.size)}
     if inside.all() and inside.size == x * y * z:
         ours_vals = phys[:, ri[2], ri[1], ri[0]].T  # (voxels, channels)
-        theirs = data.reshape(-1, data.shape[-1], order="F") if data.shape[-1] == c else None
-        if theirs is None:
-            theirs = data.reshape(-1, order="F")[:, None]
+        theirs = data.reshape(-1, data.shape[-1])  # C order over (i, j, k), like ijk above
         result["max_value_difference"] = num(np.abs(theirs - ours_vals).max()) if theirs.shape == ours_vals.shape else None
     result["agrees"] = bool(err_mm < 1e-3 and inside.all() and result.get("max_value_difference") == 0)
     return result
@@ -344,6 +337,7 @@ def dcm2niix(source, name, *extra):
 
 def dciodvfy(paths):
     errors, warnings_ = 0, 0
+    first = None
     for p in paths:
         out = subprocess.run(["dciodvfy", p], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout
         lines = [l for l in out.splitlines() if l.startswith("Error")]
@@ -487,10 +481,479 @@ def enhanced_ct_compressed():
     return hu, geo
 
 
+def reference_decoders(path, expected_stored):
+    """Decodes with dcmtk (dcmdrle / dcmdjpeg) and GDCM (gdcmconv --raw); True if the stored values match."""
+    out = {}
+    ts = str(pydicom.dcmread(path, stop_before_pixels=True).file_meta.TransferSyntaxUID)
+    dcmtk = ["dcmdrle"] if ts == "1.2.840.10008.1.2.5" else ["dcmdjpeg"]
+    for tool, command in [("dcmtk", dcmtk), ("gdcm", ["gdcmconv", "--raw"])]:
+        raw = os.path.join(TMP, "decoded.dcm")
+        try:
+            run(command + [path, raw])
+            arr = pydicom.dcmread(raw).pixel_array
+            out[tool] = bool(np.array_equal(arr.reshape(expected_stored.shape), expected_stored))
+        except Exception as e:  # noqa: BLE001 - recorded
+            out[tool] = "failed: " + str(e).splitlines()[0][:120]
+    return out
+
+
+# ---------------------------------------------------------------- single-frame series (MR for gdcmtar, tilted CT)
+
+def write_single_frames(folder, key, sop_class, modality, stored, positions, row, col, pixel_spacing_rc, seed,
+                        rescale=None, extra=None, signed=True):
+    os.makedirs(folder, exist_ok=True)
+    names = np.random.default_rng(seed).permutation(len(stored))  # file names unrelated to position
+    paths = []
+    for k in range(len(stored)):
+        ds = base_dataset(sop_class, key, modality, instance=len(stored) - k)  # instance numbers reversed
+        ds.FrameOfReferenceUID = uid(key, "for")
+        ds.PositionReferenceIndicator = ""
+        ds.ImageType = ["ORIGINAL", "PRIMARY", "AXIAL"]
+        ds.Laterality = ""
+        ds.AcquisitionNumber = 1
+        ds.ImagePositionPatient = ds_str(positions[k])
+        ds.ImageOrientationPatient = ds_str(list(row) + list(col), ".8f")
+        ds.PixelSpacing = ds_str(pixel_spacing_rc)
+        ds.Rows, ds.Columns = stored[k].shape
+        ds.SamplesPerPixel = 1
+        ds.PhotometricInterpretation = "MONOCHROME2"
+        ds.BitsAllocated = 16
+        ds.BitsStored = 16
+        ds.HighBit = 15
+        ds.PixelRepresentation = 1 if signed else 0
+        if rescale is not None:
+            ds.RescaleIntercept = ds_str([rescale[1]], ".4f")[0]
+            ds.RescaleSlope = ds_str([rescale[0]], ".4f")[0]
+        for kw, v in (extra or {}).items():
+            setattr(ds, kw, v)
+        ds.PixelData = stored[k].astype("<i2" if signed else "<u2").tobytes()
+        path = os.path.join(folder, "IM%04d" % names[k])
+        save(ds, path)
+        paths.append(path)
+    return sorted(paths)
+
+
+def deterministic_uid(old, *parts):
+    """A UID as long as `old`, derived from `parts`: same-length replacement keeps the tool's byte layout."""
+    root = "1.2.826.0.1.3680043.8.498."
+    digits = str(int(hashlib.sha256("/".join(map(str, parts)).encode()).hexdigest(), 16))
+    digits = (digits * 4)[:len(old) - len(root)]
+    return root + ("1" + digits[1:] if digits[0] == "0" else digits)
+
+
+def enhanced_mr_gdcmtar():
+    n = 8
+    stored = phantom()[:n].astype(np.int32)  # MR: no rescale, values are the phantom's stored values
+    r = rotation([0.3, -1, 0.8], 25)
+    row, col = r[:, 0], r[:, 1]
+    normal = np.cross(row, col)
+    spacing = [0.9, 0.8, 1.5]
+    origin = np.array([-20.0, 14.5, -3.25])
+    positions = [origin + z * spacing[2] * normal for z in range(n)]
+    src = os.path.join(TMP, "mr_series")
+    extra = {"ScanningSequence": "GR", "SequenceVariant": "NONE", "ScanOptions": "", "MRAcquisitionType": "2D",
+             "RepetitionTime": "10", "EchoTime": "5", "EchoTrainLength": "1", "SliceThickness": "1.5",
+             "SpacingBetweenSlices": "1.5", "MagneticFieldStrength": "3", "ImagingFrequency": "127.7",
+             "ImagedNucleus": "1H", "ImageType": ["ORIGINAL", "PRIMARY", "OTHER"]}
+    write_single_frames(src, "mr", "1.2.840.10008.5.1.4.1.1.4", "MR", stored, positions, row, col,
+                        [spacing[1], spacing[0]], 11, extra=extra, signed=False)
+    folder = os.path.join(OUT, "enhanced_mr_gdcmtar")
+    os.makedirs(folder)
+    tar_out = os.path.join(TMP, "gdcmtar_out")
+    log = run(["gdcmtar", "--enhance", "-i", src, "-o", tar_out]).stdout
+    made = [os.path.join(d, f) for d, _, fs in os.walk(tar_out) for f in fs if f == "new.dcm"]
+    assert len(made) == 1, (made, log)
+    data = open(made[0], "rb").read()
+    ds = pydicom.dcmread(made[0])
+    # gdcmtar stamps today's StudyDate/StudyTime and random UIDs: overwrite them in place, same lengths
+    for i, old in enumerate(sorted({str(ds.SOPInstanceUID), str(ds.StudyInstanceUID), str(ds.SeriesInstanceUID)})):
+        new = deterministic_uid(old, "gdcmtar", i)
+        data = data.replace(old.encode(), new.encode())
+    for tag, value in [(b"\x08\x00\x20\x00", DATE), (b"\x08\x00\x30\x00", TIME)]:
+        at = data.index(tag, 132 + 12 + int.from_bytes(data[140:144], "little"))  # after the meta group
+        explicit = data[at + 4:at + 6] in (b"DA", b"TM")
+        length = int.from_bytes(data[at + 6:at + 8] if explicit else data[at + 4:at + 8], "little")
+        start = at + 8
+        data = data[:start] + value.ljust(length)[:length].encode() + data[start + length:]
+    name = os.path.join("enhanced_mr_gdcmtar", "enhanced_mr.dcm")
+    path = os.path.join(OUT, name)
+    with open(path, "wb") as f:
+        f.write(data)
+    ds = pydicom.dcmread(path)
+    assert ds.StudyDate == DATE and ds.StudyTime.startswith(TIME[:6])
+    phys, geo = pydicom_volume(path)
+    ours = geometry(np.array(ds_str(origin), float), row, col, spacing)
+    assert np.array_equal(phys[0], stored), "gdcmtar changed the values or their order"
+    assert np.allclose(geo["affine_lps"], ours["affine_lps"], atol=1e-5), (geo, ours)
+    record(name, phys, geo, made_by="gdcmtar --enhance -i <8 single-frame MR files> -o <dir> (" +
+           str(ds.file_meta.ImplementationVersionName) + "); file " + os.path.relpath(made[0], tar_out).split(os.sep)[-1],
+           transfer_syntax=str(ds.file_meta.TransferSyntaxUID), sop_class=str(ds.SOPClassUID),
+           patched_after_gdcmtar="SOPInstanceUID, StudyInstanceUID, SeriesInstanceUID, StudyDate, StudyTime "
+                                 "overwritten in place with same-length fixed values")
+    return path
+
+
+def tilt_series():
+    stored = phantom().astype(np.int32)
+    hu = stored - 1024
+    tilt = 15.0
+    t = np.radians(tilt)
+    row, col = np.array([1.0, 0, 0]), np.array([0, np.cos(t), -np.sin(t)])
+    normal = np.cross(row, col)  # (0, sin, cos)
+    step = np.array([0, 0, 2.5])  # table moves along patient z: not parallel to the normal
+    spacing = [0.7, 0.8]
+    origin = np.array([-8.4, -20.0, -55.0])
+    positions = [origin + z * step for z in range(NZ)]
+    geo = geometry(origin, row, col, [spacing[0], spacing[1], float(step @ normal)], normal=normal, step=step)
+    geo["slice_step_lps"] = [float(v) for v in step]
+    paths = {}
+    for name, extra in [("tilt", {"GantryDetectorTilt": ds_str([tilt], ".1f")[0], "SliceThickness": "2.5"}),
+                        ("tilt_no_tag", {"SliceThickness": "2.5"})]:
+        extra.update({"ConvolutionKernel": "STANDARD", "KVP": "120"})
+        paths[name] = write_single_frames(os.path.join(OUT, name), name, "1.2.840.10008.5.1.4.1.1.2", "CT", stored,
+                                          positions, row, col, [spacing[1], spacing[0]], 21, rescale=(1, -1024), extra=extra)
+        record(name, hu[None], geo, gantry_detector_tilt=tilt if name == "tilt" else None,
+               note="sheared: consecutive ImagePositionPatient differ by slice_step_lps (patient z), the slice normal is "
+                    "tilted by 15 degrees; spacing_xyz[2] is the distance between slice planes (2.5 cos 15), "
+                    "affine_lps maps (column,row,slice) to LPS exactly (third column = slice_step_lps)")
+    return paths, geo, hu
+
+
+# ---------------------------------------------------------------- 6, 7: colour (secondary capture, no geometry in the file)
+
+NO_GEOMETRY = {"origin_lps": [0.0, 0.0, 0.0], "spacing_xyz": [1.0, 1.0, 1.0],
+               "direction": [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0], "geometry_in_file": False,
+               "affine_lps": [[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 1.0]]}
+
+
+def secondary_capture(key, rows, cols):
+    ds = base_dataset("1.2.840.10008.5.1.4.1.1.7", key, "OT")
+    ds.ConversionType = "WSD"
+    ds.Laterality = ""
+    ds.PatientOrientation = ""
+    ds.BurnedInAnnotation = "NO"
+    ds.Rows, ds.Columns = rows, cols
+    return ds
+
+
+def palette(name, indices, bits_stored, descriptor, luts):
+    ds = secondary_capture(name, *indices.shape)
+    ds.SamplesPerPixel = 1
+    ds.PhotometricInterpretation = "PALETTE COLOR"
+    ds.BitsAllocated = 8 if bits_stored == 8 else 16
+    ds.BitsStored = bits_stored
+    ds.HighBit = bits_stored - 1
+    ds.PixelRepresentation = 0
+    for i, colour in enumerate(["Red", "Green", "Blue"]):
+        ds.add_new(0x00281101 + i, "US", list(descriptor))
+        ds.add_new(0x00281201 + i, "OW", luts[i].astype("<u2").tobytes())
+    ds.PixelData = indices.astype("u1" if bits_stored == 8 else "<u2").tobytes()
+    path = os.path.join(OUT, name)
+    save(ds, path)
+    ds = pydicom.dcmread(path)
+    rgb = apply_color_lut(ds.pixel_array, ds).astype(np.float64)  # (rows, cols, 3), LUT entries as stored (16 bit)
+    phys = rgb.transpose(2, 0, 1)[:, None]
+    # GDCM's --apply-lut writes RGB; compare with pydicom's result
+    gdcm_rgb = os.path.join(TMP, "gdcm_rgb.dcm")
+    proc = subprocess.run(["gdcmconv", "--apply-lut", path, gdcm_rgb], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
+    if proc.returncode != 0:
+        check = {"gdcm": "gdcmconv --apply-lut failed (exit %d): %s" % (proc.returncode, proc.stdout.strip().splitlines()[-1][:160])}
+    else:
+        g = pydicom.dcmread(gdcm_rgb)
+        garr = np.asarray(g.pixel_array, np.float64)
+        check = {"gdcm_photometric": str(g.PhotometricInterpretation), "gdcm_bits_allocated": int(g.BitsAllocated),
+                 "gdcm_equals_pydicom": bool(garr.shape == rgb.shape and np.array_equal(garr, rgb))}
+        if not check["gdcm_equals_pydicom"] and garr.shape == rgb.shape:
+            check["gdcm_equals_pydicom_high_byte"] = bool(np.array_equal(garr, np.floor(rgb / 256)))
+            check["gdcm_max_difference_from_high_byte"] = num(np.abs(garr - np.floor(rgb / 256)).max())
+    # dcmtk's dcm2pnm as a second reference (16-bit ASCII PPM)
+    ppm = os.path.join(TMP, "dcmtk.ppm")
+    run(["dcm2pnm", "+opw", path, ppm])
+    tokens = open(ppm).read().split()
+    w, h, maxval = int(tokens[1]), int(tokens[2]), int(tokens[3])
+    parr = np.array(tokens[4:4 + w * h * 3], np.float64).reshape(h, w, 3)
+    check["dcmtk_dcm2pnm_maxval"] = maxval
+    check["dcmtk_equals_pydicom"] = bool(np.array_equal(parr, rgb))
+    if not check["dcmtk_equals_pydicom"]:
+        check["dcmtk_max_difference"] = num(np.abs(parr - rgb).max())
+    record(name, phys, dict(NO_GEOMETRY), channels=3, palette_descriptor=list(descriptor),
+           stored=[num(v) for v in indices.reshape(-1)], values_from="pydicom.pixel_data_handlers.util.apply_color_lut",
+           gdcm_apply_lut=check)
+    return path
+
+
+def palettes():
+    rows, cols = 12, 16
+    y, x = np.mgrid[0:rows, 0:cols]
+    e = np.arange(256) / 255.0
+    luts8 = [np.rint(65535 * e), np.rint(65535 * e ** 2), np.rint(65535 * (1 - e) ** 0.5)]
+    indices8 = (x + cols * y) % 256  # 0..191, then from the top:
+    indices8 = np.where((x + y) % 5 == 0, 255 - indices8, indices8)
+    p8 = palette("palette8.dcm", indices8.astype(np.int32), 8, (256, 0, 16), luts8)
+    e = np.arange(1024) / 1023.0
+    luts16 = [np.rint(65535 * e), np.rint(65535 * (0.5 + 0.5 * np.sin(6 * e))), np.rint(40000 * (1 - e) + 1000)]
+    indices16 = np.rint(np.linspace(0, 1300, rows * cols)).astype(np.int32).reshape(rows, cols)
+    indices16[0, :4] = [99, 100, 101, 4095]
+    indices16[-1, -4:] = [1122, 1123, 1124, 1125]
+    p16 = palette("palette16.dcm", indices16, 12, (1024, 100, 16), luts16)
+    return [p8, p16]
+
+
+def ybr():
+    rows, cols = 20, 24
+    y, x = np.mgrid[0:rows, 0:cols]
+    rgb = np.stack([x * 255 // (cols - 1), y * 255 // (rows - 1), 255 - (x + y) * 255 // (rows + cols - 2)], axis=-1)
+    rgb[:3, :3] = [255, 0, 0]
+    rgb[:3, -3:] = [0, 255, 0]
+    rgb[-3:, :3] = [0, 0, 255]
+    rgb[-3:, -3:] = [255, 255, 255]
+    stored = convert_color_space(rgb.astype(np.uint8), "RGB", "YBR_FULL")
+    ds = secondary_capture("ybr_full.dcm", rows, cols)
+    ds.SamplesPerPixel = 3
+    ds.PhotometricInterpretation = "YBR_FULL"
+    ds.PlanarConfiguration = 0
+    ds.BitsAllocated = 8
+    ds.BitsStored = 8
+    ds.HighBit = 7
+    ds.PixelRepresentation = 0
+    ds.PixelData = stored.tobytes()
+    path = os.path.join(OUT, "ybr_full.dcm")
+    save(ds, path)
+    arr = pydicom.dcmread(path).pixel_array
+    assert np.array_equal(arr, stored)
+    out = convert_color_space(arr, "YBR_FULL", "RGB").astype(np.float64)
+    record("ybr_full.dcm", out.transpose(2, 0, 1)[:, None], dict(NO_GEOMETRY), channels=3,
+           stored=[num(v) for v in arr.transpose(2, 0, 1).reshape(-1)],
+           values_from="pydicom.pixel_data_handlers.util.convert_color_space(ds.pixel_array, 'YBR_FULL', 'RGB')",
+           rgb_before_encoding_max_difference=num(np.abs(out - rgb).max()))
+    # the existing file from pydicom's test data (not copied, not modified)
+    ds = pydicom.dcmread(EXISTING_422)
+    arr = ds.pixel_array  # numpy_handler.get_pixeldata: Y1 Y2 Cb Cr -> Y1 Cb Cr Y2 Cb Cr (each chroma pair repeated)
+    out = convert_color_space(arr, "YBR_FULL_422", "RGB").astype(np.float64)
+    geo = dict(NO_GEOMETRY)
+    geo["spacing_xyz"] = [1.0, 1.0, 1.0]  # PixelSpacing 1\1 in the file, no position or orientation
+    record("SC_ybr_full_422_uncompressed.dcm", out.transpose(2, 0, 1)[:, None], geo, channels=3,
+           location="../dicom/SC_ybr_full_422_uncompressed.dcm",
+           values_from="ds.pixel_array (pydicom 2.3 numpy_handler.get_pixeldata expands 4:2:2 by repeating each Cb/Cr "
+                       "pair for both pixels of a column pair) then pydicom.pixel_data_handlers.util.convert_color_space("
+                       "arr, 'YBR_FULL_422', 'RGB') (= _convert_YBR_FULL_to_RGB)")
+    return path
+
+
+# ---------------------------------------------------------------- 8: float pixel data (parametric map)
+
+def floats():
+    rows, cols, n = 12, 16, 4
+    z, y, x = np.mgrid[0:n, 0:rows, 0:cols]
+    v32 = (x - 7.5) * 0.625 + (y - 6) * 0.25 - z * 3.5 + 0.125 * ((x * y) % 3)  # multiples of 1/8: exact in float32
+    v32[1, 2, 3] = -1234.5
+    v32[2, 5, 7] = 98765.25
+    v64 = np.round(v32 + 0.1 * ((x + y + z) % 7) + 0.0001 * x, 4)  # not representable in float32
+    row, col = np.array([0, 1.0, 0]), np.array([0, 0, -1.0])
+    spacing = [1.5, 1.25, 3.0]
+    origin = np.array([-30.0, -12.0, 45.0])
+    normal = np.cross(row, col)
+    positions = np.array([origin + k * spacing[2] * normal for k in range(n)])
+    geo = geometry(origin, row, col, spacing)
+    paths = []
+    for name, values, kind, dtype in [("float32.dcm", v32, "float", np.float32), ("float64.dcm", v64, "double", np.float64)]:
+        ds = enhanced(name, "1.2.840.10008.5.1.4.1.1.30", "MR", values.astype(dtype), positions, row, col,
+                      [spacing[1], spacing[0]], spacing[2], float_kind=kind)
+        path = os.path.join(OUT, name)
+        save(ds, path)
+        phys, read_geo = pydicom_volume(path)
+        assert np.array_equal(phys[0], values.astype(dtype).astype(np.float64)), name
+        assert np.allclose(read_geo["affine_lps"], geo["affine_lps"])
+        record(name, phys, geo, pixel_data_element="FloatPixelData (7FE0,0008)" if kind == "float"
+               else "DoubleFloatPixelData (7FE0,0009)", values_from="pydicom ds.pixel_array (numpy_handler)")
+        paths.append(path)
+    return paths
+
+
+# ---------------------------------------------------------------- 10-15: NIfTI written by nibabel, headers edited
+
+def load_with_nibabel(path):
+    """What nibabel 5.0 makes of a file: affine, zooms, shape, and every warning or log record (WARNING and up)."""
+    records = []
+
+    class Collect(logging.Handler):
+        def emit(self, rec):
+            records.append("%s: %s" % (rec.levelname if rec.levelno in (30, 40, 50) else "level %d" % rec.levelno,
+                                       rec.getMessage()))
+
+    handler = Collect(level=logging.WARNING)
+    logger = logging.getLogger("nibabel")
+    old_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    entry = {}
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                img = nib.load(path)
+                data = np.asarray(img.get_fdata(), np.float64)
+                entry = {"shape": list(img.shape), "affine": [[float(v) for v in r] for r in img.affine],
+                         "zooms": [float(v) for v in img.header.get_zooms()],
+                         "qform_code": int(img.header["qform_code"]), "sform_code": int(img.header["sform_code"])}
+            except Exception as e:  # noqa: BLE001 - recorded in golden
+                data = None
+                entry = {"error": "%s: %s" % (type(e).__name__, str(e).splitlines()[0])}
+        entry["warnings"] = ["%s: %s" % (w.category.__name__, w.message) for w in caught] + records
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    return entry, data
+
+
+def raw_header(path):
+    data = gzip.decompress(open(path, "rb").read()) if open(path, "rb").read(2) == b"\x1f\x8b" else open(path, "rb").read()
+    h = np.frombuffer(data[:348], dtype=nib.nifti1.header_dtype)[0]
+    return {"pixdim_in_file": [float(v) for v in h["pixdim"][:4]], "qform_code_in_file": int(h["qform_code"]),
+            "sform_code_in_file": int(h["sform_code"])}
+
+
+def patch_pixdim(path, pixdim123):
+    data = bytearray(open(path, "rb").read())
+    data[80:92] = np.asarray(pixdim123, "<f4").tobytes()  # pixdim[1..3]; pixdim starts at byte 76
+    with open(path, "wb") as f:
+        f.write(bytes(data))
+
+
+def niftis():
+    base = (np.arange(60).reshape(5, 4, 3, order="F") * 7 - 100).astype(np.int16)
+    q = np.eye(4)
+    q[:3, :3] = rotation([0.2, 0.3, 1.0], 30) @ np.diag([0.8, 0.9, 2.5])
+    q[:3, 3] = [10.0, -20.5, 30.25]
+    s = np.array([[-0.75, 0.1, 0.0, 91.0], [0.05, 0.85, 0.3, -125.5], [0.0, -0.2, 2.4, 33.0], [0, 0, 0, 1]])
+    specs = {"pixdim_negative_noqform.nii": (None, None, [-0.8, 0.9, -2.5]),
+             "pixdim_negative_qform.nii": (q, None, [-0.8, 0.9, -2.5]),
+             "pixdim_zero_noqform.nii": (None, None, [0.8, 0.0, 2.5]),
+             "pixdim_zero_qform.nii": (q, None, [0.8, 0.0, 2.5]),
+             "pixdim_negative_sform.nii": (None, s, [-0.8, 0.9, -2.5])}
+    for name, (qform, sform, pixdim) in specs.items():
+        img = nib.Nifti1Image(base, None)
+        img.header.set_zooms([abs(v) or 1.0 for v in pixdim])
+        img.set_qform(qform, code=1 if qform is not None else 0)
+        img.set_sform(sform, code=2 if sform is not None else 0)
+        path = os.path.join(OUT, name)
+        nib.save(img, path)
+        patch_pixdim(path, pixdim)
+        entry, data = load_with_nibabel(path)
+        entry.update(raw_header(path))
+        entry["values"] = [num(v) for v in data.reshape(-1, order="F")] if data is not None else None
+        GOLDEN[name] = entry
+
+    rng = np.random.default_rng(20240114)
+    shape = (32, 32, 8)
+    x, y, z = np.mgrid[0:shape[0], 0:shape[1], 0:shape[2]]
+    hu = -1000 + 2500 * ((x + y + 2 * z) / (shape[0] + shape[1] + 2 * shape[2]))
+    hu = np.clip(hu + rng.normal(0, 40, shape), -1000, 1500).astype(np.float32)
+    flat = hu.reshape(-1, order="F")  # x fastest
+    where = rng.choice(flat.size, 340, replace=False)
+    kinds = {"nan": np.sort(where[:300]), "posinf": np.sort(where[300:320]), "neginf": np.sort(where[320:])}
+    flat[kinds["nan"]], flat[kinds["posinf"]], flat[kinds["neginf"]] = np.nan, np.inf, -np.inf
+    hu = flat.reshape(shape, order="F")
+    name = "nan_inf.nii.gz"
+    affine = np.diag([-0.9, -0.9, 3.0, 1.0])
+    affine[:3, 3] = [14.0, 14.0, -10.5]
+    nib.save(nib.Nifti1Image(hu, affine), os.path.join(OUT, name))
+    entry, data = load_with_nibabel(os.path.join(OUT, name))
+    entry.update(raw_header(os.path.join(OUT, name)))
+    finite = np.isfinite(data)
+    entry.update({"count_nan": int(np.isnan(data).sum()), "count_posinf": int(np.isposinf(data).sum()),
+                  "count_neginf": int(np.isneginf(data).sum()),
+                  "finite_sum": float(data[finite].sum()), "finite_min": float(data[finite].min()),
+                  "finite_max": float(data[finite].max())})
+    for k, idx in kinds.items():
+        entry["index_" + k] = [int(i) for i in idx]  # flat index, x fastest
+        entry["ijk_" + k] = [[int(i % shape[0]), int(i // shape[0] % shape[1]), int(i // (shape[0] * shape[1]))] for i in idx]
+    assert entry["count_nan"] == 300 and entry["count_posinf"] == 20 and entry["count_neginf"] == 20
+    GOLDEN[name] = entry
+
+    name = "gzip_named_nii.nii"
+    img = nib.Nifti1Image(base.astype(np.float32) / 4, s)
+    raw = img.to_bytes()
+    with open(os.path.join(OUT, name), "wb") as f:
+        f.write(gzip.compress(raw, compresslevel=9, mtime=0))
+    entry, _ = load_with_nibabel(os.path.join(OUT, name))
+    inside = nib.Nifti1Image.from_bytes(raw)
+    entry["content"] = {"shape": list(inside.shape), "affine": [[float(v) for v in r] for r in inside.affine],
+                        "zooms": [float(v) for v in inside.header.get_zooms()],
+                        "values": [num(v) for v in np.asarray(inside.get_fdata()).reshape(-1, order="F")]}
+    entry["note"] = "gzip stream (mtime 0) of a valid .nii; 'content' is what it holds, read by nibabel from the decompressed bytes"
+    GOLDEN[name] = entry
+
+
+# ---------------------------------------------------------------- main
+
+def write_golden():
+    with open(os.path.join(OUT, "golden.json"), "w") as f:
+        f.write("{\n")
+        keys = list(GOLDEN)
+        for i, k in enumerate(keys):
+            f.write(json.dumps(k) + ": " + json.dumps(GOLDEN[k], separators=(",", ":"), allow_nan=False))
+            f.write(",\n" if i < len(keys) - 1 else "\n")
+        f.write("}\n")
+
+
+def cross_check(name, source, *extra):
+    """dcm2niix on the file (or series folder); records the NIfTI names and the comparison with our golden."""
+    stem = re.sub(r"[^A-Za-z0-9]+", "_", name.replace(".dcm", "")).strip("_")
+    written, messages = dcm2niix(source, stem, *extra)
+    entry = GOLDEN[name]
+    phys = golden_values(name)
+    checks = []
+    for f in written:
+        try:
+            checks.append(compare_nifti(os.path.join(NII_OUT, f), phys, entry))
+        except Exception as e:  # noqa: BLE001 - recorded
+            checks.append({"file": f, "error": str(e)[:200]})
+    entry["dcm2niix"] = written[0] if len(written) == 1 else written
+    entry["dcm2niix_check"] = checks
+    if messages:
+        entry["dcm2niix_messages"] = messages
+    return checks
+
+
+def golden_values(name):
+    e = GOLDEN[name]
+    while "values_same_as" in e:
+        e = GOLDEN[e["values_same_as"]]
+    flat = np.array(e["values"], np.float64) if "values" in e else np.concatenate(
+        [np.full(c, v, np.float64) for v, c in e["values_runs"]])
+    x, y, z = GOLDEN[name]["size_xyz"]
+    return flat.reshape(GOLDEN[name]["channels"], z, y, x)
+
+
 if __name__ == "__main__":
     TMP = tempfile.mkdtemp()
+    os.environ["GDCM_ROOT_UID"] = "1.2.826.0.1.3680043.8.498"  # only the prefix: gdcm's UIDs stay random (patched)
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(NII_OUT)
     enhanced_ct()
     enhanced_ct_compressed()
-    print(json.dumps({k: {kk: vv for kk, vv in v.items() if kk not in ("values", "values_runs", "affine_lps")} for k, v in GOLDEN.items()}, indent=1))
+    mr = enhanced_mr_gdcmtar()
+    tilt_paths, tilt_geo, tilt_hu = tilt_series()
+    pal = palettes()
+    ybr()
+    floats()
+    niftis()
+
+    for name in ["enhanced_ct_native.dcm", "enhanced_ct_per_frame_rescale.dcm", "enhanced_ct_rle_fragments.dcm",
+                 "enhanced_ct_jpegll_fragments.dcm", "enhanced_ct_jpegll_fragments_nobot.dcm", "palette8.dcm",
+                 "palette16.dcm", "ybr_full.dcm", "float32.dcm", "float64.dcm"]:
+        cross_check(name, os.path.join(OUT, name))
+        GOLDEN[name]["dciodvfy"] = dciodvfy([os.path.join(OUT, name)])
+    name = "enhanced_mr_gdcmtar/enhanced_mr.dcm"
+    cross_check(name, mr)
+    GOLDEN[name]["dciodvfy"] = dciodvfy([mr])
+    for name in ["tilt", "tilt_no_tag"]:
+        cross_check(name, os.path.join(OUT, name))
+        GOLDEN[name]["dciodvfy"] = dciodvfy(tilt_paths[name])
+    write_golden()
+    shutil.rmtree(TMP)
+    total = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(OUT) for f in fs)
+    print("pydicom", pydicom.__version__, "nibabel", nib.__version__, "wrote", len(GOLDEN), "golden entries,",
+          total, "bytes, to", os.path.normpath(OUT))

@@ -37,7 +37,10 @@ final class InfoCommand implements Callable<Integer> {
             throw new ImageFileException(path, "no such file or folder");
         }
         if (ModelBundle.isBundle(path)) {
-            System.out.print(describe(path, ModelBundle.readConfig(path)));
+            // loaded, not only its model.json read: parameters that do not fit the recipe are refused here as in segment
+            try (ModelBundle bundle = ModelBundle.load(path, ai.djl.Device.cpu())) {
+                System.out.print(describe(path, bundle.config()));
+            }
             return 0;
         }
         if (Files.isRegularFile(path)) {

@@ -91,11 +91,13 @@ public final class ModelBundle implements AutoCloseable {
         if (isZip(path)) {
             try (ZipInputStream in = new ZipInputStream(new BufferedInputStream(Files.newInputStream(path)))) {
                 for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                    if (Path.of(e.getName()).getFileName().toString().equals(CONFIG_FILE)) {
+                    if (entryName(e).equals(CONFIG_FILE)) {
                         return readConfig(new java.io.InputStreamReader(new java.io.ByteArrayInputStream(in.readAllBytes()),
                                 StandardCharsets.UTF_8), path.resolve(CONFIG_FILE));
                     }
                 }
+            } catch (java.util.zip.ZipException | java.io.EOFException e) {
+                throw new IOException(path + ": a broken or truncated zip (" + e.getMessage() + ")", e);
             }
             throw new IOException(path + " is not a model bundle: the zip lacks " + CONFIG_FILE);
         }
@@ -109,6 +111,12 @@ public final class ModelBundle implements AutoCloseable {
         }
     }
 
+    /** The file name of a zip entry (after its last '/'), as text: entry names are not paths of this system. */
+    private static String entryName(ZipEntry e) {
+        String n = e.getName();
+        return n.substring(n.lastIndexOf('/') + 1);
+    }
+
     private static boolean isZip(Path path) {
         return Files.isRegularFile(path) && path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip");
     }
@@ -118,7 +126,7 @@ public final class ModelBundle implements AutoCloseable {
         byte[] parameters = null;
         try (ZipInputStream in = new ZipInputStream(new BufferedInputStream(Files.newInputStream(zip)))) {
             for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                String name = Path.of(e.getName()).getFileName().toString();
+                String name = entryName(e);
                 if (name.equals(CONFIG_FILE)) {
                     config = readConfig(new java.io.InputStreamReader(new java.io.ByteArrayInputStream(in.readAllBytes()),
                             StandardCharsets.UTF_8), zip.resolve(CONFIG_FILE));
@@ -126,6 +134,8 @@ public final class ModelBundle implements AutoCloseable {
                     parameters = in.readAllBytes();
                 }
             }
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            throw new IOException(zip + ": a broken or truncated zip (" + e.getMessage() + ")", e);
         }
         if (config == null || parameters == null) {
             throw new IOException(zip + " is not a model bundle: the zip lacks " + (config == null ? CONFIG_FILE : PARAMETERS_FILE));
@@ -134,14 +144,51 @@ public final class ModelBundle implements AutoCloseable {
     }
 
     private static ModelConfig readConfig(Reader reader, Path source) throws IOException {
+        ModelConfig c;
         try {
-            ModelConfig c = GSON.fromJson(reader, ModelConfig.class);
-            if (c == null) {
-                throw new IOException(source + " is empty");
-            }
-            return c;
-        } catch (JsonParseException | IllegalArgumentException e) {
+            c = GSON.fromJson(reader, ModelConfig.class);
+        } catch (RuntimeException e) {
+            // Gson wraps the record's own checks (e.g. a format this version does not read) in its exception
+            throw new IOException(source + ": " + RecordArchitecture.rootMessage(e), e);
+        }
+        if (c == null) {
+            throw new IOException(source + " is empty");
+        }
+        try {
+            checkRecipe(c);
+        } catch (IllegalArgumentException e) {
             throw new IOException(source + ": " + e.getMessage(), e);
+        }
+        return c;
+    }
+
+    /**
+     * The recipe is one the architecture builds, and the patch and spacing fit it: a bundle is
+     * refused when it is read (by {@code info} as by {@code segment}), not when a scan meets it.
+     */
+    private static void checkRecipe(ModelConfig c) {
+        if (c.architecture() == null || c.arguments() == null || c.patchSize() == null || c.spacingMm() == null) {
+            throw new IllegalArgumentException("lacks " + (c.architecture() == null ? "architecture"
+                    : c.arguments() == null ? "arguments" : c.patchSize() == null ? "patchSize" : "spacingMm"));
+        }
+        NetworkArchitecture a = Architectures.byName(c.architecture());
+        int dims = a.spatialDims(c.arguments());
+        int[] divisors = a.sizeDivisors(c.arguments());
+        int[] patch = c.patchSize();
+        if (patch.length != dims) {
+            throw new IllegalArgumentException("patchSize " + java.util.Arrays.toString(patch) + " has " + patch.length
+                    + " sizes, the " + c.architecture() + " is " + dims + "D");
+        }
+        for (int k = 0; k < dims; k++) {
+            if (patch[k] < divisors[k] || patch[k] % divisors[k] != 0) {
+                throw new IllegalArgumentException("patchSize " + java.util.Arrays.toString(patch) + ": every size must be"
+                        + " a positive multiple of " + java.util.Arrays.toString(divisors) + " for this " + c.architecture());
+            }
+        }
+        double[] spacing = c.spacingMm();
+        if (spacing.length != dims || java.util.Arrays.stream(spacing).anyMatch(v -> !(v > 0) || Double.isInfinite(v))) {
+            throw new IllegalArgumentException("spacingMm " + java.util.Arrays.toString(spacing) + ": expected " + dims
+                    + " finite spacings > 0 mm");
         }
     }
 
@@ -150,10 +197,36 @@ public final class ModelBundle implements AutoCloseable {
         Devices.engine();
         ModelBundle bundle = wrap(config, device);
         try (DataInputStream data = new DataInputStream(new BufferedInputStream(in))) {
-            bundle.block().loadParameters(bundle.model.getNDManager(), data);
-        } catch (MalformedModelException | IllegalArgumentException e) {
+            // the shapes the recipe builds, to hold the file's arrays against: DJL loads any shape it finds
+            Block block = bundle.block();
+            // zeros, not random draws: loading must not move the engine's random stream (fine-tuning reproduces by seed)
+            block.setInitializer(new ai.djl.training.initializer.ConstantInitializer(0f), parameter -> true);
+            block.initialize(bundle.model.getNDManager(), DataType.FLOAT32,
+                    TensorLayout.tensorShape(1, config.inputChannels(), patchSizeXyz(config)));
+            java.util.Map<String, ai.djl.ndarray.types.Shape> expected = new java.util.LinkedHashMap<>();
+            block.getParameters().forEach(p -> expected.put(p.getKey(), p.getValue().getArray().getShape()));
+            block.loadParameters(bundle.model.getNDManager(), data);
+            for (var p : block.getParameters()) {
+                ai.djl.ndarray.types.Shape found = p.getValue().getArray().getShape();
+                if (!found.equals(expected.get(p.getKey()))) {
+                    throw new MalformedModelException("parameter " + p.getKey() + " has shape " + found + ", but model.json's "
+                            + config.architecture() + " " + config.arguments() + " with " + config.inputChannels()
+                            + " input channel(s) and " + config.classes() + " labels needs " + expected.get(p.getKey()));
+                }
+            }
+            if (data.read() >= 0) {
+                throw new MalformedModelException("holds more data after the last parameter of the recipe (another network?)");
+            }
+        } catch (MalformedModelException | IllegalArgumentException | IllegalStateException e) {
             bundle.close();
-            throw new IOException(source + ": parameters do not fit " + config + ": " + e.getMessage(), e);
+            throw new IOException(source + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+        } catch (java.io.EOFException e) {
+            bundle.close();
+            throw new IOException(source + ": ends early (a truncated parameter file)", e);
+        } catch (IOException | RuntimeException e) {
+            bundle.close();
+            throw new IOException(source + ": cannot be read as " + config.architecture() + " parameters: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         }
         return bundle;
     }

@@ -38,9 +38,36 @@ public abstract class RecordArchitecture<C extends Record> implements NetworkArc
         return config;
     }
 
-    /** @throws IllegalArgumentException naming the argument that is invalid */
+    /**
+     * @throws IllegalArgumentException naming the argument that is invalid, or unknown (a misspelt
+     *     key would otherwise be ignored and its default used without a word)
+     */
     public final C parse(JsonObject arguments) {
-        return validate(GSON.fromJson(arguments, type));
+        java.util.Set<String> known = new java.util.TreeSet<>();
+        for (java.lang.reflect.RecordComponent c : type.getRecordComponents()) {
+            known.add(c.getName());
+        }
+        for (String key : arguments.keySet()) {
+            if (!known.contains(key)) {
+                throw new IllegalArgumentException(name + " has no argument '" + key + "' (its arguments: " + known + ")");
+            }
+        }
+        C config;
+        try {
+            config = GSON.fromJson(arguments, type);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(name + " arguments " + arguments + ": " + rootMessage(e), e);
+        }
+        return validate(config);
+    }
+
+    /** The message of the innermost cause: Gson wraps a record constructor's own check in its own exception. */
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     /** A config as the JSON arguments of {@code model.json}. */
