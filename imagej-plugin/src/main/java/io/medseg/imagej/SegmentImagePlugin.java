@@ -174,12 +174,16 @@ public final class SegmentImagePlugin implements PlugIn {
             int tiles = segmenter.tileCount(scan);
             IJ.resetEscape(); // an Esc pressed before this run (closing a menu) is not a request to stop it
             IJ.showStatus(COMMAND + ": " + tiles + " tiles with " + bundle.getFileName() + " (Esc stops)");
-            LabelMap mask = segmenter.segment(scan, done -> {
+            Segmenter.Segmentation result = segmenter.segment(scan, done -> {
                 IJ.showProgress(done, tiles);
                 if (IJ.escapePressed()) {
                     throw new StoppedException("Esc pressed after " + done + " of " + tiles + " tiles; nothing was added");
                 }
-            });
+            }, false);
+            if (!result.warning().isEmpty()) {
+                IJ.log(COMMAND + ": \"" + imp.getTitle() + "\": " + result.warning());
+            }
+            LabelMap mask = result.mask();
             Map<Integer, String> names = segmenter.config().labels();
             ImagePlus labels = ScanImages.toImage(mask, imp.getTitle() + "-labels");
             labels.setProp("medseg.model", bundle.toAbsolutePath().toString());

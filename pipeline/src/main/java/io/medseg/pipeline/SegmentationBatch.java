@@ -198,6 +198,9 @@ public final class SegmentationBatch {
                     long total = before + tiles + remaining * (before + tiles) / (segmented + 1);
                     Segmenter.Segmentation result = segmenter.segment(scan,
                             done -> progress.update(before + done, total, job.name()), saveProbabilities);
+                    if (!result.warning().isEmpty()) {
+                        progress.message("warning: " + job.name() + ": " + result.warning());
+                    }
                     if (saveProbabilities) {
                         Nifti.write(result.probabilities(), probabilitiesFile(job), existing != Existing.REFUSE);
                     }

@@ -7,6 +7,7 @@ import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
 import io.medseg.core.bundle.NetworkArchitecture;
 import io.medseg.core.preprocess.Intensity;
+import io.medseg.core.preprocess.NonFiniteVoxels;
 import io.medseg.core.preprocess.Plan;
 import io.medseg.core.preprocess.Planner;
 import io.medseg.core.train.AugmentationSettings;
@@ -24,6 +25,7 @@ import io.medseg.evaluation.Evaluator;
 import io.medseg.files.AtomicFiles;
 import io.medseg.files.OutputExistsException;
 import io.medseg.image.LabelMap;
+import io.medseg.io.ImageFileException;
 import io.medseg.image.Reorientation;
 import io.medseg.image.Volume;
 import java.io.IOException;
@@ -144,9 +146,9 @@ public final class TrainingRun {
         }
         NetworkArguments.apply(r.network(), arguments, archName);
         int dims = architecture.spatialDims(arguments);
-        Prepared prepared = parent != null ? prepareFromParent(r, dataset, parent, dims)
-                : dims == 3 ? prepare3d(r, dataset, architecture, arguments)
-                : new Prepared(load(dataset, 2), arguments, r.patch() == null ? new int[] {160, 160} : r.patch(),
+        Prepared prepared = parent != null ? prepareFromParent(r, dataset, parent, dims, log)
+                : dims == 3 ? prepare3d(r, dataset, architecture, arguments, log)
+                : new Prepared(load(dataset, 2, log), arguments, r.patch() == null ? new int[] {160, 160} : r.patch(),
                         Intensity.ZSCORE, null, AugmentationSettings.defaults());
         checkPatch(prepared.patch(), architecture.sizeDivisors(prepared.arguments()));
         List<TrainingCase> cases = prepared.cases();
@@ -346,9 +348,9 @@ public final class TrainingRun {
      * 3D: nnU-Net's fingerprint → plan, CT statistics when the only channel is named "CT", every
      * case normalised and resampled to the planned spacing.
      */
-    private static Prepared prepare3d(Request r, Dataset dataset, NetworkArchitecture architecture, JsonObject arguments)
-            throws IOException {
-        Loaded3d loaded = load3d(dataset);
+    private static Prepared prepare3d(Request r, Dataset dataset, NetworkArchitecture architecture, JsonObject arguments,
+            Consumer<String> log) throws IOException {
+        Loaded3d loaded = load3d(dataset, log);
         List<Volume> images = loaded.images();
         List<LabelMap> labels = loaded.labels();
         List<String> ids = loaded.ids();
@@ -380,15 +382,18 @@ public final class TrainingRun {
     /** 3D cases at full resolution, each in the voxel order closest to LPS. */
     private record Loaded3d(List<Volume> images, List<LabelMap> labels, List<String> ids) {}
 
-    private static Loaded3d load3d(Dataset dataset) throws IOException {
+    private static Loaded3d load3d(Dataset dataset, Consumer<String> log) throws IOException {
         List<Volume> images = new ArrayList<>();
         List<LabelMap> labels = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (Dataset.Case c : dataset.trainingCases()) {
-            Volume image = ScanFiles.readChannels(c.channelFiles());
-            if (image.numDimensions() != 3) {
-                throw new IllegalArgumentException("case " + c.id() + " is " + image.numDimensions() + "D but the "
-                        + "network is 3D");
+            Volume image = readCase(c, log);
+            long[] size = image.sizeXyz();
+            // a 2D NIfTI reads as a volume of one slice: a 3D network would learn from a plane
+            if (image.numDimensions() != 3 || java.util.Arrays.stream(size).anyMatch(n -> n == 1)) {
+                throw new ImageFileException(c.channelFiles().get(0), "case " + c.id() + " is 2D ("
+                        + java.util.Arrays.toString(size) + " voxels), but the network is 3D; train 2D cases with"
+                        + " unet2d, or leave them out");
             }
             // the network learns anatomy in one voxel order, the one closest to LPS (Segmenter does the same)
             Reorientation order = Reorientation.toClosestCanonical(image.geometry(), image.sizeXyz());
@@ -404,10 +409,11 @@ public final class TrainingRun {
      * Fine-tuning: the parent's network, patch (unless given), intensity normalisation and, for 3D,
      * its plan, so the pretrained filters see what they were trained on.
      */
-    private static Prepared prepareFromParent(Request r, Dataset dataset, ModelConfig parent, int dims) throws IOException {
+    private static Prepared prepareFromParent(Request r, Dataset dataset, ModelConfig parent, int dims,
+            Consumer<String> log) throws IOException {
         int[] patch = r.patch() != null ? r.patch() : parent.patchSize();
         if (dims == 2) {
-            return new Prepared(load(dataset, 2), parent.arguments().deepCopy(), patch, parent.intensity(), null,
+            return new Prepared(load(dataset, 2, log), parent.arguments().deepCopy(), patch, parent.intensity(), null,
                     AugmentationSettings.defaults());
         }
         Plan plan = parent.plan();
@@ -415,7 +421,7 @@ public final class TrainingRun {
             throw new IllegalArgumentException(r.fineTune().parent() + ": a 3D model without a plan (spacing and "
                     + "stages) cannot be fine-tuned");
         }
-        Loaded3d loaded = load3d(dataset);
+        Loaded3d loaded = load3d(dataset, log);
         List<TrainingCase> cases = new ArrayList<>();
         for (int i = 0; i < loaded.images().size(); i++) {
             cases.add(CasePreparation.resampled(loaded.ids().get(i), loaded.images().get(i), loaded.labels().get(i),
@@ -440,10 +446,10 @@ public final class TrainingRun {
      * Reads every training case. For a 2D network, 3D scans (e.g. NIfTI volumes) become one case
      * per slice, named {@code CASE#z}; each slice is z-scored on its own.
      */
-    static List<TrainingCase> load(Dataset dataset, int networkDims) throws IOException {
+    static List<TrainingCase> load(Dataset dataset, int networkDims, Consumer<String> log) throws IOException {
         List<TrainingCase> cases = new ArrayList<>();
         for (Dataset.Case c : dataset.trainingCases()) {
-            Volume stored = ScanFiles.readChannels(c.channelFiles());
+            Volume stored = readCase(c, log);
             Reorientation order = Reorientation.toClosestCanonical(stored.geometry(), stored.sizeXyz());
             Volume image = order.apply(stored);
             LabelMap labels = order.apply(ScanFiles.readLabels(c.labelFile(), dataset.labels(), stored.sizeXyz(),
@@ -461,5 +467,14 @@ public final class TrainingRun {
             }
         }
         return cases;
+    }
+
+    /** A case's image with NaN and infinite voxels replaced, said in the log (they would poison every statistic). */
+    private static Volume readCase(Dataset.Case c, Consumer<String> log) throws IOException {
+        NonFiniteVoxels finite = NonFiniteVoxels.replace(ScanFiles.readChannels(c.channelFiles()));
+        if (finite.any()) {
+            log.accept("warning: case " + c.id() + " (" + c.channelFiles().get(0) + "): " + finite.describe());
+        }
+        return finite.volume();
     }
 }

@@ -14,6 +14,7 @@ import io.medseg.core.infer.NetworkPredictor;
 import io.medseg.core.infer.SlidingWindow;
 import io.medseg.core.preprocess.Interpolation;
 import io.medseg.core.preprocess.NetworkInput;
+import io.medseg.core.preprocess.NonFiniteVoxels;
 import io.medseg.core.preprocess.Resampling;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -152,8 +153,11 @@ public final class Segmenter implements AutoCloseable {
         return window.tileCount(Arrays.copyOf(size, dims)) * (int) slices;
     }
 
-    /** A mask and, when asked for, the class probabilities it was taken from, both on the scan's grid. */
-    public record Segmentation(LabelMap mask, Volume probabilities) {}
+    /**
+     * A mask and, when asked for, the class probabilities it was taken from, both on the scan's grid,
+     * with what was done to the scan that the user should know (e.g. NaN voxels replaced; "" if nothing).
+     */
+    public record Segmentation(LabelMap mask, Volume probabilities, String warning) {}
 
     /**
      * @param progress told the number of tiles done (may be null)
@@ -167,19 +171,22 @@ public final class Segmenter implements AutoCloseable {
      * @param keepProbabilities also return the class probabilities (classes × the scan's voxels; a
      *     model with a plan resamples them linearly from its grid, and the mask is their argmax)
      */
-    public Segmentation segment(Volume scan, IntConsumer progress, boolean keepProbabilities) {
-        checkChannels(scan);
+    public Segmentation segment(Volume given, IntConsumer progress, boolean keepProbabilities) {
+        checkChannels(given);
+        NonFiniteVoxels finite = NonFiniteVoxels.replace(given);
+        Volume scan = finite.volume();
         // networks are trained and run on scans in the voxel order closest to LPS (as TrainingRun does)
         Reorientation order = Reorientation.toClosestCanonical(scan.geometry(), scan.sizeXyz());
         if (order.isIdentity()) {
-            return segmentCanonical(scan, progress, keepProbabilities);
+            Segmentation s = segmentCanonical(scan, progress, keepProbabilities);
+            return new Segmentation(s.mask(), s.probabilities(), finite.describe());
         }
         Segmentation s = segmentCanonical(order.apply(scan), progress, keepProbabilities);
         LabelMap mask = LabelMap.wrap(order.restore(s.mask().data()), scan.sizeXyz(), scan.geometry(),
                 s.mask().labelNames());
         return new Segmentation(mask, s.probabilities() == null ? null : Volume.wrap(
                 order.restore(s.probabilities().data(), s.probabilities().channels()), scan.sizeXyz(),
-                s.probabilities().channels(), scan.geometry()));
+                s.probabilities().channels(), scan.geometry()), finite.describe());
     }
 
     private Segmentation segmentCanonical(Volume scan, IntConsumer progress, boolean keepProbabilities) {
@@ -213,14 +220,14 @@ public final class Segmenter implements AutoCloseable {
         }
         LabelMap mask = LabelMap.wrap(labels, scan.sizeXyz(), scan.geometry(), config().labelNames());
         return new Segmentation(mask, probabilities == null ? null
-                : Volume.wrap(probabilities, scan.sizeXyz(), classes, scan.geometry()));
+                : Volume.wrap(probabilities, scan.sizeXyz(), classes, scan.geometry()), "");
     }
 
     /**
      * Class probabilities on the scan's own grid, classes × voxels (x fastest), for models without a
      * plan. A 2D network segments a 3D scan slice by slice (as nnU-Net's 2D configuration does).
      */
-    public float[] probabilities(Volume scan, IntConsumer progress) {
+    private float[] probabilities(Volume scan, IntConsumer progress) {
         ModelConfig c = config();
         checkChannels(scan);
         long slices = slices(scan);

@@ -225,6 +225,46 @@ class Ct3dEndToEndTest {
         Nifti.write(absurd, mixed.resolve("a_huge_0000.nii.gz"), false);
         copyTree(dicom, mixed.resolve("series"));
         Path mixedMasks = tmp.resolve("mixed-masks");
+
+        // a few hundred NaN and infinite voxels: replaced and said, the mask as for the clean scan
+        float[] holes = scan.data().clone();
+        for (int i = 0; i < 340; i++) {
+            holes[(i * 7919) % holes.length] = i < 300 ? Float.NaN : i < 320 ? Float.POSITIVE_INFINITY
+                    : Float.NEGATIVE_INFINITY;
+        }
+        Path nanDir = Files.createDirectories(tmp.resolve("nan"));
+        Nifti.write(Volume.wrap(holes, scan.sizeXyz(), 1, scan.geometry()), nanDir.resolve("ct_5_0000.nii.gz"), false);
+        CommandLineTest.Run nseg = medseg("segment", "--model", model.toString(), "--input", nanDir.toString(), "--output",
+                tmp.resolve("nan-masks").toString());
+        assertEquals(0, nseg.code(), nseg.err());
+        assertTrue(nseg.err().contains("warning: ct_5: 300 NaN, 20 +infinite and 20 -infinite voxel(s) (of "), nseg.err());
+        // the same scan with the holes filled by hand (lowest finite HU for NaN and -inf, highest for +inf)
+        float low = Float.POSITIVE_INFINITY;
+        float high = Float.NEGATIVE_INFINITY;
+        for (float v : holes) {
+            if (Float.isFinite(v)) {
+                low = Math.min(low, v);
+                high = Math.max(high, v);
+            }
+        }
+        float[] filled = holes.clone();
+        for (int i = 0; i < filled.length; i++) {
+            filled[i] = Float.isNaN(filled[i]) || filled[i] == Float.NEGATIVE_INFINITY ? low
+                    : filled[i] == Float.POSITIVE_INFINITY ? high : filled[i];
+        }
+        Path filledDir = Files.createDirectories(tmp.resolve("filled"));
+        Nifti.write(Volume.wrap(filled, scan.sizeXyz(), 1, scan.geometry()), filledDir.resolve("ct_5_0000.nii.gz"), false);
+        assertEquals(0, medseg("segment", "--model", model.toString(), "--input", filledDir.toString(), "--output",
+                tmp.resolve("filled-masks").toString()).code());
+        byte[] expected = Nifti.readLabels(tmp.resolve("filled-masks/ct_5.nii.gz"), LABELS).data();
+        byte[] withHoles = Nifti.readLabels(tmp.resolve("nan-masks/ct_5.nii.gz"), LABELS).data();
+        assertArrayEquals(expected, withHoles, "NaN and infinities segmented as their replacements");
+        int labelled = 0;
+        for (byte b : withHoles) {
+            labelled += b != 0 ? 1 : 0;
+        }
+        assertTrue(labelled > 0, "not an empty mask");
+
         CommandLineTest.Run mseg = medseg("segment", "--model", model.toString(), "--input", mixed.toString(), "--output",
                 mixedMasks.toString());
         assertEquals(4, mseg.code(), mseg.err());
@@ -244,6 +284,28 @@ class Ct3dEndToEndTest {
         Volume series = io.medseg.io.dicom.DicomSeries.scan(dicom).series().get(0).load();
         assertArrayEquals(series.sizeXyz(), dicomMask.sizeXyz());
         assertNull(GeometryCheck.mismatch(series.geometry(), dicomMask.geometry()));
+    }
+
+    /** A 2D NIfTI (one slice) among 3D cases is refused by a 3D network, naming the case and its file. */
+    @Test
+    void aSingleSliceCaseIsRefusedByA3dNetwork(@TempDir Path tmp) throws Exception {
+        Path copy = tmp.resolve("ds");
+        copyTree(dataset.resolve("imagesTr"), copy.resolve("imagesTr"));
+        copyTree(dataset.resolve("labelsTr"), copy.resolve("labelsTr"));
+        Files.copy(dataset.resolve("dataset.json"), copy.resolve("dataset.json"));
+        Volume one = Nifti.readVolume(copy.resolve("imagesTr/ct_0_0000.nii.gz"));
+        LabelMap oneLabels = Nifti.readLabels(copy.resolve("labelsTr/ct_0.nii.gz"), LABELS);
+        long[] size = {one.sizeXyz()[0], one.sizeXyz()[1], 1};
+        int plane = (int) (size[0] * size[1]);
+        Nifti.write(Volume.wrap(java.util.Arrays.copyOf(one.data(), plane), size, 1, one.geometry()),
+                copy.resolve("imagesTr/flat_0000.nii.gz"), false);
+        Nifti.write(LabelMap.wrap(java.util.Arrays.copyOf(oneLabels.data(), plane), size, one.geometry(), LABELS),
+                copy.resolve("labelsTr/flat.nii.gz"), false);
+        CommandLineTest.Run train = medseg("train", "--data", copy.toString(), "--output", tmp.resolve("m").toString(),
+                "--arch", "unet3d", "--epochs", "1", "--iterations", "1", "--device", "cpu");
+        assertEquals(1, train.code(), train.err());
+        assertTrue(train.err().contains(copy.resolve("imagesTr/flat_0000.nii.gz") + ": case flat is 2D (["
+                + size[0] + ", " + size[1] + ", 1] voxels), but the network is 3D"), train.err());
     }
 
     @Test
