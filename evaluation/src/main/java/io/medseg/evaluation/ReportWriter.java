@@ -138,9 +138,16 @@ public final class ReportWriter {
         root.put("foreground_mean_sample_first", fgSample);
         root.put("pooled", pooled);
         LabelCounts micro = s.pooledForegroundCounts();
-        root.put("pooled_foreground", Map.of("dice", micro.dice(), "iou", micro.iou()));
-        root.put("confusion_matrix", Map.of("rows", "reference", "columns", "prediction",
-                "counts", s.confusionMatrix().toArray()));
+        // ordered maps only: Map.of iterates in an order that changes from one JVM run to the next
+        Map<String, Object> pooledForeground = new LinkedHashMap<>();
+        pooledForeground.put("dice", micro.dice());
+        pooledForeground.put("iou", micro.iou());
+        root.put("pooled_foreground", pooledForeground);
+        Map<String, Object> confusion = new LinkedHashMap<>();
+        confusion.put("rows", "reference");
+        confusion.put("columns", "prediction");
+        confusion.put("counts", s.confusionMatrix().toArray());
+        root.put("confusion_matrix", confusion);
         root.put("skipped", report.skipped());
         return new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting().disableHtmlEscaping()
                 .create().toJson(root) + "\n";

@@ -10,15 +10,23 @@ import java.nio.file.Path;
  */
 public final class ImageFileException extends IOException {
     private final transient Path file;
+    private final String problem;
 
     public ImageFileException(Path file, String problem) {
-        super(file + ": " + oneLine(problem));
+        super(oneLine(String.valueOf(file)) + ": " + oneLine(problem));
         this.file = file;
+        this.problem = oneLine(problem);
     }
 
     public ImageFileException(Path file, String problem, Throwable cause) {
-        super(file + ": " + oneLine(problem), cause);
+        super(oneLine(String.valueOf(file)) + ": " + oneLine(problem), cause);
         this.file = file;
+        this.problem = oneLine(problem);
+    }
+
+    /** What is wrong, without the file: for outputs that must not depend on how a folder was named. */
+    public String problem() {
+        return problem;
     }
 
     static String oneLine(String problem) {

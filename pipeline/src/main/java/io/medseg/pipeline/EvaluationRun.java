@@ -74,8 +74,9 @@ public final class EvaluationRun {
                 String id = ScanFiles.stem(ref);
                 Path pred = predictionDir.resolve(name);
                 progress.update(done++, references.size(), name);
+                // reasons name files, not folders: a report must not depend on how its folders were written
                 if (!Files.isRegularFile(pred)) {
-                    skipped.put(name, "no prediction " + pred);
+                    skipped.put(name, "no prediction " + name + " in the prediction folder");
                     continue;
                 }
                 try {
@@ -92,9 +93,11 @@ public final class EvaluationRun {
                         overlays.put(id, SliceViews.render(id, scan, g, p, SliceViews.windowFor(scan)));
                     }
                 } catch (ImageFileException e) {
-                    skipped.put(name, e.getMessage());
+                    String which = e.file() != null && e.file().equals(pred) ? "prediction " : e.file() != null
+                            && e.file().equals(ref) ? "reference " : "";
+                    skipped.put(name, which.isEmpty() ? e.getMessage() : which + name + ": " + e.problem());
                 } catch (IllegalArgumentException e) {
-                    skipped.put(name, pred + ": " + e.getMessage());
+                    skipped.put(name, "prediction " + name + ": " + e.getMessage());
                 }
             }
             progress.update(references.size(), references.size(), "");
@@ -102,7 +105,7 @@ public final class EvaluationRun {
             progress.finish();
         }
         for (String extra : unmatchedPredictions(referenceDir, predictionDir)) {
-            skipped.put(extra, "prediction " + predictionDir.resolve(extra) + " has no reference in " + referenceDir);
+            skipped.put(extra, "prediction " + extra + " has no reference " + extra + " in the reference folder");
         }
         // PNG/TIFF masks carry no spacing: their distances and areas are pixels, not millimetres
         boolean plain = references.stream().noneMatch(io.medseg.io.nifti.Nifti::isNifti);

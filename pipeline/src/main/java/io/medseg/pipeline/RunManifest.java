@@ -51,7 +51,7 @@ public record RunManifest(String format, List<String> command, String workingDir
             throws IOException {
         Map<String, String> in = new TreeMap<>();
         for (Path p : files(inputs)) {
-            in.put(p.toAbsolutePath().normalize().toString(), sha256(p));
+            in.put(p.toAbsolutePath().normalize().toString(), outputChecksum(p));
         }
         Path root = outputRoot.toAbsolutePath().normalize();
         Map<String, String> out = new TreeMap<>();
@@ -102,7 +102,7 @@ public record RunManifest(String format, List<String> command, String workingDir
             Path p = Path.of(e.getKey());
             if (!Files.isRegularFile(p)) {
                 changed.put(e.getKey(), "missing");
-            } else if (!sha256(p).equals(e.getValue())) {
+            } else if (!outputChecksum(p).equals(e.getValue())) {
                 changed.put(e.getKey(), "changed since the run");
             }
         }
@@ -121,15 +121,20 @@ public record RunManifest(String format, List<String> command, String workingDir
     }
 
     /**
-     * An output's SHA-256; a report's {@code index.html} without its "produced by" table, which
-     * names the date and the output folder and so differs in every rerun by design.
+     * A file's SHA-256, as inputs and outputs are recorded; the clock left out where a file holds it
+     * by design: a report's {@code index.html} without its "produced by" table (the date and the
+     * output folder), a run manifest without its "created" time (one run's manifest is the next
+     * run's input, e.g. segment's for evaluate).
      */
     static String outputChecksum(Path p) throws IOException {
-        if (!p.getFileName().toString().equals("index.html")) {
+        String name = p.getFileName().toString();
+        boolean manifest = name.equals("manifest.json") || name.endsWith(".manifest.json");
+        if (!name.equals("index.html") && !manifest) {
             return sha256(p);
         }
-        String page = Files.readString(p, java.nio.charset.StandardCharsets.UTF_8)
-                .replaceAll("(?s)<table class=\"prov\">.*?</table>\n?", "");
+        String page = Files.readString(p, java.nio.charset.StandardCharsets.UTF_8);
+        page = manifest ? page.replaceAll("(?m)^\\s*\"created\": \"[^\"]*\",?\n", "")
+                : page.replaceAll("(?s)<table class=\"prov\">.*?</table>\n?", "");
         try {
             return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                     .digest(page.getBytes(java.nio.charset.StandardCharsets.UTF_8)));

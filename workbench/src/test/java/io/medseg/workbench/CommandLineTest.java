@@ -155,7 +155,7 @@ class CommandLineTest {
         assertTrue(r.out().contains("skipped c.png: " + pred.resolve("c.png") + ": label value(s) [2] are not declared "
                 + "in dataset.json (values found [0, 1, 2]") && r.out().contains("a binary mask must hold only 0 and 1"),
                 r.out());
-        assertTrue(r.out().contains("skipped d.png: no prediction " + pred.resolve("d.png")), r.out());
+        assertTrue(r.out().contains("skipped d.png: no prediction d.png in the prediction folder"), r.out());
         assertTrue(r.out().contains("skipped e.png: prediction " + pred.resolve("e.png") + " has no reference"), r.out());
         List<String> csv = Files.readAllLines(tmp.resolve("out/per_case.csv"));
         assertEquals(3, csv.size(), "only case a is evaluated: " + csv);
