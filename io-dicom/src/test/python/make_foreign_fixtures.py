@@ -1,8 +1,141 @@
 #!/usr/bin/env python3
-"""DOCSTRING PLACEHOLDER"""
+"""Foreign-format fixtures for io-dicom's reader tests: enhanced (multi-frame) DICOM, compressed frames split over
+several fragments, a third-party converter's output, gantry-tilted series, palette / YBR / float pixel data, and
+NIfTI headers that nibabel repairs on load. pydicom and nibabel write the files, dcmtk and GDCM convert some of them;
+the golden values are computed here from what was written and cross-checked with dcm2niix, dcmtk, GDCM and pydicom
+(results recorded in golden.json and below), so tests need no tool.
+
+Run from the repository root:  /usr/bin/python3 io-dicom/src/test/python/make_foreign_fixtures.py
+Needs: apt-get install -y python3-pydicom python3-nibabel python3-gdcm dcmtk libgdcm-tools dcm2niix dicom3tools
+(checked with pydicom 2.3.1, nibabel 5.0.0, dcmtk 3.6.7, GDCM 3.0.21, dcm2niix v1.0.20220720; python3-gdcm gives
+pydicom its JPEG Lossless decoder). It deletes and rewrites resources/foreign/. Reruns are byte-identical: fixed
+seeds, UIDs from generate_uid(entropy_srcs=...), fixed dates and times. dcmtk (dcmcrle, dcmcjpeg lossless: UIDs kept)
+stamps nothing; dcm2niix's NIfTI header takes its text from the files' fixed times. gdcmtar stamps today's
+StudyDate/StudyTime and random UIDs of varying length (GDCM_ROOT_UID would only change their prefix): the script
+rewrites those six elements afterwards and corrects the meta group length; every other byte is gdcmtar's.
+
+golden.json, one line per entry. DICOM entries:
+  values          expected physical values (rescale of each frame, palette or colour conversion applied) as one flat
+                  list: channel-major, then slice sorted ascending along the slice normal, row, column (column
+                  fastest). "values_runs": [[value, count], ...] instead when longer than 8192; "values_same_as":
+                  <entry> when equal to an earlier entry's values. Also sum, min, max.
+  size_xyz, channels
+  origin_lps      position of the first voxel of the first slice in sorted order
+  spacing_xyz     column spacing, row spacing, distance between slice planes
+  direction       9 numbers, row-major 3x3 whose columns are row direction, column direction, slice normal (LPS)
+  affine_lps      4x4 mapping (column, row, slice, 1) to LPS; third column = step between consecutive slices
+                  (= normal * spacing, except for the sheared tilt series)
+  geometry_in_file  false for the secondary captures: origin 0, spacing 1, identity are placeholders
+  dcm2niix        name(s) of dcm2niix's NIfTI under dcm2niix/ (dcm2niix -z n -b n -f <name>); dcm2niix_check: the
+                  re-indexing under which its voxels equal ours (dcm2niix reverses the rows), max distance in mm
+                  between where its affine (RAS turned LPS) and ours put each voxel pair, "agrees"
+  dciodvfy        {"files", "errors", "warnings", "first_error"}; other keys explain themselves (encapsulation, ...)
+NIfTI entries: shape, affine (nibabel's img.affine, RAS), zooms (img.header.get_zooms()), the qform/sform codes
+nibabel read, warnings (Python warnings and nibabel log records at WARNING and above, with their level; nibabel's
+own handler also prints them), the pixdim and codes as they are in the file, values (x fastest).
+
+DICOM files (size; made by; cross-checks; dciodvfy):
+enhanced_ct_native.dcm (13 kB; pydicom): Enhanced CT Image Storage, explicit VR little endian, 10 frames of 24x20,
+  oblique (20 degrees about [1, 2, 0.5]), PixelSpacing 0.8\0.7, planes 1.25 mm apart. Shared groups: PixelMeasures
+  (PixelSpacing, SliceThickness, SpacingBetweenSlices), PlaneOrientation, PixelValueTransformation (intercept -1024,
+  slope 1, HU); per frame: PlanePosition, FrameContent (stack 1, in-stack position by rank). Frames stored in
+  DESCENDING position order (frame 1 = last slice); no top-level position, orientation, spacing or rescale.
+  dcm2niix agrees (values equal, positions within 2e-6 mm). dciodvfy: 0 errors.
+enhanced_ct_per_frame_rescale.dcm (14 kB; pydicom): the same, PixelValueTransformation only per frame: stored frame k
+  (from 0) has slope 1 (k even) or 0.5 (k odd) and intercept -1024 - k; stored = (HU - intercept) / slope, so the
+  physical values are the same phantom HU. dcm2niix: geometry agrees, but it applies the rescale of stored frame 10
+  (slope 0.5, intercept -1033) to every frame, so its values are off by up to 862. dciodvfy: 0 errors.
+enhanced_ct_rle_fragments.dcm (19 kB; dcmcrle +fs 1 +ot): from a pydicom enhanced CT of 6 frames of 40x32 (axial,
+  descending, unsigned stored, intercept -1024, noise so each frame compresses to over 2 kB). RLE Lossless in 18
+  fragments, 3 per frame (1024 + 1024 + 640 bytes, counted with dcmdump and pydicom), Basic Offset Table filled.
+  dcmdrle decodes it to our values; pydicom 2.3 does not (its RLE handler takes one fragment per frame: "The amount
+  of decoded RLE segment data doesn't match the expected amount"), nor does GDCM (gdcmconv --raw: "Could not change
+  the Transfer Syntax"); dcm2niix refuses it ("Compressed image stored as 18 fragments: decompress with gdcmconv,
+  Osirix, dcmdjpeg or dcmjp2k"), so dcm2niix/enhanced_ct_fragments_decompressed_by_dcmdrle.nii is its conversion of
+  dcmdrle's output: agrees. dciodvfy: 0 errors.
+enhanced_ct_jpegll_fragments.dcm (18 kB; dcmcjpeg +e1 +fs 1 +ot): the same frames in JPEG Lossless SV1
+  (1.2.840.10008.1.2.4.70), 18 fragments, 3 per frame, offset table filled; dcmcjpeg adds DerivationDescription.
+  pydicom (gdcm handler), dcmdjpeg and gdcmconv --raw all decode it to our values; dcm2niix refuses it as above
+  (same NIfTI). dciodvfy: 0 errors, 2 warnings (DerivationDescription is not in the IOD).
+enhanced_ct_jpegll_fragments_nobot.dcm (18 kB; dcmcjpeg +e1 +fs 1 -ot): the same with an empty offset table item.
+  pydicom 2.3's encaps.generate_pixel_data finds the frames by the JPEG EOI marker in the last 10 bytes of a
+  fragment: 6 frames, the same bytes as with the table; pydicom, dcmdjpeg and GDCM decode it to our values.
+  dciodvfy: 0 errors.
+enhanced_mr_gdcmtar/enhanced_mr.dcm (10 kB; gdcmtar --enhance, GDCM 3.0.21): from 8 single-frame MR Image Storage
+  files written by pydicom (24x20, oblique 25 degrees about [0.3, -1, 0.8], PixelSpacing 0.8\0.9, 1.5 mm apart,
+  SpacingBetweenSlices 1.5, shuffled names, reversed InstanceNumber, no rescale). gdcmtar writes Enhanced MR Image
+  Storage in the input's explicit VR little endian, frames sorted by position (ascending); shared groups hold
+  PlaneOrientation, PixelMeasures (PixelSpacing, SpacingBetweenSlices) and an identity PixelValueTransformation, each
+  frame only PlanePosition. It recomputes every frame position as first position + k * SpacingBetweenSlices * normal
+  (15 digits) instead of copying the files' positions: without SpacingBetweenSlices in the input it writes 1 and puts
+  the frames 1 mm apart (true 1.5; golden "gdcmtar_input_without_spacing_between_slices"). It drops PatientName,
+  PatientID, FrameOfReferenceUID, SliceThickness, the MR parameters and FrameContentSequence. pydicom reads our values
+  in position order; dcm2niix agrees (2e-6 mm). dciodvfy: 116 errors (missing MR functional-group macros,
+  FrameOfReferenceUID, dimension module): gdcmtar's, left as they are.
+tilt/IM0000..IM0009 (2.3 kB each; pydicom): CT Image Storage, 24x20x10 phantom, GantryDetectorTilt 15,
+  ImageOrientationPatient row (1, 0, 0), column (0, cos 15, -sin 15), ImagePositionPatient stepping (0, 0, 2.5) as
+  the table moves: the step is not along the normal (0, sin 15, cos 15). Planes are 2.5 cos 15 = 2.4148 mm apart and
+  each slice is shifted by 2.5 sin 15 = 0.647 mm (0.809 rows) along the column direction: golden affine_lps is
+  sheared, slice_step_lps = (0, 0, 2.5). The sign is dcm2niix's: it estimates the tilt from positions and
+  orientation as +15 ("Gantry Tilt based on 0018,1120 15, estimated from slice vector 15"; with +sin 15 in the
+  column it says -15). Shuffled names, reversed InstanceNumber. dcm2niix writes two files (dcm2niix_check):
+  tilt.nii: the slices unchanged (rows reversed) with an affine that is not the sheared geometry: voxels up to
+    6.68 mm from their true place (dcm2niix 1.0.20220720's tilt sform; upstream changed it in 2023, its issue 697).
+  tilt_Tilt_1.nii (dcm2niix appends "_Tilt_1"): resampled onto a rectangular grid along the normal. Rows grow from
+    20 to 28 (ceil of the total shift, 7.28 rows); columns and slices are untouched. In dcm2niix's row order (reversed
+    from DICOM's) output row r of slice k is the linear interpolation between source rows floor(r - 0.809 k) and the
+    next one (the last row repeated at the edge), rounded half away from zero to int16; rows with no source get the
+    volume's minimum, -1000 HU (it would use PixelPaddingValue if present, then nearest neighbour next to padding).
+    Our own resampling reproduces every voxel. Its directions and spacing (0.7, 0.8, 2.4148) are right, but its
+    origin is 5.8 mm off along the column direction (golden expected_affine_lps against dcm2niix_affine_lps).
+  dciodvfy: 0 errors in 10 files.
+tilt_no_tag/ (pydicom): the same series without (0018,1120); a reader must find the shear from the positions.
+  dcm2niix finds the same 15 degrees from the geometry and writes identical NIfTIs. dciodvfy: 0 errors in 10 files.
+palette8.dcm (3 kB; pydicom): Secondary Capture, PALETTE COLOR, 16x12, 8-bit indices (all 0..255 used),
+  descriptors [256, 0, 16], 16-bit LUT data (red linear, green quadratic, blue falling square root). values =
+  pydicom.pixel_data_handlers.util.apply_color_lut RGB, 3 channels, 16-bit entries unscaled (0..65535); "stored" =
+  the indices. dcmtk dcm2pnm +opw (16-bit PPM) gives the same RGB; gdcmconv --apply-lut writes 8-bit RGB equal to
+  the high byte (entry >> 8) of each. dcm2niix ignores the palette and writes the indices. dciodvfy: 0 errors.
+palette16.dcm (8 kB; pydicom): 16 bits allocated, 12 stored, 16x12, descriptors [1024, 100, 16]: indices below 100
+  take entry 0, above 1123 entry 1023 (pydicom clamps so; the indices include 99, 100, 101, 1122..1125, 4095).
+  dcm2pnm gives the same RGB; gdcmconv --apply-lut aborts (assertion "subscript == 0" in
+  gdcm::LookupTable::InitializeLUT: GDCM 3.0.21 takes no nonzero first mapped value). dcm2niix writes the indices.
+  dciodvfy: 0 errors.
+ybr_full.dcm (2.5 kB; pydicom): Secondary Capture, YBR_FULL, 3 samples of 8 bits, planar configuration 0, 24x20.
+  "stored" = the Y, Cb, Cr samples (channel-major); values = convert_color_space(ds.pixel_array, 'YBR_FULL', 'RGB')
+  (within 1 of the RGB pattern that was encoded). dcm2niix copies Y, Cb, Cr unconverted into an RGB24 NIfTI.
+  dciodvfy: 0 errors.
+SC_ybr_full_422_uncompressed.dcm: golden only, for ../dicom/SC_ybr_full_422_uncompressed.dcm (neither copied nor
+  changed). values (runs) = pydicom.pixel_data_handlers.util.convert_color_space(ds.pixel_array, 'YBR_FULL_422',
+  'RGB'), which is _convert_YBR_FULL_to_RGB; ds.pixel_array is pydicom 2.3's numpy_handler.get_pixeldata, which
+  expands 4:2:2 (Y1 Y2 Cb Cr -> Y1 Cb Cr Y2 Cb Cr: each chroma pair serves both pixels) and leaves the data in YBR.
+float32.dcm (6 kB; pydicom): Parametric Map Storage, Float Pixel Data (7FE0,0008), BitsAllocated 32, no
+  BitsStored/HighBit/PixelRepresentation; 4 frames of 16x12, sagittal (row (0, 1, 0), column (0, 0, -1)), ascending,
+  functional groups as above plus identity PixelValueTransformation and RealWorldValueMapping; values are multiples
+  of 1/8 from -1234.5 to 98765.25. pydicom 2.3 reads it with ds.pixel_array (numpy_handler, float32). dcm2niix
+  agrees. dciodvfy: 0 errors.
+float64.dcm (9 kB; pydicom): the same with Double Float Pixel Data (7FE0,0009), BitsAllocated 64, values with 4
+  decimals (not representable in float32). pydicom reads float64; dcm2niix agrees (warning "Double-precision DICOM
+  conversion untested"). dciodvfy: 0 errors.
+
+NIfTI files (nibabel 5.0 writes them, then the script overwrites pixdim[1..3], bytes 80-91, as nibabel refuses
+negative or zero zooms):
+pixdim_negative_noqform.nii: 5x4x3 int16, qform_code 0, sform_code 0, pixdim[1..3] = -0.8, 0.9, -2.5. nibabel logs
+  (level 35) "pixdim[1,2,3] should be positive; setting to abs of pixdim values": zooms (0.8, 0.9, 2.5), affine its
+  centred base affine diag(-0.8, 0.9, 2.5).
+pixdim_negative_qform.nii: the same pixdims, qform_code 1 (rotation 30 degrees about [0.2, 0.3, 1], offset (10,
+  -20.5, 30.25)), sform_code 0: the same message; affine = quaternion rotation times the absolute pixdims.
+pixdim_zero_noqform.nii, pixdim_zero_qform.nii: pixdim[2] = 0 (0.8, 0, 2.5): nibabel logs WARNING "pixdim[1,2,3]
+  should be non-zero; setting 0 dims to 1": zooms (0.8, 1, 2.5).
+pixdim_negative_sform.nii: negative pixdims with sform_code 2, qform_code 0: the affine is the sform exactly, zooms
+  the absolute pixdims, the same level-35 message.
+nan_inf.nii.gz (30 kB): float32 32x32x8 HU (-1000..1500 with noise), 300 NaN, 20 +Inf, 20 -Inf at fixed places:
+  golden count_nan/count_posinf/count_neginf, index_* (flat, x fastest), ijk_*, finite_sum/min/max; no warnings.
+gzip_named_nii.nii: gzip (mtime 0) of a valid .nii, saved as .nii: nib.load raises ImageFileError "Cannot work out
+  file type"; golden "content" is what the decompressed bytes hold (shape, affine = sform, zooms, values).
+"""
 import gzip
 import hashlib
-import io
 import json
 import logging
 import os
@@ -207,8 +340,9 @@ def enhanced(key, sop_class, modality, frames, positions, row, col, pixel_spacin
         item(DimensionOrganizationUID=dim_uid, DimensionIndexPointer=0x00209057, FunctionalGroupPointer=0x00209111,
              DimensionDescriptionLabel="In-Stack Position Number")])
     shared = Dataset()
-    shared.PixelMeasuresSequence = Sequence([item(PixelSpacing=ds_str(pixel_spacing_rc), SliceThickness=ds_str([slice_spacing])[0],
-                                                  SpacingBetweenSlices=ds_str([slice_spacing])[0])])
+    thickness = ds_str([slice_spacing])[0]
+    shared.PixelMeasuresSequence = Sequence([item(PixelSpacing=ds_str(pixel_spacing_rc), SliceThickness=thickness,
+                                                  SpacingBetweenSlices=thickness)])
     shared.PlaneOrientationSequence = Sequence([item(ImageOrientationPatient=ds_str(list(row) + list(col), ".8f"))])
     shared.FrameAnatomySequence = Sequence([item(AnatomicRegionSequence=Sequence([code("818981001", "SCT", "Abdomen")]),
                                                  FrameLaterality="U")])
@@ -225,7 +359,8 @@ def enhanced(key, sop_class, modality, frames, positions, row, col, pixel_spacin
         shared.ParametricMapFrameTypeSequence = Sequence([item(FrameType=["DERIVED", "PRIMARY", "VOLUME", "NONE"])])
         shared.PixelValueTransformationSequence = Sequence([item(RescaleIntercept="0", RescaleSlope="1", RescaleType="US")])
         shared.RealWorldValueMappingSequence = Sequence([item(
-            LUTExplanation="identity", LUTLabel="IDENTITY", MeasurementUnitsCodeSequence=Sequence([code("1", "UCUM", "no units")]),
+            LUTExplanation="identity", LUTLabel="IDENTITY",
+            MeasurementUnitsCodeSequence=Sequence([code("1", "UCUM", "no units")]),
             RealWorldValueIntercept=0.0, RealWorldValueSlope=1.0,
             DoubleFloatRealWorldValueFirstValueMapped=-1e6, DoubleFloatRealWorldValueLastValueMapped=1e6)])
     ds.SharedFunctionalGroupsSequence = Sequence([shared])
@@ -299,8 +434,10 @@ def dcm2niix(source, name, *extra):
             if f.endswith(".nii"):
                 shutil.copyfile(os.path.join(outdir, f), os.path.join(NII_OUT, f))
                 written.append(f)
+    log = log.replace(tmp, "<tmp>")
     messages = [l.strip() for l in log.splitlines() if re.search(r"warning|error|tilt|scal|float|unsupported|not", l, re.I)
-                and not l.startswith("Chris Rorden") and "Convert " not in l and "Conversion required" not in l]
+                and not l.startswith("Chris Rorden") and "Convert " not in l and "Conversion required" not in l
+                and "Unable to determine manufacturer" not in l and "Empty protocol name" not in l]
     return written, messages
 
 
@@ -328,7 +465,10 @@ def fragments(path):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         frames = list(generate_pixel_data(data, int(ds.NumberOfFrames)))
+    dump = run(["dcmdump", "+L", path]).stdout
+    items = dump[dump.index("PixelSequence"):].count("(fffe,e000) pi")
     return {"transfer_syntax": str(ds.file_meta.TransferSyntaxUID), "basic_offset_table": bool(has_bot),
+            "dcmdump_pixel_items": items,
             "offsets": offsets if has_bot else [], "fragments": n_frag,
             "pydicom_frames_split": len(frames), "pydicom_fragments_per_frame": [len(f) for f in frames],
             "pydicom_frame_bytes": [sum(len(x) for x in f) for f in frames],
@@ -387,7 +527,6 @@ def enhanced_ct():
     descending = np.arange(NZ)[::-1]  # storage frame k holds slice NZ-1-k (head to feet)
     positions = np.array([origin + z * spacing[2] * normal for z in descending])
     geo = geometry(origin, row, col, spacing)
-    geo["origin_lps"] = [float(v) for v in np.array(ds_str(origin), float)]
 
     name = "enhanced_ct_native.dcm"
     ds = enhanced("native", "1.2.840.10008.5.1.4.1.1.2.1", "CT", stored[descending], positions, row, col,
@@ -435,6 +574,7 @@ def enhanced_ct_compressed():
                   [spacing[1], spacing[0]], spacing[2], rescale=(1, -1024), signed=False)
     save(ds, native)
     expected_stored = stored[descending]
+    with_bot = None
     for name, command in [("enhanced_ct_rle_fragments.dcm", ["dcmcrle", "+fs", "1", "+ot"]),
                           ("enhanced_ct_jpegll_fragments.dcm", ["dcmcjpeg", "+e1", "+fs", "1", "+ot"]),
                           ("enhanced_ct_jpegll_fragments_nobot.dcm", ["dcmcjpeg", "+e1", "+fs", "1", "-ot"])]:
@@ -462,8 +602,8 @@ def reference_decoders(path, expected_stored):
         raw = os.path.join(TMP, "decoded.dcm")
         proc = subprocess.run(command + [path, raw], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if proc.returncode != 0:
-            out[tool] = "%s failed (exit %d): %s" % (" ".join(command), proc.returncode,
-                                                     (proc.stdout.strip().splitlines() or [""])[-1][:120].replace(path, "<file>"))
+            last = (proc.stdout.strip().splitlines() or [""])[-1][:120].replace(path, "<file>")
+            out[tool] = "%s failed (exit %d): %s" % (" ".join(command), proc.returncode, last)
             continue
         arr = pydicom.dcmread(raw).pixel_array
         out[tool] = bool(np.array_equal(arr.reshape(expected_stored.shape), expected_stored))
@@ -506,12 +646,19 @@ def write_single_frames(folder, key, sop_class, modality, stored, positions, row
     return sorted(paths)
 
 
-def deterministic_uid(old, *parts):
-    """A UID as long as `old`, derived from `parts`: same-length replacement keeps the tool's byte layout."""
-    root = "1.2.826.0.1.3680043.8.498."
-    digits = str(int(hashlib.sha256("/".join(map(str, parts)).encode()).hexdigest(), 16))
-    digits = (digits * 4)[:len(old) - len(root)]
-    return root + ("1" + digits[1:] if digits[0] == "0" else digits)
+def set_short_element(data, tag, vr, value):
+    """Replaces the value of the first top-level element `tag` (explicit VR, 2-byte length) in a Part 10 file."""
+    value = value.encode()
+    if len(value) % 2:
+        value += b"\0" if vr == b"UI" else b" "
+    key = tag[0].to_bytes(2, "little") + tag[1].to_bytes(2, "little") + vr
+    meta_end = 144 + int.from_bytes(data[140:144], "little")
+    at = data.index(key, 132 if tag[0] == 2 else meta_end)
+    length = int.from_bytes(data[at + 6:at + 8], "little")
+    data = data[:at + 6] + len(value).to_bytes(2, "little") + value + data[at + 8 + length:]
+    if tag[0] == 2:  # FileMetaInformationGroupLength (0002,0000) UL at bytes 140-143
+        data = data[:140] + (meta_end - 144 + len(value) - length).to_bytes(4, "little") + data[144:]
+    return data
 
 
 def enhanced_mr_gdcmtar():
@@ -538,18 +685,14 @@ def enhanced_mr_gdcmtar():
     assert len(made) == 1, (made, log)
     data = open(made[0], "rb").read()
     ds = pydicom.dcmread(made[0])
-    # gdcmtar stamps today's StudyDate/StudyTime and random UIDs: overwrite them in place, same lengths
-    for role in ("SOPInstanceUID", "StudyInstanceUID", "SeriesInstanceUID"):
-        old = str(ds[role].value)
-        assert old.startswith("1.2.826.0.1.3680043.8.498.") or old.startswith("1.2.826.0.1.3680043.2.1143."), old
-        padded = old.encode() + b"\0" * (len(old) % 2)  # the element's bytes; the new UID fills them unpadded
-        data = data.replace(padded, deterministic_uid("x" * len(padded), "gdcmtar", role).encode())
-    for tag, value in [(b"\x08\x00\x20\x00", DATE), (b"\x08\x00\x30\x00", TIME)]:
-        at = data.index(tag, 132 + 12 + int.from_bytes(data[140:144], "little"))  # after the meta group
-        explicit = data[at + 4:at + 6] in (b"DA", b"TM")
-        length = int.from_bytes(data[at + 6:at + 8] if explicit else data[at + 4:at + 8], "little")
-        start = at + 8
-        data = data[:start] + value.ljust(length)[:length].encode() + data[start + length:]
+    # gdcmtar stamps today's StudyDate/StudyTime and random UIDs of varying length: rewrite these elements
+    # (explicit VR little endian, 2-byte lengths) and correct the meta group length; all other bytes are gdcmtar's
+    assert str(ds.file_meta.TransferSyntaxUID) == ExplicitVRLittleEndian
+    for tag, vr, value in [((0x0002, 0x0003), b"UI", uid("gdcmtar", "sop")),
+                           ((0x0008, 0x0018), b"UI", uid("gdcmtar", "sop")),
+                           ((0x0008, 0x0020), b"DA", DATE), ((0x0008, 0x0030), b"TM", TIME),
+                           ((0x0020, 0x000D), b"UI", uid("study")), ((0x0020, 0x000E), b"UI", uid("gdcmtar", "series"))]:
+        data = set_short_element(data, tag, vr, value)
     # the same series without SpacingBetweenSlices: gdcmtar then writes 1 and spaces the frames 1 mm apart
     src2 = os.path.join(TMP, "mr_series_no_sbs")
     del extra["SpacingBetweenSlices"]
@@ -575,8 +718,9 @@ def enhanced_mr_gdcmtar():
            str(ds.file_meta.ImplementationVersionName) + "); file " + os.path.relpath(made[0], tar_out).split(os.sep)[-1],
            transfer_syntax=str(ds.file_meta.TransferSyntaxUID), sop_class=str(ds.SOPClassUID),
            gdcmtar_input_without_spacing_between_slices=without_sbs,
-           patched_after_gdcmtar="SOPInstanceUID, StudyInstanceUID, SeriesInstanceUID, StudyDate, StudyTime "
-                                 "overwritten in place with same-length fixed values")
+           patched_after_gdcmtar="values of MediaStorageSOPInstanceUID, SOPInstanceUID, StudyInstanceUID, "
+                                 "SeriesInstanceUID, StudyDate, StudyTime replaced by fixed ones (and the meta group "
+                                 "length corrected); every other byte is gdcmtar's")
     return path
 
 
@@ -645,7 +789,8 @@ def palette(name, indices, bits_stored, descriptor, luts):
     proc = subprocess.run(["gdcmconv", "--apply-lut", path, gdcm_rgb], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True)
     if proc.returncode != 0:
-        check = {"gdcm": "gdcmconv --apply-lut failed (exit %d): %s" % (proc.returncode, proc.stdout.strip().splitlines()[-1][:160])}
+        last = proc.stdout.strip().splitlines()[-1][:160]
+        check = {"gdcm": "gdcmconv --apply-lut failed (exit %d): %s" % (proc.returncode, last)}
     else:
         g = pydicom.dcmread(gdcm_rgb)
         garr = np.asarray(g.pixel_array, np.float64)
@@ -855,7 +1000,8 @@ def niftis():
                   "finite_max": float(data[finite].max())})
     for k, idx in kinds.items():
         entry["index_" + k] = [int(i) for i in idx]  # flat index, x fastest
-        entry["ijk_" + k] = [[int(i % shape[0]), int(i // shape[0] % shape[1]), int(i // (shape[0] * shape[1]))] for i in idx]
+        entry["ijk_" + k] = [[int(i % shape[0]), int(i // shape[0] % shape[1]), int(i // (shape[0] * shape[1]))]
+                             for i in idx]
     assert entry["count_nan"] == 300 and entry["count_posinf"] == 20 and entry["count_neginf"] == 20
     GOLDEN[name] = entry
 
@@ -869,7 +1015,8 @@ def niftis():
     entry["content"] = {"shape": list(inside.shape), "affine": [[float(v) for v in r] for r in inside.affine],
                         "zooms": [float(v) for v in inside.header.get_zooms()],
                         "values": [num(v) for v in np.asarray(inside.get_fdata()).reshape(-1, order="F")]}
-    entry["note"] = "gzip stream (mtime 0) of a valid .nii; 'content' is what it holds, read by nibabel from the decompressed bytes"
+    entry["note"] = ("gzip stream (mtime 0) of a valid .nii; 'content' is what it holds, read by nibabel from the "
+                     "decompressed bytes")
     GOLDEN[name] = entry
 
 
@@ -925,7 +1072,8 @@ def compare_nifti(path, phys, geo):
         nx, ny, nz = geo["size_xyz"]
         fy, fz = (match[1], match[2]) if match else (True, False)  # dcm2niix's usual order
         i, j, k = np.mgrid[0:nx, 0:ny, 0:nz].reshape(3, -1)
-        mine = np.array(geo["affine_lps"]) @ np.vstack([i, ny - 1 - j if fy else j, nz - 1 - k if fz else k, np.ones(i.size)])
+        ours_ijk = np.vstack([i, ny - 1 - j if fy else j, nz - 1 - k if fz else k, np.ones(i.size)])
+        mine = np.array(geo["affine_lps"]) @ ours_ijk
         theirs = np.diag([-1.0, -1.0, 1.0, 1.0]) @ img.affine @ np.vstack([i, j, k, np.ones(i.size)])
         result["max_position_error_mm"] = round(float(np.abs(mine - theirs).max()), 6)
     result["agrees"] = bool(match) and result.get("max_position_error_mm", 0) < 1e-3
@@ -1014,7 +1162,6 @@ def golden_values(name):
 
 if __name__ == "__main__":
     TMP = tempfile.mkdtemp()
-    os.environ["GDCM_ROOT_UID"] = "1.2.826.0.1.3680043.8.498"  # only the prefix: gdcm's UIDs stay random (patched)
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(NII_OUT)
     enhanced_ct()
@@ -1036,11 +1183,14 @@ if __name__ == "__main__":
     run(["dcmdrle", os.path.join(OUT, "enhanced_ct_rle_fragments.dcm"), plain])
     checks = cross_check("enhanced_ct_rle_fragments.dcm", plain, "enhanced_ct_fragments_decompressed_by_dcmdrle")
     for name in ["enhanced_ct_jpegll_fragments.dcm", "enhanced_ct_jpegll_fragments_nobot.dcm"]:
-        GOLDEN[name]["dcm2niix"], GOLDEN[name]["dcm2niix_check"] = GOLDEN["enhanced_ct_rle_fragments.dcm"]["dcm2niix"], checks
-    for name in ["enhanced_ct_rle_fragments.dcm", "enhanced_ct_jpegll_fragments.dcm", "enhanced_ct_jpegll_fragments_nobot.dcm"]:
+        GOLDEN[name]["dcm2niix"] = GOLDEN["enhanced_ct_rle_fragments.dcm"]["dcm2niix"]
+        GOLDEN[name]["dcm2niix_check"] = checks
+    for name in ["enhanced_ct_rle_fragments.dcm", "enhanced_ct_jpegll_fragments.dcm",
+                 "enhanced_ct_jpegll_fragments_nobot.dcm"]:
         GOLDEN[name]["dcm2niix_note"] = ("dcm2niix refuses the file itself ('Compressed image stored as 18 fragments: "
                                          "decompress with gdcmconv, Osirix, dcmdjpeg or dcmjp2k'); the NIfTI is dcm2niix's "
-                                         "conversion of dcmdrle's decompressed copy of the RLE file (same pixels and geometry)")
+                                         "conversion of dcmdrle's decompressed copy of the RLE file (same pixels "
+                                         "and geometry)")
     e = GOLDEN["enhanced_ct_per_frame_rescale.dcm"]
     m = single_rescale_explains("enhanced_ct_per_frame_rescale.dcm", os.path.join(NII_OUT, e["dcm2niix"]),
                                 PER_FRAME["stored"], PER_FRAME["rescales"], PER_FRAME["order"])
