@@ -46,6 +46,9 @@ import java.util.function.Consumer;
  * history and log beside it.
  */
 public final class TrainingRun {
+    /** The gradients' global norm is clipped at this unless asked otherwise (nnU-Net's 12; see README, V-Net defaults). */
+    public static final float DEFAULT_GRADIENT_CLIP_NORM = 12f;
+
     private TrainingRun() {}
 
     /**
@@ -62,10 +65,22 @@ public final class TrainingRun {
             double[] spacingMm, double memoryBudgetGb, long seed, float learningRate, float weightDecay, float momentum,
             TrainingSettings.OptimizerKind optimizer, TrainingSettings.Schedule schedule, TrainingSettings.LossKind loss,
             Integer depth, Integer filters, Integer maxFilters, int patience, float validationFraction,
-            boolean augmentation, boolean overwrite, boolean resume, FineTune fineTune, Map<String, String> network) {
+            boolean augmentation, boolean overwrite, boolean resume, FineTune fineTune, Map<String, String> network,
+            Float gradientClipNorm) {
 
         public Request {
             network = network == null ? Map.of() : Map.copyOf(network);
+        }
+
+        /** A run with the default gradient clipping ({@link TrainingRun#DEFAULT_GRADIENT_CLIP_NORM}). */
+        public Request(Path data, Path output, String arch, int epochs, int iterations, Integer batch, int[] patch,
+                double[] spacingMm, double memoryBudgetGb, long seed, float learningRate, float weightDecay, float momentum,
+                TrainingSettings.OptimizerKind optimizer, TrainingSettings.Schedule schedule, TrainingSettings.LossKind loss,
+                Integer depth, Integer filters, Integer maxFilters, int patience, float validationFraction,
+                boolean augmentation, boolean overwrite, boolean resume, FineTune fineTune, Map<String, String> network) {
+            this(data, output, arch, epochs, iterations, batch, patch, spacingMm, memoryBudgetGb, seed, learningRate,
+                    weightDecay, momentum, optimizer, schedule, loss, depth, filters, maxFilters, patience,
+                    validationFraction, augmentation, overwrite, resume, fineTune, network, null);
         }
 
         /** A run with the architecture's default settings, or those of the parent when fine-tuning. */
@@ -155,7 +170,8 @@ public final class TrainingRun {
         int batchSize = r.batch() != null ? r.batch() : dims == 3 ? 2 : 4;
         TrainingSettings settings = new TrainingSettings(r.optimizer(), r.learningRate(), r.weightDecay(), r.momentum(),
                 r.schedule(), r.loss(), r.epochs(), r.iterations(), batchSize, prepared.patch(), r.validationFraction(),
-                r.patience(), 0.33f, r.seed(), r.augmentation() ? prepared.augmentation() : AugmentationSettings.none());
+                r.patience(), 0.33f, r.seed(), r.augmentation() ? prepared.augmentation() : AugmentationSettings.none(),
+                r.gradientClipNorm() != null ? r.gradientClipNorm() : DEFAULT_GRADIENT_CLIP_NORM);
         double[] spacingMm = prepared.plan() != null ? prepared.plan().targetSpacingMm()
                 : cases.get(0).reference().geometry().spacingMm();
         ModelConfig config = new ModelConfig(ModelConfig.FORMAT, archName, prepared.arguments(),

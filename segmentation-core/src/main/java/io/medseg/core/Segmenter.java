@@ -227,9 +227,14 @@ public final class Segmenter implements AutoCloseable {
      * Class probabilities on the scan's own grid, classes × voxels (x fastest), for models without a
      * plan. A 2D network segments a 3D scan slice by slice (as nnU-Net's 2D configuration does).
      */
-    private float[] probabilities(Volume scan, IntConsumer progress) {
+    public float[] probabilities(Volume scan, IntConsumer progress) {
         ModelConfig c = config();
         checkChannels(scan);
+        NonFiniteVoxels finite = NonFiniteVoxels.replace(scan);
+        if (finite.any()) {
+            throw new IllegalArgumentException("the scan holds " + finite.describe().replaceFirst(" replaced:.*", "")
+                    + "; segment() replaces them, this method does not");
+        }
         long slices = slices(scan);
         checkWorkingSize(scan, scan.sizeXyz(), "on its own grid");
         float[] normalized = c.intensity().normalize(scan);

@@ -76,6 +76,9 @@ final class TrainCommand implements Callable<Integer> {
             + "model.json gives it, repeatable; e.g. for vnet --network downConvs=1,2,2 --network upConvs=2,2,1 --network "
             + "kernel=3 --network norm=BATCH (medseg info shows a bundle's settings)")
     Map<String, String> network;
+    @Option(names = "--clip-grad", paramLabel = "NORM", description = "clip the gradients' global L2 norm at NORM "
+            + "before each step (0 = off). Default: 12 (nnU-Net's)")
+    Float clipGrad;
     @Option(names = "--patience", defaultValue = "10", description = "early-stopping patience in epochs (0 = off). Default: ${DEFAULT-VALUE}")
     int patience;
     @Option(names = "--validation-fraction", defaultValue = "0.2", description = "Default: ${DEFAULT-VALUE}")
@@ -110,7 +113,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRun.Request request = new TrainingRun.Request(data, output, arch, epochs, iterations, batch, patchSize,
                 spacing == null ? null : parseSpacing(spacing), memoryBudgetGb, seed, learningRate, weightDecay, momentum,
                 optimizer, schedule, loss, depth, filters, maxFilters, patience, validationFraction, !noAugmentation, overwrite,
-                resume, fineTune, network);
+                resume, fineTune, network, clipGrad);
         if (resume && overwrite) {
             throw new IllegalArgumentException("--continue and --overwrite exclude each other: continue the run, or "
                     + "start it anew");

@@ -14,7 +14,18 @@ import java.util.Map;
  */
 public final class DicomDataset {
     /** One element: its VR, raw value, items (SQ) or fragments (encapsulated pixel data). */
-    record Element(int tag, String vr, byte[] value, List<DicomDataset> items, List<byte[]> fragments) {}
+    record Element(int tag, String vr, byte[] value, List<DicomDataset> items, Encapsulated encapsulated) {
+        /** The fragments of encapsulated pixel data, without the offset table; null for other elements. */
+        List<byte[]> fragments() {
+            return encapsulated == null ? null : encapsulated.fragments();
+        }
+    }
+
+    /**
+     * Encapsulated pixel data: the Basic Offset Table (the first item; empty when the writer left it
+     * out) and the fragments after it.
+     */
+    record Encapsulated(byte[] offsetTable, List<byte[]> fragments) {}
 
     private final Map<Integer, Element> elements = new LinkedHashMap<>();
     private final ByteOrder order;
@@ -37,6 +48,12 @@ public final class DicomDataset {
 
     public boolean contains(int tag) {
         return elements.containsKey(tag);
+    }
+
+    /** The items of a sequence; an empty list when absent or not a sequence. */
+    List<DicomDataset> sequence(int tag) {
+        Element e = elements.get(tag);
+        return e == null || e.items() == null ? List.of() : e.items();
     }
 
     ByteOrder order() {

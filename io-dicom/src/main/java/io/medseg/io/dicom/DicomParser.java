@@ -260,9 +260,9 @@ public final class DicomParser {
     }
 
     /** Encapsulated pixel data: the basic offset table item, then one item per fragment. */
-    private List<byte[]> fragments() throws ImageFileException {
+    private DicomDataset.Encapsulated fragments() throws ImageFileException {
         List<byte[]> fragments = new ArrayList<>();
-        boolean first = true;
+        byte[] offsetTable = null;
         while (true) {
             int start = pos;
             if (bytes.length - pos < 8) {
@@ -271,7 +271,7 @@ public final class DicomParser {
             int tag = readTag();
             long length = u32();
             if (tag == Tags.SEQUENCE_DELIMITER) {
-                return fragments;
+                return new DicomDataset.Encapsulated(offsetTable == null ? new byte[0] : offsetTable, fragments);
             }
             if (tag != Tags.ITEM || length > bytes.length - pos) {
                 throw new ImageFileException(file, "broken pixel data fragment at byte " + start + " (tag "
@@ -279,10 +279,11 @@ public final class DicomParser {
             }
             byte[] f = java.util.Arrays.copyOfRange(bytes, pos, pos + (int) length);
             pos += (int) length;
-            if (!first) {
+            if (offsetTable == null) {
+                offsetTable = f; // the first item is the basic offset table
+            } else {
                 fragments.add(f);
             }
-            first = false; // the first item is the basic offset table
         }
     }
 

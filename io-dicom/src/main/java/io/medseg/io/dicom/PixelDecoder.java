@@ -10,27 +10,44 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Decodes (7FE0,0010) into stored pixel values: native (8/16/32-bit, signed or unsigned, bits
- * stored below bits allocated, interleaved or planar colour, multi-frame), RLE lossless, JPEG
- * baseline (ImageIO) and JPEG 2000 (jai-imageio). Every other encoding is refused with an error
- * naming the transfer syntax and the file — never decoded into wrong pixels.
+ * Decodes pixel data into stored pixel values: (7FE0,0010) native (8/16/32-bit, signed or
+ * unsigned, bits stored below bits allocated, interleaved or planar colour, YBR_FULL_422 with its
+ * chroma pairs expanded, multi-frame), RLE lossless, JPEG baseline and lossless (ImageIO and
+ * {@link JpegLossless}) and JPEG 2000 (jai-imageio), with frames spanning several fragments
+ * ({@link EncapsulatedFrames}); Float and Double Float Pixel Data (7FE0,0008 / 0009) as they are.
+ * Every other encoding is refused with an error naming the transfer syntax and the file — never
+ * decoded into wrong pixels. Colour models (palette, YBR) are turned into RGB by {@link Photometric}.
  */
 public final class PixelDecoder {
     private PixelDecoder() {}
 
+    /** The element holding the pixels: integer, float or double float pixel data; null when none. */
+    static DicomDataset.Element pixelElement(DicomDataset d) {
+        for (int tag : Tags.PIXEL_DATA_ELEMENTS) {
+            if (d.element(tag) != null) {
+                return d.element(tag);
+            }
+        }
+        return null;
+    }
+
     public static Frames decode(DicomFile f) throws IOException {
         DicomDataset d = f.dataset();
-        DicomDataset.Element pixel = d.element(Tags.PIXEL_DATA);
+        DicomDataset.Element pixel = pixelElement(d);
         if (pixel == null) {
-            throw new ImageFileException(f.path(), "has no pixel data (7FE0,0010); it is not an image");
+            throw new ImageFileException(f.path(), "has no pixel data (7FE0,0010, 0008 or 0009); it is not an image");
         }
         Layout layout = check(f);
         int frames = layout.frames();
+        if (layout.floating()) {
+            return new Frames(layout.rows(), layout.columns(), frames, layout.samples(),
+                    Native.floats(pixel.value(), d.order(), layout, f));
+        }
         float[] values = switch (f.transferSyntax().pixels) {
             case NATIVE -> Native.decode(pixel.value(), d.order(), layout, f);
-            case RLE -> Rle.decode(frameData(pixel.fragments(), frames, f), layout, f);
-            case JPEG, JPEG_2000 -> imageIo(frameData(pixel.fragments(), frames, f), layout, f);
-            case JPEG_LOSSLESS -> lossless(frameData(pixel.fragments(), frames, f), layout, f);
+            case RLE -> Rle.decode(EncapsulatedFrames.split(f, frames), layout, f);
+            case JPEG, JPEG_2000 -> imageIo(EncapsulatedFrames.split(f, frames), layout, f);
+            case JPEG_LOSSLESS -> lossless(EncapsulatedFrames.split(f, frames), layout, f);
             case UNSUPPORTED -> throw new ImageFileException(f.path(), "pixel data in "
                     + f.transferSyntax().describe() + " is not supported; convert it first, e.g. with dcmtk:"
                     + " dcmdjpeg / dcmconv +te");
@@ -40,7 +57,7 @@ public final class PixelDecoder {
 
     /** The checked pixel layout of a file's header. */
     private static Layout layout(DicomFile f) throws ImageFileException {
-        ImageHeader h = ImageHeader.of(f);
+        ImageHeader.Size h = ImageHeader.size(f);
         if (h.samples() != 1 && h.samples() != 3) {
             throw new ImageFileException(f.path(), Tags.describe(Tags.SAMPLES_PER_PIXEL) + " is " + h.samples()
                     + ", expected 1 or 3");
@@ -48,6 +65,22 @@ public final class PixelDecoder {
         Path file = f.path();
         DicomDataset d = f.dataset();
         int bitsAllocated = (int) ImageHeader.scalar(file, d, Tags.BITS_ALLOCATED, 0);
+        boolean floating = d.element(Tags.PIXEL_DATA) == null;
+        if (floating) {
+            // Float Pixel Data is 32-bit, Double Float Pixel Data 64-bit, one sample, no bits stored or sign
+            int expected = d.element(Tags.FLOAT_PIXEL_DATA) != null ? 32 : 64;
+            if (bitsAllocated != expected || h.samples() != 1) {
+                throw new ImageFileException(file, (expected == 32 ? "Float" : "Double Float") + " Pixel Data needs "
+                        + Tags.describe(Tags.BITS_ALLOCATED) + " " + expected + " and one sample, got " + bitsAllocated
+                        + " and " + h.samples());
+            }
+            if (f.transferSyntax().pixels != TransferSyntax.Pixels.NATIVE) {
+                throw new ImageFileException(file, "float pixel data in " + f.transferSyntax().describe()
+                        + ": only uncompressed transfer syntaxes can hold it");
+            }
+            return new Layout(h.rows(), h.columns(), h.frames(), 1, bitsAllocated, bitsAllocated, bitsAllocated - 1, true,
+                    false, true, false);
+        }
         if (bitsAllocated != 1 && bitsAllocated != 8 && bitsAllocated != 16 && bitsAllocated != 32) {
             throw new ImageFileException(file, "bits allocated " + bitsAllocated + " is not supported (1, 8, 16 or 32)");
         }
@@ -64,9 +97,15 @@ public final class PixelDecoder {
             throw new ImageFileException(file, Tags.describe(Tags.HIGH_BIT) + " is " + highBit + ", expected "
                     + (int) (bitsStored - 1) + ".." + (bitsAllocated - 1));
         }
+        boolean subsampled = "YBR_FULL_422".equals(d.string(Tags.PHOTOMETRIC_INTERPRETATION))
+                && f.transferSyntax().pixels == TransferSyntax.Pixels.NATIVE;
+        if (subsampled && (h.samples() != 3 || bitsAllocated != 8 || h.columns() % 2 != 0)) {
+            throw new ImageFileException(file, "uncompressed YBR_FULL_422 needs 3 samples of 8 bits and an even number of"
+                    + " columns, got " + h.samples() + " of " + bitsAllocated + " bits and " + h.columns() + " columns");
+        }
         return new Layout(h.rows(), h.columns(), h.frames(), h.samples(), bitsAllocated, (int) bitsStored, (int) highBit,
                 ImageHeader.scalar(file, d, Tags.PIXEL_REPRESENTATION, 0) == 1,
-                ImageHeader.scalar(file, d, Tags.PLANAR_CONFIGURATION, 0) == 1);
+                ImageHeader.scalar(file, d, Tags.PLANAR_CONFIGURATION, 0) == 1, false, subsampled);
     }
 
     /**
@@ -78,16 +117,17 @@ public final class PixelDecoder {
      * @throws ImageFileException naming the file and the first problem
      */
     static Layout check(DicomFile f) throws ImageFileException {
-        if (f.dataset().element(Tags.PIXEL_DATA) == null) {
-            throw new ImageFileException(f.path(), "has no pixel data (7FE0,0010); it is not an image");
+        if (pixelElement(f.dataset()) == null) {
+            throw new ImageFileException(f.path(), "has no pixel data (7FE0,0010, 0008 or 0009); it is not an image");
         }
         Layout l = layout(f);
         String photometric = f.dataset().string(Tags.PHOTOMETRIC_INTERPRETATION);
         if (f.transferSyntax().pixels == TransferSyntax.Pixels.NATIVE && photometric != null
-                && (photometric.startsWith("YBR_PARTIAL") || photometric.equals("YBR_FULL_422"))) {
+                && photometric.startsWith("YBR_PARTIAL")) {
             throw new ImageFileException(f.path(), "photometric interpretation " + photometric
-                    + " with subsampled chroma is not supported in uncompressed data; convert to RGB first");
+                    + " (partial-range, subsampled chroma) is not supported in uncompressed data; convert to RGB first");
         }
+        Photometric.check(f, l);
         checkEncodedSize(f, l);
         ReadLimits.checkVoxels(f.path(), l.frames() + " frame(s) of " + l.columns() + " x " + l.rows()
                 + (l.samples() == 1 ? "" : " x " + l.samples()), l.frames(), l.rows(), l.columns(), l.samples());
@@ -101,12 +141,14 @@ public final class PixelDecoder {
      * no such floor; its SIZ marker is checked per frame.
      */
     private static void checkEncodedSize(DicomFile f, Layout l) throws ImageFileException {
-        DicomDataset.Element pixel = f.dataset().element(Tags.PIXEL_DATA);
+        DicomDataset.Element pixel = pixelElement(f.dataset());
         long samples = (long) l.frames() * l.samples() * l.rows() * l.columns();
         long have = pixel.value() != null ? pixel.value().length
                 : pixel.fragments() == null ? 0 : pixel.fragments().stream().mapToLong(b -> b.length).sum();
         long floor = switch (f.transferSyntax().pixels) {
-            case NATIVE -> l.bitsAllocated() == 1 ? (samples + 7) / 8 : samples * (l.bitsAllocated() / 8);
+            // 4:2:2 stores two luma and one chroma pair per two pixels: 2 bytes per pixel instead of 3
+            case NATIVE -> l.bitsAllocated() == 1 ? (samples + 7) / 8 : l.subsampled() ? samples / 3 * 2
+                    : samples * (l.bitsAllocated() / 8);
             case RLE -> samples * (l.bitsAllocated() / 8) / 64;
             case JPEG_LOSSLESS -> samples / 8;
             case JPEG -> samples / 256;
@@ -143,9 +185,14 @@ public final class PixelDecoder {
         }
     }
 
-    /** Bit layout of the stored values. */
+    /**
+     * Bit layout of the stored values.
+     *
+     * @param floating Float or Double Float Pixel Data: IEEE values, no bits stored or sign
+     * @param subsampled uncompressed YBR_FULL_422: chroma stored once per two pixels
+     */
     record Layout(int rows, int columns, int frames, int samples, int bitsAllocated, int bitsStored, int highBit,
-            boolean signed, boolean planar) {
+            boolean signed, boolean planar, boolean floating, boolean subsampled) {
         int pixelsPerFrame() {
             return rows * columns;
         }
@@ -164,25 +211,6 @@ public final class PixelDecoder {
         int index(int sample, int frame, int pixel) {
             return (sample * frames + frame) * pixelsPerFrame() + pixel;
         }
-    }
-
-    /** The compressed bytes of each frame: one fragment per frame, or all fragments for a single frame. */
-    private static byte[][] frameData(List<byte[]> fragments, int frames, DicomFile f) throws ImageFileException {
-        if (fragments == null || fragments.isEmpty()) {
-            throw new ImageFileException(f.path(), f.transferSyntax().describe() + " needs encapsulated pixel data,"
-                    + " but (7FE0,0010) has a defined length");
-        }
-        if (fragments.size() == frames) {
-            return fragments.toArray(new byte[0][]);
-        }
-        if (frames == 1) {
-            int size = fragments.stream().mapToInt(b -> b.length).sum();
-            ByteBuffer all = ByteBuffer.allocate(size);
-            fragments.forEach(all::put);
-            return new byte[][] {all.array()};
-        }
-        throw new ImageFileException(f.path(), frames + " frames in " + fragments.size()
-                + " fragments: frames spanning several fragments are not supported");
     }
 
     /** JPEG lossless frames through {@link JpegLossless}. */
@@ -246,7 +274,8 @@ public final class PixelDecoder {
                 return bits(raw, l, f);
             }
             int bytes = l.bitsAllocated() / 8;
-            long needed = (long) l.frames() * l.samples() * l.pixelsPerFrame() * bytes;
+            long needed = (long) l.frames() * l.samples() * l.pixelsPerFrame() * bytes / (l.subsampled() ? 3 : 1)
+                    * (l.subsampled() ? 2 : 1);
             if (raw == null || raw.length < needed) {
                 throw new ImageFileException(f.path(), "pixel data has " + (raw == null ? 0 : raw.length)
                         + " bytes, the header needs " + needed + " (" + l.frames() + " frames of " + l.rows() + " x "
@@ -255,6 +284,9 @@ public final class PixelDecoder {
             float[] out = new float[l.frames() * l.samples() * l.pixelsPerFrame()];
             if (bytes == 2 && l.samples() == 1) {
                 return grey16(raw, order, l, out);
+            }
+            if (l.subsampled()) {
+                return expand422(raw, l, out);
             }
             ByteBuffer b = ByteBuffer.wrap(raw).order(order);
             int i = 0;
@@ -271,6 +303,47 @@ public final class PixelDecoder {
                     i += bytes;
                     out[l.index(s, k, p)] = l.value(rawValue);
                 }
+            }
+            return out;
+        }
+
+        /**
+         * Uncompressed YBR_FULL_422 (PS3.3 C.7.6.3.1.2): each pair of pixels is stored Y1 Y2 Cb Cr; both
+         * pixels get the pair's chroma (as pydicom and dcmtk expand it), giving YBR_FULL samples.
+         */
+        private static float[] expand422(byte[] raw, Layout l, float[] out) {
+            int pixels = l.pixelsPerFrame();
+            int i = 0;
+            for (int k = 0; k < l.frames(); k++) {
+                for (int p = 0; p < pixels; p += 2) {
+                    float y1 = raw[i] & 0xFF;
+                    float y2 = raw[i + 1] & 0xFF;
+                    float cb = raw[i + 2] & 0xFF;
+                    float cr = raw[i + 3] & 0xFF;
+                    i += 4;
+                    out[l.index(0, k, p)] = y1;
+                    out[l.index(0, k, p + 1)] = y2;
+                    out[l.index(1, k, p)] = cb;
+                    out[l.index(1, k, p + 1)] = cb;
+                    out[l.index(2, k, p)] = cr;
+                    out[l.index(2, k, p + 1)] = cr;
+                }
+            }
+            return out;
+        }
+
+        /** Float (32-bit) or Double Float (64-bit) Pixel Data, values as stored, in the data set's byte order. */
+        static float[] floats(byte[] raw, ByteOrder order, Layout l, DicomFile f) throws ImageFileException {
+            int bytes = l.bitsAllocated() / 8;
+            long count = (long) l.frames() * l.pixelsPerFrame();
+            if (raw == null || raw.length < count * bytes) {
+                throw new ImageFileException(f.path(), "float pixel data has " + (raw == null ? 0 : raw.length)
+                        + " bytes, the header needs " + count * bytes);
+            }
+            float[] out = new float[(int) count];
+            ByteBuffer b = ByteBuffer.wrap(raw).order(order);
+            for (int i = 0; i < out.length; i++) {
+                out[i] = bytes == 4 ? b.getFloat(4 * i) : (float) b.getDouble(8 * i);
             }
             return out;
         }

@@ -255,7 +255,8 @@ class HostileDicomTest {
                 copy.put(f.dataset().element(tag));
             }
         }
-        copy.put(new DicomDataset.Element(Tags.PIXEL_DATA, "OB", null, null, List.of(fragment)));
+        copy.put(new DicomDataset.Element(Tags.PIXEL_DATA, "OB", null, null,
+                new DicomDataset.Encapsulated(new byte[0], List.of(fragment))));
         return new DicomFile(f.path(), f.transferSyntax(), copy);
     }
 

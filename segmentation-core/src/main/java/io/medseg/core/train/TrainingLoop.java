@@ -201,6 +201,9 @@ public final class TrainingLoop {
                 collector.backward(l);
                 value = l.getFloat();
             }
+            if (settings.gradientClipNorm() > 0) {
+                GradientClipping.clip(bundle.block(), settings.gradientClipNorm());
+            }
             trainer.step();
             return value;
         }

@@ -12,10 +12,13 @@ import java.util.Arrays;
  * @param validationFraction share of the cases held out for validation (at least one case)
  * @param patience epochs without a better validation Dice before stopping; 0 = never stop early
  * @param foregroundFraction share of patches centred on a foreground voxel (nnU-Net: 1/3)
+ * @param gradientClipNorm the gradients' global L2 norm is scaled down to this when larger (nnU-Net: 12);
+ *     0 = no clipping (bundles written before the setting existed read as 0)
  */
 public record TrainingSettings(OptimizerKind optimizer, float learningRate, float weightDecay, float momentum,
         Schedule schedule, LossKind loss, int epochs, int iterationsPerEpoch, int batchSize, int[] patchSize,
-        float validationFraction, int patience, float foregroundFraction, long seed, AugmentationSettings augmentation) {
+        float validationFraction, int patience, float foregroundFraction, long seed, AugmentationSettings augmentation,
+        float gradientClipNorm) {
 
     /** Optimisers DJL provides. */
     public enum OptimizerKind { ADAM, ADAMW, SGD }
@@ -45,7 +48,18 @@ public record TrainingSettings(OptimizerKind optimizer, float learningRate, floa
         for (int p : patchSize) {
             positive("patch size", p);
         }
+        if (!(gradientClipNorm >= 0) || Float.isInfinite(gradientClipNorm)) {
+            throw new IllegalArgumentException("gradientClipNorm must be >= 0 (0 = no clipping), got " + gradientClipNorm);
+        }
         patchSize = patchSize.clone();
+    }
+
+    /** Settings without gradient clipping. */
+    public TrainingSettings(OptimizerKind optimizer, float learningRate, float weightDecay, float momentum,
+            Schedule schedule, LossKind loss, int epochs, int iterationsPerEpoch, int batchSize, int[] patchSize,
+            float validationFraction, int patience, float foregroundFraction, long seed, AugmentationSettings augmentation) {
+        this(optimizer, learningRate, weightDecay, momentum, schedule, loss, epochs, iterationsPerEpoch, batchSize,
+                patchSize, validationFraction, patience, foregroundFraction, seed, augmentation, 0f);
     }
 
     private static void positive(String name, double v) {
@@ -58,6 +72,6 @@ public record TrainingSettings(OptimizerKind optimizer, float learningRate, floa
     public String toString() {
         return optimizer + " lr " + learningRate + " " + schedule + ", " + loss + ", " + epochs + " epochs x "
                 + iterationsPerEpoch + " iterations, batch " + batchSize + ", patch " + Arrays.toString(patchSize)
-                + ", seed " + seed;
+                + ", seed " + seed + (gradientClipNorm > 0 ? ", gradient norm clipped at " + gradientClipNorm : "");
     }
 }
