@@ -132,16 +132,31 @@ public final class AtomicFiles {
      * @throws IOException naming the folder and the reason
      */
     public static void checkWritable(Path dir, long neededBytes) throws IOException {
-        Files.createDirectories(dir);
-        if (!Files.isWritable(dir)) {
-            throw new IOException(dir + ": not writable");
+        // the folder itself is made when the first output is written: a refused run leaves no empty folder
+        Path existing = dir.toAbsolutePath().normalize();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing)) {
+            throw new IOException(dir + ": cannot be created (" + existing + " is not a folder)");
+        }
+        if (!Files.isWritable(existing)) {
+            throw new IOException(dir + ": not writable" + (existing.equals(dir.toAbsolutePath().normalize()) ? ""
+                    : " (" + existing + " is not)"));
         }
         long floor = Math.max(neededBytes, Long.getLong("medseg.minFreeBytes", 0L));
-        long free = Files.getFileStore(dir).getUsableSpace();
+        long free = Files.getFileStore(existing).getUsableSpace();
         if (free < floor) {
-            throw new IOException(dir + ": only " + free / (1 << 20) + " MB free on its file system, " + floor / (1 << 20)
-                    + " MB needed");
+            throw new IOException(dir + ": only " + megabytes(free) + " free on its file system, " + megabytes(floor)
+                    + " needed");
         }
+    }
+
+    /** "0.3 MB", "512 MB", "1234 MB": a size that does not round small needs to 0. */
+    static String megabytes(long bytes) {
+        double mb = bytes / (double) (1 << 20);
+        return mb < 10 ? String.format(java.util.Locale.ROOT, "%.1f MB", Math.max(mb, bytes > 0 ? 0.1 : 0))
+                : String.format(java.util.Locale.ROOT, "%.0f MB", mb);
     }
 
     public static void deleteRecursively(Path path) throws IOException {

@@ -68,7 +68,11 @@ public final class OpenScanPlugin implements PlugIn {
                 source = sources.get(java.util.Arrays.asList(names).indexOf(which.nextChoice()));
             }
             IJ.showStatus(COMMAND + ": reading " + source.name());
-            ImagePlus imp = ScanImages.toImage(source.load(), source.name());
+            io.medseg.image.Volume volume = source.load();
+            for (String note : volume.notes()) {
+                IJ.log(COMMAND + ": " + source.name() + ": " + note);
+            }
+            ImagePlus imp = ScanImages.toImage(volume, source.name());
             applyWindow(imp, window, source.modality());
             imp.show();
         });

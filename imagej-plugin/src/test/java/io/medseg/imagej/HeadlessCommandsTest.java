@@ -270,11 +270,12 @@ class HeadlessCommandsTest {
 
     @Test
     void runningOutOfMemoryIsOneLineNotACrash() throws Exception {
-        // 512 x 512 x 110 floats (115 MB): within the reader's limit of 3/4 of a 160 MB heap, but not twice
+        // 512 x 512 x 110 floats (115 MB): within the reader's limit (raised to 150 MB), but not twice in a 160 MB heap
         Path big = tmp.resolve("big.nii");
         long[] size = {512, 512, 110};
         Nifti.write(Volume.zeros(size, 1, Geometry.identity(3)), big, false);
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx160m",
+                "-D" + io.medseg.io.ReadLimits.MAX_SCAN_BYTES + "=150m",
                 "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"), HeadlessCommands.class.getName(),
                 "OpenScanPlugin", "scan=" + big).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

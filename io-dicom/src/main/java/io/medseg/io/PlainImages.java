@@ -85,22 +85,51 @@ public final class PlainImages {
 
     /** The decoded pixels, after the header's width and height were checked against {@link ReadLimits}. */
     private static Raster raster(Path file) throws IOException {
+        return withReader(file, reader -> {
+            long width = reader.getWidth(0);
+            long height = reader.getHeight(0);
+            // a small compressed file can declare a huge canvas: refuse it before the decoder allocates it
+            ReadLimits.checkVoxels(file, "a " + width + " x " + height + " image (3 channels at most)", width, height, 3);
+            return reader.read(0).getRaster();
+        });
+    }
+
+    /**
+     * Size and channels from the image's header, nothing decoded: grey (with or without alpha) is 1
+     * channel, colour 3 (an RGB image whose channels are all equal reads as 1 channel in full).
+     */
+    public static ScanHeader readHeader(Path file) throws IOException {
+        return withReader(file, reader -> {
+            var type = reader.getRawImageType(0);
+            int bands = type == null ? 3 : type.getNumBands();
+            int channels = bands <= 2 ? 1 : 3;
+            return new ScanHeader(new long[] {reader.getWidth(0), reader.getHeight(0)}, channels, Geometry.identity(2),
+                    java.util.List.of());
+        });
+    }
+
+    private interface ReaderTask<T> {
+        T run(ImageReader reader) throws IOException;
+    }
+
+    /**
+     * Runs a task with an ImageIO reader on the file. The bytes come through the file system's own
+     * path, not a {@code java.io.File} made from its name, so names the locale cannot spell still open.
+     */
+    private static <T> T withReader(Path file, ReaderTask<T> task) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new ImageFileException(file, "no such file");
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
+        try (ImageInputStream in = new javax.imageio.stream.MemoryCacheImageInputStream(
+                new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new ImageFileException(file, "not a PNG or TIFF image that ImageIO can decode");
             }
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                long width = reader.getWidth(0);
-                long height = reader.getHeight(0);
-                // a small compressed file can declare a huge canvas: refuse it before the decoder allocates it
-                ReadLimits.checkVoxels(file, "a " + width + " x " + height + " image (3 channels at most)", width, height, 3);
-                return reader.read(0).getRaster();
+                return task.run(reader);
             } catch (ImageFileException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {

@@ -9,7 +9,9 @@ import java.util.Locale;
  * one frame. Both are configurable, as a system property or an environment variable:
  * <ul>
  *   <li>{@code medseg.read.maxScanBytes} / {@code MEDSEG_MAX_SCAN_BYTES}: e.g. {@code 6g}, {@code 800m};
- *       by default three quarters of the JVM's maximum heap (at most what one Java array holds);
+ *       by default a quarter of the JVM's maximum heap (at most what one Java array holds): segmenting a
+ *       scan takes several times its own size (normalised input, class scores, the mask), so a scan
+ *       past a quarter of the heap would end in an out-of-memory error after minutes of reading;
  *   <li>{@code medseg.read.decoderSeconds} / {@code MEDSEG_DECODER_SECONDS}: a fixed budget; by default
  *       5 s plus 2 s per million pixels of the frame (5.5 s for a 512² CT slice, 23 s for a 3000²
  *       mammogram), far above what jai-imageio's JPEG 2000 decoder needs for real data.
@@ -29,7 +31,7 @@ public final class ReadLimits {
         if (v != null) {
             return parseBytes(v);
         }
-        return Math.min(Runtime.getRuntime().maxMemory() / 4 * 3, MAX_ARRAY * Float.BYTES);
+        return Math.min(Runtime.getRuntime().maxMemory() / 4, MAX_ARRAY * Float.BYTES);
     }
 
     /** The time a third-party decoder may take for one frame of {@code pixels} pixels, in milliseconds. */

@@ -46,6 +46,17 @@ public final class ScanFiles {
         throw new ImageFileException(file, "unsupported file type; medseg reads PNG, TIFF and NIfTI (.nii, .nii.gz, .hdr)");
     }
 
+    /** An image's size, channels and geometry from its header, no voxel read (PNG/TIFF, NIfTI). */
+    public static io.medseg.io.ScanHeader readHeader(Path file) throws IOException {
+        if (PlainImages.isPlainImage(file)) {
+            return PlainImages.readHeader(file);
+        }
+        if (Nifti.isNifti(file)) {
+            return Nifti.readHeader(file);
+        }
+        throw new ImageFileException(file, "unsupported file type; medseg reads PNG, TIFF and NIfTI (.nii, .nii.gz, .hdr)");
+    }
+
     /** Reads one file per channel; all must have the same size and one channel each. */
     public static Volume readChannels(List<Path> files) throws IOException {
         if (files.size() == 1) {

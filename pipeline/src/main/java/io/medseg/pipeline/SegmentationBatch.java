@@ -2,6 +2,7 @@ package io.medseg.pipeline;
 
 import io.medseg.core.Segmenter;
 import io.medseg.files.AtomicFiles;
+import io.medseg.files.FolderLock;
 import io.medseg.files.OutputExistsException;
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
@@ -166,6 +167,12 @@ public final class SegmentationBatch {
 
     /** Runs the batch; checks {@code progress.stopRequested()} between cases. */
     public Result run(Segmenter segmenter, Progress progress) throws IOException {
+        try (FolderLock lock = FolderLock.acquire(outputDir, "medseg segment")) {
+            return runLocked(segmenter, progress);
+        }
+    }
+
+    private Result runLocked(Segmenter segmenter, Progress progress) throws IOException {
         removeStaleTemporaries();
         List<Job> written = new ArrayList<>();
         List<Job> skipped = new ArrayList<>();
@@ -187,6 +194,7 @@ public final class SegmentationBatch {
                 }
                 try {
                     Volume scan = job.loader().load();
+                    scan.notes().forEach(n -> progress.message("note: " + job.name() + ": " + n));
                     if (scan.channels() != segmenter.config().inputChannels()) {
                         throw new ImageFileException(job.inputs().get(0), "the model expects "
                                 + segmenter.config().inputChannels() + " input channel(s), this scan has " + scan.channels());

@@ -72,7 +72,7 @@ public final class SeriesConversion {
                 throw new OutputExistsException(table);
             }
         }
-        Files.createDirectories(outputDir);
+        AtomicFiles.checkWritable(outputDir, 0); // the folder is made by the first file written
         return new SeriesConversion(items, table, overwrite, notes);
     }
 
@@ -89,6 +89,12 @@ public final class SeriesConversion {
     }
 
     public Result run(Progress progress) throws IOException {
+        try (io.medseg.files.FolderLock lock = io.medseg.files.FolderLock.acquire(table.getParent(), "medseg convert")) {
+            return runLocked(progress);
+        }
+    }
+
+    private Result runLocked(Progress progress) throws IOException {
         List<Item> written = new ArrayList<>();
         Map<Item, String> failed = new LinkedHashMap<>();
         progress.start("convert", items.size(), "series");
@@ -101,14 +107,19 @@ public final class SeriesConversion {
                 }
                 progress.update(done++, items.size(), item.output().getFileName().toString());
                 try {
-                    Nifti.write(item.series().load(), item.output(), overwrite);
+                    io.medseg.image.Volume volume = item.series().load();
+                    volume.notes().forEach(n -> progress.message("note: " + n));
+                    Nifti.write(volume, item.output(), overwrite);
                     written.add(item);
                     progress.message("wrote " + item.output());
-                } catch (OutputExistsException e) {
+                } catch (OutputExistsException | StoppedException e) {
                     throw e;
-                } catch (IOException | IllegalArgumentException e) {
-                    failed.put(item, e.getMessage());
-                    progress.message("failed series " + item.series().uid() + ": " + e.getMessage());
+                } catch (Exception | OutOfMemoryError e) {
+                    // whatever went wrong is this series' failure; the next one still gets its turn
+                    String why = e instanceof IOException || e instanceof IllegalArgumentException ? e.getMessage()
+                            : "internal error " + e;
+                    failed.put(item, why);
+                    progress.message("failed series " + item.series().uid() + ": " + why);
                 }
             }
         } finally {
@@ -122,7 +133,9 @@ public final class SeriesConversion {
                     csv(s.studyDate()), csv(s.seriesNumber()), csv(s.description()), csv(s.modality()),
                     Integer.toString(s.files().size()), csv(s.files().get(0).toString()))).append('\n');
         }
-        AtomicFiles.write(table, csv.toString().getBytes(StandardCharsets.UTF_8), true);
+        if (!written.isEmpty()) { // a table of no files would only say that nothing was converted
+            AtomicFiles.write(table, csv.toString().getBytes(StandardCharsets.UTF_8), true);
+        }
         return new Result(written, failed);
     }
 

@@ -3,11 +3,12 @@ package io.medseg.workbench;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
 import io.medseg.image.Geometry;
-import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
 import io.medseg.io.dicom.DicomParser;
 import io.medseg.io.dicom.DicomSeries;
 import io.medseg.core.train.TrainingState;
+import io.medseg.io.ScanHeader;
+import io.medseg.pipeline.InputFiles;
 import io.medseg.pipeline.ScanFiles;
 import io.medseg.pipeline.TrainingRun;
 import java.io.IOException;
@@ -49,53 +50,49 @@ final class InfoCommand implements Callable<Integer> {
         return folder(path);
     }
 
-    /** One file: an image, or one DICOM file (not the folder it lies in). */
+    /** One file: an image, or one DICOM file (not the folder it lies in). Headers only: no voxel is read. */
     private static int file(Path file) throws IOException {
         if (ScanFiles.isReadable(file)) {
-            print(file.getFileName().toString(), "", ScanFiles.readImage(file));
+            print(file.getFileName().toString(), "", ScanFiles.readHeader(file));
             return 0;
         }
         if (!isDicom(file)) {
             throw new ImageFileException(file, "not a model bundle, DICOM file or PNG/TIFF/NIfTI image");
         }
-        return series(DicomSeries.scanFiles(List.of(file)));
+        return series(DicomSeries.scanFiles(List.of(file)), Map.of());
     }
 
+    /** Every entry of a folder: its images and DICOM series described, everything else listed as skipped. */
     private static int folder(Path dir) throws IOException {
-        List<Path> images;
-        try (Stream<Path> s = Files.walk(dir)) {
-            images = s.filter(Files::isRegularFile).filter(ScanFiles::isReadable).sorted().toList();
-        }
+        InputFiles found = InputFiles.of(dir);
         int problems = 0;
-        for (Path image : images) {
+        for (Path image : found.images()) {
             try {
-                print(dir.relativize(image).toString(), "", ScanFiles.readImage(image));
+                print(dir.relativize(image).toString(), "", ScanFiles.readHeader(image));
             } catch (IOException e) {
                 // one unreadable file is reported; the rest of the folder is still described
                 problems++;
                 System.out.println("cannot read " + e.getMessage());
             }
         }
-        int seriesProblems = series(DicomSeries.scan(dir));
+        int seriesProblems = series(DicomSeries.scanFiles(found.dicomFiles()), found.skipped());
         return problems == 0 ? seriesProblems : 3;
     }
 
-    private static int series(DicomSeries.Scan scan) {
+    private static int series(DicomSeries.Scan scan, Map<Path, String> otherSkipped) {
         int problems = 0;
         for (DicomSeries series : scan.series()) {
             try {
                 print("series " + series.uid(), series.modality() + " " + series.files().size() + " file(s) \""
-                        + series.description() + "\"", series.load());
+                        + series.description() + "\"", series.header());
             } catch (IOException e) {
                 problems++;
                 System.out.println("series " + series.uid() + ": cannot be stacked: " + e.getMessage());
             }
         }
-        scan.skipped().forEach((file, why) -> {
-            if (!ScanFiles.isReadable(file)) {
-                System.out.println("skipped " + file + ": " + why);
-            }
-        });
+        Map<Path, String> skipped = new java.util.TreeMap<>(otherSkipped);
+        skipped.putAll(scan.skipped());
+        skipped.forEach((file, why) -> System.out.println("skipped " + file + ": " + why));
         return problems == 0 ? 0 : 3;
     }
 
@@ -147,11 +144,12 @@ final class InfoCommand implements Callable<Integer> {
         return b.toString();
     }
 
-    private static void print(String name, String what, Volume v) {
-        Geometry g = v.geometry();
+    private static void print(String name, String what, ScanHeader h) {
+        Geometry g = h.geometry();
         System.out.printf(Locale.ROOT, "%s%s%n  size %s x %d channel(s), spacing %s mm, origin %s mm (LPS), directions %s%n",
-                name, what.isEmpty() ? "" : " (" + what + ")", Arrays.toString(v.sizeXyz()), v.channels(),
+                name, what.isEmpty() ? "" : " (" + what + ")", Arrays.toString(h.sizeXyz()), h.channels(),
                 format(g.spacingMm()), format(g.originMm()), format(g.direction()));
+        h.notes().forEach(n -> System.out.println("  note: " + n));
     }
 
     private static String format(double[] values) {

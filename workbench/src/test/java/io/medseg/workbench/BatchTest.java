@@ -204,7 +204,7 @@ class BatchTest {
         } finally {
             System.clearProperty("medseg.minFreeBytes");
         }
-        assertFalse(Files.exists(tmp.resolve("masks").resolve("case_004.png")), "nothing was segmented");
+        assertFalse(Files.exists(tmp.resolve("masks")), "nothing was segmented, and no empty output folder is left");
     }
 
     /**
@@ -289,5 +289,22 @@ class BatchTest {
         }
         assertTrue(run.out().contains("found 10 file(s): 4 case(s), 6 file(s) skipped as not scans (listed above); wrote 4"),
                 run.out());
+    }
+
+    /** Two runs into one output folder: the second is refused, naming the first; the lock goes with its run. */
+    @Test
+    void aSecondRunIntoTheSameFolderIsRefusedWhileTheFirstWrites(@TempDir Path tmp) throws Exception {
+        Path in = images(tmp);
+        Path out = tmp.resolve("masks");
+        try (io.medseg.files.FolderLock first = io.medseg.files.FolderLock.acquire(out, "medseg segment (the first)")) {
+            CommandLineTest.Run second = medseg("segment", "--model", model.toString(), "--input", in.toString(),
+                    "--output", out.toString(), "--continue");
+            assertEquals(1, second.code(), second.err());
+            assertTrue(second.err().contains(out + ": another run is writing into this folder (medseg segment (the first),"
+                    + " process " + ProcessHandle.current().pid()), second.err());
+        }
+        assertEquals(0, medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
+                out.toString(), "--continue").code());
+        assertFalse(Files.exists(out.resolve(io.medseg.files.FolderLock.NAME)), "the lock file goes with its run");
     }
 }

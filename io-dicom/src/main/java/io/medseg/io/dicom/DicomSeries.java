@@ -4,6 +4,7 @@ import io.medseg.image.Geometry;
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
 import io.medseg.io.ReadLimits;
+import io.medseg.io.ScanHeader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -188,12 +189,9 @@ public final class DicomSeries {
      *
      * @throws ImageFileException naming the offending file for inconsistent series
      */
-    public Header header() throws ImageFileException {
+    public ScanHeader header() throws ImageFileException {
         return stack().header();
     }
-
-    /** A scan described without its voxels. */
-    public record Header(long[] sizeXyz, int channels, Geometry geometry, List<String> notes) {}
 
     /**
      * Checks the series and stacks it into a volume: stored values × Rescale Slope + Intercept
@@ -205,7 +203,7 @@ public final class DicomSeries {
      */
     public Volume load() throws IOException {
         Stack stack = stack();
-        Header h = stack.header();
+        ScanHeader h = stack.header();
         Plane first = planes.get(0);
         int rows = first.header().rows();
         int columns = first.header().columns();
@@ -282,7 +280,7 @@ public final class DicomSeries {
      * How the planes stack: the distance between them, the in-plane shift of each (in pixels, x and
      * y) when the stack is sheared, the resulting header, and what the user should be told.
      */
-    private record Stack(double gap, double[][] shifts, Header header) {}
+    private record Stack(double gap, double[][] shifts, ScanHeader header) {}
 
     private Stack stack() throws ImageFileException {
         Plane first = planes.get(0);
@@ -317,7 +315,7 @@ public final class DicomSeries {
             geometry = GantryTilt.geometry(geometry, shifts);
             size = grown;
         }
-        return new Stack(gap, shifts, new Header(size, channels, geometry, List.copyOf(notes)));
+        return new Stack(gap, shifts, new ScanHeader(size, channels, geometry, notes));
     }
 
     /** Every plane like the first: size, orientation, samples, colour model. */

@@ -2,6 +2,7 @@ package io.medseg.io.dicom;
 
 import io.medseg.image.Geometry;
 import io.medseg.image.Volume;
+import io.medseg.io.ScanHeader;
 
 /**
  * A sheared stack (a CT acquired with the gantry tilted: each slice shifted in its plane by the
@@ -40,7 +41,7 @@ final class GantryTilt {
      * @param data the sheared stack, channels × slices × rows × columns (x fastest)
      * @param header the regular grid's size and geometry ({@link DicomSeries#header()})
      */
-    static Volume resample(float[] data, long[] size, int channels, double[][] shifts, DicomSeries.Header header) {
+    static Volume resample(float[] data, long[] size, int channels, double[][] shifts, ScanHeader header) {
         int nx = (int) size[0];
         int ny = (int) size[1];
         int nz = (int) size[2];

@@ -6,6 +6,7 @@ import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
 import io.medseg.io.ReadLimits;
+import io.medseg.io.ScanHeader;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
@@ -54,6 +55,7 @@ public final class Nifti {
         try (InputStream in = open(file)) {
             byte[] head = in.readNBytes(NiftiHeader.NIFTI2_SIZE);
             NiftiHeader h = NiftiHeader.parse(ByteBuffer.wrap(head), file);
+            Geometry geometry = geometry(h.affine(), file);
             long[] size = h.sizeXyz();
             ReadLimits.checkVoxels(file, "a NIfTI image of " + size[0] + " x " + size[1] + " x " + size[2]
                     + (h.channels() == 1 ? "" : " x " + h.channels()) + " voxels", size[0], size[1], size[2], h.channels());
@@ -67,13 +69,7 @@ public final class Nifti {
             } else if (h.voxOffset() < (h.version() == 1 ? NiftiHeader.NIFTI1_SIZE : NiftiHeader.NIFTI2_SIZE)) {
                 throw new ImageFileException(file, "vox_offset " + h.voxOffset() + " lies inside the header");
             }
-            long dataBytes = (long) voxels * h.dataType().bytes;
-            if (!compressed(dataFile) && Files.size(dataFile) - h.voxOffset() < dataBytes) {
-                throw new ImageFileException(dataFile, "has " + Math.max(0, Files.size(dataFile) - h.voxOffset())
-                        + " bytes of voxel data after vox_offset " + h.voxOffset() + ", the header claims " + dataBytes
-                        + " (" + voxels + " voxels of " + h.dataType().name().toLowerCase(Locale.ROOT)
-                        + "): truncated file or a corrupt header");
-            }
+            checkLength(h, dataFile, voxels);
             if (h.voxOffset() < headerBytes) {
                 // NIfTI-1 data can start inside the 540 bytes read for the header
                 data = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head, (int) h.voxOffset(),
@@ -83,7 +79,7 @@ public final class Nifti {
             try {
                 skip(data, h.voxOffset() - headerBytes, dataFile);
                 float[] values = readValues(data, h, voxels, !compressed(dataFile), dataFile);
-                return Volume.wrap(values, size, h.channels(), geometry(h.affine(), file));
+                return Volume.wrap(values, size, h.channels(), geometry).withNotes(h.notes());
             } finally {
                 if (dataFile != file) {
                     data.close();
@@ -97,6 +93,35 @@ public final class Nifti {
             throw new ImageFileException(dataFile, "ends early" + (compressed(dataFile) ? " (truncated gzip stream)" : ""), e);
         } catch (IOException e) {
             throw new ImageFileException(dataFile, "cannot be read: " + e, e);
+        }
+    }
+
+    /**
+     * The size, channels and geometry of an image from its header alone: no voxel is read, so a small
+     * file claiming a huge image costs nothing here.
+     */
+    public static ScanHeader readHeader(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new ImageFileException(file, "no such file");
+        }
+        try (InputStream in = open(file)) {
+            NiftiHeader h = NiftiHeader.parse(ByteBuffer.wrap(in.readNBytes(NiftiHeader.NIFTI2_SIZE)), file);
+            long[] size = h.sizeXyz();
+            checkLength(h, h.singleFile() ? file : pairedImage(file), size[0] * size[1] * size[2] * h.channels());
+            return new ScanHeader(size, h.channels(), geometry(h.affine(), file), h.notes());
+        } catch (ZipException e) {
+            throw new ImageFileException(file, "corrupt gzip data: " + e.getMessage(), e);
+        }
+    }
+
+    /** An uncompressed file must be long enough for the voxels its header claims (checked without reading them). */
+    private static void checkLength(NiftiHeader h, Path dataFile, long voxels) throws IOException {
+        long dataBytes = voxels * h.dataType().bytes;
+        if (!compressed(dataFile) && Files.size(dataFile) - h.voxOffset() < dataBytes) {
+            throw new ImageFileException(dataFile, "has " + Math.max(0, Files.size(dataFile) - h.voxOffset())
+                    + " bytes of voxel data after vox_offset " + h.voxOffset() + ", the header claims " + dataBytes
+                    + " (" + voxels + " voxels of " + h.dataType().name().toLowerCase(Locale.ROOT)
+                    + "): truncated file or a corrupt header");
         }
     }
 
@@ -122,9 +147,18 @@ public final class Nifti {
         return LabelMap.wrap(labels, v.sizeXyz(), v.geometry(), labelNames);
     }
 
+    /** The file's bytes, decompressed when named .gz; a name that says otherwise than the bytes is refused. */
     private static InputStream open(Path file) throws IOException {
         InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        return compressed(file) ? new GZIPInputStream(in, 1 << 16) : in;
+        in.mark(2);
+        boolean gzip = in.read() == 0x1F && in.read() == 0x8B;
+        in.reset();
+        if (gzip != compressed(file)) {
+            in.close();
+            throw new ImageFileException(file, gzip ? "is gzip-compressed but named without .gz: name it .nii.gz"
+                    : "is named .gz but is not gzip-compressed (an uncompressed NIfTI? name it .nii)");
+        }
+        return gzip ? new GZIPInputStream(in, 1 << 16) : in;
     }
 
     private static boolean compressed(Path file) {

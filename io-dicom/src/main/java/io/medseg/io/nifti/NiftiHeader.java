@@ -166,12 +166,49 @@ record NiftiHeader(int version, ByteOrder order, long[] dim, NiftiDataType dataT
         return (int) c;
     }
 
+    /**
+     * The voxel sizes as nibabel reads them: |pixdim[1..3]|, a zero taken as 1 (nibabel warns for
+     * both, and so do {@link #notes()}).
+     */
+    double[] zooms() {
+        double[] z = new double[3];
+        for (int i = 0; i < 3; i++) {
+            double p = Math.abs(pixdim[i + 1]);
+            z[i] = p > 0 && Double.isFinite(p) ? p : 1;
+        }
+        return z;
+    }
+
+    /** What reading repairs in this header, in nibabel's words where nibabel warns too. */
+    java.util.List<String> notes() {
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        boolean negative = false;
+        boolean zero = false;
+        for (int i = 1; i <= 3; i++) {
+            negative |= pixdim[i] < 0;
+            zero |= pixdim[i] == 0 || !Double.isFinite(pixdim[i]);
+        }
+        String values = String.format(java.util.Locale.ROOT, "(%s, %s, %s)", (float) pixdim[1], (float) pixdim[2],
+                (float) pixdim[3]);
+        if (negative) {
+            notes.add("pixdim[1,2,3] " + values + " should be positive; setting to abs of pixdim values (as nibabel)");
+        }
+        if (zero) {
+            notes.add("pixdim[1,2,3] " + values + " should be non-zero; setting 0 dims to 1 (as nibabel)");
+        }
+        if (sformCode <= 0 && qformCode <= 0) {
+            notes.add("neither sform nor qform is set: orientation unknown, voxel sizes only (NIfTI method 1:"
+                    + " the identity orientation at the origin)");
+        }
+        return notes;
+    }
+
     /** The 4×4 RAS affine (index → mm): sform if set, else qform, else pixdim scaling (NIfTI "method 1"). */
     double[][] affine() {
         if (sformCode > 0) {
             return new double[][] {srow[0].clone(), srow[1].clone(), srow[2].clone(), {0, 0, 0, 1}};
         }
-        double[] zooms = {pixdim[1] > 0 ? pixdim[1] : 1, pixdim[2] > 0 ? pixdim[2] : 1, pixdim[3] > 0 ? pixdim[3] : 1};
+        double[] zooms = zooms();
         if (qformCode > 0) {
             return Quaternions.qformAffine(quatern, qoffset, zooms, pixdim[0] < 0 ? -1 : 1);
         }

@@ -1,0 +1,70 @@
+package io.medseg.files;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One run at a time writing into a folder: two batches into one output folder would both do every
+ * case and replace each other's masks. The lock is the operating system's lock on a hidden file in
+ * the folder ({@value #NAME}), so a killed run releases it with its process; the file names the
+ * holder for the message the second run prints.
+ */
+public final class FolderLock implements AutoCloseable {
+    public static final String NAME = ".medseg.lock";
+
+    private final Path file;
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private FolderLock(Path file, FileChannel channel, FileLock lock) {
+        this.file = file;
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /**
+     * Takes the folder (created if needed) for this process.
+     *
+     * @param what the run, for the other run's message ("medseg segment")
+     * @throws IOException naming the folder and the run that holds it
+     */
+    public static FolderLock acquire(Path dir, String what) throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve(NAME);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null; // held by this JVM already
+        }
+        if (lock == null) {
+            String holder = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
+            channel.close();
+            throw new IOException(dir + ": another run is writing into this folder (" + (holder.isEmpty() ? "unknown"
+                    : holder) + "); wait for it to end, or choose another output folder");
+        }
+        channel.truncate(0);
+        channel.write(java.nio.ByteBuffer.wrap((what + ", process " + ProcessHandle.current().pid() + ", since "
+                + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\n")
+                .getBytes(StandardCharsets.UTF_8)));
+        return new FolderLock(file, channel, lock);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            Files.deleteIfExists(file);
+            lock.release();
+        } finally {
+            channel.close();
+        }
+    }
+}
