@@ -5,13 +5,16 @@
 # libtorch build. About 5-10 minutes on a 2-core machine.
 # Usage: scripts/train-bundled-model.sh [--replace]
 set -euo pipefail
+# --clip-grad 0: the bundle was trained before gradient clipping became the default (12); without it
+# the retrained parameters would not be the committed ones.
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target="$root/sample-scans/models/tooth-root-unet2d"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 MEDSEG_CPU_ISA=avx2 "$root/medseg" train --data "$root/sample-scans/data/Dataset001_ToothRoot" --output "$tmp/model" \
   --arch unet2d --depth 4 --filters 12 --patch 160x160 --batch 4 --epochs 40 --iterations 50 \
-  --lr 0.001 --optimizer ADAMW --schedule POLY --loss DICE_CE --patience 15 --seed 42 --device cpu
+  --lr 0.001 --optimizer ADAMW --schedule POLY --loss DICE_CE --patience 15 --seed 42 --device cpu \
+  --clip-grad 0
 if [ "${1:-}" = "--replace" ] || [ ! -d "$target" ]; then
   rm -rf "$target"
   mkdir -p "$(dirname "$target")"

@@ -14,6 +14,8 @@
 # to DIR instead of being compared with (or, with --replace, replacing) the bundled one.
 # Usage: scripts/train-ct-model.sh [--arch unet3d|vnet] [--lower-chest] [--replace | --output DIR]
 set -euo pipefail
+# --clip-grad 0: the bundle was trained before gradient clipping became the default (12); without it
+# the retrained parameters would not be the committed ones.
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 arch=unet3d
 chest=(--abdomen-only)
@@ -45,7 +47,7 @@ trap 'rm -rf "$tmp"' EXIT
 MEDSEG_CPU_ISA=avx2 "$root/medseg" train --data "$tmp/Dataset003_AbdomenCTTrain" --output "$tmp/model" \
   "${network[@]}" --spacing 3x3x4 --patch 32x96x96 --batch 2 \
   --epochs 24 --iterations 50 --lr 0.001 --optimizer ADAMW --schedule POLY --loss DICE_CE --patience 0 \
-  --validation-fraction 0.1 --seed 42 --device cpu --log-file "$tmp/train.log"
+  --validation-fraction 0.1 --seed 42 --device cpu --log-file "$tmp/train.log" --clip-grad 0
 if [ -n "$output" ]; then
   mkdir -p "$(dirname "$output")"
   cp -r "$tmp/model" "$output"

@@ -109,7 +109,7 @@ for n in ${sizes//,/ }; do
     start=$(date +%s.%N)
     "$medseg" train --data "$data" --output "$run/model" "${init[@]}" "${shape[@]}" \
       --epochs "$epochs" --iterations "$iterations" --lr 0.001 --optimizer ADAMW --schedule POLY --loss DICE_CE \
-      --patience 0 --validation-fraction 0.2 --seed 42 --device cpu --quiet > "$run/train.txt"
+      --patience 0 --validation-fraction 0.2 --seed 42 --device cpu --clip-grad 0 --quiet > "$run/train.txt"
     minutes=$(echo "($(date +%s.%N) - $start) / 60" | bc -l)
     "$medseg" segment --model "$run/model" --input "$data/imagesTs" --output "$run/masks" --quiet > /dev/null
     "$medseg" evaluate --reference "$data/labelsTs" --prediction "$run/masks" --output "$run/evaluation" \

@@ -33,7 +33,8 @@ final class CommandRunner {
         } catch (StoppedException e) {
             IJ.showStatus(command + ": stopped");
             IJ.log(command + ": stopped: " + e.getMessage());
-        } catch (PluginException | IllegalArgumentException | IOException e) {
+        } catch (PluginException | IllegalArgumentException | IOException
+                | io.medseg.core.train.TrainingDivergedException e) {
             error(command, e.getMessage());
         } catch (OutOfMemoryError e) {
             error(command, "out of memory (" + e.getMessage() + "); give ImageJ more memory (Edit > Options > Memory & "

@@ -86,7 +86,8 @@ public final class Medseg {
                         : ""));
                 return 130;
             }
-            if (e instanceof IllegalArgumentException || e instanceof IOException) {
+            if (e instanceof IllegalArgumentException || e instanceof IOException
+                    || e instanceof io.medseg.core.train.TrainingDivergedException) {
                 String message = e instanceof OutputExistsException f
                         ? f.getFile() + " " + f.getReason() + "; pass --overwrite to replace it"
                         : e instanceof FileAlreadyExistsException f

@@ -124,6 +124,7 @@ public final class TrainingLoop {
             if (from != null) {
                 from.restore(stateDir, bundle.block(), optimizer);
             }
+            DivergenceWatch divergence = new DivergenceWatch();
             epochs:
             for (int epoch = history.size() + 1; epoch <= settings.epochs(); epoch++) {
                 if (settings.patience() > 0 && epoch - 1 - bestEpoch >= settings.patience()) {
@@ -134,7 +135,9 @@ public final class TrainingLoop {
                 for (int i = 0; i < settings.iterationsPerEpoch(); i++) {
                     float value = step(trainer, batches.next(), patchXyz);
                     lossSum += value;
-                    listener.iteration((epoch - 1) * settings.iterationsPerEpoch() + i + 1, epoch, value);
+                    int stepNumber = (epoch - 1) * settings.iterationsPerEpoch() + i + 1;
+                    divergence.step(stepNumber, epoch, value);
+                    listener.iteration(stepNumber, epoch, value);
                     if (listener.stopRequested()) {
                         stoppedByUser = true;
                         break epochs;
