@@ -38,7 +38,7 @@ public final class Medseg {
     }
 
     public static void main(String[] args) {
-        TerminalProgress.stopOnInterrupt();
+        TerminalProgress.stopOnSignals();
         System.exit(run(args));
     }
 
@@ -84,7 +84,7 @@ public final class Medseg {
                 commandLine.getErr().println("medseg " + name + ": stopped: " + e.getMessage()
                         + (name.equals("segment") || name.equals("train") ? "; the same command with --continue finishes it"
                         : ""));
-                return 130;
+                return TerminalProgress.stopExitCode();
             }
             if (e instanceof IllegalArgumentException || e instanceof IOException
                     || e instanceof io.medseg.core.train.TrainingDivergedException) {

@@ -26,6 +26,7 @@ final class TerminalProgress implements Progress {
     private ProgressBar bar;
 
     TerminalProgress(PrintStream err, Mode mode, PrintStream logFile) {
+        polled = true; // every command that shows progress checks stopRequested() between its steps
         this.err = err;
         this.mode = mode;
         this.logFile = logFile;
@@ -95,22 +96,39 @@ final class TerminalProgress implements Progress {
     }
 
     /**
-     * Ctrl-C (SIGINT) asks running work to stop after the case or training step it is in, so the
-     * summary is printed and the last outputs are complete; a second Ctrl-C ends the process at once
-     * (atomic writes still leave no half-written file).
+     * Ctrl-C (SIGINT) and SIGTERM (what kill, SLURM and Kubernetes send) ask running work to stop after
+     * the case or training step it is in, so the summary is printed and the last outputs are complete;
+     * nothing is freed under a libtorch call still running (that crashed the JVM in native code). A
+     * second signal ends the process at once (atomic writes still leave no half-written file). A
+     * command that shows no progress (info, models) polls no flag: there a signal ends it at once.
      */
     private static final java.util.concurrent.atomic.AtomicInteger INTERRUPTS = new java.util.concurrent.atomic.AtomicInteger();
+    private static volatile boolean polled;
+    private static volatile int stopCode = 130;
 
-    static void stopOnInterrupt() {
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> {
-                if (INTERRUPTS.incrementAndGet() > 1) {
-                    Runtime.getRuntime().halt(130);
-                }
-                System.err.println("\nstopping after the current step (Ctrl-C again to quit at once)");
-            });
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            // no SIGINT on this platform: Ctrl-C ends the process as usual
+    /** The exit code of a run stopped by a signal: 128 + its number (130 for SIGINT, 143 for SIGTERM). */
+    static int stopExitCode() {
+        return stopCode;
+    }
+
+    static void stopOnSignals() {
+        for (String name : new String[] {"INT", "TERM"}) {
+            try {
+                int code = 128 + ("INT".equals(name) ? 2 : 15);
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                    if (!polled) {
+                        System.exit(code); // nothing long-running is listening for the flag
+                    }
+                    stopCode = code;
+                    if (INTERRUPTS.incrementAndGet() > 1) {
+                        Runtime.getRuntime().halt(code);
+                    }
+                    System.err.println("\nSIG" + name + ": stopping after the current step (" + ("INT".equals(name)
+                            ? "Ctrl-C" : "the signal") + " again to quit at once)");
+                });
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                // no such signal on this platform: it ends the process as usual
+            }
         }
     }
 
