@@ -76,7 +76,13 @@ public final class AtomicFiles {
      */
     public static Path temporarySibling(Path target, String suffix) {
         String random = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
-        return target.toAbsolutePath().resolveSibling("." + target.getFileName() + "." + random + suffix);
+        try {
+            return target.toAbsolutePath().resolveSibling("." + target.getFileName() + "." + random + suffix);
+        } catch (java.nio.file.InvalidPathException e) {
+            // a name the locale cannot spell (C/POSIX and a UTF-8 name): the temporary gets an ASCII one
+            String ascii = target.getFileName().toString().replaceAll("[^\\x20-\\x7e]", "_");
+            return target.toAbsolutePath().resolveSibling("." + ascii + "." + random + suffix);
+        }
     }
 
     /** Creates a fresh hidden folder beside {@code target} to assemble it in. */

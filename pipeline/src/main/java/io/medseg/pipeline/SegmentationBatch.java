@@ -62,10 +62,12 @@ public final class SegmentationBatch {
     private final boolean saveProbabilities;
 
     private final int filesFound;
+    private final int skippedFiles;
 
     private SegmentationBatch(List<Job> jobs, boolean dicom, Path outputDir, Existing existing, List<String> notes,
-            boolean saveProbabilities, int filesFound) {
+            boolean saveProbabilities, int filesFound, int skippedFiles) {
         this.filesFound = filesFound;
+        this.skippedFiles = skippedFiles;
         this.jobs = jobs;
         this.dicom = dicom;
         this.outputDir = outputDir;
@@ -97,7 +99,7 @@ public final class SegmentationBatch {
         InputFiles found = InputFiles.of(input);
         List<String> notes = new ArrayList<>();
         found.skipped().forEach((file, why) -> notes.add("skipped " + file + ": " + why));
-        List<Job> jobs = new ArrayList<>(imageJobs(found.images(), outputDir, channels));
+        List<Job> jobs = new ArrayList<>(imageJobs(found.images(), outputDir, channels, notes));
         boolean dicom = !found.dicomFiles().isEmpty();
         if (dicom) {
             jobs.addAll(dicomJobs(input, found.dicomFiles(), outputDir, notes));
@@ -107,8 +109,9 @@ public final class SegmentationBatch {
                     + " none of them a scan medseg reads (DICOM, NIfTI, PNG, TIFF)"
                     + (found.skipped().isEmpty() ? "" : "; first: " + notes.get(0)));
         }
+        int skippedFiles = (int) notes.stream().filter(n -> n.startsWith("skipped ")).count();
         SegmentationBatch batch = new SegmentationBatch(jobs, dicom, outputDir, existing, notes, saveProbabilities,
-                found.found());
+                found.found(), skippedFiles);
         batch.checkOutputs();
         return batch;
     }
@@ -155,7 +158,12 @@ public final class SegmentationBatch {
         return filesFound;
     }
 
-    /** Files that were passed over while planning (e.g. non-DICOM files in a DICOM folder), with the reason. */
+    /** How many files of the input were passed over as not scans (each has a line in {@link #notes()}). */
+    public int skippedFiles() {
+        return skippedFiles;
+    }
+
+    /** Files passed over while planning (e.g. non-DICOM files in a DICOM folder) with the reason, and other notes. */
     public List<String> notes() {
         return notes;
     }
@@ -249,14 +257,29 @@ public final class SegmentationBatch {
         return line.replace("\r", "\\r").replace("\n", "\\n");
     }
 
-    private static List<Job> imageJobs(List<Path> images, Path outputDir, int channels) {
+    private static List<Job> imageJobs(List<Path> images, Path outputDir, int channels, List<String> notes) {
         List<Job> jobs = new ArrayList<>();
         for (CaseFiles.ImageCase c : CaseFiles.groupCases(images, Math.max(channels, 1))) {
             List<Path> files = c.files();
-            Path output = c.plainName() ? outputDir.resolve(files.get(0).getFileName())
-                    : outputDir.resolve(c.id() + c.ending());
-            ScanLoader loader = c.problem() != null ? () -> {
-                throw new ImageFileException(files.get(0), c.problem());
+            // a plain name is kept byte for byte; a case's name is made from text, which a file name the
+            // locale cannot spell does not survive: that case fails alone, saying so
+            Path output;
+            String problem = c.problem();
+            try {
+                output = c.plainName() ? outputDir.resolve(files.get(0).getFileName())
+                        : outputDir.resolve(c.id() + c.ending());
+            } catch (java.nio.file.InvalidPathException e) {
+                output = outputDir.resolve(c.id().replaceAll("[^\\x20-\\x7e]", "_") + c.ending());
+                problem = problem != null ? problem : "its case name '" + c.id() + "' cannot be written as a file name in"
+                        + " this system's character set (" + System.getProperty("sun.jnu.encoding") + "); run medseg in a"
+                        + " UTF-8 locale (the launcher does) or rename the files";
+            }
+            if (problem == null && !c.plainName() && c.id().indexOf('\uFFFD') >= 0) {
+                notes.add("note: " + files.get(0) + ": the name is not valid UTF-8; the mask is named " + output.getFileName());
+            }
+            String why = problem;
+            ScanLoader loader = why != null ? () -> {
+                throw new ImageFileException(files.get(0), why);
             } : () -> ScanFiles.readChannels(files);
             jobs.add(new Job(c.plainName() ? files.get(0).getFileName().toString() : c.id(), files, output, loader, null));
         }
@@ -334,7 +357,12 @@ public final class SegmentationBatch {
 
     /** Where a job's class probabilities go: {@code NAME_probabilities.nii.gz} beside its mask. */
     public static Path probabilitiesFile(Job job) {
-        return job.output().resolveSibling(ScanFiles.stem(job.output()) + "_probabilities.nii.gz");
+        try {
+            return job.output().resolveSibling(ScanFiles.stem(job.output()) + "_probabilities.nii.gz");
+        } catch (java.nio.file.InvalidPathException e) {
+            // a name the locale cannot spell: the job's name as ASCII instead
+            return job.output().resolveSibling(job.name().replaceAll("[^\\x20-\\x7e]", "_") + "_probabilities.nii.gz");
+        }
     }
 
     /** The same file however it is named: real path when it exists, else absolute and normalised. */
@@ -346,7 +374,9 @@ public final class SegmentationBatch {
     private void removeStaleTemporaries() throws IOException {
         for (Job j : jobs) {
             AtomicFiles.removeStaleTemporaries(j.output());
-            AtomicFiles.removeStaleTemporaries(probabilitiesFile(j));
+            if (saveProbabilities) {
+                AtomicFiles.removeStaleTemporaries(probabilitiesFile(j));
+            }
         }
     }
 

@@ -110,7 +110,7 @@ final class SegmentCommand implements Callable<Integer> {
         if (quiet) {
             result.failed().forEach((job, why) -> System.err.println("failed " + job.name() + ": " + why));
         }
-        int skippedFiles = batch.notes().size();
+        int skippedFiles = batch.skippedFiles();
         System.out.println("found " + batch.filesFound() + " file(s): " + batch.jobs().size() + " case(s)"
                 + (skippedFiles == 0 ? "" : ", " + skippedFiles + " file(s) skipped as not scans"
                         + (quiet ? "" : " (listed above)"))

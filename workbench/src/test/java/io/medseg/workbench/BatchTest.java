@@ -307,4 +307,41 @@ class BatchTest {
                 out.toString(), "--continue").code());
         assertFalse(Files.exists(out.resolve(io.medseg.files.FolderLock.NAME)), "the lock file goes with its run");
     }
+
+    /**
+     * File names as the file system has them: one in UTF-8 and one whose bytes are not UTF-8, under a
+     * UTF-8 locale (what the launcher sets) and under plain C. No name aborts the batch; a case
+     * whose name cannot be written in C fails alone, saying why.
+     */
+    @Test
+    void namesBeyondAsciiAreSegmentedOrFailAloneWhateverTheLocale(@TempDir Path tmp) throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        Path source = dataset.resolve("imagesTs/case_004_0000.png");
+        Files.copy(source, in.resolve("plain.png"));
+        String sh = "cp '" + source + "' \"$1/zahn_\303\274.png\" && cp '" + source + "' \"$1/$(printf 'bad\\377')_0000.png\"";
+        assertEquals(0, new ProcessBuilder("sh", "-c", sh.replace("\\303\\274", "$(printf '\\303\\274')"), "sh",
+                in.toString()).inheritIO().start().waitFor());
+        for (String locale : List.of("C.UTF-8", "C")) {
+            Path out = tmp.resolve("out-" + locale);
+            Path log = tmp.resolve("log-" + locale);
+            List<String> command = new ArrayList<>(List.of("env", "LC_ALL=" + locale, "LANG=" + locale,
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true", "-Xmx1g",
+                    "-cp", System.getProperty("java.class.path"), Medseg.class.getName(), "segment", "--model",
+                    model.toString(), "--input", in.toString(), "--output", out.toString()));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            assertTrue(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES));
+            String text = Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1);
+            String[] masks = out.toFile().list((d, n) -> n.endsWith(".png"));
+            if (locale.equals("C.UTF-8")) {
+                assertEquals(0, p.exitValue(), text);
+                assertEquals(3, masks.length, text);
+                assertTrue(text.contains("the name is not valid UTF-8; the mask is named bad"), text);
+            } else {
+                assertEquals(4, p.exitValue(), text);
+                assertEquals(2, masks.length, "plain.png and the UTF-8 name: " + text);
+                assertTrue(text.contains("cannot be written as a file name in this system's character set"), text);
+            }
+            assertTrue(text.contains("found 3 file(s): 3 case(s)"), text);
+        }
+    }
 }
