@@ -87,12 +87,26 @@ public final class ReaderFuzzing {
             Path dicom = Files.write(DIR.resolve("input.dcm"), data);
             expectReaderError(dicom, () -> {
                 DicomFile f = DicomParser.parse(dicom);
-                if (f.dataset().contains(Tags.PIXEL_DATA)) {
+                if (PixelDecoder.pixelElement(f.dataset()) != null) {
                     PixelDecoder.decode(f);
+                }
+            });
+            // the same bytes as a one-file series: functional groups, frame positions, colour models, tilt
+            expectReaderError(dicom, () -> {
+                DicomSeries.Scan scan = DicomSeries.scanFiles(List.of(dicom));
+                for (String why : scan.skipped().values()) {
+                    if (why.contains("\n")) {
+                        throw new AssertionError("a reason of several lines: " + why);
+                    }
+                }
+                for (DicomSeries s : scan.series()) {
+                    s.header();
+                    s.load();
                 }
             });
             for (String name : new String[] {"input.nii", "input.nii.gz"}) {
                 Path nifti = Files.write(DIR.resolve(name), data);
+                expectReaderError(nifti, () -> Nifti.readHeader(nifti));
                 expectReaderError(nifti, () -> Nifti.readVolume(nifti));
             }
             Path plain = Files.write(DIR.resolve("input.png"), data);
