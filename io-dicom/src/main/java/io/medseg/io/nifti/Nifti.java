@@ -109,8 +109,14 @@ public final class Nifti {
             long[] size = h.sizeXyz();
             checkLength(h, h.singleFile() ? file : pairedImage(file), size[0] * size[1] * size[2] * h.channels());
             return new ScanHeader(size, h.channels(), geometry(h.affine(), file), h.notes());
+        } catch (ImageFileException e) {
+            throw e;
         } catch (ZipException e) {
             throw new ImageFileException(file, "corrupt gzip data: " + e.getMessage(), e);
+        } catch (EOFException e) {
+            throw new ImageFileException(file, "ends early" + (compressed(file) ? " (truncated gzip stream)" : ""), e);
+        } catch (IOException e) {
+            throw new ImageFileException(file, "cannot be read: " + e, e);
         }
     }
 
