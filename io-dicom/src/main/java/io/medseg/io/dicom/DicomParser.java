@@ -2,7 +2,6 @@ package io.medseg.io.dicom;
 
 import io.medseg.io.ImageFileException;
 import io.medseg.io.ReadLimits;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -117,31 +116,43 @@ public final class DicomParser {
                 : (bytes[pos] & 0xFF) << 8 | (bytes[pos + 1] & 0xFF);
     }
 
-    /** The deflated data set, refused once it grows past {@code limit} bytes (a 1 MB file can inflate to 1 GB). */
+    /**
+     * The deflated data set, refused once it grows past {@code limit} bytes (a 1 MB file can inflate
+     * to 1 GB). Inflated twice: once to count the bytes (nothing kept), once into an array of exactly
+     * that size, so the memory taken is the data set's own, not twice it while a buffer grows.
+     */
     private byte[] inflate(byte[] in, int from, long limit) throws ImageFileException {
+        long cap = Math.min(limit, Integer.MAX_VALUE - 8);
+        long size = inflateInto(in, from, null, cap);
+        byte[] out = new byte[(int) size];
+        inflateInto(in, from, out, cap);
+        return out;
+    }
+
+    /** Inflates into {@code out} (or only counts, when null); returns the inflated size. */
+    private long inflateInto(byte[] in, int from, byte[] out, long cap) throws ImageFileException {
         Inflater inflater = new Inflater(true);
         inflater.setInput(in, from, in.length - from);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(in.length - from, 1 << 20) * 3);
         byte[] buf = new byte[1 << 16];
-        long cap = Math.min(limit, Integer.MAX_VALUE - 8);
+        long size = 0;
         try {
             while (!inflater.finished()) {
-                int n = inflater.inflate(buf);
-                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                int n = out == null ? inflater.inflate(buf) : inflater.inflate(out, (int) size, out.length - (int) size);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary() || out != null && size == out.length)) {
                     break;
                 }
-                if (out.size() + (long) n > cap) {
+                if (size + n > cap) {
                     throw new ImageFileException(file, "deflated data set inflates past " + cap + " bytes (from "
                             + (in.length - from) + "), more than one scan may use (" + ReadLimits.MAX_SCAN_BYTES + ")");
                 }
-                out.write(buf, 0, n);
+                size += n;
             }
         } catch (DataFormatException e) {
             throw new ImageFileException(file, "corrupt deflated data set: " + e.getMessage(), e);
         } finally {
             inflater.end();
         }
-        return out.toByteArray();
+        return size;
     }
 
     /** Parses elements until {@code end}, or until an item delimiter when {@code untilDelimiter}. */

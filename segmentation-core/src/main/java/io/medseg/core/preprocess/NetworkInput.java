@@ -1,5 +1,6 @@
 package io.medseg.core.preprocess;
 
+import io.medseg.image.Shapes;
 import io.medseg.image.Volume;
 import java.util.stream.IntStream;
 
@@ -30,7 +31,7 @@ public final class NetworkInput {
         int newPlaneVoxels = Math.toIntExact(newPlane[0] * newPlane[1]);
         int slices = (int) size[2];
         float[] data = scan.data();
-        float[] inPlane = new float[Math.toIntExact((long) scan.channels() * slices * newPlaneVoxels)];
+        float[] inPlane = new float[Shapes.arrayLength("the scan resampled in plane", scan.channels(), slices, newPlaneVoxels)];
         // channel-major, then slice: slice s of channel c starts at (c · slices + s) · plane
         IntStream.range(0, scan.channels() * slices).parallel().forEach(cs -> {
             float[] slice = new float[planeVoxels];

@@ -80,7 +80,7 @@ public final class Resampling {
         }
         long[] strides = Shapes.stridesXFastest(sizeXyz);
         int rows = (int) (Shapes.count(newSizeXyz) / newSizeXyz[0]);
-        byte[] out = new byte[(int) Shapes.count(newSizeXyz)];
+        byte[] out = new byte[Shapes.arrayLength("labels resampled to " + Arrays.toString(newSizeXyz), newSizeXyz)];
         int nx = (int) newSizeXyz[0];
         IntStream.range(0, rows).parallel().forEach(r -> {
             long src = 0;
@@ -108,7 +108,7 @@ public final class Resampling {
         for (byte b : labels) {
             present[b & 0xff] = true;
         }
-        byte[] out = new byte[Math.toIntExact(Shapes.count(newSizeXyz))];
+        byte[] out = new byte[Shapes.arrayLength("labels resampled to " + Arrays.toString(newSizeXyz), newSizeXyz)];
         float[] indicator = new float[labels.length];
         for (int label = 1; label < 256; label++) {
             if (!present[label]) {
@@ -143,14 +143,14 @@ public final class Resampling {
         if (n < 3) {
             return argmax(resample(scores, classes, sizeXyz, newSizeXyz, linear), classes);
         }
-        byte[] out = new byte[Math.toIntExact(Shapes.count(newSizeXyz))];
+        byte[] out = new byte[Shapes.arrayLength("labels resampled to " + Arrays.toString(newSizeXyz), newSizeXyz)];
         Interpolation.AxisWeights z = Interpolation.LINEAR.weights((int) sizeXyz[2], (int) newSizeXyz[2]);
         int slices = (int) newSizeXyz[2];
         // contiguous runs of output slices, so consecutive slices share their resampled sources
         int runs = Math.min(slices, 2 * Runtime.getRuntime().availableProcessors());
         IntStream.range(0, runs).parallel().forEach(run -> {
             SliceResampler plane = new SliceResampler(scores, classes, sizeXyz, newSizeXyz, z.taps() + 1);
-            float[] blended = new float[classes * plane.newPlaneVoxels];
+            float[] blended = new float[Shapes.arrayLength("class scores of a plane", classes, plane.newPlaneVoxels)];
             int[] sources = new int[z.taps()];
             for (int j = run * slices / runs; j < (run + 1) * slices / runs; j++) {
                 for (int t = 0; t < z.taps(); t++) {
@@ -196,17 +196,17 @@ public final class Resampling {
             this.classes = classes;
             this.plane = new long[] {sizeXyz[0], sizeXyz[1]};
             this.newPlane = new long[] {newSizeXyz[0], newSizeXyz[1]};
-            this.planeVoxels = (int) (plane[0] * plane[1]);
-            this.newPlaneVoxels = (int) (newPlane[0] * newPlane[1]);
+            this.planeVoxels = Shapes.arrayLength("a plane of " + Arrays.toString(plane), plane);
+            this.newPlaneVoxels = Shapes.arrayLength("a plane of " + Arrays.toString(newPlane), newPlane);
             this.voxels = Math.toIntExact(Shapes.count(sizeXyz));
             this.order = axisOrder(plane, newPlane);
-            this.slice = new float[classes * planeVoxels];
+            this.slice = new float[Shapes.arrayLength("class scores of a plane", classes, planeVoxels)];
             long[] afterFirst = plane.clone();
             afterFirst[order[0]] = newPlane[order[0]];
-            this.firstPass = new float[Math.toIntExact(classes * afterFirst[0] * afterFirst[1])];
+            this.firstPass = new float[Shapes.arrayLength("class scores of a plane", classes, afterFirst[0], afterFirst[1])];
             this.held = new int[count];
             Arrays.fill(held, -1);
-            this.buffers = new float[count][classes * newPlaneVoxels];
+            this.buffers = new float[count][Shapes.arrayLength("class scores of a plane", classes, newPlaneVoxels)];
         }
 
         /** Source slice {@code source} resampled in-plane; {@code inUse} are the slices the caller still needs. */
@@ -273,7 +273,7 @@ public final class Resampling {
     static float[] alongAxis(float[] in, int channels, long[] size, int axis, int target, Interpolation kind) {
         long[] newSize = size.clone();
         newSize[axis] = target;
-        float[] out = new float[Math.toIntExact(Shapes.count(newSize) * channels)];
+        float[] out = new float[Shapes.arrayLength("an image resampled to " + Arrays.toString(newSize), Shapes.count(newSize), channels)];
         alongAxis(in, channels, size, axis, target, kind, out);
         return out;
     }
