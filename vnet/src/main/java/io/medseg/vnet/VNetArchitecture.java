@@ -17,7 +17,7 @@ public final class VNetArchitecture extends RecordArchitecture<VNetConfig> {
 
     @Override
     protected VNetConfig defaults() {
-        return VNetConfig.paper();
+        return VNetConfig.defaults();
     }
 
     @Override

@@ -33,7 +33,7 @@ class VNetTest {
     void parameterCountsAndFlopsMatchPyTorch() {
         for (Golden row : Golden.load("vnet_counts.json").list("rows")) {
             JsonObject r = row.object("value");
-            JsonObject args = new VNetArchitecture().defaultArguments();
+            JsonObject args = io.medseg.core.bundle.RecordArchitecture.toJson(VNetConfig.paper());
             JsonObject overrides = r.getAsJsonObject("arguments");
             // the Python keywords are the Java arguments under shorter names
             String[][] names = {{"base", "baseFilters"}, {"down", "downConvs"}, {"up", "upConvs"}, {"kernel", "kernel"},
@@ -61,7 +61,10 @@ class VNetTest {
         assertEquals(256, paper.filters(4));
         assertEquals(3, paper.upConvsAt(3));
         assertEquals(1, paper.upConvsAt(0));
-        assertEquals(paper, new Gson().fromJson(new VNetArchitecture().defaultArguments(), VNetConfig.class));
+        VNetConfig defaults = new Gson().fromJson(new VNetArchitecture().defaultArguments(), VNetConfig.class);
+        assertEquals(VNetConfig.defaults(), defaults);
+        assertEquals(new VNetConfig(3, 16, paper.downConvs(), paper.upConvs(), 5, Normalization.INSTANCE, 0f), defaults,
+                "the paper's network with instance normalisation");
         assertEquals("vnet", Architectures.byName("vnet").name());
         assertEquals("downConvs and upConvs need one entry per down stage (1..6 stages), got [2, 3] and [1]",
                 assertThrows(IllegalArgumentException.class, () -> new VNetConfig(3, 16, new int[] {2, 3}, new int[] {1},
@@ -95,7 +98,7 @@ class VNetTest {
         assertEquals(5, topology.strides().length);
         assertEquals("[[1, 1, 1], [2, 2, 2], [2, 2, 2], [2, 2, 2], [2, 2, 2]]", java.util.Arrays.deepToString(topology.strides()));
         assertEquals("[5, 5, 5]", java.util.Arrays.toString(topology.kernels()[4]));
-        assertEquals(VNet.trainingBytes(VNetConfig.paper(), new long[] {32, 64, 64}, 2),
+        assertEquals(VNet.trainingBytes(VNetConfig.defaults(), new long[] {32, 64, 64}, 2),
                 topology.trainingBytes(new int[] {32, 64, 64}, 2));
     }
 }

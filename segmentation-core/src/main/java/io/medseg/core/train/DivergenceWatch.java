@@ -4,14 +4,16 @@ import java.util.Locale;
 
 /**
  * Stops a run whose loss has left the range it can learn in, instead of training on for hours: a
- * loss that is NaN or infinite, or a running mean of the last {@value #WINDOW} steps above
- * {@value #FACTOR} times the mean of the first {@value #WINDOW} (Dice + cross-entropy starts near
- * 1–2 and falls; a network without normalisation at too high a rate has been seen at 1.6e8 after
- * 25 steps).
+ * loss that is NaN or infinite; a first step above {@value #START_LIMIT} (every loss here, Dice,
+ * cross-entropy and their sum, starts near 1–3: a network whose outputs are that far out of range
+ * before any step will not learn); or a running mean of the last {@value #WINDOW} steps above
+ * {@value #FACTOR} times the mean of the first {@value #WINDOW} (the V-Net without normalisation on
+ * CT: 1.5e4 over its first 5 steps, 6e7 over the next 5, 4.5e12 over its first 25).
  */
 final class DivergenceWatch {
     static final int WINDOW = 5;
     static final double FACTOR = 100;
+    static final double START_LIMIT = 1000;
 
     private final double[] first = new double[WINDOW];
     private final double[] recent = new double[WINDOW];
@@ -23,6 +25,11 @@ final class DivergenceWatch {
             throw new TrainingDivergedException(String.format(Locale.ROOT, "training diverged at step %d (epoch %d):"
                     + " the loss is %s%s; %s", step, epoch, loss, steps >= WINDOW ? String.format(Locale.ROOT,
                     " after starting at %.4g", mean(first)) : "", ADVICE));
+        }
+        if (steps == 0 && loss > START_LIMIT) {
+            throw new TrainingDivergedException(String.format(Locale.ROOT, "training diverged at step %d (epoch %d):"
+                    + " the loss starts at %.4g, where these losses start near 1-3: the network's outputs are out of range"
+                    + " before any training (normalisation layers keep them in range)", step, epoch, loss));
         }
         if (steps < WINDOW) {
             first[steps] = loss;

@@ -36,4 +36,13 @@ class DivergenceWatchTest {
                 + " 260.0 (mean of the last 5); a lower learning rate, normalisation layers or gradient clipping keep it"
                 + " in range (the bundle keeps the best epoch before it, if one finished)", e.getMessage());
     }
+
+    @Test
+    void aLossFarOutOfRangeAtTheFirstStepStopsAtOnce() {
+        DivergenceWatch w = new DivergenceWatch();
+        var e = assertThrows(TrainingDivergedException.class, () -> w.step(1, 1, 15310f));
+        assertEquals("training diverged at step 1 (epoch 1): the loss starts at 1.531e+04, where these losses start near"
+                + " 1-3: the network's outputs are out of range before any training (normalisation layers keep them in"
+                + " range)", e.getMessage());
+    }
 }
