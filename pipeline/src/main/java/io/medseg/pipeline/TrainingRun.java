@@ -165,7 +165,11 @@ public final class TrainingRun {
                 : dims == 3 ? prepare3d(r, dataset, architecture, arguments, log)
                 : new Prepared(load(dataset, 2, log), arguments, r.patch() == null ? new int[] {160, 160} : r.patch(),
                         Intensity.ZSCORE, null, AugmentationSettings.defaults());
-        checkPatch(prepared.patch(), architecture.sizeDivisors(prepared.arguments()));
+        String patchProblem = architecture.sizeProblem(prepared.arguments(), prepared.patch());
+        if (patchProblem != null) {
+            throw new IllegalArgumentException("patch " + Arrays.toString(prepared.patch()) + ": " + patchProblem
+                    + " for this network");
+        }
         List<TrainingCase> cases = prepared.cases();
         int batchSize = r.batch() != null ? r.batch() : dims == 3 ? 2 : 4;
         TrainingSettings settings = new TrainingSettings(r.optimizer(), r.learningRate(), r.weightDecay(), r.momentum(),
@@ -345,15 +349,6 @@ public final class TrainingRun {
         }
         // a bundle and its resume state: a few hundred MB for the largest 3D networks
         AtomicFiles.checkWritable(output.toAbsolutePath().getParent(), 64L << 20);
-    }
-
-    private static void checkPatch(int[] patch, int[] divisors) {
-        for (int k = 0; k < patch.length; k++) {
-            if (patch[k] % divisors[k] != 0) {
-                throw new IllegalArgumentException("patch " + Arrays.toString(patch) + ": every size must be a multiple of "
-                        + Arrays.toString(divisors) + " (tensor order) for this network");
-            }
-        }
     }
 
     /** Training cases and the settings derived from them. */

@@ -103,14 +103,10 @@ public final class Segmenter implements AutoCloseable {
      */
     public static int[] halfTile(ModelConfig config, int[] tile) {
         int[] t = tile.clone();
-        int[] divisors = Architectures.byName(config.architecture()).sizeDivisors(config.arguments());
         for (int k = Math.max(0, t.length - 2); k < t.length; k++) {
-            if (t[k] / 2 < divisors[k] || t[k] / 2 % divisors[k] != 0) {
-                return null;
-            }
             t[k] /= 2;
         }
-        return t;
+        return Architectures.byName(config.architecture()).sizeProblem(config.arguments(), t) == null ? t : null;
     }
 
     private static long[] tileXyz(ModelConfig config, int[] tile) {
@@ -122,11 +118,9 @@ public final class Segmenter implements AutoCloseable {
             throw new IllegalArgumentException("tile " + Arrays.toString(tile) + " has " + tile.length
                     + " sizes; the model is " + divisors.length + "D");
         }
-        for (int k = 0; k < tile.length; k++) {
-            if (tile[k] < divisors[k] || tile[k] % divisors[k] != 0) {
-                throw new IllegalArgumentException("tile " + Arrays.toString(tile) + ": every size must be a multiple of "
-                        + Arrays.toString(divisors) + " (tensor order) for this model");
-            }
+        String problem = Architectures.byName(config.architecture()).sizeProblem(config.arguments(), tile);
+        if (problem != null) {
+            throw new IllegalArgumentException("tile " + Arrays.toString(tile) + ": " + problem + " for this model");
         }
         long[] xyz = new long[tile.length];
         for (int k = 0; k < tile.length; k++) {

@@ -29,6 +29,11 @@ public final class PlainUNetArchitecture extends RecordArchitecture<PlainUNetCon
     }
 
     @Override
+    protected boolean normalisesPerInstance(PlainUNetConfig c) {
+        return c.norm() == io.medseg.core.nn.Normalization.INSTANCE;
+    }
+
+    @Override
     protected int[] sizeDivisors(PlainUNetConfig c) {
         return c.totalStride(c.stages() - 1);
     }

@@ -38,6 +38,11 @@ public final class UNetArchitecture extends RecordArchitecture<UNetConfig> {
     }
 
     @Override
+    protected boolean normalisesPerInstance(UNetConfig c) {
+        return c.norm() == io.medseg.core.nn.Normalization.INSTANCE;
+    }
+
+    @Override
     protected int[] sizeDivisors(UNetConfig c) {
         int[] d = new int[2];
         Arrays.fill(d, 1 << c.depth());

@@ -78,7 +78,8 @@ class BrokenBundleTest {
         assertTrue(loadError(future).contains("format is 'medseg-bundle/2'"));
         Path patch = editedConfig("patch", j -> j.add("patchSize", JsonParser.parseString("[0, 0]")));
         assertEquals(patch.resolve("model.json") + ": patchSize [0, 0]: every size must be a positive multiple of [2, 2]"
-                + " for this unet2d", assertThrows(IOException.class, () -> ModelBundle.readConfig(patch)).getMessage());
+                + " (tensor order) for this unet2d", assertThrows(IOException.class, () -> ModelBundle.readConfig(patch))
+                .getMessage());
         Path typo = editedConfig("typo", j -> j.getAsJsonObject("arguments").addProperty("filters", 8));
         assertTrue(loadError(typo).endsWith("unet2d has no argument 'filters' (its arguments: [activation, baseFilters,"
                 + " depth, dropout, norm, spatialDims])"), loadError(typo));

@@ -31,6 +31,11 @@ public final class VNetArchitecture extends RecordArchitecture<VNetConfig> {
     }
 
     @Override
+    protected boolean normalisesPerInstance(VNetConfig c) {
+        return c.norm() == io.medseg.core.nn.Normalization.INSTANCE;
+    }
+
+    @Override
     protected int[] sizeDivisors(VNetConfig c) {
         int[] d = new int[c.spatialDims()];
         Arrays.fill(d, 1 << c.depth());

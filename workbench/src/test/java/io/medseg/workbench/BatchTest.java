@@ -63,7 +63,7 @@ class BatchTest {
         CommandLineTest.Run bad = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
                 tmp.resolve("bad").toString(), "--tile", "13x13");
         assertEquals(1, bad.code());
-        assertTrue(bad.err().contains("tile [13, 13]: every size must be a multiple of [2, 2]"), bad.err());
+        assertTrue(bad.err().contains("tile [13, 13]: every size must be a positive multiple of [2, 2]"), bad.err());
         CommandLineTest.Run ok = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
                 tmp.resolve("small").toString(), "--tile", "8x8", "--quiet");
         assertEquals(0, ok.code(), ok.err());

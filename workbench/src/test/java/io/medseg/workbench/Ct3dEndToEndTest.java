@@ -312,12 +312,19 @@ class Ct3dEndToEndTest {
     void vnetTrainsWithAGivenSpacingAndPatch(@TempDir Path tmp) throws Exception {
         Path model = tmp.resolve("ct-vnet");
         CommandLineTest.Run train = medseg("train", "--data", dataset.toString(), "--output", model.toString(), "--arch",
-                "vnet", "--epochs", "1", "--iterations", "2", "--filters", "4", "--spacing", "4x4x6", "--patch", "16x16x16",
+                "vnet", "--epochs", "1", "--iterations", "2", "--filters", "4", "--spacing", "4x4x6", "--patch", "16x16x32",
                 "--device", "cpu");
         assertEquals(0, train.code(), train.err());
         JsonObject json = JsonParser.parseString(Files.readString(model.resolve("model.json"))).getAsJsonObject();
         assertEquals("[4.0,4.0,6.0]", json.get("spacingMm").toString());
-        assertEquals("[16,16,16]", json.get("patchSize").toString());
+        assertEquals("[16,16,32]", json.get("patchSize").toString());
+        assertEquals("INSTANCE", json.getAsJsonObject("arguments").get("norm").getAsString(), "the default V-Net");
+        // instance normalisation at a deepest level of one voxel: said before training, not mid-run by libtorch
+        CommandLineTest.Run single = medseg("train", "--data", dataset.toString(), "--output", tmp.resolve("w").toString(),
+                "--arch", "vnet", "--filters", "4", "--spacing", "4x4x6", "--patch", "16x16x16");
+        assertEquals(1, single.code(), single.err());
+        assertTrue(single.err().contains("patch [16, 16, 16]: instance normalisation needs 2 or more voxels at the"
+                + " deepest level"), single.err());
         assertEquals(16, json.getAsJsonObject("arguments").getAsJsonArray("downConvs").size() * 4, "the paper's 4 stages");
         CommandLineTest.Run bad = medseg("train", "--data", dataset.toString(), "--output", tmp.resolve("x").toString(),
                 "--arch", "vnet", "--patch", "24x16x16");

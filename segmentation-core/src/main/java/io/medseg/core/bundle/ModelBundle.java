@@ -173,17 +173,15 @@ public final class ModelBundle implements AutoCloseable {
         }
         NetworkArchitecture a = Architectures.byName(c.architecture());
         int dims = a.spatialDims(c.arguments());
-        int[] divisors = a.sizeDivisors(c.arguments());
         int[] patch = c.patchSize();
         if (patch.length != dims) {
             throw new IllegalArgumentException("patchSize " + java.util.Arrays.toString(patch) + " has " + patch.length
                     + " sizes, the " + c.architecture() + " is " + dims + "D");
         }
-        for (int k = 0; k < dims; k++) {
-            if (patch[k] < divisors[k] || patch[k] % divisors[k] != 0) {
-                throw new IllegalArgumentException("patchSize " + java.util.Arrays.toString(patch) + ": every size must be"
-                        + " a positive multiple of " + java.util.Arrays.toString(divisors) + " for this " + c.architecture());
-            }
+        String problem = a.sizeProblem(c.arguments(), patch);
+        if (problem != null) {
+            throw new IllegalArgumentException("patchSize " + java.util.Arrays.toString(patch) + ": " + problem + " for this "
+                    + c.architecture());
         }
         double[] spacing = c.spacingMm();
         if (spacing.length != dims || java.util.Arrays.stream(spacing).anyMatch(v -> !(v > 0) || Double.isInfinite(v))) {

@@ -31,6 +31,33 @@ public interface NetworkArchitecture {
     /** Each spatial size (tensor order) of an input must be a multiple of these. */
     int[] sizeDivisors(JsonObject arguments);
 
+    /** Whether the network normalises each instance (instance norm), which needs 2+ values per channel. */
+    default boolean normalisesPerInstance(JsonObject arguments) {
+        return false;
+    }
+
+    /**
+     * Why an input of {@code sizeTensorOrder} cannot pass the network (null when it can): a size
+     * that is not a multiple of {@link #sizeDivisors}, or instance normalisation left with one voxel
+     * at the deepest level (libtorch refuses it mid-run, "Expected more than 1 value per channel").
+     */
+    default String sizeProblem(JsonObject arguments, int[] sizeTensorOrder) {
+        int[] d = sizeDivisors(arguments);
+        long bottom = 1;
+        for (int k = 0; k < d.length; k++) {
+            if (sizeTensorOrder[k] < d[k] || sizeTensorOrder[k] % d[k] != 0) {
+                return "every size must be a positive multiple of " + java.util.Arrays.toString(d) + " (tensor order)";
+            }
+            bottom *= sizeTensorOrder[k] / d[k];
+        }
+        if (bottom < 2 && normalisesPerInstance(arguments)) {
+            return "instance normalisation needs 2 or more voxels at the deepest level, and "
+                    + java.util.Arrays.toString(sizeTensorOrder) + " / " + java.util.Arrays.toString(d) + " leaves 1;"
+                    + " double one size (e.g. " + 2 * d[d.length - 1] + " along the last axis)";
+        }
+        return null;
+    }
+
     /**
      * Multiply-adds × 2 of one forward pass on one input of {@code sizeTensorOrder} ([D,] H, W),
      * counting convolutions and transposed convolutions (as PyTorch forward hooks would).

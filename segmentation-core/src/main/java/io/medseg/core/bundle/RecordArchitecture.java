@@ -33,6 +33,16 @@ public abstract class RecordArchitecture<C extends Record> implements NetworkArc
 
     protected abstract double forwardFlops(C config, int inputChannels, int classes, long[] sizeTensorOrder);
 
+    /** Whether this config normalises each instance; false unless the architecture says so. */
+    protected boolean normalisesPerInstance(C config) {
+        return false;
+    }
+
+    @Override
+    public final boolean normalisesPerInstance(JsonObject arguments) {
+        return normalisesPerInstance(parse(arguments));
+    }
+
     /** Checks beyond the record's own, e.g. a fixed dimensionality; returns the config. */
     protected C validate(C config) {
         return config;
