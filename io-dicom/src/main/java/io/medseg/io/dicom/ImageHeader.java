@@ -69,6 +69,10 @@ record ImageHeader(int frame, int rows, int columns, int frames, int samples, do
         int columns = size.columns();
         int frames = size.frames();
         int samples = size.samples();
+        if (frames > 1 && limit > 1) {
+            // a header may claim a billion frames: the pixel data must hold them before a header is made per frame
+            PixelDecoder.check(f);
+        }
         java.util.List<DicomDataset> perFrame = d.sequence(Tags.PER_FRAME_FUNCTIONAL_GROUPS);
         java.util.List<DicomDataset> shared = d.sequence(Tags.SHARED_FUNCTIONAL_GROUPS);
         if (!perFrame.isEmpty() && perFrame.size() != frames) {

@@ -280,4 +280,17 @@ class HostileDicomTest {
             System.setProperty(ReadLimits.MAX_SCAN_BYTES, saved);
         }
     }
+
+    /** A header claiming a billion frames: refused from its pixel data before a header is made per frame. */
+    @Test
+    void aBillionFramesAreRefusedBeforeAnyPerFrameWork() throws Exception {
+        Path file = dir.resolve("frames.dcm");
+        CraftedDicom.ctSlice(4, 5, 0).set(Tags.NUMBER_OF_FRAMES, "IS", "999999999").write(file);
+        long start = System.nanoTime();
+        DicomSeries.Scan scan = DicomSeries.scanFiles(List.of(file));
+        assertTrue(System.nanoTime() - start < 1e9, "at once");
+        assertEquals(0, scan.series().size());
+        assertTrue(scan.skipped().get(file).startsWith("pixel data has 40 bytes, but 999999999 frame(s) of 4 x 5"),
+                scan.skipped().toString());
+    }
 }
