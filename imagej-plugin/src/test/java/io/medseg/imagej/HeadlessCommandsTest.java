@@ -125,7 +125,7 @@ class HeadlessCommandsTest {
         HeadlessImageJ.image("case_024_0000-labels").close();
         String refused = HeadlessImageJ.run(SegmentImagePlugin.class,
                 "image=case_024_0000 model=tooth-root-unet2d size=70x70 device=cpu");
-        assertTrue(refused.contains("tile [70, 70]: every size must be a multiple of [16, 16]"), refused);
+        assertTrue(refused.contains("tile [70, 70]: every size must be a positive multiple of [16, 16]"), refused);
 
         // a second run replaces medseg's outlines and keeps the user's own overlay
         Roi mine = new Roi(1, 1, 5, 5);

@@ -85,15 +85,20 @@ public final class Nifti {
                     data.close();
                 }
             }
-        } catch (ImageFileException e) {
-            throw e;
-        } catch (ZipException e) {
-            throw new ImageFileException(dataFile, "corrupt gzip data: " + e.getMessage(), e);
-        } catch (EOFException e) {
-            throw new ImageFileException(dataFile, "ends early" + (compressed(dataFile) ? " (truncated gzip stream)" : ""), e);
         } catch (IOException e) {
-            throw new ImageFileException(dataFile, "cannot be read: " + e, e);
+            throw readError(dataFile, e);
         }
+    }
+
+    /** Any I/O failure while reading as the one reader error, naming the file. */
+    private static ImageFileException readError(Path file, IOException e) {
+        if (e instanceof ImageFileException f) {
+            return f;
+        }
+        String problem = e instanceof ZipException ? "corrupt gzip data: " + e.getMessage()
+                : e instanceof EOFException ? "ends early" + (compressed(file) ? " (truncated gzip stream)" : "")
+                : "cannot be read: " + e;
+        return new ImageFileException(file, problem, e);
     }
 
     /**
@@ -109,14 +114,8 @@ public final class Nifti {
             long[] size = h.sizeXyz();
             checkLength(h, h.singleFile() ? file : pairedImage(file), size[0] * size[1] * size[2] * h.channels());
             return new ScanHeader(size, h.channels(), geometry(h.affine(), file), h.notes());
-        } catch (ImageFileException e) {
-            throw e;
-        } catch (ZipException e) {
-            throw new ImageFileException(file, "corrupt gzip data: " + e.getMessage(), e);
-        } catch (EOFException e) {
-            throw new ImageFileException(file, "ends early" + (compressed(file) ? " (truncated gzip stream)" : ""), e);
         } catch (IOException e) {
-            throw new ImageFileException(file, "cannot be read: " + e, e);
+            throw readError(file, e);
         }
     }
 
