@@ -117,7 +117,8 @@ public final class CaseFiles {
             }
         }
         return files + " make one case '" + id + "' with channel number(s) " + range(byChannel) + ", but the model takes "
-                + channels + " channel(s) (0000" + (channels > 1 ? String.format("…%04d", channels - 1) : "") + ")"
+                + channels + " channel(s) (0000" + (channels > 1 ? String.format(java.util.Locale.ROOT, "…%04d", channels - 1) : "")
+                + ")"
                 + (missing.isEmpty() ? "" : "; missing " + String.join(", ", missing))
                 + ". nnU-Net names channel c of case ID as ID_cccc" + ending + "; scans that are separate cases need "
                 + "names without a 4-digit _cccc suffix (e.g. " + id + "-0001" + ending + ")";
@@ -125,10 +126,10 @@ public final class CaseFiles {
 
     private static String range(TreeMap<Integer, Path> byChannel) {
         if (byChannel.size() == 1) {
-            return String.format("%04d", byChannel.firstKey());
+            return String.format(java.util.Locale.ROOT, "%04d", byChannel.firstKey());
         }
         boolean contiguous = byChannel.lastKey() - byChannel.firstKey() + 1 == byChannel.size();
-        return String.format(contiguous ? "%04d…%04d" : "%04d, …, %04d (%d numbers)", byChannel.firstKey(),
+        return String.format(java.util.Locale.ROOT, contiguous ? "%04d…%04d" : "%04d, …, %04d (%d numbers)", byChannel.firstKey(),
                 byChannel.lastKey(), byChannel.size());
     }
 

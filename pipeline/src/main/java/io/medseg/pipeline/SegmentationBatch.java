@@ -77,13 +77,14 @@ public final class SegmentationBatch {
     }
 
     /**
-     * Plans the batch for {@code input}: a PNG/TIFF/NIfTI file, a folder of them, or a folder of
-     * DICOM series (one mask {@code SERIES_UID.nii.gz} each and {@code series.csv}). nnU-Net names
+     * Plans the batch for {@code input}: a PNG/TIFF/NIfTI file, a DICOM file (its series), or a
+     * folder: its images and the DICOM series below it (one mask {@code SERIES_UID.nii.gz} each and
+     * {@code series.csv}), every other entry listed in {@link #notes()}. nnU-Net names
      * ({@code CASE_0000.png}, {@code CASE_0001.png} …) make one job per case with mask {@code CASE.png}.
      *
      * @throws ImageFileException when there is nothing to segment
      * @throws OutputExistsException when an output exists and {@code existing} is REFUSE
-     * @throws IOException naming the output when it would replace one of the inputs
+     * @throws IOException naming the output folder when it is, holds or lies in the input folder
      */
     public static SegmentationBatch plan(Path input, Path outputDir, int channels, Existing existing) throws IOException {
         return plan(input, outputDir, channels, existing, false);
@@ -259,6 +260,7 @@ public final class SegmentationBatch {
 
     private static List<Job> imageJobs(List<Path> images, Path outputDir, int channels, List<String> notes) {
         List<Job> jobs = new ArrayList<>();
+        Map<Path, Path> outputs = new java.util.HashMap<>();
         for (CaseFiles.ImageCase c : CaseFiles.groupCases(images, Math.max(channels, 1))) {
             List<Path> files = c.files();
             // a plain name is kept byte for byte; a case's name is made from text, which a file name the
@@ -276,6 +278,11 @@ public final class SegmentationBatch {
             }
             if (problem == null && !c.plainName() && c.id().indexOf('\uFFFD') >= 0) {
                 notes.add("note: " + files.get(0) + ": the name is not valid UTF-8; the mask is named " + output.getFileName());
+            }
+            Path earlier = outputs.putIfAbsent(output, files.get(0));
+            if (problem == null && earlier != null) {
+                problem = "its mask would be " + output.getFileName() + ", the mask of " + earlier.getFileName()
+                        + " too (a plain name and nnU-Net channel names for one case); rename one of them";
             }
             String why = problem;
             ScanLoader loader = why != null ? () -> {

@@ -221,6 +221,7 @@ class BatchTest {
         }
         Files.copy(source, in.resolve("scan.png"));
         Files.copy(source, in.resolve("pair_0001.png")); // channel 1 without channel 0
+        Files.copy(source, in.resolve("scan_0000.png")); // a case whose mask would be scan.png, as scan.png's is
         Path out = tmp.resolve("masks");
         CommandLineTest.Run run = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
                 out.toString());
@@ -231,7 +232,9 @@ class BatchTest {
         assertTrue(run.err().contains("failed pair: " + in.resolve("pair_0001.png") + ": pair_0001.png make one case 'pair'"
                 + " with channel number(s) 0001, but the model takes 1 channel(s) (0000); missing pair_0000.png"), run.err());
         assertEquals(1, run.err().lines().filter(l -> l.startsWith("failed img:")).count(), "each failure said once");
-        assertTrue(run.out().contains("found 22 file(s): 3 case(s); wrote 1 mask(s) to " + out + ", 2 case(s) failed"),
+        assertTrue(run.err().contains("failed scan: " + in.resolve("scan_0000.png") + ": its mask would be scan.png, the mask"
+                + " of scan.png too"), run.err());
+        assertTrue(run.out().contains("found 23 file(s): 4 case(s); wrote 1 mask(s) to " + out + ", 3 case(s) failed"),
                 run.out());
         assertTrue(Files.isRegularFile(out.resolve("scan.png")));
         CommandLineTest.Run quiet = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
