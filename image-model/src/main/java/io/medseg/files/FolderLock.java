@@ -36,7 +36,20 @@ public final class FolderLock implements AutoCloseable {
      */
     public static FolderLock acquire(Path dir, String what) throws IOException {
         Files.createDirectories(dir);
-        Path file = dir.resolve(NAME);
+        return lock(dir.resolve(NAME), dir, what);
+    }
+
+    /**
+     * Takes one output (a bundle folder that is replaced as a whole) for this process: the lock file
+     * is {@code .NAME.lock} beside it, so other outputs of the same folder stay free.
+     */
+    public static FolderLock acquireFor(Path target, String what) throws IOException {
+        Path parent = target.toAbsolutePath().normalize().getParent();
+        Files.createDirectories(parent);
+        return lock(parent.resolve("." + target.getFileName() + ".lock"), target, what);
+    }
+
+    private static FolderLock lock(Path file, Path dir, String what) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         FileLock lock;
@@ -48,8 +61,8 @@ public final class FolderLock implements AutoCloseable {
         if (lock == null) {
             String holder = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
             channel.close();
-            throw new IOException(dir + ": another run is writing into this folder (" + (holder.isEmpty() ? "unknown"
-                    : holder) + "); wait for it to end, or choose another output folder");
+            throw new IOException(dir + ": another run is writing it (" + (holder.isEmpty() ? "unknown" : holder)
+                    + "); wait for it to end, or choose another output");
         }
         channel.truncate(0);
         channel.write(java.nio.ByteBuffer.wrap((what + ", process " + ProcessHandle.current().pid() + ", since "

@@ -127,7 +127,9 @@ public final class EvaluationRun {
         }
         outcome.skipped().forEach((name, why) -> out.println("skipped " + name + ": " + why));
         if (outputDir != null) {
-            ReportFolder.write(outputDir, outcome.report(), outcome.overlays(), provenance, overwrite);
+            try (io.medseg.files.FolderLock lock = io.medseg.files.FolderLock.acquireFor(outputDir, "medseg evaluate")) {
+                ReportFolder.write(outputDir, outcome.report(), outcome.overlays(), provenance, overwrite);
+            }
             out.println("wrote " + outputDir.resolve("index.html") + " with per_case.csv, summary.csv, summary.json, "
                     + "plots/" + (outcome.overlays().isEmpty() ? "" : " and " + outcome.overlays().size() + " case pictures in overlays/"));
         }

@@ -124,6 +124,14 @@ public final class TrainingRun {
      * @throws OutputExistsException when the bundle exists and the request does not overwrite it
      */
     public static Outcome run(Request r, Device device, TrainingListener listener, Consumer<String> log) throws IOException {
+        // one run at a time per bundle: two would both train and replace each other's files
+        try (io.medseg.files.FolderLock lock = io.medseg.files.FolderLock.acquireFor(r.output(), "medseg train")) {
+            return runLocked(r, device, listener, log);
+        }
+    }
+
+    private static Outcome runLocked(Request r, Device device, TrainingListener listener, Consumer<String> log)
+            throws IOException {
         Path stateDir = stateDir(r.output());
         // a run killed while replacing the bundle or its state left the previous one beside it: back in place
         AtomicFiles.removeStaleTemporaries(r.output());

@@ -303,12 +303,20 @@ class BatchTest {
             CommandLineTest.Run second = medseg("segment", "--model", model.toString(), "--input", in.toString(),
                     "--output", out.toString(), "--continue");
             assertEquals(1, second.code(), second.err());
-            assertTrue(second.err().contains(out + ": another run is writing into this folder (medseg segment (the first),"
-                    + " process " + ProcessHandle.current().pid()), second.err());
+            assertTrue(second.err().contains(out + ": another run is writing it (medseg segment (the first), process "
+                    + ProcessHandle.current().pid()), second.err());
         }
         assertEquals(0, medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
                 out.toString(), "--continue").code());
         assertFalse(Files.exists(out.resolve(io.medseg.files.FolderLock.NAME)), "the lock file goes with its run");
+        // a bundle being trained is taken the same way (its lock lies beside it, so other bundles stay free)
+        Path bundle = tmp.resolve("bundle");
+        try (io.medseg.files.FolderLock first = io.medseg.files.FolderLock.acquireFor(bundle, "medseg train (the first)")) {
+            CommandLineTest.Run second = medseg("train", "--data", dataset.toString(), "--output", bundle.toString(),
+                    "--epochs", "1", "--iterations", "1", "--batch", "1", "--patch", "16x16", "--depth", "1", "--filters", "2");
+            assertEquals(1, second.code(), second.err());
+            assertTrue(second.err().contains(bundle + ": another run is writing it (medseg train (the first)"), second.err());
+        }
     }
 
     /**
