@@ -56,4 +56,24 @@ class AtomicFilesTest {
         assertFalse(Files.exists(next));
         assertEquals("new", Files.readString(dir.resolve("x")));
     }
+
+    /** A small need is said as such ("0.3 MB needed", once "0 MB needed"), and a refused run creates no folder. */
+    @Test
+    void theRoomNeededIsNeverRoundedToNothingAndNoFolderIsMadeForARefusal(@TempDir Path tmp) throws Exception {
+        assertEquals("0.3 MB", AtomicFiles.megabytes(300_000));
+        assertEquals("0.1 MB", AtomicFiles.megabytes(1));
+        assertEquals("0.0 MB", AtomicFiles.megabytes(0));
+        assertEquals("512 MB", AtomicFiles.megabytes(512L << 20));
+        Path out = tmp.resolve("not/yet");
+        System.setProperty("medseg.minFreeBytes", Long.toString(Long.MAX_VALUE / 2));
+        try {
+            var e = assertThrows(java.io.IOException.class, () -> AtomicFiles.checkWritable(out, 300_000));
+            assertTrue(e.getMessage().startsWith(out + ": only ") && e.getMessage().endsWith(" MB needed"), e.getMessage());
+        } finally {
+            System.clearProperty("medseg.minFreeBytes");
+        }
+        assertFalse(Files.exists(tmp.resolve("not")), "nothing created");
+        AtomicFiles.checkWritable(out, 300_000);
+        assertFalse(Files.exists(out), "made when the first output is written, not when checked");
+    }
 }
