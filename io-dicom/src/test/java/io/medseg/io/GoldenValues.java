@@ -24,6 +24,15 @@ public final class GoldenValues {
         }
     }
 
+    /** A JSON array of numbers. */
+    public static double[] doubles(JsonArray a) {
+        double[] v = new double[a.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = a.get(i).getAsDouble();
+        }
+        return v;
+    }
+
     public static void assertMatches(String name, JsonObject golden, float[] actual, double tolerance) {
         if (golden.has("values")) {
             JsonArray expected = golden.getAsJsonArray("values");

@@ -1,5 +1,6 @@
 package io.medseg.io.dicom;
 
+import static io.medseg.io.GoldenValues.doubles;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -64,13 +65,6 @@ class ForeignDicomTest {
         return doubles(g.getAsJsonArray("values"));
     }
 
-    static double[] doubles(JsonArray a) {
-        double[] v = new double[a.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = a.get(i).getAsDouble();
-        }
-        return v;
-    }
 
     private static void assertValues(String name, float[] actual) {
         double[] expected = values(name);

@@ -1,5 +1,6 @@
 package io.medseg.io.nifti;
 
+import static io.medseg.io.GoldenValues.doubles;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,13 +36,6 @@ class ForeignNiftiTest {
     @TempDir
     Path tmp;
 
-    private static double[] doubles(JsonArray a) {
-        double[] v = new double[a.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = a.get(i).getAsDouble();
-        }
-        return v;
-    }
 
     /**
      * Voxel sizes |pixdim| (a zero taken as 1) as nibabel reads them, said in nibabel's own words;
