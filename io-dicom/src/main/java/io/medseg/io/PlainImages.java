@@ -88,8 +88,11 @@ public final class PlainImages {
         return withReader(file, reader -> {
             long width = reader.getWidth(0);
             long height = reader.getHeight(0);
-            // a small compressed file can declare a huge canvas: refuse it before the decoder allocates it
-            ReadLimits.checkVoxels(file, "a " + width + " x " + height + " image (3 channels at most)", width, height, 3);
+            // a small compressed file can declare a huge canvas, or a TIFF thousands of samples per pixel:
+            // refuse them before the decoder allocates its raster
+            int bands = bands(file, reader);
+            ReadLimits.checkVoxels(file, "a " + width + " x " + height + " image of " + bands + " channel(s)", width, height,
+                    bands);
             return reader.read(0).getRaster();
         });
     }
@@ -100,12 +103,39 @@ public final class PlainImages {
      */
     public static ScanHeader readHeader(Path file) throws IOException {
         return withReader(file, reader -> {
-            var type = reader.getRawImageType(0);
-            int bands = type == null ? 3 : type.getNumBands();
-            int channels = bands <= 2 ? 1 : 3;
+            int channels = bands(file, reader) <= 2 ? 1 : 3;
             return new ScanHeader(new long[] {reader.getWidth(0), reader.getHeight(0)}, channels, Geometry.identity(2),
                     java.util.List.of());
         });
+    }
+
+    /** Samples per pixel the decoder will make: grey, grey + alpha, RGB or RGBA; anything else is refused. */
+    private static int bands(Path file, ImageReader reader) throws IOException {
+        javax.imageio.ImageTypeSpecifier type = reader.getRawImageType(0);
+        int bands = type == null ? 0 : type.getNumBands();
+        if (bands < 1 || bands > 4) {
+            throw new ImageFileException(file, "has " + (type == null ? "an unknown number of" : bands) + " samples per"
+                    + " pixel; grey, grey + alpha, RGB and RGBA images are read");
+        }
+        return bands;
+    }
+
+    /**
+     * The JDK's own reader for the format. jai-imageio (on the class path for JPEG 2000) registers a
+     * TIFF reader of its own that allocates what a tag's count claims while reading the header — 1.2 GB
+     * for a 4.5 kB fuzzed file, before any size check could run — so only the JDK's readers are used.
+     */
+    private static ImageReader jdkReader(Iterator<ImageReader> readers) {
+        ImageReader chosen = null;
+        while (readers.hasNext()) {
+            ImageReader r = readers.next();
+            if (chosen == null && r.getClass().getName().startsWith("com.sun.imageio.plugins.")) {
+                chosen = r;
+            } else {
+                r.dispose();
+            }
+        }
+        return chosen;
     }
 
     private interface ReaderTask<T> {
@@ -122,11 +152,10 @@ public final class PlainImages {
         }
         try (ImageInputStream in = new javax.imageio.stream.MemoryCacheImageInputStream(
                 new java.io.BufferedInputStream(Files.newInputStream(file)))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
+            ImageReader reader = jdkReader(ImageIO.getImageReaders(in));
+            if (reader == null) {
                 throw new ImageFileException(file, "not a PNG or TIFF image that ImageIO can decode");
             }
-            ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
                 return task.run(reader);
