@@ -112,9 +112,13 @@ public final class DicomSeries {
     private static DicomSeries of(String uid, List<Plane> planes) {
         double[] normal = planes.get(0).header().normal();
         List<Plane> sorted = new ArrayList<>(planes);
-        // planes without a position keep their file and frame order (a classic multi-frame file)
-        sorted.sort(Comparator.comparingDouble((Plane f) -> PlaneStack.along(f, normal)).thenComparing(f -> f.path().toString())
-                .thenComparingInt(f -> f.header().frame()));
+        Comparator<Plane> fileOrder = Comparator.comparing((Plane f) -> f.path().toString())
+                .thenComparingInt(f -> f.header().frame());
+        // when a plane has no position (a classic multi-frame file placing only its first frame) the
+        // planes keep their file and frame order: sorting the one placed frame among them would move it
+        boolean unplaced = planes.stream().anyMatch(p -> p.header().position() == null);
+        sorted.sort(unplaced ? fileOrder
+                : Comparator.comparingDouble((Plane f) -> PlaneStack.along(f, normal)).thenComparing(fileOrder));
         return new DicomSeries(uid, List.copyOf(sorted), normal);
     }
 

@@ -293,4 +293,30 @@ class HostileDicomTest {
         assertTrue(scan.skipped().get(file).startsWith("pixel data has 40 bytes, but 999999999 frame(s) of 4 x 5"),
                 scan.skipped().toString());
     }
+
+    /**
+     * A classic multi-frame file whose header places only its first frame (no spacing, no grid
+     * offsets): the frames stack in file order, with a note saying so; the placed first frame is not
+     * sorted away from its place.
+     */
+    @Test
+    void framesWithoutPositionsStackInFileOrderWithANote() throws Exception {
+        Path file = dir.resolve("frames.dcm");
+        java.nio.ByteBuffer pixels = java.nio.ByteBuffer.allocate(2 * 3 * 20).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int k = 0; k < 3; k++) {
+            for (int i = 0; i < 20; i++) {
+                pixels.putShort((short) (1000 * k + i));
+            }
+        }
+        CraftedDicom.ctSlice(4, 5, 50).set(Tags.NUMBER_OF_FRAMES, "IS", "3").setBytes(Tags.PIXEL_DATA, "OW",
+                pixels.array()).write(file);
+        io.medseg.image.Volume v = DicomSeries.scanFiles(List.of(file)).series().get(0).load();
+        assertEquals(3, v.sizeXyz()[2]);
+        for (int k = 0; k < 3; k++) {
+            assertEquals(1000 * k - 1024, v.data()[20 * k], "frame " + (k + 1) + " in slice " + k);
+        }
+        assertEquals(50, v.geometry().originMm()[2], 1e-9, "the first frame's position");
+        assertTrue(v.notes().get(0).contains("its 3 frames have no positions; stacked in file order 1 mm apart"),
+                v.notes().toString());
+    }
 }
