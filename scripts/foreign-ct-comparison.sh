@@ -6,7 +6,7 @@
 # and with the PyTorch reference (scripts/pytorch_reference_ct.py: the same network as abdomen-ct-unet3d,
 # pre-processing, sampling, augmentation, loss, optimiser and 1200 steps, on the same 40 training
 # phantoms), scores all of them with `medseg evaluate`, on the foreign phantoms and on the bundled test
-# CTs, and writes DIR/results.csv and DIR/results.md (the README table).
+# CTs, and writes DIR/results.csv and DIR/results.md (the table in docs/experiments/ct-foreign-phantoms.md).
 # Training the reference takes about an hour on 2 cores; pass --reference PREFIX to reuse a trained one
 # (PREFIX.pt and PREFIX.json, as its train command writes them). Nothing existing is overwritten.
 # Usage: scripts/foreign-ct-comparison.sh [OUTPUT_DIR] [--cases 12] [--seed 7] [--reference PREFIX]
@@ -35,7 +35,7 @@ medseg="$root/medseg"
 work="$out.partial"
 rm -rf "$work"
 mkdir -p "$work"
-# the allocator settings medseg train uses (README, Benchmark), for the reference's training too
+# the allocator settings medseg train uses (docs/benchmarks.md, 3D benchmark), for the reference's training too
 export MALLOC_ARENA_MAX=1 GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736
 
 "$python" "$root/scripts/foreign_ct_phantoms.py" --cases "$cases" --seed "$seed" --output "$work/foreign"

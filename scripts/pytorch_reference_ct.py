@@ -17,7 +17,7 @@ sample-scans/models/abdomen-ct-unet3d/model.json); each can be overridden by a f
            resampling round trip of a label map, reorientation round trip.
   bench    seconds per training step (forward, backward, AdamW) on real patches.
 
-Pipeline (medseg's, see README "3D: V-Net, nnU-Net's U-Net, CT pre-processing"):
+Pipeline (medseg's, see docs/3d.md "3D: V-Net, nnU-Net's U-Net, CT pre-processing"):
  * voxel order: every scan is permuted/flipped exactly (no interpolation) into the order closest
    to patient LPS (greedy largest direction cosine, as medseg's Reorientation); tensor (z, y, x).
  * CT normalisation (nnU-Net): foreground (label > 0) HU of all imagesTr cases, up to 10,000

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Renders slices of generated CT phantoms for the README: for each case an axial slice through the
+"""Renders slices of generated CT phantoms for docs/sample-data.md: for each case an axial slice through the
 kidneys, one through the liver and a coronal slice, window -160..240 HU, liver (red) and kidney
 (cyan) outlines, in radiological orientation (patient's right on the left, superior up) whatever
 voxel order the NIfTI was stored in.

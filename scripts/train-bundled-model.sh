@@ -12,7 +12,7 @@ target="$root/sample-scans/models/tooth-root-unet2d"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 MEDSEG_CPU_ISA=avx2 "$root/medseg" train --data "$root/sample-scans/data/Dataset001_ToothRoot" --output "$tmp/model" \
-  --arch unet2d --depth 4 --filters 12 --patch 160x160 --batch 4 --epochs 40 --iterations 50 \
+  --arch unet2d --depth 4 --filters 12 --patch-size 160x160 --batch 4 --epochs 40 --iterations 50 \
   --lr 0.001 --optimizer ADAMW --schedule POLY --loss DICE_CE --patience 15 --seed 42 --device cpu \
   --clip-grad 0
 if [ "${1:-}" = "--replace" ] || [ ! -d "$target" ]; then

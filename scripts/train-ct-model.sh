@@ -45,7 +45,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$root/medseg" generate-ct --cases 40 --matrix 128 --slices 2.5,3,4,5 --seed 1000 "${chest[@]}" \
   --output "$tmp/Dataset003_AbdomenCTTrain" --quiet
 MEDSEG_CPU_ISA=avx2 "$root/medseg" train --data "$tmp/Dataset003_AbdomenCTTrain" --output "$tmp/model" \
-  "${network[@]}" --spacing 3x3x4 --patch 32x96x96 --batch 2 \
+  "${network[@]}" --spacing 3x3x4 --patch-size 96x96x32 --batch 2 \
   --epochs 24 --iterations 50 --lr 0.001 --optimizer ADAMW --schedule POLY --loss DICE_CE --patience 0 \
   --validation-fraction 0.1 --seed 42 --device cpu --log-file "$tmp/train.log" --clip-grad 0
 if [ -n "$output" ]; then

@@ -9,7 +9,7 @@
 # For each N it trains the same network with the same budget of optimiser steps three ways: from
 # scratch, fine-tuned from the parent, and fine-tuned with the encoder frozen; then segments the test
 # cases and reports their Dice (mean and SD over cases). Everything is seeded: a rerun gives the same
-# table on this machine. Writes DIR/results.csv, DIR/results.md (the README table) and DIR/transfer-learning.png.
+# table on this machine. Writes DIR/results.csv, DIR/results.md (the table in docs/experiments/transfer-learning.md) and DIR/transfer-learning.png.
 # About 20 minutes on 2 cores for root-canal (12 runs of ~1.5 min), about 50 for kidney-ct (9 runs of ~5 min).
 # Needs python3-matplotlib for the plot (installed here when missing).
 # Usage: scripts/transfer-learning-experiment.sh [OUTPUT_DIR] [--task root-canal|kidney-ct] [--sizes 2,4,8,16]
@@ -35,7 +35,7 @@ case "$task" in
   root-canal)
     parent=tooth-root-unet2d
     scratch=(--arch unet2d --depth 4 --filters 12)
-    shape=(--patch 160x160 --batch 4)
+    shape=(--patch-size 160x160 --batch 4)
     image_name=case_%03d_0000.png
     label_name=case_%03d.png
     sizes="${sizes:-2,4,8,16}" epochs="${epochs:-10}" iterations="${iterations:-25}"
@@ -43,7 +43,7 @@ case "$task" in
   kidney-ct)
     parent=abdomen-ct-unet3d
     scratch=(--arch unet3d --filters 16 --max-filters 64 --spacing 3x3x4)
-    shape=(--patch 32x96x96 --batch 2)
+    shape=(--patch-size 96x96x32 --batch 2)
     image_name=ct_%03d_0000.nii.gz
     label_name=ct_%03d.nii.gz
     sizes="${sizes:-2,4,8}" epochs="${epochs:-6}" iterations="${iterations:-20}"

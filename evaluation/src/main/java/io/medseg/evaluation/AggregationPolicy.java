@@ -1,7 +1,7 @@
 package io.medseg.evaluation;
 
 /**
- * What aggregation does with the values empty masks leave behind (METRICS.md §1 "Empty masks").
+ * What aggregation does with the values empty masks leave behind (docs/metrics.md §1 "Empty masks").
  * Raw per-case values are never changed; substitution happens only here and is counted.
  *
  * @param bothEmpty {@link BothEmpty#EXCLUDE}: NaN values (both masks empty) are skipped, as

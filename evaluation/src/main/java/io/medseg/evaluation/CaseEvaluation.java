@@ -22,7 +22,7 @@ public record CaseEvaluation(String caseId, ConfusionMatrix matrix, List<CaseLab
 
     /**
      * Macro average: the mean over labels of a metric, NaN skipped (NaN if all are), foreground
-     * only unless {@code includeBackground} (METRICS.md §2).
+     * only unless {@code includeBackground} (docs/metrics.md §2).
      */
     public double macroMean(Metric metric, boolean includeBackground) {
         return MetricSummary.nanMean(rows.stream().filter(r -> includeBackground || r.label() != 0)

@@ -3,7 +3,7 @@ package io.medseg.evaluation;
 import io.medseg.evaluation.surface.DistanceMetrics;
 
 /**
- * The metrics of one label in one case: the unit of every report (METRICS.md §2).
+ * The metrics of one label in one case: the unit of every report (docs/metrics.md §2).
  *
  * @param distances surface-distance metrics; null for the background and when distances are off
  * @param voxelVolumeMm3 product of the spacings (in 2D: the pixel area, i.e. a 1 mm thick slab)

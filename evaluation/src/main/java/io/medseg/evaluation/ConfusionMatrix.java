@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * M[g][p] = number of voxels with reference label g and predicted label p, built in one pass
- * (METRICS.md §2). Labels must be below {@code labels}.
+ * (docs/metrics.md §2). Labels must be below {@code labels}.
  */
 public final class ConfusionMatrix {
     private final long[][] counts;

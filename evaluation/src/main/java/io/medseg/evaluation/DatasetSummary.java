@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * Aggregation over cases (METRICS.md §2): per label and metric the mean of per-case values
+ * Aggregation over cases (docs/metrics.md §2): per label and metric the mean of per-case values
  * (nnU-Net's default) after the {@link AggregationPolicy}, the pooled ("micro") value of the
  * summed counts, and over foreground labels the mean of the label means (nnU-Net's
  * {@code foreground_mean}); plus the dataset confusion matrix.

@@ -15,10 +15,9 @@ import java.util.stream.IntStream;
  *
  * <p>Per case: one pass builds the confusion matrix, a second finds each label's bounding box;
  * then labels are measured in parallel, each on its box plus one voxel (exact: both surfaces lie
- * inside it), with two distance transforms per label (METRICS.md §5).
+ * inside it), with two distance transforms per label (docs/metrics.md §5).
  */
 public final class Evaluator {
-    private static final double SPACING_TOLERANCE = 1e-6;
 
     private final Map<Integer, String> labelNames;
     private final EvaluationSettings settings;
@@ -103,13 +102,9 @@ public final class Evaluator {
             throw new IllegalArgumentException("prediction size " + Arrays.toString(prediction.sizeXyz())
                     + " differs from reference size " + Arrays.toString(reference.sizeXyz()));
         }
-        double[] a = reference.geometry().spacingMm();
-        double[] b = prediction.geometry().spacingMm();
-        for (int k = 0; k < a.length; k++) {
-            if (Math.abs(a[k] - b[k]) > SPACING_TOLERANCE * Math.max(1, Math.abs(a[k]))) {
-                throw new IllegalArgumentException("prediction spacing " + Arrays.toString(b)
-                        + " mm differs from reference spacing " + Arrays.toString(a) + " mm");
-            }
+        if (!reference.geometry().sameSpacing(prediction.geometry())) {
+            throw new IllegalArgumentException("prediction spacing " + Arrays.toString(prediction.geometry().spacingMm())
+                    + " mm differs from reference spacing " + Arrays.toString(reference.geometry().spacingMm()) + " mm");
         }
     }
 
@@ -127,7 +122,7 @@ public final class Evaluator {
      * Mean Dice over foreground labels that are not empty in both masks (NaN if all are): the
      * validation score during training.
      */
-    public static double meanForegroundDice(LabelMap prediction, LabelMap reference) {
+    public static double meanForegroundDice(LabelMap reference, LabelMap prediction) {
         int labels = Math.max(2, Math.max(reference.maxLabel(), prediction.maxLabel()) + 1);
         ConfusionMatrix m = ConfusionMatrix.of(reference, prediction, labels);
         return MetricSummary.nanMean(IntStream.range(1, labels).mapToDouble(l -> m.countsFor(l).dice()));

@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * Per label, the bounding box of the voxels carrying it in the reference or the prediction
- * (METRICS.md §5): surface distances only need this box plus one voxel of margin, because both
+ * (docs/metrics.md §5): surface distances only need this box plus one voxel of margin, because both
  * surfaces lie inside it. Boxes are in array coordinates, x fastest, 2D maps have z = 0.
  */
 final class LabelBoxes {

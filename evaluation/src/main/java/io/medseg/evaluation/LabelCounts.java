@@ -1,7 +1,7 @@
 package io.medseg.evaluation;
 
 /**
- * Voxel counts of one label in one case and every metric derived from them (METRICS.md §1):
+ * Voxel counts of one label in one case and every metric derived from them (docs/metrics.md §1):
  * MONAI's {@code ConfusionMatrixMetric} set plus Fβ, Cohen's κ, volume similarity and relative
  * volume difference. Raw values keep NaN for 0/0 (MONAI's rule, unlike MedPy and
  * EvaluateSegmentation, which return 0); empty-mask substitution happens only when aggregating.

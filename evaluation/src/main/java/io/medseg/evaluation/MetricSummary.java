@@ -3,7 +3,7 @@ package io.medseg.evaluation;
 import java.util.Arrays;
 
 /**
- * One metric of one label described over cases, as pandas' {@code describe} (METRICS.md §4):
+ * One metric of one label described over cases, as pandas' {@code describe} (docs/metrics.md §4):
  * mean, std (ddof = 1), min, quartiles (linear interpolation), max of the values left after the
  * aggregation policy, with the empty-mask counts beside them.
  *

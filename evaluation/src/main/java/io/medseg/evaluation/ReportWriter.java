@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Writes {@code per_case.csv}, {@code summary.csv} and {@code summary.json} (METRICS.md §4) in
+ * Writes {@code per_case.csv}, {@code summary.csv} and {@code summary.json} (docs/metrics.md §4) in
  * full double precision with {@code NaN}/{@code Infinity} literals, and formats the table printed
  * on the terminal.
  */

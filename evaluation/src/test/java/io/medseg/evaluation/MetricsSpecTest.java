@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Every hand-checkable case of shared/METRICS.md §3, with the values written there. */
+/** Every hand-checkable case of docs/metrics.md §3, with the values written there. */
 class MetricsSpecTest {
     static final double SQRT2 = Math.sqrt(2);
 
@@ -168,7 +168,7 @@ class MetricsSpecTest {
         assertEquals(0.75, a.pooledCounts(true).dice(), 1e-15, "micro-Dice with background = accuracy");
         assertEquals(0.75, Metric.ACCURACY.of(a.row(0)), 1e-15);
         assertEquals(0.688889, a.macroMean(Metric.DICE, true), 1e-6);
-        assertEquals(0.644444, Evaluator.meanForegroundDice(PA, GA), 1e-6);
+        assertEquals(0.644444, Evaluator.meanForegroundDice(GA, PA), 1e-6);
     }
 
     @Test

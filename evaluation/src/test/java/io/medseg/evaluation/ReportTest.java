@@ -22,7 +22,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The report files of METRICS.md §4 for the T8 cases plus a missed structure, read back. */
+/** The report files of docs/metrics.md §4 for the T8 cases plus a missed structure, read back. */
 class ReportTest {
     static EvaluationReport report() {
         Evaluator e = new Evaluator(Masks.LABELS);

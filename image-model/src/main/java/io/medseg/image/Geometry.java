@@ -1,6 +1,7 @@
 package io.medseg.image;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Where voxels sit in patient space: spacing and origin in mm and direction cosines, per axis in
@@ -60,6 +61,45 @@ public final class Geometry {
         return direction.clone();
     }
 
+    /**
+     * How far spacing (mm), origin (mm) and direction cosines may differ for two grids to be the same
+     * place: files round their numbers (NIfTI keeps float32, DICOM decimal strings of 16 characters).
+     */
+    public static final double TOLERANCE = 1e-3;
+
+    /** Whether {@code other} is the same grid within {@link #TOLERANCE}: a mask made on one overlays the other. */
+    public boolean sameGrid(Geometry other) {
+        return mismatch(other) == null;
+    }
+
+    /** The first difference beyond {@link #TOLERANCE} from {@code other}, described in one line, or null. */
+    public String mismatch(Geometry other) {
+        if (numDimensions() != other.numDimensions()) {
+            return numDimensions() + "D vs " + other.numDimensions() + "D";
+        }
+        String spacing = differs("spacing (mm)", spacingMm, other.spacingMm);
+        if (spacing != null) {
+            return spacing;
+        }
+        String origin = differs("origin (mm)", originMm, other.originMm);
+        return origin != null ? origin : differs("direction", direction, other.direction);
+    }
+
+    /** Whether these spacings (mm) are the other's within {@link #TOLERANCE}. */
+    public boolean sameSpacing(Geometry other) {
+        return numDimensions() == other.numDimensions() && differs("", spacingMm, other.spacingMm) == null;
+    }
+
+    private static String differs(String what, double[] a, double[] b) {
+        for (int i = 0; i < a.length; i++) {
+            if (Math.abs(a[i] - b[i]) > TOLERANCE) {
+                return String.format(Locale.ROOT, "%s %s vs %s", what, Arrays.toString(a), Arrays.toString(b));
+            }
+        }
+        return null;
+    }
+
+    /** Exactly equal (every number); whether two grids are the same place is {@link #sameGrid}. */
     @Override
     public boolean equals(Object o) {
         return o instanceof Geometry g && Arrays.equals(spacingMm, g.spacingMm)

@@ -26,7 +26,7 @@ final class CommandRunner {
     static void run(String command, Body body) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
-        // DJL finds its engine through the context class loader, which in ImageJ is not the plugin's (FIJI.md)
+        // DJL finds its engine through the context class loader, which in ImageJ is not the plugin's (docs/imagej.md)
         thread.setContextClassLoader(CommandRunner.class.getClassLoader());
         try {
             body.run();

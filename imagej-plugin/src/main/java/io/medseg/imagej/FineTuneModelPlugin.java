@@ -4,7 +4,7 @@ import ij.IJ;
 import ij.plugin.PlugIn;
 import io.medseg.core.engine.Devices;
 import io.medseg.core.train.Freeze;
-import io.medseg.core.train.TrainingSettings;
+import io.medseg.pipeline.TrainingRequest;
 import io.medseg.pipeline.TrainingRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +20,9 @@ import java.util.Locale;
 public final class FineTuneModelPlugin implements PlugIn {
     static final String COMMAND = "Fine-tune Model";
     static final String[] FREEZE = {"none", "encoder", "levels:1", "levels:2", "all-but-head"};
+    /** Shorter than a training run's: the dialog's suggestion for a few labelled cases on a trained network. */
+    static final int EPOCHS = 10;
+    static final int ITERATIONS = 25;
 
     @Override
     public void run(String arg) {
@@ -36,10 +39,10 @@ public final class FineTuneModelPlugin implements PlugIn {
             dialog.addDirectory("Bundle (folder to write)", "");
             dialog.addChoice("Freeze", FREEZE, "encoder");
             dialog.addNumber("Learning-rate factor of pretrained layers (0-1]", 1, 3);
-            dialog.addNumber("Epochs", 10, 0);
-            dialog.addNumber("Iterations per epoch", 25, 0);
-            dialog.addNumber("Learning rate", 0.001, 5);
-            dialog.addNumber("Seed", 42, 0);
+            dialog.addNumber("Epochs", EPOCHS, 0);
+            dialog.addNumber("Iterations per epoch", ITERATIONS, 0);
+            dialog.addNumber("Learning rate", TrainingRequest.LEARNING_RATE, 5);
+            dialog.addNumber("Seed", TrainingRequest.SEED, 0);
             dialog.addCheckbox("Replace an existing bundle", false);
             dialog.addChoice("Device", new String[] {"auto", "cpu", "gpu"}, "auto");
             if (!dialog.show()) {
@@ -60,10 +63,9 @@ public final class FineTuneModelPlugin implements PlugIn {
                 throw new PluginException("epochs and iterations must be at least 1, learning rate > 0, the pretrained "
                         + "layers' factor in (0, 1]");
             }
-            TrainingRun.Request request = new TrainingRun.Request(data, output, null, epochs, iterations, null, null, null,
-                    4, seed, lr, 1e-4f, 0.99f, TrainingSettings.OptimizerKind.ADAMW, TrainingSettings.Schedule.POLY,
-                    TrainingSettings.LossKind.DICE_CE, null, null, null, 10, 0.2f, true, overwrite, false,
-                    new TrainingRun.FineTune(parent, freeze, factor));
+            TrainingRequest request = TrainingRequest.builder(data, output).epochs(epochs).iterations(iterations)
+                    .seed(seed).learningRate(lr).overwrite(overwrite)
+                    .fineTune(new TrainingRequest.FineTune(parent, freeze, factor)).build();
             TrainingRun.Outcome outcome = TrainingRun.run(request, Devices.select(device),
                     new TrainModelPlugin.StatusBar(COMMAND), line -> IJ.log(COMMAND + ": " + line));
             IJ.log(String.format(Locale.ROOT, "%s: best validation Dice %.4f at epoch %d; %.1f min; bundle %s (from %s)",

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Runs menu commands as a headless macro does: batch mode on, the options attached to a thread
- * named "Run$_..." (ImageJ 1 reads macro options only there, FIJI.md). Used by the tests, and as a
+ * named "Run$_..." (ImageJ 1 reads macro options only there, docs/imagej.md). Used by the tests, and as a
  * main class to check an installation without a display:
  * {@code java -cp "Fiji.app/jars/*:Fiji.app/plugins/*" io.medseg.imagej.HeadlessCommands OpenScanPlugin "scan=..." ...}
  */

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * A {@link GenericDialog} that also works in a headless ImageJ 1, where GenericDialog cannot be
- * built (FIJI.md): there the values come from the macro options under the keys GenericDialog
+ * built (docs/imagej.md): there the values come from the macro options under the keys GenericDialog
  * records (the label's first word, lower-cased), so the same macro runs with and without a display.
  * Fields are read back in the order they were added, as with GenericDialog.
  */

@@ -1,5 +1,6 @@
 package io.medseg.imagej;
 
+import ai.djl.Device;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.WindowManager;
@@ -15,7 +16,8 @@ import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
 import io.medseg.pipeline.LabelMeasurements;
 import io.medseg.pipeline.StoppedException;
-import io.medseg.pipeline.TrainingRun;
+import io.medseg.pipeline.MemoryFallback;
+import io.medseg.pipeline.SpatialSizes;
 import java.awt.GraphicsEnvironment;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -86,7 +88,8 @@ public final class SegmentImagePlugin implements PlugIn {
                 throw new PluginException("tile overlap must be in [0, 1) and tiles per batch at least 1; got " + overlap
                         + " and " + batch);
             }
-            int[] tile = tileText.isEmpty() ? null : TrainingRun.parseSizes(tileText, "size of tiles");
+            // the field keeps its recorded order ([D×]H×W) so that old macros mean what they meant
+            int[] tile = tileText.isEmpty() ? null : SpatialSizes.parse(tileText, "size of tiles");
             KeptComponents components;
             try {
                 components = KeptComponents.parse(componentsText, largest);
@@ -115,71 +118,40 @@ public final class SegmentImagePlugin implements PlugIn {
 
     /**
      * Segments {@code imp}; shows the label image and the chosen outputs. Out of memory, it tries
-     * again with one tile per batch, then with tiles half as large in-plane, then gives up with a
-     * message.
+     * again with one tile per batch, then with tiles half as large in-plane ({@link MemoryFallback}),
+     * then gives up with a message.
      */
-    static ImagePlus segment(ImagePlus imp, Path bundle, Segmenter.Options options, ai.djl.Device device,
-            boolean outlines, boolean roiManager, boolean table) throws IOException {
+    static ImagePlus segment(ImagePlus imp, Path bundle, Segmenter.Options options, Device device, boolean outlines,
+            boolean roiManager, boolean table) throws IOException {
         Volume scan = ScanImages.toVolume(imp); // checks the image before the model is loaded
-        Segmenter.Options attempt = options;
-        while (true) {
-            try {
-                return segment(imp, scan, bundle, attempt, device, outlines, roiManager, table);
-            } catch (OutOfMemoryError | ai.djl.engine.EngineException e) {
-                if (e instanceof ai.djl.engine.EngineException && !String.valueOf(e.getMessage()).contains("allocate")) {
-                    throw e;
-                }
-                Segmenter.Options smaller = smaller(bundle, attempt);
-                if (smaller == null) {
-                    throw new PluginException("out of memory segmenting \"" + imp.getTitle() + "\" even with one tile of "
-                            + java.util.Arrays.toString(attempt.tile()) + " per batch; give ImageJ more memory (Edit > "
-                            + "Options > Memory & Threads) or segment a cropped part");
-                }
-                IJ.log(COMMAND + ": out of memory with " + attempt.batchSize() + " tile(s) per batch"
-                        + (attempt.tile() == null ? "" : " of " + java.util.Arrays.toString(attempt.tile()))
-                        + "; trying again with " + smaller.batchSize() + " of " + java.util.Arrays.toString(smaller.tile()));
-                attempt = smaller;
-            }
-        }
-    }
-
-    /** One tile per batch, else tiles half as large in-plane; null when neither is left. */
-    private static Segmenter.Options smaller(Path bundle, Segmenter.Options o) throws IOException {
-        io.medseg.core.bundle.ModelConfig config = ModelBundle.readConfig(bundle);
-        int[] tile = Segmenter.tile(config, o);
-        if (o.batchSize() > 1) {
-            return o.withBatchSize(1).withTile(tile);
-        }
-        int[] half = Segmenter.halfTile(config, tile);
-        return half == null ? null : o.withTile(half);
-    }
-
-    private static ImagePlus segment(ImagePlus imp, Volume scan, Path bundle, Segmenter.Options options,
-            ai.djl.Device device, boolean outlines, boolean roiManager, boolean table) throws IOException {
         try (Segmenter segmenter = Segmenter.load(bundle, device, options)) {
             int dims = segmenter.config().patchSize().length;
-            if (dims == 3 && scan.numDimensions() == 2) {
-                throw new PluginException("the model " + bundle.getFileName() + " is 3D; \"" + imp.getTitle()
-                        + "\" has one slice (open the whole series or volume)");
-            }
-            if (scan.channels() != segmenter.config().inputChannels()) {
-                throw new PluginException("the model " + bundle.getFileName() + " takes "
-                        + segmenter.config().inputChannels() + " channel(s); \"" + imp.getTitle() + "\" has "
-                        + scan.channels());
-            }
             if (dims == 2 && scan.numDimensions() == 3) {
                 IJ.log(COMMAND + ": the model is 2D; segmenting the " + imp.getNSlices() + " slices of \""
                         + imp.getTitle() + "\" one by one");
             }
-            int tiles = segmenter.tileCount(scan);
+            int tiles;
+            try {
+                tiles = segmenter.tileCount(scan);
+            } catch (IllegalArgumentException e) {
+                throw new PluginException("\"" + imp.getTitle() + "\" does not fit " + bundle.getFileName() + ": "
+                        + e.getMessage());
+            }
             IJ.resetEscape(); // an Esc pressed before this run (closing a menu) is not a request to stop it
             IJ.showStatus(COMMAND + ": " + tiles + " tiles with " + bundle.getFileName() + " (Esc stops)");
-            Segmenter.Segmentation result = segmenter.segment(scan, done -> {
-                IJ.showProgress(done, tiles);
-                if (IJ.escapePressed()) {
-                    throw new StoppedException("Esc pressed after " + done + " of " + tiles + " tiles; nothing was added");
-                }
-            }, false);
+            Segmenter.Segmentation result;
+            try {
+                result = MemoryFallback.segment(segmenter, scan, done -> {
+                    IJ.showProgress(done, tiles);
+                    if (IJ.escapePressed()) {
+                        throw new StoppedException("Esc pressed after " + done + " of " + tiles + " tiles; nothing was "
+                                + "added");
+                    }
+                }, false, line -> IJ.log(COMMAND + ": " + line));
+            } catch (OutOfMemoryError e) {
+                throw new PluginException("out of memory segmenting \"" + imp.getTitle() + "\" " + e.getMessage()
+                        + "; give ImageJ more memory (Edit > Options > Memory & Threads) or segment a cropped part");
+            }
             if (!result.warning().isEmpty()) {
                 IJ.log(COMMAND + ": \"" + imp.getTitle() + "\": " + result.warning());
             }

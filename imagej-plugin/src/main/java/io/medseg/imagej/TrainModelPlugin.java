@@ -4,7 +4,9 @@ import ij.IJ;
 import ij.plugin.PlugIn;
 import io.medseg.core.engine.Devices;
 import io.medseg.core.train.TrainingListener;
-import io.medseg.core.train.TrainingSettings;
+import io.medseg.core.bundle.Architectures;
+import io.medseg.pipeline.SpatialSizes;
+import io.medseg.pipeline.TrainingRequest;
 import io.medseg.pipeline.TrainingRun;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -17,7 +19,7 @@ import java.util.Locale;
  */
 public final class TrainModelPlugin implements PlugIn {
     static final String COMMAND = "Train Model";
-    static final String[] ARCHITECTURES = {"unet2d", "unet3d", "vnet"};
+    static final String[] ARCHITECTURES = Architectures.names().toArray(String[]::new);
 
     @Override
     public void run(String arg) {
@@ -25,13 +27,13 @@ public final class TrainModelPlugin implements PlugIn {
             PluginDialog dialog = new PluginDialog(COMMAND);
             dialog.addDirectory("Dataset (nnU-Net folder with dataset.json)", "");
             dialog.addDirectory("Bundle (folder to write)", "");
-            dialog.addChoice("Architecture", ARCHITECTURES, "unet2d");
-            dialog.addNumber("Epochs", 30, 0);
-            dialog.addNumber("Iterations per epoch", 50, 0);
+            dialog.addChoice("Architecture", ARCHITECTURES, TrainingRequest.ARCHITECTURE);
+            dialog.addNumber("Epochs", TrainingRequest.EPOCHS, 0);
+            dialog.addNumber("Iterations per epoch", TrainingRequest.ITERATIONS, 0);
             dialog.addString("Patch (HxW or DxHxW; empty = planned)", "");
-            dialog.addNumber("Batch (0 = 4 in 2D, 2 in 3D)", 0, 0);
-            dialog.addNumber("Learning rate", 0.001, 5);
-            dialog.addNumber("Seed", 42, 0);
+            dialog.addNumber("Batch (0 = " + TrainingRequest.BATCH_2D + " in 2D, " + TrainingRequest.BATCH_3D + " in 3D)", 0, 0);
+            dialog.addNumber("Learning rate", TrainingRequest.LEARNING_RATE, 5);
+            dialog.addNumber("Seed", TrainingRequest.SEED, 0);
             dialog.addCheckbox("Replace an existing bundle", false);
             dialog.addCheckbox("Continue the interrupted run", false);
             dialog.addChoice("Device", new String[] {"auto", "cpu", "gpu"}, "auto");
@@ -56,10 +58,11 @@ public final class TrainModelPlugin implements PlugIn {
             if (overwrite && resume) {
                 throw new PluginException("replace and continue exclude each other: continue the run, or start it anew");
             }
-            TrainingRun.Request request = new TrainingRun.Request(data, output, arch, epochs, iterations,
-                    batch == 0 ? null : batch, patch.isEmpty() ? null : TrainingRun.parsePatch(patch, arch, "patch"), null,
-                    4, seed, lr, 1e-4f, 0.99f, TrainingSettings.OptimizerKind.ADAMW, TrainingSettings.Schedule.POLY,
-                    TrainingSettings.LossKind.DICE_CE, null, null, null, 10, 0.2f, true, overwrite, resume);
+            // the field keeps its recorded order ([D×]H×W) so that old macros mean what they meant
+            TrainingRequest request = TrainingRequest.builder(data, output).arch(arch).epochs(epochs)
+                    .iterations(iterations).batch(batch == 0 ? null : batch)
+                    .patch(patch.isEmpty() ? null : SpatialSizes.parseTensorOrder(patch, SpatialSizes.dims(arch), "patch"))
+                    .seed(seed).learningRate(lr).overwrite(overwrite).resume(resume).build();
             TrainingRun.Outcome outcome = TrainingRun.run(request, Devices.select(device), new StatusBar(COMMAND),
                     line -> IJ.log(COMMAND + ": " + line));
             IJ.log(String.format(Locale.ROOT, "%s: best validation Dice %.4f at epoch %d; %.1f min; bundle %s", COMMAND,

@@ -96,7 +96,7 @@ class HeadlessCommandsTest {
         ImagePlus labels = HeadlessImageJ.image("case_024_0000-labels");
         LabelMap mask = ScanImages.toLabelMap(labels, TOOTH_LABELS);
         LabelMap ref = PlainImages.readLabels(TOOTH.resolve("labelsTs/case_024.png"), TOOTH_LABELS);
-        double dice = Evaluator.meanForegroundDice(mask, ref);
+        double dice = Evaluator.meanForegroundDice(ref, mask);
         assertTrue(dice > 0.95, "tooth-root Dice " + dice);
         assertEquals(TOOTH_LABELS, ScanImages.labelNames(labels));
         assertArrayEquals(before, ScanImages.toVolume(scan).data(), "the scan is not modified");
@@ -120,12 +120,12 @@ class HeadlessCommandsTest {
         labels.close();
         HeadlessImageJ.run(SegmentImagePlugin.class, "image=case_024_0000 model=tooth-root-unet2d size=80x80 device=cpu");
         LabelMap small = ScanImages.toLabelMap(HeadlessImageJ.image("case_024_0000-labels"), TOOTH_LABELS);
-        double agreement = Evaluator.meanForegroundDice(small, mask);
+        double agreement = Evaluator.meanForegroundDice(mask, small);
         assertTrue(agreement > 0.97 && agreement < 1.0, "80x80 tiles vs 160x160: Dice " + agreement);
         HeadlessImageJ.image("case_024_0000-labels").close();
         String refused = HeadlessImageJ.run(SegmentImagePlugin.class,
                 "image=case_024_0000 model=tooth-root-unet2d size=70x70 device=cpu");
-        assertTrue(refused.contains("tile [70, 70]: every size must be a positive multiple of [16, 16]"), refused);
+        assertTrue(refused.contains("tile 70x70 (x×y): every size must be a positive multiple of 16x16 (x×y)"), refused);
 
         // a second run replaces medseg's outlines and keeps the user's own overlay
         Roi mine = new Roi(1, 1, 5, 5);
@@ -242,7 +242,8 @@ class HeadlessCommandsTest {
 
         HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + TOOTH.resolve("imagesTs/case_025_0000.png"));
         log = HeadlessImageJ.run(SegmentImagePlugin.class, "image=case_025_0000 model=abdomen-ct-unet3d device=cpu");
-        assertTrue(log.contains("is 3D; \"case_025_0000\" has one slice"), log);
+        assertTrue(log.contains("\"case_025_0000\" does not fit abdomen-ct-unet3d: the model is 3D, the image is 2D (one"
+                + " slice); give the whole series or volume"), log);
 
         log = HeadlessImageJ.run(SegmentImagePlugin.class,
                 "image=case_025_0000 model=[folder below] bundle=" + tmp + " device=cpu");

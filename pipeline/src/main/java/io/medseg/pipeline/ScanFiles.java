@@ -96,7 +96,7 @@ public final class ScanFiles {
                     + " differs from its image's size " + Arrays.toString(expectedSizeXyz));
         }
         if (geometry != null) {
-            String mismatch = GeometryCheck.mismatch(map.geometry(), geometry);
+            String mismatch = map.geometry().mismatch(geometry);
             if (mismatch != null) {
                 throw new ImageFileException(file, "label geometry differs from its image's: " + mismatch);
             }

@@ -47,8 +47,11 @@ public final class SegmentationBatch {
         Volume load() throws IOException;
     }
 
-    /** What a run did: masks written, cases skipped because their mask was complete, cases that failed (and why). */
-    public record Result(List<Job> written, List<Job> skipped, Map<Job, String> failed) {
+    /**
+     * What a run did: masks written, cases skipped because their mask was complete, cases that
+     * failed (and why), and every file the run's results consist of (masks, probabilities, series table).
+     */
+    public record Result(List<Job> written, List<Job> skipped, Map<Job, String> failed, List<Path> outputs) {
         public boolean allSucceeded() {
             return failed.isEmpty();
         }
@@ -204,17 +207,14 @@ public final class SegmentationBatch {
                 try {
                     Volume scan = job.loader().load();
                     scan.notes().forEach(n -> progress.message("note: " + job.name() + ": " + n));
-                    if (scan.channels() != segmenter.config().inputChannels()) {
-                        throw new ImageFileException(job.inputs().get(0), "the model expects "
-                                + segmenter.config().inputChannels() + " input channel(s), this scan has " + scan.channels());
-                    }
                     long tiles = segmenter.tileCount(scan);
                     // the total is an estimate until every scan is loaded: tiles so far + the mean for the rest
                     long before = tilesDone;
                     long remaining = jobs.size() - skipped.size() - failed.size() - segmented - 1;
                     long total = before + tiles + remaining * (before + tiles) / (segmented + 1);
-                    Segmenter.Segmentation result = segmenter.segment(scan,
-                            done -> progress.update(before + done, total, job.name()), saveProbabilities);
+                    Segmenter.Segmentation result = MemoryFallback.segment(segmenter, scan,
+                            done -> progress.update(before + done, total, job.name()), saveProbabilities,
+                            line -> progress.message(job.name() + ": " + line));
                     if (!result.warning().isEmpty()) {
                         progress.message("warning: " + job.name() + ": " + result.warning());
                     }
@@ -241,15 +241,38 @@ public final class SegmentationBatch {
         if (dicom) {
             writeSeriesTable(written, skipped);
         }
-        return new Result(written, skipped, failed);
+        return new Result(written, skipped, failed, outputs(failed));
     }
 
-    /** One job per case; a case whose files do not fit the model fails when its turn comes, saying why. */
+    /** The files of every case that did not fail, and the series table. */
+    private List<Path> outputs(Map<Job, String> failed) {
+        List<Path> outputs = new ArrayList<>();
+        for (Job j : jobs) {
+            if (!failed.containsKey(j)) {
+                outputs.add(j.output());
+                if (saveProbabilities) {
+                    outputs.add(probabilitiesFile(j));
+                }
+            }
+        }
+        if (seriesTable() != null) {
+            outputs.add(seriesTable());
+        }
+        return outputs;
+    }
+
+    /** What the run read: the model, then every case's files (for the run manifest). */
+    public List<Path> inputs(Path model) {
+        List<Path> inputs = new ArrayList<>(List.of(model));
+        jobs.forEach(j -> inputs.addAll(j.inputs()));
+        return inputs;
+    }
+
     /** One line saying why a case failed, naming its first input unless the message names a file already. */
     static String failure(Job job, Throwable e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
         String what = e instanceof IOException || e instanceof IllegalArgumentException ? message
-                : e instanceof OutOfMemoryError ? "out of memory (" + message + "); a smaller --tile or a larger -Xmx"
+                : e instanceof OutOfMemoryError ? "out of memory (" + message + "); a smaller --tile-size or a larger -Xmx"
                         + " (MEDSEG_JAVA_OPTS) may fit it"
                 : "internal error " + e.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message)
                         + " (please report it with this line)";

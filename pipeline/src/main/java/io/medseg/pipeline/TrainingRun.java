@@ -6,11 +6,12 @@ import io.medseg.core.bundle.Architectures;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
 import io.medseg.core.bundle.NetworkArchitecture;
+import io.medseg.core.engine.TensorLayout;
 import io.medseg.core.preprocess.Intensity;
 import io.medseg.core.preprocess.NonFiniteVoxels;
 import io.medseg.core.preprocess.Plan;
 import io.medseg.core.preprocess.Planner;
-import io.medseg.core.train.AugmentationSettings;
+import io.medseg.core.augment.AugmentationSettings;
 import io.medseg.core.train.CasePreparation;
 import io.medseg.core.train.CaseSplit;
 import io.medseg.core.train.FineTuning;
@@ -19,10 +20,11 @@ import io.medseg.core.train.PretrainedWeights;
 import io.medseg.core.train.TrainingCase;
 import io.medseg.core.train.TrainingListener;
 import io.medseg.core.train.TrainingLoop;
-import io.medseg.core.train.TrainingSettings;
+import io.medseg.core.bundle.TrainingSettings;
 import io.medseg.core.train.TrainingState;
 import io.medseg.evaluation.Evaluator;
 import io.medseg.files.AtomicFiles;
+import io.medseg.files.FolderLock;
 import io.medseg.files.OutputExistsException;
 import io.medseg.image.LabelMap;
 import io.medseg.io.ImageFileException;
@@ -46,74 +48,7 @@ import java.util.function.Consumer;
  * history and log beside it.
  */
 public final class TrainingRun {
-    /** The gradients' global norm is clipped at this unless asked otherwise (nnU-Net's 12; see README, V-Net defaults). */
-    public static final float DEFAULT_GRADIENT_CLIP_NORM = 12f;
-
     private TrainingRun() {}
-
-    /**
-     * What a run is asked for. Null means "derived": the patch and spacing planned from the data (3D)
-     * or 160×160 (2D), the batch 2 (3D) or 4 (2D), depth and filters the architecture's defaults.
-     *
-     * @param patch tensor order ([D,] H, W)
-     * @param spacingMm x, y, z
-     * @param memoryBudgetGb activation memory of one training step the planned patch must fit (3D)
-     * @param resume continue the interrupted run that wrote {@code output}, exactly where its last
-     *     finished epoch left it (nnU-Net's {@code --c}); the other settings must be the same
-     */
-    public record Request(Path data, Path output, String arch, int epochs, int iterations, Integer batch, int[] patch,
-            double[] spacingMm, double memoryBudgetGb, long seed, float learningRate, float weightDecay, float momentum,
-            TrainingSettings.OptimizerKind optimizer, TrainingSettings.Schedule schedule, TrainingSettings.LossKind loss,
-            Integer depth, Integer filters, Integer maxFilters, int patience, float validationFraction,
-            boolean augmentation, boolean overwrite, boolean resume, FineTune fineTune, Map<String, String> network,
-            Float gradientClipNorm) {
-
-        public Request {
-            network = network == null ? Map.of() : Map.copyOf(network);
-        }
-
-        /** A run with the default gradient clipping ({@link TrainingRun#DEFAULT_GRADIENT_CLIP_NORM}). */
-        public Request(Path data, Path output, String arch, int epochs, int iterations, Integer batch, int[] patch,
-                double[] spacingMm, double memoryBudgetGb, long seed, float learningRate, float weightDecay, float momentum,
-                TrainingSettings.OptimizerKind optimizer, TrainingSettings.Schedule schedule, TrainingSettings.LossKind loss,
-                Integer depth, Integer filters, Integer maxFilters, int patience, float validationFraction,
-                boolean augmentation, boolean overwrite, boolean resume, FineTune fineTune, Map<String, String> network) {
-            this(data, output, arch, epochs, iterations, batch, patch, spacingMm, memoryBudgetGb, seed, learningRate,
-                    weightDecay, momentum, optimizer, schedule, loss, depth, filters, maxFilters, patience,
-                    validationFraction, augmentation, overwrite, resume, fineTune, network, null);
-        }
-
-        /** A run with the architecture's default settings, or those of the parent when fine-tuning. */
-        public Request(Path data, Path output, String arch, int epochs, int iterations, Integer batch, int[] patch,
-                double[] spacingMm, double memoryBudgetGb, long seed, float learningRate, float weightDecay, float momentum,
-                TrainingSettings.OptimizerKind optimizer, TrainingSettings.Schedule schedule, TrainingSettings.LossKind loss,
-                Integer depth, Integer filters, Integer maxFilters, int patience, float validationFraction,
-                boolean augmentation, boolean overwrite, boolean resume, FineTune fineTune) {
-            this(data, output, arch, epochs, iterations, batch, patch, spacingMm, memoryBudgetGb, seed, learningRate,
-                    weightDecay, momentum, optimizer, schedule, loss, depth, filters, maxFilters, patience,
-                    validationFraction, augmentation, overwrite, resume, fineTune, Map.of());
-        }
-
-        /** A run without a parent model. */
-        public Request(Path data, Path output, String arch, int epochs, int iterations, Integer batch, int[] patch,
-                double[] spacingMm, double memoryBudgetGb, long seed, float learningRate, float weightDecay, float momentum,
-                TrainingSettings.OptimizerKind optimizer, TrainingSettings.Schedule schedule, TrainingSettings.LossKind loss,
-                Integer depth, Integer filters, Integer maxFilters, int patience, float validationFraction,
-                boolean augmentation, boolean overwrite, boolean resume) {
-            this(data, output, arch, epochs, iterations, batch, patch, spacingMm, memoryBudgetGb, seed, learningRate,
-                    weightDecay, momentum, optimizer, schedule, loss, depth, filters, maxFilters, patience,
-                    validationFraction, augmentation, overwrite, resume, null, Map.of());
-        }
-    }
-
-    /**
-     * Transfer learning: start from a trained bundle ({@code --init-from}), whose network, spacing,
-     * plan and intensity normalisation the run keeps; the labels come from the dataset.
-     *
-     * @param parent a bundle folder or zip
-     * @param pretrainedLearningRate factor on the learning rate of the layers taken from the parent (1 = same)
-     */
-    public record FineTune(Path parent, Freeze freeze, float pretrainedLearningRate) {}
 
     /** The finished run: the loop's result and the bundle's config. */
     public record Outcome(TrainingLoop.Result result, ModelConfig config, double minutes) {}
@@ -123,15 +58,31 @@ public final class TrainingRun {
      * @param log the settings, plan and intensity scheme, one line each
      * @throws OutputExistsException when the bundle exists and the request does not overwrite it
      */
-    public static Outcome run(Request r, Device device, TrainingListener listener, Consumer<String> log) throws IOException {
+    public static Outcome run(TrainingRequest r, Device device, TrainingListener listener, Consumer<String> log)
+            throws IOException {
         // one run at a time per bundle: two would both train and replace each other's files
-        try (io.medseg.files.FolderLock lock = io.medseg.files.FolderLock.acquireFor(r.output(), "medseg train")) {
+        try (FolderLock lock = FolderLock.acquireFor(r.output(), "medseg train")) {
             return runLocked(r, device, listener, log);
         }
     }
 
-    private static Outcome runLocked(Request r, Device device, TrainingListener listener, Consumer<String> log)
+    /** The steps of a run: output, architecture, cases, configuration, training, finish. */
+    private static Outcome runLocked(TrainingRequest r, Device device, TrainingListener listener, Consumer<String> log)
             throws IOException {
+        prepareOutput(r);
+        Dataset dataset = Dataset.open(r.data());
+        ModelConfig parent = r.fineTune() == null ? null : parentConfig(r);
+        Network network = architecture(r, parent);
+        Prepared prepared = cases(r, dataset, parent, network, log);
+        Configuration configuration = configuration(r, dataset, network, prepared);
+        long start = System.nanoTime();
+        TrainingLoop.Result result = train(r, device, configuration, prepared.cases(), listener, log);
+        finish(r, configuration, result);
+        return new Outcome(result, configuration.model(), (System.nanoTime() - start) / 6e10);
+    }
+
+    /** A new run needs room and no bundle in the way; a continued one needs the state its kill left. */
+    private static void prepareOutput(TrainingRequest r) throws IOException {
         Path stateDir = stateDir(r.output());
         // a run killed while replacing the bundle or its state left the previous one beside it: back in place
         AtomicFiles.removeStaleTemporaries(r.output());
@@ -145,13 +96,17 @@ public final class TrainingRun {
             checkOutput(r.output(), r.overwrite());
             AtomicFiles.deleteRecursively(stateDir); // an older interrupted run of the bundle being replaced
         }
-        Dataset dataset = Dataset.open(r.data());
-        ModelConfig parent = r.fineTune() == null ? null : parentConfig(r);
-        String archName = parent != null ? parent.architecture() : r.arch() != null ? r.arch() : "unet2d";
-        NetworkArchitecture architecture = Architectures.byName(archName);
+    }
+
+    /** The network to train: its name, recipe and arguments (the parent's when fine-tuning). */
+    private record Network(String name, NetworkArchitecture architecture, JsonObject arguments, int dims) {}
+
+    private static Network architecture(TrainingRequest r, ModelConfig parent) {
+        String name = parent != null ? parent.architecture() : r.arch() != null ? r.arch() : TrainingRequest.ARCHITECTURE;
+        NetworkArchitecture architecture = Architectures.byName(name);
         JsonObject arguments = parent != null ? parent.arguments().deepCopy() : architecture.defaultArguments();
         if (r.depth() != null && !arguments.has("depth")) {
-            throw new IllegalArgumentException("depth applies to unet2d; " + archName + " takes its stages from the plan"
+            throw new IllegalArgumentException("depth applies to unet2d; " + name + " takes its stages from the plan"
                     + " (unet3d) or its arguments (vnet)");
         }
         if (r.depth() != null) {
@@ -162,75 +117,105 @@ public final class TrainingRun {
         }
         if (r.maxFilters() != null) {
             if (!arguments.has("maxFilters")) {
-                throw new IllegalArgumentException("max filters apply to unet3d; " + archName + " doubles its filters "
+                throw new IllegalArgumentException("max filters apply to unet3d; " + name + " doubles its filters "
                         + "every stage");
             }
             arguments.addProperty("maxFilters", r.maxFilters());
         }
-        NetworkArguments.apply(r.network(), arguments, archName);
-        int dims = architecture.spatialDims(arguments);
-        Prepared prepared = parent != null ? prepareFromParent(r, dataset, parent, dims, log)
-                : dims == 3 ? prepare3d(r, dataset, architecture, arguments, log)
-                : new Prepared(load(dataset, 2, log), arguments, r.patch() == null ? new int[] {160, 160} : r.patch(),
-                        Intensity.ZSCORE, null, AugmentationSettings.defaults());
-        String patchProblem = architecture.sizeProblem(prepared.arguments(), prepared.patch());
+        NetworkArguments.apply(r.network(), arguments, name);
+        return new Network(name, architecture, arguments, architecture.spatialDims(arguments));
+    }
+
+    /** The training cases, read and prepared as the network will see them, and the patch that fits it. */
+    private static Prepared cases(TrainingRequest r, Dataset dataset, ModelConfig parent, Network network,
+            Consumer<String> log) throws IOException {
+        Prepared prepared = parent != null ? prepareFromParent(r, dataset, parent, network.dims(), log)
+                : network.dims() == 3 ? prepare3d(r, dataset, network.architecture(), network.arguments(), log)
+                : new Prepared(load(dataset, 2, log), network.arguments(),
+                        r.patch() == null ? TrainingRequest.PATCH_2D.clone() : r.patch(), Intensity.ZSCORE, null,
+                        AugmentationSettings.defaults());
+        String patchProblem = network.architecture().sizeProblem(prepared.arguments(), prepared.patch());
         if (patchProblem != null) {
-            throw new IllegalArgumentException("patch " + Arrays.toString(prepared.patch()) + ": " + patchProblem
+            throw new IllegalArgumentException("patch " + TensorLayout.describe(prepared.patch()) + ": " + patchProblem
                     + " for this network");
         }
+        return prepared;
+    }
+
+    /** The bundle's config as the run starts, the training settings, and the provenance recorded with them. */
+    private record Configuration(ModelConfig model, TrainingSettings settings, Map<String, String> provenance) {
+        /** The bundle's config after the best epoch so far, in the state given. */
+        ModelConfig trained(double validationDice, int bestEpoch, String state) {
+            Map<String, Double> metrics = new HashMap<>();
+            metrics.put("validation_dice", validationDice);
+            metrics.put("best_epoch", (double) bestEpoch);
+            return model.withTraining(settings, provenance, metrics).withState(state);
+        }
+    }
+
+    private static Configuration configuration(TrainingRequest r, Dataset dataset, Network network, Prepared prepared)
+            throws IOException {
         List<TrainingCase> cases = prepared.cases();
-        int batchSize = r.batch() != null ? r.batch() : dims == 3 ? 2 : 4;
+        int batchSize = r.batch() != null ? r.batch()
+                : network.dims() == 3 ? TrainingRequest.BATCH_3D : TrainingRequest.BATCH_2D;
         TrainingSettings settings = new TrainingSettings(r.optimizer(), r.learningRate(), r.weightDecay(), r.momentum(),
                 r.schedule(), r.loss(), r.epochs(), r.iterations(), batchSize, prepared.patch(), r.validationFraction(),
                 r.patience(), 0.33f, r.seed(), r.augmentation() ? prepared.augmentation() : AugmentationSettings.none(),
-                r.gradientClipNorm() != null ? r.gradientClipNorm() : DEFAULT_GRADIENT_CLIP_NORM);
+                r.gradientClipNorm());
         double[] spacingMm = prepared.plan() != null ? prepared.plan().targetSpacingMm()
                 : cases.get(0).reference().geometry().spacingMm();
-        ModelConfig config = new ModelConfig(ModelConfig.FORMAT, archName, prepared.arguments(),
+        ModelConfig config = new ModelConfig(ModelConfig.FORMAT, network.name(), prepared.arguments(),
                 dataset.channelNames().size(), dataset.labels(), prepared.patch(), spacingMm, prepared.intensity(), settings,
                 Map.of(), Map.of(), prepared.plan());
         if (r.resume()) {
             checkSameRun(r.output(), config);
         }
-        Map<String, String> provenance = new TreeMap<>(Provenance.of(dataset, r.seed()));
-        CaseSplit split = CaseSplit.of(cases, r.validationFraction(), r.seed());
-        List<String> header = new ArrayList<>(List.of("model: " + config));
-        if (prepared.plan() != null) {
-            header.add("plan: " + prepared.plan());
-            header.add("intensity: " + prepared.intensity());
+        return new Configuration(config, settings, new TreeMap<>(Provenance.of(dataset, r.seed())));
+    }
+
+    /** Trains from scratch, from the parent, or on from the interrupted state; saves the bundle at every best epoch. */
+    private static TrainingLoop.Result train(TrainingRequest r, Device device, Configuration c, List<TrainingCase> cases,
+            TrainingListener listener, Consumer<String> log) throws IOException {
+        Path stateDir = stateDir(r.output());
+        TrainingSettings settings = c.settings();
+        List<String> header = new ArrayList<>(List.of("model: " + c.model()));
+        if (c.model().plan() != null) {
+            header.add("plan: " + c.model().plan());
+            header.add("intensity: " + c.model().intensity());
         }
         header.add("training: " + settings);
-        long start = System.nanoTime();
-        TrainingLoop.Result result;
-        try (ModelBundle bundle = ModelBundle.create(config, device, r.seed());
+        CaseSplit split = CaseSplit.of(cases, r.validationFraction(), r.seed());
+        try (ModelBundle bundle = ModelBundle.create(c.model(), device, r.seed());
                 TrainingHistory history = TrainingHistory.beside(r.output(), r.overwrite(),
                         r.resume() ? TrainingState.read(stateDir).history() : null)) {
-            FineTuning fineTuning = parent == null ? null : startFromParent(r.fineTune(), bundle, device, provenance, header);
+            FineTuning fineTuning = r.fineTune() == null ? null
+                    : startFromParent(r.fineTune(), bundle, device, c.provenance(), header);
             header.forEach(log);
             header.forEach(history::log);
             TrainingLoop loop = new TrainingLoop(bundle, settings, Evaluator::meanForegroundDice, history.andThen(listener),
-                    (b, record) -> {
-                        Map<String, Double> metrics = new HashMap<>();
-                        metrics.put("validation_dice", record.validationDice());
-                        metrics.put("best_epoch", (double) record.epoch());
-                        b.save(r.output(), config.withTraining(settings, provenance, metrics)
-                                .withState("incomplete: saved at epoch " + record.epoch() + " of " + settings.epochs()));
-                    }, fineTuning);
-            result = loop.run(split.training(), split.validation(), stateDir, r.resume());
+                    (b, record) -> b.save(r.output(), c.trained(record.validationDice(), record.epoch(),
+                            "incomplete: saved at epoch " + record.epoch() + " of " + settings.epochs())),
+                    fineTuning);
+            return loop.run(split.training(), split.validation(), stateDir, r.resume());
         }
+    }
+
+    /** A finished run marks its bundle complete and drops the state for continuing it; a stopped one says how to go on. */
+    private static void finish(TrainingRequest r, Configuration c, TrainingLoop.Result result) throws IOException {
         if (result.stoppedByUser()) {
             throw new StoppedException("training stopped during epoch " + (result.history().size() + 1) + "; "
                     + (Files.exists(r.output()) ? "the bundle holds the best of epochs 1.." + result.history().size()
                     + ", and " : "") + "the run can be continued from epoch " + result.history().size());
         }
-        // the run finished: the bundle says so, and the state for continuing it is no longer needed
-        ModelBundle.writeConfig(r.output(), ModelBundle.readConfig(r.output()).withState(ModelConfig.COMPLETE));
-        AtomicFiles.deleteRecursively(stateDir);
-        return new Outcome(result, config, (System.nanoTime() - start) / 6e10);
+        if (!Files.exists(r.output())) {
+            throw new IOException(r.output() + ": no epoch reached a validation Dice, so no bundle was saved");
+        }
+        ModelBundle.writeConfig(r.output(), c.trained(result.bestDice(), result.bestEpoch(), ModelConfig.COMPLETE));
+        AtomicFiles.deleteRecursively(stateDir(r.output()));
     }
 
     /** The parent's {@code model.json}, and what a fine-tuning run may not change about its network. */
-    private static ModelConfig parentConfig(Request r) throws IOException {
+    private static ModelConfig parentConfig(TrainingRequest r) throws IOException {
         Path path = r.fineTune().parent();
         ModelConfig parent = ModelBundle.readConfig(path);
         if (r.arch() != null && !r.arch().equals(parent.architecture())) {
@@ -268,7 +253,7 @@ public final class TrainingRun {
      * Copies the parent's weights into the new network, checks the freeze choice against it, and
      * records the lineage in the provenance and the log header.
      */
-    private static FineTuning startFromParent(FineTune f, ModelBundle bundle, Device device, Map<String, String> provenance,
+    private static FineTuning startFromParent(TrainingRequest.FineTune f, ModelBundle bundle, Device device, Map<String, String> provenance,
             List<String> header) throws IOException {
         PretrainedWeights.Transfer transfer;
         try (ModelBundle parent = ModelBundle.load(f.parent(), device)) {
@@ -293,38 +278,6 @@ public final class TrainingRun {
                 + head + "; frozen: " + f.freeze() + " (" + frozen + " parameters); pretrained layers learn at "
                 + f.pretrainedLearningRate() + " x the learning rate");
         return new FineTuning(f.freeze(), f.pretrainedLearningRate(), new java.util.HashSet<>(transfer.copied()));
-    }
-
-    /**
-     * A patch size written like 160x160 (H×W) or 64x128x128 (D×H×W) for {@code arch}, in tensor order.
-     *
-     * @param option how the user gave it (named in the error)
-     */
-    public static int[] parsePatch(String text, String arch, String option) {
-        NetworkArchitecture a = Architectures.byName(arch);
-        int dims = a.spatialDims(a.defaultArguments());
-        int[] p = parseSizes(text, option);
-        if (p.length != dims) {
-            throw new IllegalArgumentException(option + " " + text + ": expected " + dims + " sizes like "
-                    + (dims == 2 ? "160x160 (HxW)" : "64x128x128 (DxHxW)"));
-        }
-        return p;
-    }
-
-    /** Positive whole numbers written like 64x128x128, as given (tensor order for patches and tiles). */
-    public static int[] parseSizes(String text, String option) {
-        try {
-            int[] p = java.util.Arrays.stream(text.toLowerCase(java.util.Locale.ROOT).split("x"))
-                    .mapToInt(v -> Integer.parseInt(v.trim())).toArray();
-            for (int v : p) {
-                if (v < 1) {
-                    throw new NumberFormatException();
-                }
-            }
-            return p;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " " + text + ": sizes must be positive whole numbers");
-        }
     }
 
     /** Beside the bundle: what a killed run needs to continue ({@code MODEL.resume/}). */
@@ -367,7 +320,7 @@ public final class TrainingRun {
      * 3D: nnU-Net's fingerprint → plan, CT statistics when the only channel is named "CT", every
      * case normalised and resampled to the planned spacing.
      */
-    private static Prepared prepare3d(Request r, Dataset dataset, NetworkArchitecture architecture, JsonObject arguments,
+    private static Prepared prepare3d(TrainingRequest r, Dataset dataset, NetworkArchitecture architecture, JsonObject arguments,
             Consumer<String> log) throws IOException {
         Loaded3d loaded = load3d(dataset, log);
         List<Volume> images = loaded.images();
@@ -378,7 +331,7 @@ public final class TrainingRun {
         int base = arguments.has("baseFilters") ? arguments.get("baseFilters").getAsInt() : 32;
         int max = arguments.has("maxFilters") ? arguments.get("maxFilters").getAsInt() : Integer.MAX_VALUE;
         Planner.Settings planning = Planner.Settings.defaults((long) (r.memoryBudgetGb() * 1e9))
-                .withNetwork(r.batch() != null ? r.batch() : 2, base, max)
+                .withNetwork(r.batch() != null ? r.batch() : TrainingRequest.BATCH_3D, base, max)
                 .withFixedTopology(architecture.fixedTopology(arguments).orElse(null));
         if (r.spacingMm() != null) {
             planning = planning.withTargetSpacing(r.spacingMm());
@@ -428,7 +381,7 @@ public final class TrainingRun {
      * Fine-tuning: the parent's network, patch (unless given), intensity normalisation and, for 3D,
      * its plan, so the pretrained filters see what they were trained on.
      */
-    private static Prepared prepareFromParent(Request r, Dataset dataset, ModelConfig parent, int dims,
+    private static Prepared prepareFromParent(TrainingRequest r, Dataset dataset, ModelConfig parent, int dims,
             Consumer<String> log) throws IOException {
         int[] patch = r.patch() != null ? r.patch() : parent.patchSize();
         if (dims == 2) {

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.train.TrainingListener;
-import io.medseg.core.train.TrainingSettings;
 import io.medseg.samples.ToothRootDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,10 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The training run as a front end without a command line (the Fiji plugin) uses it: stop, then continue. */
 class TrainingRunTest {
 
-    private static TrainingRun.Request request(Path data, Path out, boolean resume) {
-        return new TrainingRun.Request(data, out, "unet2d", 4, 3, 2, new int[] {16, 16}, null, 4, 9, 1e-3f, 1e-4f, 0.99f,
-                TrainingSettings.OptimizerKind.ADAMW, TrainingSettings.Schedule.POLY, TrainingSettings.LossKind.DICE_CE, 1, 2,
-                null, 0, 0.25f, true, false, resume);
+    private static TrainingRequest request(Path data, Path out, boolean resume) {
+        return TrainingRequest.builder(data, out).arch("unet2d").epochs(4).iterations(3).batch(2).patch(new int[] {16, 16})
+                .seed(9L).depth(1).filters(2).patience(0).validationFraction(0.25f).resume(resume).build();
     }
 
     @Test

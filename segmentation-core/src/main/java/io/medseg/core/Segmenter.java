@@ -4,10 +4,12 @@ import ai.djl.Device;
 import io.medseg.core.bundle.Architectures;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
+import io.medseg.core.engine.TensorLayout;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Shapes;
 import io.medseg.image.Reorientation;
 import io.medseg.image.Volume;
+import io.medseg.core.infer.Argmax;
 import io.medseg.core.infer.KeptComponents;
 import io.medseg.core.infer.LargestComponent;
 import io.medseg.core.infer.NetworkPredictor;
@@ -31,10 +33,10 @@ import java.util.function.IntConsumer;
  */
 public final class Segmenter implements AutoCloseable {
     private final ModelBundle bundle;
-    private final Options options;
-    private final SlidingWindow window;
+    private Options options;
+    private SlidingWindow window;
     /** Components kept per label value (0 = all), checked against the model's labels before any scan is read. */
-    private final int[] componentsKept;
+    private int[] componentsKept;
 
     /**
      * @param overlap fraction of a tile shared with its neighbour (nnU-Net: 0.5)
@@ -68,15 +70,31 @@ public final class Segmenter implements AutoCloseable {
 
     public Segmenter(ModelBundle bundle, Options options) {
         this.bundle = bundle;
-        this.options = options;
         try {
-            this.componentsKept = options.components().counts(bundle.config().labelNames(), bundle.config().classes());
+            useOptions(options);
         } catch (IllegalArgumentException e) {
             bundle.close(); // the Segmenter owns the bundle: it is not returned to close later
             throw e;
         }
-        this.window = new SlidingWindow(tileXyz(bundle.config(), options.tile()), options.overlap(), options.batchSize(),
-                true, bundle.config().intensity().fillValue());
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /**
+     * Goes on with other options, the network staying loaded: e.g. smaller tiles after a scan did
+     * not fit in memory.
+     *
+     * @throws IllegalArgumentException when the model cannot take them (tile sizes, labels of the components)
+     */
+    public void useOptions(Options o) {
+        int[] kept = o.components().counts(bundle.config().labelNames(), bundle.config().classes());
+        SlidingWindow w = new SlidingWindow(tileXyz(bundle.config(), o.tile()), o.overlap(), o.batchSize(), true,
+                bundle.config().intensity().fillValue());
+        options = o;
+        componentsKept = kept;
+        window = w;
     }
 
     /** Loads a bundle with nnU-Net's default overlap of 0.5. */
@@ -115,22 +133,19 @@ public final class Segmenter implements AutoCloseable {
         }
         int[] divisors = Architectures.byName(config.architecture()).sizeDivisors(config.arguments());
         if (tile.length != divisors.length) {
-            throw new IllegalArgumentException("tile " + Arrays.toString(tile) + " has " + tile.length
+            throw new IllegalArgumentException("tile " + TensorLayout.describe(tile) + " has " + tile.length
                     + " sizes; the model is " + divisors.length + "D");
         }
         String problem = Architectures.byName(config.architecture()).sizeProblem(config.arguments(), tile);
         if (problem != null) {
-            throw new IllegalArgumentException("tile " + Arrays.toString(tile) + ": " + problem + " for this model");
+            throw new IllegalArgumentException("tile " + TensorLayout.describe(tile) + ": " + problem + " for this model");
         }
-        long[] xyz = new long[tile.length];
-        for (int k = 0; k < tile.length; k++) {
-            xyz[k] = tile[tile.length - 1 - k];
-        }
-        return xyz;
+        return TensorLayout.xyz(tile);
     }
 
     /** Number of tiles {@link #segment} will predict for this scan (for progress bars). */
     public int tileCount(Volume scan) {
+        checkScan(scan);
         // counted in the voxel order segment() works in
         Reorientation order = Reorientation.toClosestCanonical(scan.geometry(), scan.sizeXyz());
         if (resamples(scan)) {
@@ -166,7 +181,7 @@ public final class Segmenter implements AutoCloseable {
      *     model with a plan resamples them linearly from its grid, and the mask is their argmax)
      */
     public Segmentation segment(Volume given, IntConsumer progress, boolean keepProbabilities) {
-        checkChannels(given);
+        checkScan(given);
         NonFiniteVoxels finite = NonFiniteVoxels.replace(given);
         Volume scan = finite.volume();
         // networks are trained and run on scans in the voxel order closest to LPS (as TrainingRun does)
@@ -198,15 +213,15 @@ public final class Segmenter implements AutoCloseable {
                 Interpolation[] linear = new Interpolation[size.length];
                 Arrays.fill(linear, Interpolation.LINEAR);
                 probabilities = Resampling.same(size, grid) ? scores : Resampling.resample(scores, classes, grid, size, linear);
-                labels = Resampling.argmax(probabilities, classes);
+                labels = Argmax.labels(probabilities, classes);
             } else {
                 // streamed: no classes × voxels array of the whole scan
-                labels = Resampling.same(size, grid) ? Resampling.argmax(scores, classes)
-                        : Resampling.argmaxResampled(scores, classes, grid, size);
+                labels = Resampling.same(size, grid) ? Argmax.labels(scores, classes)
+                        : Argmax.resampled(scores, classes, grid, size);
             }
         } else {
             float[] p = probabilities(scan, progress);
-            labels = Resampling.argmax(p, classes);
+            labels = Argmax.labels(p, classes);
             probabilities = keepProbabilities ? p : null;
         }
         if (options.components().filters()) {
@@ -223,7 +238,7 @@ public final class Segmenter implements AutoCloseable {
      */
     public float[] probabilities(Volume scan, IntConsumer progress) {
         ModelConfig c = config();
-        checkChannels(scan);
+        checkScan(scan);
         NonFiniteVoxels finite = NonFiniteVoxels.replace(scan);
         if (finite.any()) {
             throw new IllegalArgumentException("the scan holds " + finite.describe().replaceFirst(" replaced:.*", "")
@@ -284,11 +299,18 @@ public final class Segmenter implements AutoCloseable {
         return new NetworkPredictor(bundle, options.mirror());
     }
 
-    private void checkChannels(Volume scan) {
+    /**
+     * Whether the model can segment this scan: its channels, and its dimensions (a 2D model takes a
+     * volume slice by slice, a 3D model no single image).
+     *
+     * @throws IllegalArgumentException saying what does not fit
+     */
+    public void checkScan(Volume scan) {
         if (scan.channels() != config().inputChannels()) {
             throw new IllegalArgumentException("the model expects " + config().inputChannels()
                     + " input channel(s), the image has " + scan.channels());
         }
+        slices(scan);
     }
 
     /** Whether this scan is resampled to the model's spacing: models with a plan, scans of their dimension. */
@@ -322,7 +344,8 @@ public final class Segmenter implements AutoCloseable {
         if (dims == 2 && n == 3) {
             return scan.sizeXyz()[2];
         }
-        throw new IllegalArgumentException("the model is " + dims + "D, the image is " + n + "D");
+        throw new IllegalArgumentException("the model is " + dims + "D, the image is " + n + "D"
+                + (dims == 3 ? " (one slice); give the whole series or volume" : ""));
     }
 
     @Override

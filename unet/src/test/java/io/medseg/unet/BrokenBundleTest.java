@@ -77,8 +77,8 @@ class BrokenBundleTest {
                 + " medseg-bundle/1", assertThrows(IOException.class, () -> ModelBundle.readConfig(future)).getMessage());
         assertTrue(loadError(future).contains("format is 'medseg-bundle/2'"));
         Path patch = editedConfig("patch", j -> j.add("patchSize", JsonParser.parseString("[0, 0]")));
-        assertEquals(patch.resolve("model.json") + ": patchSize [0, 0]: every size must be a positive multiple of [2, 2]"
-                + " (tensor order) for this unet2d", assertThrows(IOException.class, () -> ModelBundle.readConfig(patch))
+        assertEquals(patch.resolve("model.json") + ": patchSize [0, 0] (tensor order, 0x0 (x×y)): every size must be a positive"
+                + " multiple of 2x2 (x×y) for this unet2d", assertThrows(IOException.class, () -> ModelBundle.readConfig(patch))
                 .getMessage());
         Path typo = editedConfig("typo", j -> j.getAsJsonObject("arguments").addProperty("filters", 8));
         assertTrue(loadError(typo).endsWith("unet2d has no argument 'filters' (its arguments: [activation, baseFilters,"

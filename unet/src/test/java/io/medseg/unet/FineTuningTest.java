@@ -163,8 +163,8 @@ class FineTuningTest {
                 float[] start = values(child).get(probe);
                 List<TrainingCase> cases = UNetTrainingTest.discs(4, 7);
                 var settings = UNetTrainingTest.settings(1);
-                settings = new io.medseg.core.train.TrainingSettings(settings.optimizer(), settings.learningRate(), 0f,
-                        settings.momentum(), io.medseg.core.train.TrainingSettings.Schedule.CONSTANT, settings.loss(), 1, 1,
+                settings = new io.medseg.core.bundle.TrainingSettings(settings.optimizer(), settings.learningRate(), 0f,
+                        settings.momentum(), io.medseg.core.bundle.TrainingSettings.Schedule.CONSTANT, settings.loss(), 1, 1,
                         settings.batchSize(), settings.patchSize(), settings.validationFraction(), 0,
                         settings.foregroundFraction(), settings.seed(), settings.augmentation());
                 new TrainingLoop(child, settings, UNetTrainingTest::dice, new TrainingListener() {}, null,

@@ -23,12 +23,12 @@ import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
 import io.medseg.core.nn.ActivationKind;
 import io.medseg.core.nn.Normalization;
-import io.medseg.core.train.AugmentationSettings;
+import io.medseg.core.augment.AugmentationSettings;
 import io.medseg.core.train.CaseSplit;
 import io.medseg.core.train.TrainingCase;
 import io.medseg.core.train.TrainingListener;
 import io.medseg.core.train.TrainingLoop;
-import io.medseg.core.train.TrainingSettings;
+import io.medseg.core.bundle.TrainingSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -137,7 +137,7 @@ class UNetTrainingTest {
         float[][] weights = new float[2][];
         double[] finalDice = new double[2];
         // run −1 warms libtorch up: its first backward pass of a convolution configuration it has not
-        // run before can differ (README, notes for developers), which is not what this test is about
+        // run before can differ (CONTRIBUTING.md, notes for developers), which is not what this test is about
         for (int run = -1; run < 2; run++) {
             try (ModelBundle bundle = ModelBundle.create(tinyConfig(2, 4, new int[] {16, 16}), Device.cpu(), 7)) {
                 List<Float> losses = new ArrayList<>();

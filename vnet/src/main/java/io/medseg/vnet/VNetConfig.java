@@ -60,7 +60,7 @@ public record VNetConfig(int spatialDims, int baseFilters, int[] downConvs, int[
      * instance normalisation after every convolution. Without it, the paper's network trained with
      * AdamW at 1e-3 blows up within its first steps on CT (Dice + cross-entropy averaged 1.5e4 over
      * the first 5 steps and 6e7 over the next 5), with or without gradient clipping, since Adam's
-     * steps do not shrink with the gradient; with it the same run learns (README, "The V-Net's defaults").
+     * steps do not shrink with the gradient; with it the same run learns (docs/experiments/vnet-defaults.md).
      */
     public static VNetConfig defaults() {
         return new VNetConfig(3, 16, new int[] {2, 3, 3, 3}, new int[] {3, 3, 2, 1}, 5, Normalization.INSTANCE, 0f);

@@ -14,7 +14,6 @@ import io.medseg.io.ImageFileException;
 import io.medseg.io.nifti.Nifti;
 import io.medseg.pipeline.Dataset;
 import io.medseg.pipeline.EvaluationRun;
-import io.medseg.pipeline.GeometryCheck;
 import io.medseg.pipeline.ScanFiles;
 import io.medseg.pipeline.SegmentationBatch;
 import java.nio.file.Files;
@@ -158,7 +157,7 @@ final class DemoCommand implements Callable<Integer> {
             Path reference = Medseg.home().resolve(CT_DATASET).resolve("labelsTs").resolve(id + ".nii.gz");
             LabelMap mask = Nifti.readLabels(job.output(), labels);
             Volume scan = job.loader().load();
-            String mismatch = GeometryCheck.mismatch(scan.geometry(), mask.geometry());
+            String mismatch = scan.geometry().mismatch(mask.geometry());
             if (mismatch != null || !java.util.Arrays.equals(scan.sizeXyz(), mask.sizeXyz())) {
                 throw new IllegalStateException(job.output() + ": the mask is not on the series' grid: " + mismatch);
             }

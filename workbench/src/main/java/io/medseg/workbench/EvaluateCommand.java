@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code medseg evaluate}: every metric per case and label, aggregated, as tables, plots and a web page. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Compare prediction masks with reference masks of the same file names: overlap and surface-distance "
-                + "metrics per case and label, summaries, plots and index.html (shared/METRICS.md).")
+                + "metrics per case and label, summaries, plots and index.html (docs/metrics.md).")
 final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--reference", required = true, description = "folder of reference masks")
     Path reference;

@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** The metric definitions a user can choose on the command line (shared/METRICS.md flags). */
+/** The metric definitions a user can choose on the command line (docs/metrics.md). */
 final class EvaluationOptions {
     @Option(names = "--nsd-tolerance", defaultValue = "1", paramLabel = "MM|LABEL=MM,…",
             description = "NSD tolerance in mm: one value for all labels, or per label by name or value, "

@@ -20,7 +20,7 @@ import java.util.zip.ZipFile;
  * Puts the workbench into a Fiji.app (or an ImageJ folder) and takes it out again.
  *
  * <p>Fiji loads every jar of {@code jars/} and {@code plugins/} with one class loader that menu
- * refreshes never replace, so DJL's native library stays with one loader (FIJI.md). The plugin jar
+ * refreshes never replace, so DJL's native library stays with one loader (docs/imagej.md). The plugin jar
  * goes to {@code plugins/}, the libraries it needs to {@code jars/}, and the bundled models to
  * {@code models/medseg/}. A library Fiji already ships is not copied a second time: Fiji's copy is
  * used when it has the same major version, or an older major that medseg is known to run on (tested

@@ -3,12 +3,11 @@ package io.medseg.workbench;
 import io.medseg.core.Segmenter;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.infer.KeptComponents;
+import io.medseg.pipeline.EvaluationRun;
 import io.medseg.pipeline.RunManifest;
 import io.medseg.pipeline.SegmentationBatch;
-import io.medseg.pipeline.TrainingRun;
+import io.medseg.pipeline.SpatialSizes;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +18,7 @@ import picocli.CommandLine.Option;
         description = "Segment an image or every image in a folder with a model bundle; masks keep the file names.")
 final class SegmentCommand implements Callable<Integer> {
     /** The run manifest in the output folder (medseg reproduce reads it). */
-    static final String MANIFEST = io.medseg.pipeline.EvaluationRun.MANIFEST;
+    static final String MANIFEST = EvaluationRun.MANIFEST;
 
     @Option(names = "--model", required = true, description = "model bundle folder or .zip, or the name of a bundled "
             + "model (medseg models)")
@@ -47,9 +46,12 @@ final class SegmentCommand implements Callable<Integer> {
     LogOptions log;
     @Option(names = "--batch", defaultValue = "2", description = "tiles per forward pass. Default: ${DEFAULT-VALUE}")
     int tileBatch;
-    @Option(names = "--tile", description = "tile size HxW or DxHxW (default: the model's patch); smaller tiles need "
-            + "less memory, in multiples the network accepts")
-    String tile;
+    @Option(names = "--tile-size", paramLabel = "XxY[xZ]", description = "tile size in voxels, x×y (2D model) or x×y×z "
+            + "(3D model), e.g. 96x96x48 (default: the model's patch); smaller tiles need less memory, in multiples the "
+            + "network accepts")
+    String tileSize;
+    @Option(names = "--tile", hidden = true, description = "the old spelling of --tile-size, in tensor order HxW or DxHxW")
+    String tileTensorOrder;
     @Option(names = "--save-probabilities", description = "also write NAME_probabilities.nii.gz: float32 class "
             + "probabilities, one channel per class, on the scan's grid")
     boolean saveProbabilities;
@@ -70,9 +72,18 @@ final class SegmentCommand implements Callable<Integer> {
         }
         SegmentationBatch.Existing existing = resume ? SegmentationBatch.Existing.SKIP
                 : overwrite ? SegmentationBatch.Existing.OVERWRITE : SegmentationBatch.Existing.REFUSE;
-        try (Segmenter segmenter = new Segmenter(ModelBundle.load(ModelsCommand.resolve(model), device.resolve()),
-                new Segmenter.Options(overlap, tileBatch, tta, components,
-                        tile == null ? null : TrainingRun.parseSizes(tile, "--tile")))) {
+        if (tileSize != null && tileTensorOrder != null) {
+            throw new IllegalArgumentException("--tile-size and --tile give the same thing; give --tile-size (x×y×z)");
+        }
+        Path bundle = ModelsCommand.resolve(model);
+        try (Segmenter segmenter = new Segmenter(ModelBundle.load(bundle, device.resolve()),
+                new Segmenter.Options(overlap, tileBatch, tta, components))) {
+            if (tileSize != null || tileTensorOrder != null) {
+                int dims = segmenter.config().patchSize().length;
+                segmenter.useOptions(segmenter.options().withTile(tileSize != null
+                        ? SpatialSizes.parseXyz(tileSize, dims, "--tile-size")
+                        : SpatialSizes.parseTensorOrder(tileTensorOrder, dims, "--tile")));
+            }
             // every output is checked before the first scan is read
             SegmentationBatch batch = SegmentationBatch.plan(input, output, segmenter.config().inputChannels(), existing,
                     saveProbabilities);
@@ -83,21 +94,8 @@ final class SegmentCommand implements Callable<Integer> {
                         + segmenter.config().state() + "); it holds the best epoch so far");
             }
             SegmentationBatch.Result result = batch.run(segmenter, progress);
-            List<Path> inputs = new ArrayList<>(List.of(ModelsCommand.resolve(model)));
-            List<Path> outputs = new ArrayList<>();
-            for (SegmentationBatch.Job j : batch.jobs()) {
-                inputs.addAll(j.inputs());
-                if (!result.failed().containsKey(j)) {
-                    outputs.add(j.output());
-                    if (saveProbabilities) {
-                        outputs.add(SegmentationBatch.probabilitiesFile(j));
-                    }
-                }
-            }
-            if (batch.seriesTable() != null) {
-                outputs.add(batch.seriesTable());
-            }
-            RunManifest.of(Medseg.commandLine(), inputs, output, outputs).write(output.resolve(MANIFEST));
+            RunManifest.of(Medseg.commandLine(), batch.inputs(bundle), output, result.outputs())
+                    .write(output.resolve(MANIFEST));
             return summarize(batch, result, output, log.quiet);
         }
     }

@@ -3,12 +3,13 @@ package io.medseg.workbench;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.train.Freeze;
 import io.medseg.core.train.TrainingLoop;
-import io.medseg.core.train.TrainingSettings;
+import io.medseg.core.bundle.TrainingSettings;
 import io.medseg.pipeline.RunManifest;
+import io.medseg.pipeline.SpatialSizes;
+import io.medseg.pipeline.TrainingRequest;
 import io.medseg.pipeline.TrainingRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,7 +27,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, description = "model bundle folder to write")
     Path output;
     @Option(names = "--arch", description = "unet2d (2D U-Net), unet3d (nnU-Net's 3D U-Net) or vnet (V-Net). Default: "
-            + "unet2d, or the --init-from model's")
+            + TrainingRequest.ARCHITECTURE + ", or the --init-from model's")
     String arch;
     @Option(names = "--init-from", paramLabel = "BUNDLE", description = "fine-tune: start from this trained model (a "
             + "bundle folder, .zip or bundled model name), keeping its network, spacing and normalisation; layers whose "
@@ -39,33 +40,39 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--pretrained-lr", defaultValue = "1", description = "with --init-from: factor on the learning rate of "
             + "the layers taken from the parent (e.g. 0.1; the head learns at --lr). Default: ${DEFAULT-VALUE}")
     float pretrainedLr;
-    @Option(names = "--epochs", defaultValue = "30", description = "Default: ${DEFAULT-VALUE}")
-    int epochs;
-    @Option(names = "--iterations", defaultValue = "50", description = "optimiser steps per epoch. Default: ${DEFAULT-VALUE}")
-    int iterations;
-    @Option(names = "--batch", description = "patches per step; default 4 (2D) or 2 (3D, as nnU-Net)")
+    // the defaults are TrainingRequest's: picocli shows a field's initial value as ${DEFAULT-VALUE}
+    @Option(names = "--epochs", description = "Default: ${DEFAULT-VALUE}")
+    int epochs = TrainingRequest.EPOCHS;
+    @Option(names = "--iterations", description = "optimiser steps per epoch. Default: ${DEFAULT-VALUE}")
+    int iterations = TrainingRequest.ITERATIONS;
+    @Option(names = "--batch", description = "patches per step; default " + TrainingRequest.BATCH_2D + " (2D) or "
+            + TrainingRequest.BATCH_3D + " (3D, as nnU-Net)")
     Integer batch;
-    @Option(names = "--patch", description = "patch size HxW (2D, default 160x160) or DxHxW (3D, default: planned from the data)")
-    String patch;
-    @Option(names = "--spacing", description = "3D: target spacing XxYxZ in mm (default: planned from the data, nnU-Net's rule)")
+    @Option(names = "--patch-size", paramLabel = "XxY[xZ]", description = "patch size in voxels, x×y (2D, default "
+            + "160x160) or x×y×z (3D, default: planned from the data), e.g. 128x128x64")
+    String patchSize;
+    @Option(names = "--patch", hidden = true, description = "the old spelling of --patch-size, in tensor order HxW or DxHxW")
+    String patchTensorOrder;
+    @Option(names = "--spacing", paramLabel = "XxYxZ", description = "3D: target spacing x×y×z in mm, e.g. 0.8x0.8x2.5 "
+            + "(default: planned from the data, nnU-Net's rule)")
     String spacing;
-    @Option(names = "--memory-budget", defaultValue = "4", description = "3D: GB of activation memory per training step the "
+    @Option(names = "--memory-budget", description = "3D: GB of activation memory per training step the "
             + "planned patch must fit. Default: ${DEFAULT-VALUE}")
-    double memoryBudgetGb;
-    @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}")
-    long seed;
-    @Option(names = "--lr", defaultValue = "0.001", description = "learning rate. Default: ${DEFAULT-VALUE}")
-    float learningRate;
-    @Option(names = "--weight-decay", defaultValue = "0.0001", description = "Default: ${DEFAULT-VALUE}")
-    float weightDecay;
-    @Option(names = "--momentum", defaultValue = "0.99", description = "SGD momentum (nnU-Net: 0.99). Default: ${DEFAULT-VALUE}")
-    float momentum;
-    @Option(names = "--optimizer", defaultValue = "ADAMW", description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
-    TrainingSettings.OptimizerKind optimizer;
-    @Option(names = "--schedule", defaultValue = "POLY", description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
-    TrainingSettings.Schedule schedule;
-    @Option(names = "--loss", defaultValue = "DICE_CE", description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
-    TrainingSettings.LossKind loss;
+    double memoryBudgetGb = TrainingRequest.MEMORY_BUDGET_GB;
+    @Option(names = "--seed", description = "Default: ${DEFAULT-VALUE}")
+    long seed = TrainingRequest.SEED;
+    @Option(names = "--lr", description = "learning rate. Default: ${DEFAULT-VALUE}")
+    float learningRate = TrainingRequest.LEARNING_RATE;
+    @Option(names = "--weight-decay", description = "Default: ${DEFAULT-VALUE}")
+    float weightDecay = TrainingRequest.WEIGHT_DECAY;
+    @Option(names = "--momentum", description = "SGD momentum (nnU-Net: 0.99). Default: ${DEFAULT-VALUE}")
+    float momentum = TrainingRequest.MOMENTUM;
+    @Option(names = "--optimizer", description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
+    TrainingSettings.OptimizerKind optimizer = TrainingRequest.OPTIMIZER;
+    @Option(names = "--schedule", description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
+    TrainingSettings.Schedule schedule = TrainingRequest.SCHEDULE;
+    @Option(names = "--loss", description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
+    TrainingSettings.LossKind loss = TrainingRequest.LOSS;
     @Option(names = "--depth", description = "network depth (down-steps); default from the architecture")
     Integer depth;
     @Option(names = "--filters", description = "base filters; default from the architecture")
@@ -77,12 +84,12 @@ final class TrainCommand implements Callable<Integer> {
             + "kernel=3 --network norm=BATCH (medseg info shows a bundle's settings)")
     Map<String, String> network;
     @Option(names = "--clip-grad", paramLabel = "NORM", description = "clip the gradients' global L2 norm at NORM "
-            + "before each step (0 = off). Default: 12 (nnU-Net's)")
-    Float clipGrad;
-    @Option(names = "--patience", defaultValue = "10", description = "early-stopping patience in epochs (0 = off). Default: ${DEFAULT-VALUE}")
-    int patience;
-    @Option(names = "--validation-fraction", defaultValue = "0.2", description = "Default: ${DEFAULT-VALUE}")
-    float validationFraction;
+            + "before each step (0 = off). Default: ${DEFAULT-VALUE} (nnU-Net's)")
+    float clipGrad = TrainingRequest.GRADIENT_CLIP_NORM;
+    @Option(names = "--patience", description = "early-stopping patience in epochs (0 = off). Default: ${DEFAULT-VALUE}")
+    int patience = TrainingRequest.PATIENCE;
+    @Option(names = "--validation-fraction", description = "Default: ${DEFAULT-VALUE}")
+    float validationFraction = TrainingRequest.VALIDATION_FRACTION;
     @Option(names = "--no-augmentation", description = "train without augmentation")
     boolean noAugmentation;
     @Option(names = "--overwrite", description = "replace an existing model bundle")
@@ -102,22 +109,20 @@ final class TrainCommand implements Callable<Integer> {
         if (initFrom == null && (frozen.kind() != Freeze.Kind.NONE || pretrainedLr != 1f)) {
             throw new IllegalArgumentException("--freeze and --pretrained-lr apply to fine-tuning; give --init-from BUNDLE");
         }
-        TrainingRun.FineTune fineTune = initFrom == null ? null
-                : new TrainingRun.FineTune(ModelsCommand.resolve(initFrom), frozen, pretrainedLr);
-        String patchArch = arch != null ? arch : fineTune != null
-                ? ModelBundle.readConfig(fineTune.parent()).architecture() : "unet2d";
-        int[] patchSize = null;
-        if (patch != null) {
-            patchSize = TrainingRun.parsePatch(patch, patchArch, "--patch");
-        }
-        TrainingRun.Request request = new TrainingRun.Request(data, output, arch, epochs, iterations, batch, patchSize,
-                spacing == null ? null : parseSpacing(spacing), memoryBudgetGb, seed, learningRate, weightDecay, momentum,
-                optimizer, schedule, loss, depth, filters, maxFilters, patience, validationFraction, !noAugmentation, overwrite,
-                resume, fineTune, network, clipGrad);
+        TrainingRequest.FineTune fineTune = initFrom == null ? null
+                : new TrainingRequest.FineTune(ModelsCommand.resolve(initFrom), frozen, pretrainedLr);
         if (resume && overwrite) {
             throw new IllegalArgumentException("--continue and --overwrite exclude each other: continue the run, or "
                     + "start it anew");
         }
+        TrainingRequest request = TrainingRequest.builder(data, output).arch(arch).epochs(epochs).iterations(iterations)
+                .batch(batch).patch(patch(fineTune)).spacingMm(spacing == null ? null
+                        : SpatialSizes.parseSpacingMm(spacing, "--spacing"))
+                .memoryBudgetGb(memoryBudgetGb).seed(seed).learningRate(learningRate).weightDecay(weightDecay)
+                .momentum(momentum).optimizer(optimizer).schedule(schedule).loss(loss).depth(depth).filters(filters)
+                .maxFilters(maxFilters).patience(patience).validationFraction(validationFraction)
+                .augmentation(!noAugmentation).overwrite(overwrite).resume(resume).fineTune(fineTune).network(network)
+                .gradientClipNorm(clipGrad).build();
         refuseTheRunsOwnRecordAsLogFile();
         TerminalProgress progress = log.progress();
         TrainingRun.Outcome outcome;
@@ -158,16 +163,17 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    static double[] parseSpacing(String text) {
-        String[] parts = text.toLowerCase(Locale.ROOT).split("x");
-        try {
-            double[] s = Arrays.stream(parts).mapToDouble(Double::parseDouble).toArray();
-            if (s.length != 3 || Arrays.stream(s).anyMatch(v -> !(v > 0) || Double.isInfinite(v))) {
-                throw new NumberFormatException();
-            }
-            return s;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--spacing " + text + ": expected three positive numbers in mm like 1.5x1.5x3 (XxYxZ)");
+    /** The patch in tensor order from --patch-size (x×y[×z]) or the old --patch ([D×]H×W), or null. */
+    private int[] patch(TrainingRequest.FineTune fineTune) throws java.io.IOException {
+        if (patchSize == null && patchTensorOrder == null) {
+            return null;
         }
+        if (patchSize != null && patchTensorOrder != null) {
+            throw new IllegalArgumentException("--patch-size and --patch give the same thing; give --patch-size (x×y×z)");
+        }
+        String network = arch != null ? arch : fineTune != null
+                ? ModelBundle.readConfig(fineTune.parent()).architecture() : TrainingRequest.ARCHITECTURE;
+        return patchSize != null ? SpatialSizes.parsePatchXyz(patchSize, network, "--patch-size")
+                : SpatialSizes.parseTensorOrder(patchTensorOrder, SpatialSizes.dims(network), "--patch");
     }
 }

@@ -63,13 +63,28 @@ class BatchTest {
         CommandLineTest.Run bad = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
                 tmp.resolve("bad").toString(), "--tile", "13x13");
         assertEquals(1, bad.code());
-        assertTrue(bad.err().contains("tile [13, 13]: every size must be a positive multiple of [2, 2]"), bad.err());
+        assertTrue(bad.err().contains("tile 13x13 (x×y): every size must be a positive multiple of 2x2 (x×y)"), bad.err());
         CommandLineTest.Run ok = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
                 tmp.resolve("small").toString(), "--tile", "8x8", "--quiet");
         assertEquals(0, ok.code(), ok.err());
         try (Stream<Path> s = Files.list(tmp.resolve("small")); Stream<Path> inputs = Files.list(in)) {
             assertEquals(inputs.count(), s.filter(p -> p.toString().endsWith(".png")).count());
         }
+        // the same tile, 8 wide and 16 high, in the documented order (x×y) and in the old one (H×W)
+        CommandLineTest.Run xy = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
+                tmp.resolve("xy").toString(), "--tile-size", "8x16", "--quiet");
+        CommandLineTest.Run hw = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
+                tmp.resolve("hw").toString(), "--tile", "16x8", "--quiet");
+        assertEquals(0, xy.code(), xy.err());
+        assertEquals(0, hw.code(), hw.err());
+        for (String mask : List.of("case_003.png", "case_006.png")) {
+            assertArrayEquals(Files.readAllBytes(tmp.resolve("hw").resolve(mask)),
+                    Files.readAllBytes(tmp.resolve("xy").resolve(mask)), mask);
+        }
+        CommandLineTest.Run three = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
+                tmp.resolve("three").toString(), "--tile-size", "8x8x8");
+        assertEquals(1, three.code());
+        assertTrue(three.err().contains("--tile-size 8x8x8: expected 2 sizes like 160x160 (x×y)"), three.err());
     }
 
     @Test

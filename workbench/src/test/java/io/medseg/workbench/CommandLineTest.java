@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.medseg.image.Geometry;
-import io.medseg.pipeline.GeometryCheck;
 import io.medseg.image.LabelMap;
 import io.medseg.io.PlainImages;
 import io.medseg.samples.DentalRadiographs;
@@ -287,7 +286,7 @@ class CommandLineTest {
                 tmp.resolve("out").toString());
         assertEquals(4, seg.code(), "a failed case is reported and the exit code says some failed");
         assertTrue(seg.err().contains("failed colour.png: " + rgb.resolve("colour.png")
-                + ": the model expects 1 input channel(s), this scan has 3"), seg.err());
+                + ": the model expects 1 input channel(s), the image has 3"), seg.err());
         assertTrue(Files.notExists(tmp.resolve("out/colour.png")));
 
         Run gpu = medseg("segment", "--model", model.toString(), "--input", rgb.toString(), "--output",
@@ -370,7 +369,7 @@ class CommandLineTest {
         var scan = io.medseg.io.dicom.DicomSeries.scan(dicom.resolve(csv.get(1).contains("axial") ? "axial" : "oblique"));
         var geometry = scan.series().get(0).load().geometry();
         assertArrayEquals(new long[] {24, 20, 10}, mask.sizeXyz());
-        assertEquals(null, GeometryCheck.mismatch(geometry, mask.geometry()), "the mask overlays its series");
+        assertEquals(null, geometry.mismatch(mask.geometry()), "the mask overlays its series");
 
         Run eval = medseg("evaluate", "--reference", masks.toString(), "--prediction", masks.toString());
         assertEquals(0, eval.code(), eval.err() + eval.out());
@@ -412,7 +411,7 @@ class CommandLineTest {
                 "--output", masks.toString()).code());
         LabelMap mask = io.medseg.io.nifti.Nifti.readLabels(masks.resolve("case_004.nii.gz"), ToothRootDataset.LABELS);
         assertArrayEquals(new long[] {64, 48, 2}, mask.sizeXyz());
-        assertEquals(null, GeometryCheck.mismatch(g, mask.geometry()));
+        assertEquals(null, g.mismatch(mask.geometry()));
         Run eval = medseg("evaluate", "--reference", ds.resolve("labelsTs").toString(), "--prediction", masks.toString());
         assertEquals(0, eval.code(), eval.out() + eval.err());
         assertTrue(eval.out().contains("case_005"), eval.out());

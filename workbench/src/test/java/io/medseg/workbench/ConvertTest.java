@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.medseg.image.Volume;
 import io.medseg.io.dicom.DicomSeries;
 import io.medseg.io.nifti.Nifti;
-import io.medseg.pipeline.GeometryCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,7 +45,7 @@ class ConvertTest {
             Volume written = Nifti.readVolume(out.resolve(f[1]));
             assertArrayEquals(expected.sizeXyz(), written.sizeXyz());
             assertArrayEquals(expected.data(), written.data(), 1e-3f, "HU values");
-            assertNull(GeometryCheck.mismatch(expected.geometry(), written.geometry()), "geometry kept");
+            assertNull(expected.geometry().mismatch(written.geometry()), "geometry kept");
         }
         CommandLineTest.Run again = medseg("convert", "--input", dicom.toString(), "--output", out.toString());
         assertEquals(1, again.code());

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.medseg.image.Geometry;
-import io.medseg.pipeline.GeometryCheck;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
 import io.medseg.io.nifti.Nifti;
@@ -187,7 +186,7 @@ class Ct3dEndToEndTest {
         Volume scan = Nifti.readVolume(dataset.resolve("imagesTs/ct_5_0000.nii.gz"));
         LabelMap mask = Nifti.readLabels(masks.resolve("ct_5.nii.gz"), LABELS);
         assertArrayEquals(scan.sizeXyz(), mask.sizeXyz());
-        assertNull(GeometryCheck.mismatch(scan.geometry(), mask.geometry()), "the mask overlays its scan");
+        assertNull(scan.geometry().mismatch(mask.geometry()), "the mask overlays its scan");
         // probabilities: one channel per class on the scan's grid, summing to 1, the mask their argmax
         Path withProbabilities = tmp.resolve("masks-p");
         assertEquals(0, medseg("segment", "--model", model.toString(), "--input", dataset.resolve("imagesTs").toString(),
@@ -195,7 +194,7 @@ class Ct3dEndToEndTest {
         Volume probabilities = Nifti.readVolume(withProbabilities.resolve("ct_5_probabilities.nii.gz"));
         assertArrayEquals(scan.sizeXyz(), probabilities.sizeXyz());
         assertEquals(3, probabilities.channels());
-        assertNull(GeometryCheck.mismatch(scan.geometry(), probabilities.geometry()));
+        assertNull(scan.geometry().mismatch(probabilities.geometry()));
         byte[] labels = Nifti.readLabels(withProbabilities.resolve("ct_5.nii.gz"), LABELS).data();
         int voxels = labels.length;
         for (int v = 0; v < voxels; v += 7) {
@@ -283,7 +282,7 @@ class Ct3dEndToEndTest {
         LabelMap dicomMask = Nifti.readLabels(dicomMasks.resolve(uid + ".nii.gz"), LABELS);
         Volume series = io.medseg.io.dicom.DicomSeries.scan(dicom).series().get(0).load();
         assertArrayEquals(series.sizeXyz(), dicomMask.sizeXyz());
-        assertNull(GeometryCheck.mismatch(series.geometry(), dicomMask.geometry()));
+        assertNull(series.geometry().mismatch(dicomMask.geometry()));
     }
 
     /** A 2D NIfTI (one slice) among 3D cases is refused by a 3D network, naming the case and its file. */
@@ -312,24 +311,28 @@ class Ct3dEndToEndTest {
     void vnetTrainsWithAGivenSpacingAndPatch(@TempDir Path tmp) throws Exception {
         Path model = tmp.resolve("ct-vnet");
         CommandLineTest.Run train = medseg("train", "--data", dataset.toString(), "--output", model.toString(), "--arch",
-                "vnet", "--epochs", "1", "--iterations", "2", "--filters", "4", "--spacing", "4x4x6", "--patch", "16x16x32",
-                "--device", "cpu");
+                "vnet", "--epochs", "1", "--iterations", "2", "--filters", "4", "--spacing", "4x4x6", "--patch-size",
+                "32x16x16", "--device", "cpu");
         assertEquals(0, train.code(), train.err());
         JsonObject json = JsonParser.parseString(Files.readString(model.resolve("model.json"))).getAsJsonObject();
         assertEquals("[4.0,4.0,6.0]", json.get("spacingMm").toString());
-        assertEquals("[16,16,32]", json.get("patchSize").toString());
+        assertEquals("[16,16,32]", json.get("patchSize").toString(), "x×y×z typed, ([D,] H, W) stored");
         assertEquals("INSTANCE", json.getAsJsonObject("arguments").get("norm").getAsString(), "the default V-Net");
         // instance normalisation at a deepest level of one voxel: said before training, not mid-run by libtorch
         CommandLineTest.Run single = medseg("train", "--data", dataset.toString(), "--output", tmp.resolve("w").toString(),
                 "--arch", "vnet", "--filters", "4", "--spacing", "4x4x6", "--patch", "16x16x16");
         assertEquals(1, single.code(), single.err());
-        assertTrue(single.err().contains("patch [16, 16, 16]: instance normalisation needs 2 or more voxels at the"
+        assertTrue(single.err().contains("patch 16x16x16 (x×y×z): instance normalisation needs 2 or more voxels at the"
                 + " deepest level"), single.err());
         assertEquals(16, json.getAsJsonObject("arguments").getAsJsonArray("downConvs").size() * 4, "the paper's 4 stages");
+        CommandLineTest.Run both = medseg("train", "--data", dataset.toString(), "--output", tmp.resolve("v").toString(),
+                "--arch", "vnet", "--patch", "16x16x32", "--patch-size", "32x16x16");
+        assertEquals(1, both.code());
+        assertTrue(both.err().contains("--patch-size and --patch give the same thing"), both.err());
         CommandLineTest.Run bad = medseg("train", "--data", dataset.toString(), "--output", tmp.resolve("x").toString(),
                 "--arch", "vnet", "--patch", "24x16x16");
         assertEquals(1, bad.code());
-        assertTrue(bad.err().contains("multiple of [16, 16, 16]"), bad.err());
+        assertTrue(bad.err().contains("multiple of 16x16x16 (x×y×z)"), bad.err());
         CommandLineTest.Run depth = medseg("train", "--data", dataset.toString(), "--output", tmp.resolve("y").toString(),
                 "--arch", "unet3d", "--depth", "3");
         assertEquals(1, depth.code());

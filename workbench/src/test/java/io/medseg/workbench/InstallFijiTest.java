@@ -78,7 +78,7 @@ class InstallFijiTest {
         LabelMap saved = Nifti.readLabels(mask, labels);
         LabelMap reference = Nifti.readLabels(CT.resolve("labelsTs/ct_004.nii.gz"), labels);
         assertEquals(Nifti.readVolume(image).geometry(), saved.geometry());
-        double dice = Evaluator.meanForegroundDice(saved, reference);
+        double dice = Evaluator.meanForegroundDice(reference, saved);
         assertTrue(dice > 0.85, "mean Dice in Fiji " + dice);
 
         CommandLineTest.Run remove = medseg("install-fiji", "--remove", fiji.toString());

@@ -181,7 +181,7 @@ public final class HtmlReport {
                         + "Both masks empty: %s. Infinite distances when aggregating: %s. Raw per-case values keep NaN and Infinity.",
                 st.distances().connectivity(), trim(st.distances().percentile()), st.distances().percentileMode(),
                 st.distances().quantile(), st.tolerancesFor(labels), st.aggregation().bothEmpty(),
-                st.aggregation().infinity()))).append(" See shared/METRICS.md.</p>\n");
+                st.aggregation().infinity()))).append(" See docs/metrics.md.</p>\n");
     }
 
     private static String trim(double v) {

@@ -24,7 +24,7 @@ import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The plots of METRICS.md §4 as PNG bytes, drawn with XChart: a box plot per metric (one box per
+ * The plots of docs/metrics.md §4 as PNG bytes, drawn with XChart: a box plot per metric (one box per
  * foreground label, values as aggregated, n in the legend), Dice against reference volume, the
  * HD95 cumulative distribution, the row-normalised confusion heat map, and a Bland–Altman plot
  * of volumes.

@@ -1,7 +1,7 @@
 package io.medseg.evaluation.surface;
 
 /**
- * Surface-distance metrics of one label in one case, all in mm (METRICS.md §1): Hausdorff,
+ * Surface-distance metrics of one label in one case, all in mm (docs/metrics.md §1): Hausdorff,
  * percentile Hausdorff (HD95 by default), average symmetric surface distance (pooled), mean of
  * the two directed averages (MASD), the directed averages, and the normalised surface Dice at
  * {@code nsdToleranceMm}. Raw values: NaN and +∞ are kept for empty masks.

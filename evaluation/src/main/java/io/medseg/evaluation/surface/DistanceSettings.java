@@ -1,7 +1,7 @@
 package io.medseg.evaluation.surface;
 
 /**
- * How the percentile Hausdorff distance is taken (METRICS.md §1 "HD95"): the percentile, per
+ * How the percentile Hausdorff distance is taken (docs/metrics.md §1 "HD95"): the percentile, per
  * direction then the maximum (MONAI, Metrics Reloaded; default) or of the pooled distances
  * (MedPy's {@code hd95}, EvaluateSegmentation), with numpy's linear interpolation (default) or
  * the nearest rank; and the connectivity of the erosion that defines a surface.

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * The two directed sets of surface distances between a reference G and a prediction P
- * (METRICS.md §1): D_PG = distances from each voxel of S(P) to S(G), and D_GP the other way,
+ * (docs/metrics.md §1): D_PG = distances from each voxel of S(P) to S(G), and D_GP the other way,
  * in mm between voxel centres, sorted. Two distance transforms (of ¬S(G) and ¬S(P)) give both;
  * every distance metric is then read off them without touching the masks again.
  */

@@ -1,5 +1,5 @@
 /**
- * Surface distances between two binary masks (METRICS.md §1 "Surface" and §5): surface
+ * Surface distances between two binary masks (docs/metrics.md §1 "Surface" and §5): surface
  * extraction by erosion, an exact anisotropic Euclidean distance transform, and the distance
  * metrics (HD, HD95, ASSD, MASD, directed ASDs, NSD) computed from two transforms per mask pair.
  */

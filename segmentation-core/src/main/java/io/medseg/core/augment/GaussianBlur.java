@@ -1,6 +1,5 @@
 package io.medseg.core.augment;
 
-import io.medseg.core.train.AugmentationSettings;
 import java.util.SplittableRandom;
 
 /**

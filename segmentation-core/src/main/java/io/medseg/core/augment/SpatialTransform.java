@@ -1,7 +1,6 @@
 package io.medseg.core.augment;
 
 import io.medseg.image.Shapes;
-import io.medseg.core.train.AugmentationSettings;
 import java.util.SplittableRandom;
 
 /**

@@ -180,7 +180,8 @@ public final class ModelBundle implements AutoCloseable {
         }
         String problem = a.sizeProblem(c.arguments(), patch);
         if (problem != null) {
-            throw new IllegalArgumentException("patchSize " + java.util.Arrays.toString(patch) + ": " + problem + " for this "
+            throw new IllegalArgumentException("patchSize " + java.util.Arrays.toString(patch) + " (tensor order, "
+                    + TensorLayout.describe(patch) + "): " + problem + " for this "
                     + c.architecture());
         }
         double[] spacing = c.spacingMm();
@@ -285,12 +286,7 @@ public final class ModelBundle implements AutoCloseable {
 
     /** The patch size in ImgLib2 order (x, y[, z]). */
     public static long[] patchSizeXyz(ModelConfig config) {
-        int[] p = config.patchSize();
-        long[] xyz = new long[p.length];
-        for (int k = 0; k < p.length; k++) {
-            xyz[k] = p[p.length - 1 - k];
-        }
-        return xyz;
+        return TensorLayout.xyz(config.patchSize());
     }
 
     /** JSON of a config, as written to {@code model.json}. */

@@ -3,7 +3,6 @@ package io.medseg.core.bundle;
 import com.google.gson.JsonObject;
 import io.medseg.core.preprocess.Intensity;
 import io.medseg.core.preprocess.Plan;
-import io.medseg.core.train.TrainingSettings;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;

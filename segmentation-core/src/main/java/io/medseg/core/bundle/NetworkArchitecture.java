@@ -2,6 +2,7 @@ package io.medseg.core.bundle;
 
 import ai.djl.nn.Block;
 import com.google.gson.JsonObject;
+import io.medseg.core.engine.TensorLayout;
 import io.medseg.core.preprocess.FixedTopology;
 import java.util.Optional;
 
@@ -46,14 +47,14 @@ public interface NetworkArchitecture {
         long bottom = 1;
         for (int k = 0; k < d.length; k++) {
             if (sizeTensorOrder[k] < d[k] || sizeTensorOrder[k] % d[k] != 0) {
-                return "every size must be a positive multiple of " + java.util.Arrays.toString(d) + " (tensor order)";
+                return "every size must be a positive multiple of " + TensorLayout.describe(d);
             }
             bottom *= sizeTensorOrder[k] / d[k];
         }
         if (bottom < 2 && normalisesPerInstance(arguments)) {
             return "instance normalisation needs 2 or more voxels at the deepest level, and "
-                    + java.util.Arrays.toString(sizeTensorOrder) + " / " + java.util.Arrays.toString(d) + " leaves 1;"
-                    + " double one size (e.g. " + 2 * d[d.length - 1] + " along the last axis)";
+                    + TensorLayout.describe(sizeTensorOrder) + " / " + TensorLayout.describe(d) + " leaves 1;"
+                    + " double one size (e.g. x = " + 2 * d[d.length - 1] + ")";
         }
         return null;
     }

@@ -30,6 +30,53 @@ public final class TensorLayout {
         return new Shape(shape);
     }
 
+    /** Per-axis values ([D,] H, W) of a network setting (patch, tile, kernel, stride) in ImgLib2 order (x, y[, z]). */
+    public static long[] xyz(int[] tensorOrder) {
+        long[] xyz = new long[tensorOrder.length];
+        for (int k = 0; k < xyz.length; k++) {
+            xyz[k] = tensorOrder[tensorOrder.length - 1 - k];
+        }
+        return xyz;
+    }
+
+    /**
+     * Per-axis values reordered between (x, y[, z]) and ([D,] H, W); the same reversal converts both
+     * ways, so it serves either direction.
+     */
+    public static int[] reversed(int[] values) {
+        int[] out = new int[values.length];
+        for (int k = 0; k < values.length; k++) {
+            out[k] = values[values.length - 1 - k];
+        }
+        return out;
+    }
+
+    /** Per-axis values in tensor order ([D,] H, W) for sizes in ImgLib2 order (x, y[, z]). */
+    public static int[] tensorOrder(long[] xyz) {
+        int[] out = new int[xyz.length];
+        for (int k = 0; k < xyz.length; k++) {
+            out[k] = Math.toIntExact(xyz[xyz.length - 1 - k]);
+        }
+        return out;
+    }
+
+    /** The axis names of sizes written in ImgLib2 order: "x×y" or "x×y×z". */
+    public static String axisNames(int dims) {
+        return dims == 2 ? "x×y" : dims == 3 ? "x×y×z" : dims + " axes";
+    }
+
+    /**
+     * Per-axis values given in tensor order ([D,] H, W) as users read and type them, in ImgLib2
+     * order with the axes named: {@code 128x128x64 (x×y×z)}.
+     */
+    public static String describe(int[] tensorOrder) {
+        StringBuilder b = new StringBuilder();
+        for (long v : xyz(tensorOrder)) {
+            b.append(b.length() == 0 ? "" : "x").append(v);
+        }
+        return b + " (" + axisNames(tensorOrder.length) + ")";
+    }
+
     /** The spatial sizes (x, y[, z]) of a tensor shape (N, C, [D,] H, W). */
     public static long[] sizeXyz(Shape nchw) {
         if (nchw.dimension() < 4) {

@@ -110,11 +110,7 @@ public final class NetworkExplainer {
             NDArray w = p.getValue().getArray();
             if (p.getValue().getType() == Parameter.Type.WEIGHT && w.getShape().dimension() >= 4) {
                 long[] s = w.getShape().getShape();
-                long[] kernel = new long[s.length - 2];
-                for (int k = 0; k < kernel.length; k++) {
-                    kernel[k] = s[s.length - 1 - k];
-                }
-                return new Filters((int) s[0], (int) s[1], kernel, w.toFloatArray());
+                return new Filters((int) s[0], (int) s[1], TensorLayout.sizeXyz(w.getShape()), w.toFloatArray());
             }
         }
         throw new IllegalStateException("the network has no convolution weights");

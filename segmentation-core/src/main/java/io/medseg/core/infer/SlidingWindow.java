@@ -15,6 +15,8 @@ public final class SlidingWindow {
     private final int batchSize;
     private final boolean gaussian;
     private final float padValue;
+    /** The blending weights of a tile, made once: a 2D model on a volume predicts every slice with them. */
+    private float[] weights;
 
     /**
      * @param tileXyz tile size (x, y[, z])
@@ -61,7 +63,7 @@ public final class SlidingWindow {
         float[] sum = new float[Shapes.arrayLength("class scores of " + Arrays.toString(padded) + " voxels", classes,
                 voxels)];
         float[] weightSum = new float[voxels];
-        float[] weights = gaussian ? GaussianImportance.weights(tileXyz, 1.0 / 8) : uniform(tileVoxels);
+        float[] weights = weights();
         List<long[]> origins = TileGrid.origins(padded, tileXyz, overlap);
         for (int start = 0; start < origins.size(); start += batchSize) {
             int count = Math.min(batchSize, origins.size() - start);
@@ -104,14 +106,16 @@ public final class SlidingWindow {
         return TileGrid.origins(padded, tileXyz, overlap).size();
     }
 
+    private float[] weights() {
+        if (weights == null) {
+            weights = gaussian ? GaussianImportance.weights(tileXyz, 1.0 / 8) : uniform((int) Shapes.count(tileXyz));
+        }
+        return weights;
+    }
+
     private static float[] uniform(int n) {
         float[] w = new float[n];
         Arrays.fill(w, 1f);
         return w;
-    }
-
-    /** Label of the largest value per voxel (ties → lowest class). */
-    public static byte[] argmax(float[] scores, int classes) {
-        return io.medseg.core.preprocess.Resampling.argmax(scores, classes);
     }
 }

@@ -1,6 +1,7 @@
 package io.medseg.core.preprocess;
 
 import java.util.ArrayList;
+import io.medseg.core.engine.TensorLayout;
 import java.util.Arrays;
 import java.util.List;
 
@@ -71,7 +72,7 @@ public final class Planner {
             patch[k] = (int) Math.max(1, Math.min(Math.round(inverse[k] * scale), Math.round(medianShape[k])));
         }
         if (s.patchSize() != null) {
-            patch = reverse(s.patchSize());
+            patch = TensorLayout.reversed(s.patchSize());
         }
         Topology t = topologyFor(target, patch, s);
         long bytes = trainingBytes(t, s);
@@ -93,7 +94,7 @@ public final class Planner {
             t = topologyFor(target, next, s);
             bytes = trainingBytes(t, s);
         }
-        return new Plan(median, target, anisotropic[0], medianShape, reverse(t.patch), reverseEach(t.kernels),
+        return new Plan(median, target, anisotropic[0], medianShape, TensorLayout.reversed(t.patch), reverseEach(t.kernels),
                 reverseEach(t.strides), bytes, s.budgetBytes());
     }
 
@@ -217,7 +218,7 @@ public final class Planner {
      */
     static long trainingBytes(Topology t, Settings s) {
         if (s.fixedTopology() != null) {
-            return s.fixedTopology().trainingBytes(reverse(t.patch), s.batchSize());
+            return s.fixedTopology().trainingBytes(TensorLayout.reversed(t.patch), s.batchSize());
         }
         double total = 0;
         double voxels = Arrays.stream(t.patch).asDoubleStream().reduce(1, (a, b) -> a * b);
@@ -242,15 +243,7 @@ public final class Planner {
         return a;
     }
 
-    private static int[] reverse(int[] xyz) {
-        int[] out = new int[xyz.length];
-        for (int k = 0; k < xyz.length; k++) {
-            out[k] = xyz[xyz.length - 1 - k];
-        }
-        return out;
-    }
-
     private static int[][] reverseEach(int[][] xyz) {
-        return Arrays.stream(xyz).map(Planner::reverse).toArray(int[][]::new);
+        return Arrays.stream(xyz).map(TensorLayout::reversed).toArray(int[][]::new);
     }
 }

@@ -127,23 +127,25 @@ public final class Resampling {
         return out;
     }
 
+    /** Receives one output slice of class scores (classes × plane); called from several threads. */
+    @FunctionalInterface
+    public interface SliceConsumer {
+        void accept(int slice, float[] scores);
+    }
+
     /**
-     * Labels on another grid from class scores: the scores are resampled linearly to
-     * {@code newSizeXyz} and the best class is kept per voxel (nnU-Net resamples probabilities, not
-     * labels, back to the scan). For 3D, one output slice at a time from the source slices it needs,
-     * each resampled in-plane once and kept while the next output slices use it: memory stays at a few
-     * slices of classes × plane per thread instead of classes × the whole output grid (a 14-class map
-     * of a 512×512×600 CT would hold 2.2·10⁹ floats), and the buffers are reused, so the garbage
-     * collector sees no stream of slice-sized arrays.
+     * Class scores resampled linearly to {@code newSizeXyz} (3D), handed over one output slice at a
+     * time from the source slices it needs, each resampled in-plane once and kept while the next
+     * output slices use it: memory stays at a few slices of classes × plane per thread instead of
+     * classes × the whole output grid (a 14-class map of a 512×512×600 CT would hold 2.2·10⁹ floats),
+     * and the buffers are reused, so the garbage collector sees no stream of slice-sized arrays. The
+     * array given to {@code consumer} is reused for the thread's next slice.
      */
-    public static byte[] argmaxResampled(float[] scores, int classes, long[] sizeXyz, long[] newSizeXyz) {
-        int n = sizeXyz.length;
-        Interpolation[] linear = new Interpolation[n];
-        Arrays.fill(linear, Interpolation.LINEAR);
-        if (n < 3) {
-            return argmax(resample(scores, classes, sizeXyz, newSizeXyz, linear), classes);
+    public static void resampleSlices(float[] scores, int classes, long[] sizeXyz, long[] newSizeXyz,
+            SliceConsumer consumer) {
+        if (sizeXyz.length != 3) {
+            throw new IllegalArgumentException("slices of a 3D grid, got " + Arrays.toString(sizeXyz));
         }
-        byte[] out = new byte[Shapes.arrayLength("labels resampled to " + Arrays.toString(newSizeXyz), newSizeXyz)];
         Interpolation.AxisWeights z = Interpolation.LINEAR.weights((int) sizeXyz[2], (int) newSizeXyz[2]);
         int slices = (int) newSizeXyz[2];
         // contiguous runs of output slices, so consecutive slices share their resampled sources
@@ -167,10 +169,9 @@ public final class Resampling {
                         blended[i] += weight * resampled[i];
                     }
                 }
-                argmax(blended, classes, out, j * plane.newPlaneVoxels);
+                consumer.accept(j, blended);
             }
         });
-        return out;
     }
 
     /**
@@ -245,27 +246,6 @@ public final class Resampling {
             }
             held[victim] = source;
             return buffers[victim];
-        }
-    }
-
-    /** Label of the largest score per voxel (ties → lowest class); scores are classes × voxels. */
-    public static byte[] argmax(float[] scores, int classes) {
-        byte[] labels = new byte[scores.length / classes];
-        argmax(scores, classes, labels, 0);
-        return labels;
-    }
-
-    /** {@link #argmax(float[], int)} into {@code labels} from {@code offset}. */
-    static void argmax(float[] scores, int classes, byte[] labels, int offset) {
-        int voxels = scores.length / classes;
-        for (int v = 0; v < voxels; v++) {
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                if (scores[c * voxels + v] > scores[best * voxels + v]) {
-                    best = c;
-                }
-            }
-            labels[offset + v] = (byte) best;
         }
     }
 

@@ -3,6 +3,7 @@ package io.medseg.core.train;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import io.medseg.core.bundle.TrainingSettings;
 import io.medseg.core.loss.CrossEntropy;
 import io.medseg.core.loss.DiceCrossEntropy;
 import io.medseg.core.loss.SoftDice;

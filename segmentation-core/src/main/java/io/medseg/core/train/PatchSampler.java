@@ -4,6 +4,7 @@ import io.medseg.core.augment.GaussianBlur;
 import io.medseg.core.augment.IntensityTransform;
 import io.medseg.core.augment.Patch;
 import io.medseg.core.augment.SpatialTransform;
+import io.medseg.core.bundle.TrainingSettings;
 import java.util.List;
 import java.util.SplittableRandom;
 

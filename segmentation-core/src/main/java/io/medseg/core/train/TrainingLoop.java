@@ -2,20 +2,20 @@ package io.medseg.core.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.medseg.core.bundle.ModelBundle;
+import io.medseg.core.bundle.TrainingSettings;
 import io.medseg.core.engine.NativeHeap;
 import io.medseg.core.engine.TensorLayout;
 import io.medseg.image.LabelMap;
+import io.medseg.core.infer.Argmax;
 import io.medseg.core.infer.NetworkPredictor;
 import io.medseg.core.infer.SlidingWindow;
 import io.medseg.core.train.TrainingListener.EpochRecord;
@@ -60,7 +60,7 @@ public final class TrainingLoop {
             boolean stoppedByUser) {}
 
     /**
-     * @param validationDice (prediction, reference) → mean foreground Dice; supplied by the caller so
+     * @param validationDice (reference, prediction) → mean foreground Dice; supplied by the caller so
      *     the metric is defined once, in the evaluation module
      */
     public TrainingLoop(ModelBundle bundle, TrainingSettings settings,
@@ -97,7 +97,7 @@ public final class TrainingLoop {
             throws IOException {
         TrainingState from = resume ? TrainingState.read(stateDir) : null;
         int total = settings.epochs() * settings.iterationsPerEpoch();
-        long[] patchXyz = xyz(settings.patchSize());
+        long[] patchXyz = TensorLayout.xyz(settings.patchSize());
         Engine.getInstance().setRandomSeed((int) settings.seed());
         SplittableRandom random = new SplittableRandom(settings.seed());
         PatchSampler sampler = new PatchSampler(training, patchXyz, settings);
@@ -197,24 +197,13 @@ public final class TrainingLoop {
         try (NDManager manager = trainer.getManager().newSubManager()) {
             NDArray x = manager.create(images, TensorLayout.tensorShape(b, channels, patchXyz));
             NDArray y = manager.create(labels, TensorLayout.labelShape(b, patchXyz));
-            float value;
-            try (GradientCollector collector = trainer.newGradientCollector()) {
-                NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
-                NDArray l = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
-                collector.backward(l);
-                value = l.getFloat();
-            }
-            if (settings.gradientClipNorm() > 0) {
-                GradientClipping.clip(bundle.block(), settings.gradientClipNorm());
-            }
-            trainer.step();
-            return value;
+            return TrainingStep.run(trainer, bundle.block(), x, y, settings.gradientClipNorm());
         }
     }
 
     /** Mean validation Dice over cases (cases where it is undefined are skipped). */
     private double validate(List<TrainingCase> validation) {
-        SlidingWindow window = new SlidingWindow(xyz(settings.patchSize()), 0.25, settings.batchSize(), true,
+        SlidingWindow window = new SlidingWindow(TensorLayout.xyz(settings.patchSize()), 0.25, settings.batchSize(), true,
                 bundle.config().intensity().fillValue());
         NetworkPredictor predictor = new NetworkPredictor(bundle);
         double sum = 0;
@@ -222,22 +211,14 @@ public final class TrainingLoop {
         for (TrainingCase c : validation) {
             float[] probabilities = window.predict(c.image(), c.sizeXyz(), c.channels(), bundle.config().classes(),
                     predictor, null);
-            LabelMap prediction = LabelMap.wrap(SlidingWindow.argmax(probabilities, bundle.config().classes()),
+            LabelMap prediction = LabelMap.wrap(Argmax.labels(probabilities, bundle.config().classes()),
                     c.sizeXyz(), c.reference().geometry(), c.reference().labelNames());
-            double dice = validationDice.applyAsDouble(prediction, c.reference());
+            double dice = validationDice.applyAsDouble(c.reference(), prediction);
             if (!Double.isNaN(dice)) {
                 sum += dice;
                 n++;
             }
         }
         return n == 0 ? Double.NaN : sum / n;
-    }
-
-    private static long[] xyz(int[] tensorOrder) {
-        long[] xyz = new long[tensorOrder.length];
-        for (int k = 0; k < xyz.length; k++) {
-            xyz[k] = tensorOrder[tensorOrder.length - 1 - k];
-        }
-        return xyz;
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.medseg.core.train.AugmentationSettings;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.medseg.core.train.AugmentationSettings;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

@@ -39,4 +39,17 @@ class TensorLayoutTest {
             assertEquals(10 * 1 + 2, t.getFloat(0, 0, 0, 1, 2));
         }
     }
+
+    @Test
+    void perAxisSettingsConvertBetweenTensorOrderAndXyz() {
+        // a patch of 32 slices, 96 rows, 128 columns
+        int[] tensorOrder = {32, 96, 128};
+        assertArrayEquals(new long[] {128, 96, 32}, TensorLayout.xyz(tensorOrder));
+        assertArrayEquals(tensorOrder, TensorLayout.tensorOrder(TensorLayout.xyz(tensorOrder)));
+        assertArrayEquals(new int[] {128, 96, 32}, TensorLayout.reversed(tensorOrder));
+        assertArrayEquals(tensorOrder, TensorLayout.reversed(TensorLayout.reversed(tensorOrder)));
+        assertArrayEquals(new long[] {160, 80}, TensorLayout.xyz(new int[] {80, 160}));
+        assertEquals("128x96x32 (x×y×z)", TensorLayout.describe(tensorOrder));
+        assertEquals("160x80 (x×y)", TensorLayout.describe(new int[] {80, 160}));
+    }
 }

@@ -72,6 +72,6 @@ class SlidingWindowTest {
     @Test
     void argmaxTakesTheLargestAndTheLowestClassOnTies() {
         // 3 voxels, 2 classes, class-major
-        assertArrayEquals(new byte[] {1, 0, 0}, SlidingWindow.argmax(new float[] {0.1f, 0.9f, 0.5f, 0.9f, 0.1f, 0.5f}, 2));
+        assertArrayEquals(new byte[] {1, 0, 0}, Argmax.labels(new float[] {0.1f, 0.9f, 0.5f, 0.9f, 0.1f, 0.5f}, 2));
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.medseg.core.infer.Argmax;
 import io.medseg.core.Golden;
 import io.medseg.image.Geometry;
 import io.medseg.image.Shapes;
@@ -145,8 +146,8 @@ class ResamplingTest {
         for (int i = 0; i < scores.length; i++) {
             scores[i] = (float) r.nextDouble();
         }
-        byte[] full = Resampling.argmax(Resampling.resample(scores, classes, size, target, LINEAR), classes);
-        assertArrayEquals(full, Resampling.argmaxResampled(scores, classes, size, target));
+        byte[] full = Argmax.labels(Resampling.resample(scores, classes, size, target, LINEAR), classes);
+        assertArrayEquals(full, Argmax.resampled(scores, classes, size, target));
     }
 
     @Test
@@ -165,7 +166,7 @@ class ResamplingTest {
             scores[winner * voxels + v] = 1;
         }
         long before = usedHeap();
-        byte[] labels = Resampling.argmaxResampled(scores, classes, network, scan);
+        byte[] labels = Argmax.resampled(scores, classes, network, scan);
         assertEquals(Shapes.count(scan), labels.length);
         assertTrue(usedHeap() - before < 600L << 20, "heap grew by " + ((usedHeap() - before) >> 20) + " MB");
         int plane = 512 * 512;

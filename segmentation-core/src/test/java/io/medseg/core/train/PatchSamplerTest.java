@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.medseg.core.augment.AugmentationSettings;
+import io.medseg.core.bundle.TrainingSettings;
 import io.medseg.image.Geometry;
 import io.medseg.core.preprocess.Intensity;
 import io.medseg.image.LabelMap;

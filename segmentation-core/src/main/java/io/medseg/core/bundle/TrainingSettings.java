@@ -1,5 +1,6 @@
-package io.medseg.core.train;
+package io.medseg.core.bundle;
 
+import io.medseg.core.augment.AugmentationSettings;
 import java.util.Arrays;
 
 /**

@@ -1,4 +1,4 @@
-package io.medseg.core.train;
+package io.medseg.core.augment;
 
 /**
  * On-the-fly augmentation, as in the U-Net paper (elastic deformation, shifts, rotations) and

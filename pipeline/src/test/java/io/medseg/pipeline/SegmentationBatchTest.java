@@ -1,0 +1,163 @@
+package io.medseg.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import io.medseg.core.Segmenter;
+import io.medseg.core.train.TrainingListener;
+import io.medseg.image.LabelMap;
+import io.medseg.image.Volume;
+import io.medseg.samples.ToothRootDataset;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The folder segmentation as both front ends use it, without a command line: jobs, failures, outputs, memory. */
+class SegmentationBatchTest {
+    @TempDir
+    static Path shared;
+    private static Path data;
+    private static Path model;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void trainATinyModel() throws IOException {
+        data = shared.resolve("Dataset905_Batch");
+        ToothRootDataset.write(data, 31, 4, 2, 48, 32);
+        model = shared.resolve("model");
+        TrainingRun.run(TrainingRequest.builder(data, model).epochs(1).iterations(1).batch(1).patch(new int[] {16, 16})
+                .depth(1).filters(2).patience(0).validationFraction(0.25f).build(), Device.cpu(),
+                new TrainingListener() {}, line -> {});
+    }
+
+    private static Path input(Path tmp) throws IOException {
+        Path in = tmp.resolve("in");
+        Files.createDirectories(in);
+        for (String name : List.of("case_004_0000.png", "case_005_0000.png")) {
+            Files.copy(data.resolve("imagesTs").resolve(name), in.resolve(name));
+        }
+        return in;
+    }
+
+    @Test
+    void everyCaseIsWrittenAndTheRunReportsItsInputsAndOutputs() throws Exception {
+        Path in = input(tmp);
+        Files.writeString(in.resolve("notes.txt"), "not a scan");
+        Path out = tmp.resolve("out");
+        SegmentationBatch batch = SegmentationBatch.plan(in, out, 1, SegmentationBatch.Existing.REFUSE);
+        assertEquals(3, batch.filesFound());
+        assertEquals(1, batch.skippedFiles());
+        assertTrue(batch.notes().get(0).startsWith("skipped " + in.resolve("notes.txt")), batch.notes().toString());
+        assertEquals(List.of("case_004", "case_005"), batch.jobs().stream().map(SegmentationBatch.Job::name).toList());
+        try (Segmenter segmenter = Segmenter.load(model, Device.cpu())) {
+            SegmentationBatch.Result result = batch.run(segmenter, Progress.NONE);
+            assertTrue(result.allSucceeded());
+            assertEquals(List.of(out.resolve("case_004.png"), out.resolve("case_005.png")), result.outputs());
+            assertEquals(List.of(model, in.resolve("case_004_0000.png"), in.resolve("case_005_0000.png")),
+                    batch.inputs(model));
+            Volume scan = ScanFiles.readImage(in.resolve("case_004_0000.png"));
+            LabelMap written = ScanFiles.readLabels(out.resolve("case_004.png"), segmenter.config().labels(),
+                    scan.sizeXyz(), scan.geometry());
+            assertArrayEquals(segmenter.segment(scan, null).data(), written.data(), "the mask is the segmentation");
+        }
+    }
+
+    @Test
+    void aCorruptScanFailsAloneNamingItsFile() throws Exception {
+        Path in = input(tmp);
+        Path broken = in.resolve("case_006_0000.png");
+        Files.write(broken, new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0});
+        Path out = tmp.resolve("out");
+        try (Segmenter segmenter = Segmenter.load(model, Device.cpu())) {
+            SegmentationBatch batch = SegmentationBatch.plan(in, out, 1, SegmentationBatch.Existing.REFUSE);
+            List<String> messages = new ArrayList<>();
+            SegmentationBatch.Result result = batch.run(segmenter, new Progress() {
+                @Override
+                public void start(String task, long total, String unit) {}
+
+                @Override
+                public void update(long done, long total, String detail) {}
+
+                @Override
+                public void message(String line) {
+                    messages.add(line);
+                }
+
+                @Override
+                public void finish() {}
+            });
+            assertEquals(2, result.written().size());
+            assertEquals(1, result.failed().size());
+            String why = result.failed().values().iterator().next();
+            assertTrue(why.startsWith(broken.toString()), why);
+            assertFalse(Files.exists(out.resolve("case_006.png")));
+            assertFalse(result.outputs().contains(out.resolve("case_006.png")));
+            assertTrue(messages.contains("failed case_006: " + why), messages.toString());
+        }
+    }
+
+    @Test
+    void resumingKeepsCompleteMasksAndRefusingLeavesThemAlone() throws Exception {
+        Path in = input(tmp);
+        Path out = tmp.resolve("out");
+        Files.createDirectories(out);
+        byte[] earlier = {1, 2, 3};
+        Files.write(out.resolve("case_004.png"), earlier);
+        assertThrows(io.medseg.files.OutputExistsException.class,
+                () -> SegmentationBatch.plan(in, out, 1, SegmentationBatch.Existing.REFUSE));
+        try (Segmenter segmenter = Segmenter.load(model, Device.cpu())) {
+            SegmentationBatch.Result result = SegmentationBatch.plan(in, out, 1, SegmentationBatch.Existing.SKIP)
+                    .run(segmenter, Progress.NONE);
+            assertEquals(List.of("case_004"), result.skipped().stream().map(SegmentationBatch.Job::name).toList());
+            assertEquals(List.of("case_005"), result.written().stream().map(SegmentationBatch.Job::name).toList());
+            assertArrayEquals(earlier, Files.readAllBytes(out.resolve("case_004.png")));
+            assertEquals(2, result.outputs().size(), "a kept mask is part of the run's results");
+        }
+    }
+
+    @Test
+    void outOfMemoryRetriesWithOneTileThenSmallerTilesAndRestoresTheOptions() throws Exception {
+        Volume scan = ScanFiles.readImage(data.resolve("imagesTs/case_004_0000.png"));
+        try (Segmenter segmenter = Segmenter.load(model, Device.cpu())) {
+            Segmenter.Options asked = segmenter.options();
+            assertEquals(2, asked.batchSize());
+            segmenter.useOptions(asked.withBatchSize(1));
+            byte[] oneTilePerBatch = segmenter.segment(scan, null).data();
+            segmenter.useOptions(asked);
+
+            List<String> said = new ArrayList<>();
+            Segmenter.Segmentation s = MemoryFallback.segment(segmenter, scan, done -> {
+                if (segmenter.options().batchSize() > 1) {
+                    throw new OutOfMemoryError("Java heap space"); // as a large scan would
+                }
+            }, false, said::add);
+            assertArrayEquals(oneTilePerBatch, s.mask().data());
+            assertEquals(List.of("out of memory with 2 tile(s) per batch of 16x16 (x×y); trying again with 1 of 16x16"
+                    + " (x×y)"), said);
+            assertEquals(asked, segmenter.options(), "the next scan starts with the options asked for");
+
+            said.clear();
+            OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> MemoryFallback.segment(segmenter, scan,
+                    done -> {
+                        throw new OutOfMemoryError("Java heap space");
+                    }, false, said::add));
+            assertEquals("even with one tile of 2x2 (x×y) per batch", e.getMessage());
+            assertEquals(4, said.size(), "batch 1, then tiles of 8, 4 and 2: " + said);
+            assertTrue(said.get(3).endsWith("trying again with 1 of 2x2 (x×y)"), said.toString());
+            assertNull(MemoryFallback.smaller(segmenter, asked.withBatchSize(1).withTile(new int[] {2, 2})));
+            assertEquals(asked, segmenter.options());
+        }
+    }
+}
