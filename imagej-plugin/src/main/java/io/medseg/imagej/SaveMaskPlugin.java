@@ -6,7 +6,7 @@ import ij.WindowManager;
 import ij.plugin.PlugIn;
 import io.medseg.image.Geometry;
 import io.medseg.image.LabelMap;
-import io.medseg.pipeline.ScanFiles;
+import io.medseg.io.ImageFiles;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -67,13 +67,13 @@ public final class SaveMaskPlugin implements PlugIn {
             mask = LabelMap.wrap(mask.data(), mask.numDimensions() == g.numDimensions() ? mask.sizeXyz()
                     : Arrays.copyOf(mask.sizeXyz(), g.numDimensions()), g, mask.labelNames());
         }
-        if (!ScanFiles.isReadable(file)) {
+        if (!ImageFiles.isReadableImage(file)) {
             throw new PluginException(file + ": choose a .nii.gz, .nii, .png or .tif file name");
         }
-        if (mask.numDimensions() == 3 && !io.medseg.io.nifti.Nifti.isNifti(file)) {
+        if (mask.numDimensions() == 3 && !ImageFiles.isNifti(file)) {
             throw new PluginException(file + ": a 3D mask is saved as NIfTI (.nii.gz or .nii)");
         }
-        ScanFiles.writeLabels(mask, file, overwrite);
+        ImageFiles.writeLabels(mask, file, overwrite);
         return file;
     }
 

@@ -1,5 +1,6 @@
 /**
  * Files to {@link io.medseg.image.Volume}s and {@link io.medseg.image.LabelMap}s and back,
- * geometry included. Plain 2D images (PNG, TIFF) now; DICOM series and NIfTI arrive with their issue.
+ * geometry included: PNG/TIFF here, NIfTI and DICOM in their packages, and {@link io.medseg.io.ImageFiles}
+ * choosing among them for a file of any of these formats.
  */
 package io.medseg.io;

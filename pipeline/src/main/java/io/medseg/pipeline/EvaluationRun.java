@@ -13,6 +13,7 @@ import io.medseg.evaluation.report.ReportFolder;
 import io.medseg.evaluation.report.ReportProvenance;
 import io.medseg.evaluation.report.SliceViews;
 import io.medseg.io.ImageFileException;
+import io.medseg.io.ImageFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -71,7 +72,7 @@ public final class EvaluationRun {
                     throw new StoppedException("evaluation stopped after " + done + " of " + references.size() + " cases");
                 }
                 String name = ref.getFileName().toString();
-                String id = ScanFiles.stem(ref);
+                String id = ImageFiles.stem(ref);
                 Path pred = predictionDir.resolve(name);
                 progress.update(done++, references.size(), name);
                 // reasons name files, not folders: a report must not depend on how its folders were written
@@ -87,9 +88,9 @@ public final class EvaluationRun {
                             storedRef.geometry()));
                     cases.add(evaluator.evaluate(id, g, p));
                     if (g.numDimensions() == 2 && overlays.size() < MAX_OVERLAYS) {
-                        overlays.put(id, ErrorOverlay.render(id, image(images, id, ScanFiles.ending(ref), g), g, p));
+                        overlays.put(id, ErrorOverlay.render(id, image(images, id, ImageFiles.ending(ref), g), g, p));
                     } else if (g.numDimensions() == 3 && overlays.size() < MAX_SLICE_VIEWS) {
-                        Volume scan = image(images, id, ScanFiles.ending(ref), g);
+                        Volume scan = image(images, id, ImageFiles.ending(ref), g);
                         overlays.put(id, SliceViews.render(id, scan, g, p, SliceViews.windowFor(scan)));
                     }
                 } catch (ImageFileException e) {
@@ -108,7 +109,7 @@ public final class EvaluationRun {
             skipped.put(extra, "prediction " + extra + " has no reference " + extra + " in the reference folder");
         }
         // PNG/TIFF masks carry no spacing: their distances and areas are pixels, not millimetres
-        boolean plain = references.stream().noneMatch(io.medseg.io.nifti.Nifti::isNifti);
+        boolean plain = references.stream().noneMatch(ImageFiles::isNifti);
         return new Outcome(EvaluationReport.of(evaluator, cases, labels, skipped, plain ? Units.PIXELS : Units.MILLIMETRES),
                 overlays);
     }
@@ -181,7 +182,7 @@ public final class EvaluationRun {
             Path file = images.resolve(candidate);
             if (Files.isRegularFile(file)) {
                 try {
-                    Volume v = Slices.withoutSingletonAxis(ScanFiles.readImage(file));
+                    Volume v = Slices.withoutSingletonAxis(ImageFiles.readImage(file));
                     return java.util.Arrays.equals(v.sizeXyz(), mask.sizeXyz()) ? v : null;
                 } catch (IOException e) {
                     return null; // the overlay then has a black background; the metrics do not need the image
@@ -212,7 +213,7 @@ public final class EvaluationRun {
 
     private static Set<String> names(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isRegularFile).filter(ScanFiles::isReadable).map(p -> p.getFileName().toString())
+            return s.filter(Files::isRegularFile).filter(ImageFiles::isReadableImage).map(p -> p.getFileName().toString())
                     .collect(Collectors.toSet());
         }
     }
@@ -250,7 +251,7 @@ public final class EvaluationRun {
             throw new ImageFileException(dir, "no such folder");
         }
         try (Stream<Path> s = Files.list(dir)) {
-            List<Path> files = s.filter(Files::isRegularFile).filter(ScanFiles::isReadable).sorted().toList();
+            List<Path> files = s.filter(Files::isRegularFile).filter(ImageFiles::isReadableImage).sorted().toList();
             if (files.isEmpty()) {
                 throw new ImageFileException(dir, "no PNG, TIFF or NIfTI masks in this folder");
             }

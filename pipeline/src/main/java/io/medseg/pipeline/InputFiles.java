@@ -1,9 +1,8 @@
 package io.medseg.pipeline;
 
 import io.medseg.io.ImageFileException;
-import io.medseg.io.dicom.DicomParser;
+import io.medseg.io.ImageFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
@@ -43,10 +42,10 @@ public record InputFiles(Path input, List<Path> images, List<Path> dicomFiles, M
      */
     public static InputFiles of(Path input) throws IOException {
         if (Files.isRegularFile(input)) {
-            if (ScanFiles.isReadable(input)) {
+            if (ImageFiles.isReadableImage(input)) {
                 return new InputFiles(input, List.of(input), List.of(), Map.of());
             }
-            if (!startsLikeDicom(input)) {
+            if (!ImageFiles.isDicom(input)) {
                 throw new ImageFileException(input, "not a scan medseg reads (DICOM, NIfTI, PNG, TIFF)");
             }
             // the series this file belongs to may have its other slices beside it
@@ -107,7 +106,7 @@ public record InputFiles(Path input, List<Path> images, List<Path> dicomFiles, M
             return "hidden file";
         }
         boolean direct = file.getParent().equals(dir);
-        if (ScanFiles.isReadable(file)) {
+        if (ImageFiles.isReadableImage(file)) {
             if (direct) {
                 images.add(file);
                 return null;
@@ -116,7 +115,7 @@ public record InputFiles(Path input, List<Path> images, List<Path> dicomFiles, M
                     + " segment that folder on its own";
         }
         try {
-            if (startsLikeDicom(file)) {
+            if (ImageFiles.isDicom(file)) {
                 dicom.add(file);
                 return null;
             }
@@ -128,11 +127,5 @@ public record InputFiles(Path input, List<Path> images, List<Path> dicomFiles, M
 
     private static boolean hidden(Path p) {
         return p.getFileName() != null && p.getFileName().toString().startsWith(".");
-    }
-
-    static boolean startsLikeDicom(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return DicomParser.looksLikeDicom(in.readNBytes(132));
-        }
     }
 }

@@ -4,57 +4,45 @@ import io.medseg.image.Geometry;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
-import io.medseg.io.PlainImages;
-import io.medseg.io.nifti.Nifti;
+import io.medseg.io.ImageFiles;
+import io.medseg.io.ScanHeader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** Reads scans and masks by file type (PNG/TIFF, NIfTI), and stacks per-channel files into one volume. */
+/**
+ * Scans and masks as the pipeline reads them: one file per channel stacked into one volume, and
+ * label maps checked against their image and the dataset's labels. Which reader a file needs is
+ * {@link ImageFiles}' choice; the plain dispatch methods stay here for the pipeline's callers.
+ */
 public final class ScanFiles {
     private ScanFiles() {}
 
+    /** Whether the name says a PNG, TIFF or NIfTI image. */
     public static boolean isReadable(Path file) {
-        return PlainImages.isPlainImage(file) || Nifti.isNifti(file);
+        return ImageFiles.isReadableImage(file);
     }
 
     /** The file ending that names the type: {@code .nii.gz} or the last {@code .xyz}. */
     public static String ending(Path file) {
-        String name = file.getFileName().toString();
-        if (name.toLowerCase(java.util.Locale.ROOT).endsWith(".nii.gz")) {
-            return name.substring(name.length() - 7);
-        }
-        int dot = name.lastIndexOf('.');
-        return dot < 0 ? "" : name.substring(dot);
+        return ImageFiles.ending(file);
     }
 
     /** The file name without its type ending. */
     public static String stem(Path file) {
-        String name = file.getFileName().toString();
-        return name.substring(0, name.length() - ending(file).length());
+        return ImageFiles.stem(file);
     }
 
+    /** Reads a PNG/TIFF or NIfTI scan, by name. */
     public static Volume readImage(Path file) throws IOException {
-        if (PlainImages.isPlainImage(file)) {
-            return PlainImages.readVolume(file);
-        }
-        if (Nifti.isNifti(file)) {
-            return Nifti.readVolume(file);
-        }
-        throw new ImageFileException(file, "unsupported file type; medseg reads PNG, TIFF and NIfTI (.nii, .nii.gz, .hdr)");
+        return ImageFiles.readImage(file);
     }
 
     /** An image's size, channels and geometry from its header, no voxel read (PNG/TIFF, NIfTI). */
-    public static io.medseg.io.ScanHeader readHeader(Path file) throws IOException {
-        if (PlainImages.isPlainImage(file)) {
-            return PlainImages.readHeader(file);
-        }
-        if (Nifti.isNifti(file)) {
-            return Nifti.readHeader(file);
-        }
-        throw new ImageFileException(file, "unsupported file type; medseg reads PNG, TIFF and NIfTI (.nii, .nii.gz, .hdr)");
+    public static ScanHeader readHeader(Path file) throws IOException {
+        return ImageFiles.readHeader(file);
     }
 
     /** Reads one file per channel; all must have the same size and one channel each. */
@@ -83,14 +71,7 @@ public final class ScanFiles {
      */
     public static LabelMap readLabels(Path file, Map<Integer, String> labels, long[] expectedSizeXyz, Geometry geometry)
             throws IOException {
-        LabelMap map;
-        if (PlainImages.isPlainImage(file)) {
-            map = PlainImages.readLabels(file, labels);
-        } else if (Nifti.isNifti(file)) {
-            map = Nifti.readLabels(file, labels);
-        } else {
-            throw new ImageFileException(file, "unsupported label file type; PNG, TIFF and NIfTI are read");
-        }
+        LabelMap map = ImageFiles.readLabels(file, labels);
         if (expectedSizeXyz != null && !Arrays.equals(map.sizeXyz(), expectedSizeXyz)) {
             throw new ImageFileException(file, "label size " + Arrays.toString(map.sizeXyz())
                     + " differs from its image's size " + Arrays.toString(expectedSizeXyz));
@@ -139,11 +120,8 @@ public final class ScanFiles {
                 + found + ", labels " + labels + ")" + (binary ? "; a binary mask must hold only 0 and 1 (or 0 and 255)" : ""));
     }
 
+    /** Writes a mask as NIfTI or PNG/TIFF, by name, atomically; refuses to replace a file unless asked. */
     public static void writeLabels(LabelMap labels, Path file, boolean overwrite) throws IOException {
-        if (Nifti.isNifti(file)) {
-            Nifti.write(labels, file, overwrite);
-        } else {
-            PlainImages.writeLabels(labels, file, overwrite);
-        }
+        ImageFiles.writeLabels(labels, file, overwrite);
     }
 }

@@ -11,7 +11,7 @@ import io.medseg.evaluation.report.ReportFolder;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
-import io.medseg.io.nifti.Nifti;
+import io.medseg.io.ImageFiles;
 import io.medseg.pipeline.Dataset;
 import io.medseg.pipeline.EvaluationRun;
 import io.medseg.pipeline.ScanFiles;
@@ -155,7 +155,7 @@ final class DemoCommand implements Callable<Integer> {
             // the series folder is named after the phantom it was written from
             String id = job.inputs().get(0).getParent().getFileName().toString();
             Path reference = Medseg.home().resolve(CT_DATASET).resolve("labelsTs").resolve(id + ".nii.gz");
-            LabelMap mask = Nifti.readLabels(job.output(), labels);
+            LabelMap mask = ImageFiles.readLabels(job.output(), labels);
             Volume scan = job.loader().load();
             String mismatch = scan.geometry().mismatch(mask.geometry());
             if (mismatch != null || !java.util.Arrays.equals(scan.sizeXyz(), mask.sizeXyz())) {

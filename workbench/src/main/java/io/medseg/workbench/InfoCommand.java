@@ -4,15 +4,13 @@ import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
 import io.medseg.image.Geometry;
 import io.medseg.io.ImageFileException;
-import io.medseg.io.dicom.DicomParser;
+import io.medseg.io.ImageFiles;
 import io.medseg.io.dicom.DicomSeries;
 import io.medseg.core.train.TrainingState;
 import io.medseg.io.ScanHeader;
 import io.medseg.pipeline.InputFiles;
-import io.medseg.pipeline.ScanFiles;
 import io.medseg.pipeline.TrainingRun;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -52,11 +50,11 @@ final class InfoCommand implements Callable<Integer> {
 
     /** One file: an image, or one DICOM file (not the folder it lies in). Headers only: no voxel is read. */
     private static int file(Path file) throws IOException {
-        if (ScanFiles.isReadable(file)) {
-            print(file.getFileName().toString(), "", ScanFiles.readHeader(file));
+        if (ImageFiles.isReadableImage(file)) {
+            print(file.getFileName().toString(), "", ImageFiles.readHeader(file));
             return 0;
         }
-        if (!isDicom(file)) {
+        if (!ImageFiles.isDicom(file)) {
             throw new ImageFileException(file, "not a model bundle, DICOM file or PNG/TIFF/NIfTI image");
         }
         return series(DicomSeries.scanFiles(List.of(file)), Map.of());
@@ -68,7 +66,7 @@ final class InfoCommand implements Callable<Integer> {
         int problems = 0;
         for (Path image : found.images()) {
             try {
-                print(dir.relativize(image).toString(), "", ScanFiles.readHeader(image));
+                print(dir.relativize(image).toString(), "", ImageFiles.readHeader(image));
             } catch (IOException e) {
                 // one unreadable file is reported; the rest of the folder is still described
                 problems++;
@@ -94,12 +92,6 @@ final class InfoCommand implements Callable<Integer> {
         skipped.putAll(scan.skipped());
         skipped.forEach((file, why) -> System.out.println("skipped " + file + ": " + why));
         return problems == 0 ? 0 : 3;
-    }
-
-    private static boolean isDicom(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return DicomParser.looksLikeDicom(in.readNBytes(132));
-        }
     }
 
     /** A bundle in a few lines: what it segments, at which resolution, trained on what, how well. */

@@ -2,9 +2,9 @@ package io.medseg.io.dicom;
 
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
+import io.medseg.io.ImageFiles;
 import io.medseg.io.ScanHeader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,7 +81,7 @@ public final class DicomSeries {
 
     private static Parsed parseOrSkip(Path p) {
         try {
-            if (!DicomParser.looksLikeDicom(head(p))) {
+            if (!ImageFiles.isDicom(p)) {
                 return new Parsed(p, null, "not a DICOM file");
             }
             DicomFile f = DicomParser.parse(p);
@@ -100,12 +100,6 @@ public final class DicomSeries {
             return new Parsed(p, null, e.problem());
         } catch (IOException e) {
             return new Parsed(p, null, "cannot be read: " + e.getMessage());
-        }
-    }
-
-    private static byte[] head(Path p) throws IOException {
-        try (InputStream in = Files.newInputStream(p)) {
-            return in.readNBytes(132);
         }
     }
 
