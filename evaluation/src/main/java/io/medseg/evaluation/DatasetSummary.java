@@ -1,6 +1,7 @@
 package io.medseg.evaluation;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +120,7 @@ public final class DatasetSummary {
                 values[n++] = v;
             }
         }
-        double[] used = java.util.Arrays.copyOf(values, n);
+        double[] used = Arrays.copyOf(values, n);
         double[] d = MetricSummary.describe(used);
         double[] ci = MetricSummary.bootstrapMeanInterval(used, 20150518L + 1000L * label + metric.ordinal());
         double pooled = metric.isSurfaceMetric() || metric == Metric.REF_ML || metric == Metric.PRED_ML ? Double.NaN

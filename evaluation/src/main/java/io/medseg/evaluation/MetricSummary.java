@@ -1,6 +1,8 @@
 package io.medseg.evaluation;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.DoubleStream;
 
 /**
  * One metric of one label described over cases, as pandas' {@code describe} (docs/metrics.md §4):
@@ -29,7 +31,7 @@ public record MetricSummary(int label, String labelName, Metric metric, int coun
         if (n < 2) {
             return new double[] {Double.NaN, Double.NaN};
         }
-        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        SplittableRandom random = new SplittableRandom(seed);
         double[] means = new double[BOOTSTRAP_RESAMPLES];
         for (int b = 0; b < means.length; b++) {
             double sum = 0;
@@ -43,7 +45,7 @@ public record MetricSummary(int label, String labelName, Metric metric, int coun
     }
 
     /** The mean of the values that are not NaN; NaN if there are none (numpy's nanmean). */
-    static double nanMean(java.util.stream.DoubleStream values) {
+    static double nanMean(DoubleStream values) {
         return values.filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
     }
 

@@ -12,6 +12,7 @@ import io.medseg.image.LabelMap;
 import io.medseg.evaluation.report.ErrorOverlay;
 import io.medseg.evaluation.report.ReportFolder;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -123,7 +124,7 @@ class ReportTest {
         ReportFolder.write(tmp, r, Map.of(), true);
         assertTrue(Files.notExists(stale), "stale temporary folder removed");
         Files.writeString(tmp.resolve("notes.txt"), "mine");
-        var e = assertThrows(java.io.IOException.class, () -> ReportFolder.write(tmp, r, Map.of(), true));
+        var e = assertThrows(IOException.class, () -> ReportFolder.write(tmp, r, Map.of(), true));
         assertTrue(e.getMessage().contains("not part of a report (notes.txt)"), e.getMessage());
         assertEquals("mine", Files.readString(tmp.resolve("notes.txt")));
     }

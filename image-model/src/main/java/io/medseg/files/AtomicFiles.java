@@ -1,13 +1,19 @@
 package io.medseg.files;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** Write-then-rename helpers, so an interrupted save never leaves a half-written output. */
@@ -44,7 +50,7 @@ public final class AtomicFiles {
     /** Receives the stream of a file being written. */
     @FunctionalInterface
     public interface StreamWriter {
-        void write(java.io.OutputStream out) throws IOException;
+        void write(OutputStream out) throws IOException;
     }
 
     /**
@@ -59,7 +65,7 @@ public final class AtomicFiles {
         Files.createDirectories(parent);
         Path tmp = temporarySibling(target, ".partial");
         try {
-            try (java.io.OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {
                 writer.write(out);
             }
@@ -75,10 +81,10 @@ public final class AtomicFiles {
      * user's usual permissions (unlike {@code Files.createTempFile}, which makes them private).
      */
     public static Path temporarySibling(Path target, String suffix) {
-        String random = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        String random = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         try {
             return target.toAbsolutePath().resolveSibling("." + target.getFileName() + "." + random + suffix);
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             // a name the locale cannot spell (C/POSIX and a UTF-8 name): the temporary gets an ASCII one
             String ascii = target.getFileName().toString().replaceAll("[^\\x20-\\x7e]", "_");
             return target.toAbsolutePath().resolveSibling("." + ascii + "." + random + suffix);
@@ -115,7 +121,7 @@ public final class AtomicFiles {
             partial = ours.stream().filter(p -> STALE_PARTIAL.matcher(p.getFileName().toString()
                     .substring(prefix.length())).matches()).toList();
         }
-        List<Path> stale = new java.util.ArrayList<>(partial);
+        List<Path> stale = new ArrayList<>(partial);
         stale.addAll(old);
         if (!Files.exists(target.toAbsolutePath()) && !old.isEmpty()) {
             Path newest = old.get(old.size() - 1);
@@ -128,7 +134,7 @@ public final class AtomicFiles {
         return stale.size();
     }
 
-    private static final java.util.regex.Pattern STALE_PARTIAL = java.util.regex.Pattern.compile("[0-9a-f]{1,16}\\.partial");
+    private static final Pattern STALE_PARTIAL = Pattern.compile("[0-9a-f]{1,16}\\.partial");
 
     /**
      * Refuses to start work whose results could not be saved: {@code dir} (created if needed) must be
@@ -161,8 +167,8 @@ public final class AtomicFiles {
     /** "0.3 MB", "512 MB", "1234 MB": a size that does not round small needs to 0. */
     static String megabytes(long bytes) {
         double mb = bytes / (double) (1 << 20);
-        return mb < 10 ? String.format(java.util.Locale.ROOT, "%.1f MB", Math.max(mb, bytes > 0 ? 0.1 : 0))
-                : String.format(java.util.Locale.ROOT, "%.0f MB", mb);
+        return mb < 10 ? String.format(Locale.ROOT, "%.1f MB", Math.max(mb, bytes > 0 ? 0.1 : 0))
+                : String.format(Locale.ROOT, "%.0f MB", mb);
     }
 
     public static void deleteRecursively(Path path) throws IOException {

@@ -1,6 +1,7 @@
 package io.medseg.files;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -8,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * One run at a time writing into a folder: two batches into one output folder would both do every
@@ -65,8 +68,8 @@ public final class FolderLock implements AutoCloseable {
                     + "); wait for it to end, or choose another output");
         }
         channel.truncate(0);
-        channel.write(java.nio.ByteBuffer.wrap((what + ", process " + ProcessHandle.current().pid() + ", since "
-                + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\n")
+        channel.write(ByteBuffer.wrap((what + ", process " + ProcessHandle.current().pid() + ", since "
+                + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\n")
                 .getBytes(StandardCharsets.UTF_8)));
         return new FolderLock(file, channel, lock);
     }

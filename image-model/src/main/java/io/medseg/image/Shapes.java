@@ -1,6 +1,7 @@
 package io.medseg.image;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /** Small arithmetic on N-dimensional sizes, kept in one place so no loop is 2D- or 3D-specific. */
 public final class Shapes {
@@ -43,7 +44,7 @@ public final class Shapes {
             n = exact <= MAX_ARRAY ? n * f : Long.MAX_VALUE;
         }
         if (exact > MAX_ARRAY) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "%s would need %.4g values (%s), more than one Java array holds (2^31)", what, exact,
                     Arrays.toString(factors)));
         }

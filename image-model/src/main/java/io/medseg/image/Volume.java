@@ -1,6 +1,7 @@
 package io.medseg.image;
 
 import java.util.Arrays;
+import java.util.List;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.array.ArrayImg;
 import net.imglib2.img.array.ArrayImgs;
@@ -20,10 +21,10 @@ public final class Volume {
     private final long[] sizeXyz;
     private final int channels;
     private final Geometry geometry;
-    private final java.util.List<String> notes;
+    private final List<String> notes;
 
     private Volume(ArrayImg<FloatType, FloatArray> voxels, long[] sizeXyz, int channels, Geometry geometry,
-            java.util.List<String> notes) {
+            List<String> notes) {
         this.voxels = voxels;
         this.sizeXyz = sizeXyz;
         this.channels = channels;
@@ -51,19 +52,19 @@ public final class Volume {
         }
         long[] dims = Arrays.copyOf(sizeXyz, sizeXyz.length + 1);
         dims[sizeXyz.length] = channels;
-        return new Volume(ArrayImgs.floats(data, dims), sizeXyz.clone(), channels, geometry, java.util.List.of());
+        return new Volume(ArrayImgs.floats(data, dims), sizeXyz.clone(), channels, geometry, List.of());
     }
 
     /**
      * The same voxels with what the reader did that the user should know (a tilt resampled, a header
      * field repaired as nibabel does), one line each; shown where the scan is opened or segmented.
      */
-    public Volume withNotes(java.util.List<String> readerNotes) {
-        return new Volume(voxels, sizeXyz, channels, geometry, java.util.List.copyOf(readerNotes));
+    public Volume withNotes(List<String> readerNotes) {
+        return new Volume(voxels, sizeXyz, channels, geometry, List.copyOf(readerNotes));
     }
 
     /** What the reader did to give these voxels and geometry (empty when it read the file as it is). */
-    public java.util.List<String> notes() {
+    public List<String> notes() {
         return notes;
     }
 

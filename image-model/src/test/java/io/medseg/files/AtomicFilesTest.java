@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -67,7 +68,7 @@ class AtomicFilesTest {
         Path out = tmp.resolve("not/yet");
         System.setProperty("medseg.minFreeBytes", Long.toString(Long.MAX_VALUE / 2));
         try {
-            var e = assertThrows(java.io.IOException.class, () -> AtomicFiles.checkWritable(out, 300_000));
+            var e = assertThrows(IOException.class, () -> AtomicFiles.checkWritable(out, 300_000));
             assertTrue(e.getMessage().startsWith(out + ": only ") && e.getMessage().endsWith(" MB needed"), e.getMessage());
         } finally {
             System.clearProperty("medseg.minFreeBytes");

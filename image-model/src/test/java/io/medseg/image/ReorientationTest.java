@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +63,7 @@ class ReorientationTest {
             long[] ci = unflatten(i, c.sizeXyz());
             int source = (int) c.data()[i]; // the value is the voxel's stored flat index
             assertArrayEquals(patient(g, unflatten(source, SIZE)), patient(c.geometry(), ci), 1e-9,
-                    "canonical voxel " + java.util.Arrays.toString(ci));
+                    "canonical voxel " + Arrays.toString(ci));
         }
     }
 

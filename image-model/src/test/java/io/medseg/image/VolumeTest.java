@@ -3,6 +3,7 @@ package io.medseg.image;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ class VolumeTest {
     @ValueSource(ints = {1, 2, 3})
     void wrapsWithoutCopyingInEveryDimension(int n) {
         long[] size = new long[n];
-        java.util.Arrays.fill(size, 3);
+        Arrays.fill(size, 3);
         float[] data = new float[(int) Math.pow(3, n) * 2];
         Volume v = Volume.wrap(data, size, 2, Geometry.identity(n));
         data[1] = 7;

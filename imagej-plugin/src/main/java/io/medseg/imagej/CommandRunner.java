@@ -1,6 +1,8 @@
 package io.medseg.imagej;
 
 import ij.IJ;
+import ij.macro.Interpreter;
+import io.medseg.core.train.TrainingDivergedException;
 import io.medseg.pipeline.BundledModels;
 import io.medseg.pipeline.StoppedException;
 import java.awt.GraphicsEnvironment;
@@ -34,7 +36,7 @@ final class CommandRunner {
             IJ.showStatus(command + ": stopped");
             IJ.log(command + ": stopped: " + e.getMessage());
         } catch (PluginException | IllegalArgumentException | IOException
-                | io.medseg.core.train.TrainingDivergedException e) {
+                | TrainingDivergedException e) {
             error(command, e.getMessage());
         } catch (OutOfMemoryError e) {
             error(command, "out of memory (" + e.getMessage() + "); give ImageJ more memory (Edit > Options > Memory & "
@@ -46,7 +48,7 @@ final class CommandRunner {
     }
 
     static void error(String command, String message) {
-        if (GraphicsEnvironment.isHeadless() || ij.macro.Interpreter.isBatchMode() && IJ.getInstance() == null) {
+        if (GraphicsEnvironment.isHeadless() || Interpreter.isBatchMode() && IJ.getInstance() == null) {
             IJ.log(command + ": error: " + message);
         } else {
             IJ.error(command, message);

@@ -12,6 +12,7 @@ import io.medseg.evaluation.Evaluator;
 import io.medseg.evaluation.Metric;
 import io.medseg.image.LabelMap;
 import io.medseg.pipeline.EvaluationRun;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -99,7 +100,7 @@ public final class EvaluateSegmentationPlugin implements PlugIn {
         return rt;
     }
 
-    static ResultsTable compareFolders(Path referenceDir, Path predictionDir) throws java.io.IOException {
+    static ResultsTable compareFolders(Path referenceDir, Path predictionDir) throws IOException {
         Map<Integer, String> labels = EvaluationRun.labelsFor(referenceDir, null);
         EvaluationRun.Outcome outcome = EvaluationRun.evaluate(referenceDir, predictionDir, labels,
                 EvaluationSettings.DEFAULT, null, new ImageJProgress(COMMAND));

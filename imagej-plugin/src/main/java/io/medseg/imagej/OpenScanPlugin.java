@@ -3,8 +3,11 @@ package io.medseg.imagej;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.plugin.PlugIn;
+import ij.process.StackStatistics;
+import io.medseg.image.Volume;
 import io.medseg.pipeline.ScanSources;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -34,11 +37,11 @@ public final class OpenScanPlugin implements PlugIn {
         }
 
         static String[] labels() {
-            return java.util.Arrays.stream(values()).map(w -> w.label).toArray(String[]::new);
+            return Arrays.stream(values()).map(w -> w.label).toArray(String[]::new);
         }
 
         static Window of(String label) {
-            return java.util.Arrays.stream(values()).filter(w -> w.label.equals(label)).findFirst().orElseThrow();
+            return Arrays.stream(values()).filter(w -> w.label.equals(label)).findFirst().orElseThrow();
         }
     }
 
@@ -65,10 +68,10 @@ public final class OpenScanPlugin implements PlugIn {
                 if (!which.show()) {
                     return;
                 }
-                source = sources.get(java.util.Arrays.asList(names).indexOf(which.nextChoice()));
+                source = sources.get(Arrays.asList(names).indexOf(which.nextChoice()));
             }
             IJ.showStatus(COMMAND + ": reading " + source.name());
-            io.medseg.image.Volume volume = source.load();
+            Volume volume = source.load();
             for (String note : volume.notes()) {
                 IJ.log(COMMAND + ": " + source.name() + ": " + note);
             }
@@ -83,7 +86,7 @@ public final class OpenScanPlugin implements PlugIn {
      * modality (NIfTI) whose values reach air (−900 HU or less) — and the full range otherwise.
      */
     static void applyWindow(ImagePlus imp, Window window, String modality) {
-        ij.process.StackStatistics stats = new ij.process.StackStatistics(imp);
+        StackStatistics stats = new StackStatistics(imp);
         boolean ct = "CT".equals(modality) || modality.isEmpty() && stats.min <= -900;
         Window w = window == Window.AUTOMATIC ? (ct ? Window.ABDOMEN : Window.FULL_RANGE) : window;
         if (w == Window.FULL_RANGE) {

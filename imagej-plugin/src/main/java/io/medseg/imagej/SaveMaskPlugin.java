@@ -4,9 +4,11 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.WindowManager;
 import ij.plugin.PlugIn;
+import ij.process.StackStatistics;
 import io.medseg.image.Geometry;
 import io.medseg.image.LabelMap;
 import io.medseg.io.ImageFiles;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -50,7 +52,7 @@ public final class SaveMaskPlugin implements PlugIn {
     }
 
     /** Writes {@code labels} with {@code source}'s geometry (null: the label image's own). */
-    static Path save(ImagePlus labels, ImagePlus source, Path file, boolean overwrite) throws java.io.IOException {
+    static Path save(ImagePlus labels, ImagePlus source, Path file, boolean overwrite) throws IOException {
         Map<Integer, String> names = ScanImages.labelNames(labels);
         if (names == null && labels.getBitDepth() == 32) {
             throw new PluginException("\"" + labels.getTitle() + "\" is a 32-bit scan, not a label image; save the "
@@ -80,7 +82,7 @@ public final class SaveMaskPlugin implements PlugIn {
     private static Map<Integer, String> defaultNames(ImagePlus labels) {
         Map<Integer, String> names = new TreeMap<>();
         names.put(0, "background");
-        int max = (int) new ij.process.StackStatistics(labels).max;
+        int max = (int) new StackStatistics(labels).max;
         for (int v = 1; v <= max; v++) {
             names.put(v, "label " + v);
         }

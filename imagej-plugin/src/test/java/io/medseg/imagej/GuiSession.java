@@ -6,14 +6,21 @@ import ij.ImagePlus;
 import ij.Menus;
 import ij.WindowManager;
 import ij.gui.GenericDialog;
+import ij.gui.ImageWindow;
 import ij.gui.Roi;
 import ij.plugin.frame.Recorder;
 import ij.plugin.frame.RoiManager;
 import ij.text.TextWindow;
+import java.awt.Component;
+import java.awt.Dialog;
+import java.awt.EventQueue;
+import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.Frame;
 import java.awt.Menu;
 import java.awt.MenuBar;
 import java.awt.MenuItem;
+import java.awt.Point;
 import java.awt.Rectangle;
 import java.awt.Robot;
 import java.awt.Toolkit;
@@ -28,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import javax.imageio.ImageIO;
 
 /**
@@ -79,8 +87,8 @@ public final class GuiSession {
             Object cls = Menus.getCommands().get(e.getKey());
             check(e.getValue().equals(cls), "menu entry " + e.getKey() + " -> " + cls);
         }
-        java.awt.Point entry = openWorkbenchMenu(ij);
-        int rowHeight = ij.getFontMetrics(new java.awt.Font("Dialog", java.awt.Font.PLAIN, 12)).getHeight() + 4;
+        Point entry = openWorkbenchMenu(ij);
+        int rowHeight = ij.getFontMetrics(new Font("Dialog", Font.PLAIN, 12)).getHeight() + 4;
         glide(entry.x, entry.y, entry.x + 300, entry.y);
         glide(entry.x + 300, entry.y, entry.x + 300, entry.y + rowHeight);
         robot.delay(600);
@@ -182,8 +190,8 @@ public final class GuiSession {
 
     /** Plugins > Segmentation Workbench > Segment Image... with the pointer. */
     private void chooseSegmentImage(ImageJ ij) throws Exception {
-        java.awt.Point entry = openWorkbenchMenu(ij);
-        int row = ij.getFontMetrics(new java.awt.Font("Dialog", java.awt.Font.PLAIN, 12)).getHeight() + 4;
+        Point entry = openWorkbenchMenu(ij);
+        int row = ij.getFontMetrics(new Font("Dialog", Font.PLAIN, 12)).getHeight() + 4;
         // across to the submenu on the row, then down to its second entry
         glide(entry.x, entry.y, entry.x + 300, entry.y);
         glide(entry.x + 300, entry.y, entry.x + 300, entry.y + row);
@@ -191,8 +199,8 @@ public final class GuiSession {
         robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
     }
 
-    private void click(java.awt.Component c) {
-        java.awt.Point at = c.getLocationOnScreen();
+    private void click(Component c) {
+        Point at = c.getLocationOnScreen();
         robot.mouseMove(at.x + c.getWidth() / 2, at.y + c.getHeight() / 2);
         robot.mousePress(InputEvent.BUTTON1_DOWN_MASK);
         robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
@@ -204,7 +212,7 @@ public final class GuiSession {
      * left; menu rows are the font height plus 4 px, separators half a row (measured here on Xvfb).
      * Returns the screen point of the submenu's first row.
      */
-    private java.awt.Point openWorkbenchMenu(Frame frame) throws Exception {
+    private Point openWorkbenchMenu(Frame frame) throws Exception {
         MenuBar bar = frame.getMenuBar();
         int plugins = -1;
         for (int i = 0; i < bar.getMenuCount(); i++) {
@@ -213,8 +221,8 @@ public final class GuiSession {
             }
         }
         check(plugins >= 0, "ImageJ has a Plugins menu");
-        java.awt.FontMetrics fm = frame.getFontMetrics(bar.getFont() != null ? bar.getFont()
-                : new java.awt.Font("Dialog", java.awt.Font.PLAIN, 12));
+        FontMetrics fm = frame.getFontMetrics(bar.getFont() != null ? bar.getFont()
+                : new Font("Dialog", Font.PLAIN, 12));
         // where the X server has the frame now (getX() can be stale under a bare Xvfb after ImageJ
         // re-places its window), brought to the front first
         // a no-op move is skipped by AWT, so two moves make the X server put the frame where Java thinks it is
@@ -222,7 +230,7 @@ public final class GuiSession {
         frame.setLocation(frame.getX() - 1, frame.getY());
         frame.toFront();
         robot.delay(500);
-        java.awt.Point at = frame.getLocationOnScreen();
+        Point at = frame.getLocationOnScreen();
         int x = at.x + frame.getInsets().left + 3;
         for (int i = 0; i < plugins; i++) {
             x += fm.stringWidth(bar.getMenu(i).getLabel()) + 20;
@@ -258,7 +266,7 @@ public final class GuiSession {
                 + ", Plugins at x " + menuX + ", entry row at y " + y);
         glide(x, barY, menuX + 30, y); // onto the row: its submenu opens
         robot.delay(900);
-        return new java.awt.Point(menuX + 30, y);
+        return new Point(menuX + 30, y);
     }
 
     /** Moves the pointer in small steps, as a hand does (menus follow motion, not jumps). */
@@ -290,8 +298,8 @@ public final class GuiSession {
 
     /** Shows the image at {@code factor} times its size with its window at (x, y). */
     private void zoom(ImagePlus imp, int factor, int x, int y) throws Exception {
-        java.awt.EventQueue.invokeAndWait(() -> {
-            ij.gui.ImageWindow w = imp.getWindow();
+        EventQueue.invokeAndWait(() -> {
+            ImageWindow w = imp.getWindow();
             w.setLocation(x, y);
             for (int i = 1; i < factor; i *= 2) {
                 w.getCanvas().zoomIn(imp.getWidth() / 2, imp.getHeight() / 2);
@@ -349,7 +357,7 @@ public final class GuiSession {
 
     private static Window find(String title) {
         for (Window w : Window.getWindows()) {
-            String t = w instanceof Frame f ? f.getTitle() : w instanceof java.awt.Dialog d ? d.getTitle() : null;
+            String t = w instanceof Frame f ? f.getTitle() : w instanceof Dialog d ? d.getTitle() : null;
             if (title.equals(t) && w.isShowing()) {
                 return w;
             }
@@ -357,7 +365,7 @@ public final class GuiSession {
         return null;
     }
 
-    private void waitFor(java.util.function.BooleanSupplier condition, String what) throws Exception {
+    private void waitFor(BooleanSupplier condition, String what) throws Exception {
         long end = System.nanoTime() + 120_000_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {

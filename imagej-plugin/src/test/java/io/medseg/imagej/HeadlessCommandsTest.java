@@ -11,15 +11,26 @@ import ij.ImagePlus;
 import ij.WindowManager;
 import ij.gui.Roi;
 import ij.measure.ResultsTable;
+import ij.process.ColorProcessor;
+import ij.process.StackStatistics;
+import io.medseg.core.bundle.ModelBundle;
+import io.medseg.core.infer.LargestComponent;
 import io.medseg.evaluation.CaseEvaluation;
 import io.medseg.evaluation.EvaluationSettings;
 import io.medseg.evaluation.Evaluator;
+import io.medseg.evaluation.Metric;
+import io.medseg.evaluation.report.ErrorOverlay;
 import io.medseg.image.Geometry;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
 import io.medseg.io.PlainImages;
+import io.medseg.io.ReadLimits;
 import io.medseg.io.dicom.DicomSeries;
 import io.medseg.io.nifti.Nifti;
+import io.medseg.samples.ToothRootDataset;
+import java.awt.Color;
+import java.awt.event.KeyEvent;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -65,7 +76,7 @@ class HeadlessCommandsTest {
         assertEquals(-160, HeadlessImageJ.image("ct_003_0000").getDisplayRangeMin(), 0);
         HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + TOOTH.resolve("imagesTs/case_024_0000.png") + " window=automatic");
         ImagePlus png = HeadlessImageJ.image("case_024_0000");
-        ij.process.StackStatistics stats = new ij.process.StackStatistics(png);
+        StackStatistics stats = new StackStatistics(png);
         assertEquals(stats.min, png.getDisplayRangeMin(), 0);
         assertEquals(stats.max, png.getDisplayRangeMax(), 0);
     }
@@ -148,7 +159,7 @@ class HeadlessCommandsTest {
         LabelMap ref = Nifti.readLabels(refFile, CT_LABELS);
         LabelMap mask = ScanImages.toLabelMap(labels, CT_LABELS);
         byte[] filtered = mask.data().clone();
-        io.medseg.core.infer.LargestComponent.keepLargest(filtered, mask.sizeXyz(), new int[] {0, 1, 2});
+        LargestComponent.keepLargest(filtered, mask.sizeXyz(), new int[] {0, 1, 2});
         assertArrayEquals(filtered, mask.data(), "one liver and at most two kidneys were kept");
         CaseEvaluation direct = new Evaluator(CT_LABELS, EvaluationSettings.DEFAULT).evaluate("ct_004", ref, mask);
         assertTrue(direct.row(1).counts().dice() > 0.85, "liver Dice " + direct.row(1).counts().dice());
@@ -180,7 +191,7 @@ class HeadlessCommandsTest {
             assertEquals(CT_LABELS.get(label), rt.getStringValue("Name", row));
             assertEquals(direct.row(label).counts().dice(), rt.getValue("Dice", row), 1e-12);
             assertEquals(direct.row(label).counts().iou(), rt.getValue("IoU", row), 1e-12);
-            assertEquals(io.medseg.evaluation.Metric.HD95.of(direct.row(label)), rt.getValue("HD95", row), 1e-9);
+            assertEquals(Metric.HD95.of(direct.row(label)), rt.getValue("HD95", row), 1e-9);
         }
         ImagePlus errors = HeadlessImageJ.image("ct_004_0000-labels-errors");
         assertEquals(labels.getNSlices(), errors.getNSlices());
@@ -194,11 +205,11 @@ class HeadlessCommandsTest {
             fn += truth != predicted && predicted == 0 ? 1 : 0;
         }
         assertTrue(fp > 0 && fn > 0, "the case has both kinds of error");
-        assertEquals(fp, countColour(errors, io.medseg.evaluation.report.ErrorOverlay.FALSE_POSITIVE));
-        assertEquals(fn, countColour(errors, io.medseg.evaluation.report.ErrorOverlay.FALSE_NEGATIVE));
+        assertEquals(fp, countColour(errors, ErrorOverlay.FALSE_POSITIVE));
+        assertEquals(fn, countColour(errors, ErrorOverlay.FALSE_NEGATIVE));
     }
 
-    private static long countColour(ImagePlus rgb, java.awt.Color colour) {
+    private static long countColour(ImagePlus rgb, Color colour) {
         long n = 0;
         for (int z = 1; z <= rgb.getNSlices(); z++) {
             for (int v : (int[]) rgb.getStack().getPixels(z)) {
@@ -230,8 +241,8 @@ class HeadlessCommandsTest {
 
     @Test
     void badInputGetsOneLineAndChangesNothing() throws Exception {
-        ImagePlus rgb = new ImagePlus("photo", new ij.process.ColorProcessor(64, 48));
-        rgb.getProcessor().setColor(java.awt.Color.ORANGE);
+        ImagePlus rgb = new ImagePlus("photo", new ColorProcessor(64, 48));
+        rgb.getProcessor().setColor(Color.ORANGE);
         rgb.getProcessor().fill();
         int[] pixels = ((int[]) rgb.getProcessor().getPixels()).clone();
         rgb.show();
@@ -276,10 +287,10 @@ class HeadlessCommandsTest {
         long[] size = {512, 512, 110};
         Nifti.write(Volume.zeros(size, 1, Geometry.identity(3)), big, false);
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx160m",
-                "-D" + io.medseg.io.ReadLimits.MAX_SCAN_BYTES + "=150m",
+                "-D" + ReadLimits.MAX_SCAN_BYTES + "=150m",
                 "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"), HeadlessCommands.class.getName(),
                 "OpenScanPlugin", "scan=" + big).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(1, p.waitFor(), out);
         assertTrue(out.contains("Open Scan: error: out of memory"), out);
         assertFalse(out.contains("Exception in thread"), out);
@@ -294,7 +305,7 @@ class HeadlessCommandsTest {
                 while (!Files.exists(bundle.resolve("model.json"))) {
                     Thread.sleep(50);
                 }
-                ij.IJ.setKeyDown(java.awt.event.KeyEvent.VK_ESCAPE);
+                ij.IJ.setKeyDown(KeyEvent.VK_ESCAPE);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -305,7 +316,7 @@ class HeadlessCommandsTest {
         esc.join(60_000);
         ij.IJ.resetEscape();
         assertTrue(log.contains("Train Model: stopped: training stopped during epoch "), log);
-        assertTrue(io.medseg.core.bundle.ModelBundle.isBundle(bundle), "the best bundle is kept");
+        assertTrue(ModelBundle.isBundle(bundle), "the best bundle is kept");
         assertFalse(log.contains("epoch 6:"), log);
         String resumed = HeadlessImageJ.run(TrainModelPlugin.class, "dataset=" + TOOTH + " bundle=" + bundle
                 + " architecture=unet2d epochs=6 iterations=2 patch=64x64 batch=2 learning=0.001 seed=7 continue device=cpu");
@@ -320,7 +331,7 @@ class HeadlessCommandsTest {
                 + " architecture=unet2d epochs=1 iterations=2 patch=64x64 batch=2 learning=0.001 seed=7 device=cpu");
         assertTrue(log.contains("Train Model: epoch 1: loss "), log);
         assertTrue(log.contains("best validation Dice"), log);
-        assertTrue(io.medseg.core.bundle.ModelBundle.isBundle(bundle));
+        assertTrue(ModelBundle.isBundle(bundle));
 
         HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + TOOTH.resolve("imagesTs/case_025_0000.png"));
         HeadlessImageJ.run(SegmentImagePlugin.class,
@@ -332,8 +343,8 @@ class HeadlessCommandsTest {
     @Test
     void fineTuneModelStartsFromTheBundledModelAndRecordsItsParent() throws Exception {
         Path canal = tmp.resolve("Dataset004_RootCanal");
-        io.medseg.samples.ToothRootDataset.write(canal, 4000, 4, 1, 160, 160,
-                io.medseg.samples.ToothRootDataset.Structure.ROOT_CANAL, 1000);
+        ToothRootDataset.write(canal, 4000, 4, 1, 160, 160,
+                ToothRootDataset.Structure.ROOT_CANAL, 1000);
         Path bundle = tmp.resolve("canal");
         String log = HeadlessImageJ.run(FineTuneModelPlugin.class, "start=tooth-root-unet2d dataset=" + canal + " bundle="
                 + bundle + " freeze=encoder learning-rate=0.5 epochs=1 iterations=2 learning=0.001 seed=7 device=cpu");
@@ -341,9 +352,9 @@ class HeadlessCommandsTest {
                 + "replaced: 1 of 2 labels new [root canal]; frozen: encoder (50 parameters); pretrained layers learn at 0.5"),
                 log);
         assertTrue(log.contains("Fine-tune Model: epoch 1: loss ") && log.contains("(from tooth-root-unet2d)"), log);
-        var config = io.medseg.core.bundle.ModelBundle.readConfig(bundle);
+        var config = ModelBundle.readConfig(bundle);
         assertEquals("tooth-root-unet2d", config.provenance().get("parent"));
         assertEquals("encoder (50 parameters)", config.provenance().get("parent_freeze"));
-        assertEquals(java.util.Map.of(0, "background", 1, "root canal"), config.labels());
+        assertEquals(Map.of(0, "background", 1, "root canal"), config.labels());
     }
 }

@@ -3,10 +3,13 @@ package io.medseg.imagej;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.medseg.evaluation.report.ErrorOverlay;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -39,8 +42,8 @@ class ImageJGuiTest {
         assertTrue(count(overlay, ScanImages.labelColour(1).getRGB()) > 50, "liver outline (red) visible");
         assertTrue(count(overlay, ScanImages.labelColour(2).getRGB()) > 50, "kidney outline (green) visible");
         BufferedImage evaluation = ImageIO.read(OUT.resolve("imagej-evaluation.png").toFile());
-        assertTrue(count(evaluation, io.medseg.evaluation.report.ErrorOverlay.FALSE_POSITIVE.getRGB()) > 0
-                || count(evaluation, io.medseg.evaluation.report.ErrorOverlay.FALSE_NEGATIVE.getRGB()) > 0,
+        assertTrue(count(evaluation, ErrorOverlay.FALSE_POSITIVE.getRGB()) > 0
+                || count(evaluation, ErrorOverlay.FALSE_NEGATIVE.getRGB()) > 0,
                 "error colours visible");
     }
 
@@ -55,7 +58,7 @@ class ImageJGuiTest {
     }
 
     private static int distinctColours(BufferedImage img) {
-        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        Set<Integer> seen = new HashSet<>();
         for (int y = 0; y < img.getHeight(); y += 2) {
             for (int x = 0; x < img.getWidth(); x += 2) {
                 seen.add(img.getRGB(x, y));

@@ -8,16 +8,21 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * 2D radiographs and masks as PNG or TIFF (the JDK's ImageIO): 8- or 16-bit grey, or RGB.
@@ -52,7 +57,7 @@ public final class PlainImages {
             }
         }
         if (bands == 3 && allChannelsEqual(data, w * h)) {
-            data = java.util.Arrays.copyOf(data, w * h);
+            data = Arrays.copyOf(data, w * h);
             bands = 1;
         }
         return Volume.wrap(data, new long[] {w, h}, bands, Geometry.identity(2));
@@ -105,13 +110,13 @@ public final class PlainImages {
         return withReader(file, reader -> {
             int channels = bands(file, reader) <= 2 ? 1 : 3;
             return new ScanHeader(new long[] {reader.getWidth(0), reader.getHeight(0)}, channels, Geometry.identity(2),
-                    java.util.List.of());
+                    List.of());
         });
     }
 
     /** Samples per pixel the decoder will make: grey, grey + alpha, RGB or RGBA; anything else is refused. */
     private static int bands(Path file, ImageReader reader) throws IOException {
-        javax.imageio.ImageTypeSpecifier type = reader.getRawImageType(0);
+        ImageTypeSpecifier type = reader.getRawImageType(0);
         int bands = type == null ? 0 : type.getNumBands();
         if (bands < 1 || bands > 4) {
             throw new ImageFileException(file, "has " + (type == null ? "an unknown number of" : bands) + " samples per"
@@ -150,8 +155,8 @@ public final class PlainImages {
         if (!Files.isRegularFile(file)) {
             throw new ImageFileException(file, "no such file");
         }
-        try (ImageInputStream in = new javax.imageio.stream.MemoryCacheImageInputStream(
-                new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(
+                new BufferedInputStream(Files.newInputStream(file)))) {
             ImageReader reader = jdkReader(ImageIO.getImageReaders(in));
             if (reader == null) {
                 throw new ImageFileException(file, "not a PNG or TIFF image that ImageIO can decode");
@@ -210,11 +215,11 @@ public final class PlainImages {
 
     /** Encodes and writes the image atomically in the format its name says: TIFF for .tif/.tiff, else PNG. */
     public static void write(BufferedImage image, Path file, boolean overwrite) throws IOException {
-        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         String format = name.endsWith(".tif") || name.endsWith(".tiff") ? "tiff" : "png";
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         if (!ImageIO.write(image, format, bytes)) {
-            throw new ImageFileException(file, "no " + format.toUpperCase(java.util.Locale.ROOT) + " writer available");
+            throw new ImageFileException(file, "no " + format.toUpperCase(Locale.ROOT) + " writer available");
         }
         AtomicFiles.write(file, bytes.toByteArray(), overwrite);
     }

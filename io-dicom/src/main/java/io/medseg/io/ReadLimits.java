@@ -1,5 +1,6 @@
 package io.medseg.io;
 
+import io.medseg.image.Shapes;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -21,7 +22,7 @@ public final class ReadLimits {
     public static final String MAX_SCAN_BYTES = "medseg.read.maxScanBytes";
     public static final String DECODER_SECONDS = "medseg.read.decoderSeconds";
     /** A float[] holds at most this many elements on every JVM. */
-    public static final long MAX_ARRAY = io.medseg.image.Shapes.MAX_ARRAY;
+    public static final long MAX_ARRAY = Shapes.MAX_ARRAY;
 
     private ReadLimits() {}
 

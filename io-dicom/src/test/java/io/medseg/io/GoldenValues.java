@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Compares decoded values with a reference tool's, as the fixture scripts record them: every
@@ -15,12 +21,12 @@ public final class GoldenValues {
     private GoldenValues() {}
 
     /** The JSON object a fixture script wrote. */
-    public static JsonObject load(java.nio.file.Path json) {
+    public static JsonObject load(Path json) {
         try {
-            return com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(json,
-                    java.nio.charset.StandardCharsets.UTF_8)).getAsJsonObject();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return JsonParser.parseString(Files.readString(json,
+                    StandardCharsets.UTF_8)).getAsJsonObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

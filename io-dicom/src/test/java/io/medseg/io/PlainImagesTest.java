@@ -5,13 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.management.ThreadMXBean;
 import io.medseg.image.Geometry;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
 import java.awt.image.BufferedImage;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
+import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,11 +59,11 @@ class PlainImagesTest {
     @Test
     void aTiffNameGetsTiffBytes(@TempDir Path dir) throws Exception {
         LabelMap m = LabelMap.wrap(new byte[] {0, 1, 2, 0, 1, 1}, new long[] {3, 2}, Geometry.identity(2),
-                java.util.Map.of(0, "background", 1, "a", 2, "b"));
+                Map.of(0, "background", 1, "a", 2, "b"));
         for (String name : new String[] {"m.tif", "m.TIFF", "m.png"}) {
             PlainImages.writeLabels(m, dir.resolve(name), false);
-            byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(dir.resolve(name)), 4);
-            boolean tiff = name.toLowerCase(java.util.Locale.ROOT).contains(".tif");
+            byte[] head = Arrays.copyOf(Files.readAllBytes(dir.resolve(name)), 4);
+            boolean tiff = name.toLowerCase(Locale.ROOT).contains(".tif");
             // TIFF starts with II*\0 or MM\0*, PNG with \x89PNG
             assertEquals(tiff, (head[0] == 'I' && head[1] == 'I') || (head[0] == 'M' && head[1] == 'M'), name);
             assertEquals(!tiff, head[1] == 'P' && head[2] == 'N' && head[3] == 'G', name);
@@ -72,7 +79,7 @@ class PlainImagesTest {
         LabelMap m = LabelMap.wrap(new byte[] {0, 1, 1, 0}, new long[] {2, 2}, Geometry.identity(2), LABELS);
         PlainImages.writeLabels(m, dir.resolve("m.png"), false);
         assertArrayEquals(m.data(), PlainImages.readLabels(dir.resolve("m.png"), LABELS).data());
-        var exists = assertThrows(java.nio.file.FileAlreadyExistsException.class,
+        var exists = assertThrows(FileAlreadyExistsException.class,
                 () -> PlainImages.writeLabels(m, dir.resolve("m.png"), false));
         assertTrue(exists.getMessage().contains("m.png"));
         Files.writeString(dir.resolve("junk.png"), "not an image");
@@ -93,13 +100,13 @@ class PlainImagesTest {
         PlainImages.writeGrey(Volume.wrap(new float[] {7}, new long[] {1, 1}, 1, Geometry.identity(2)),
                 small, false, false);
         byte[] b = Files.readAllBytes(small);
-        java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(b);
+        ByteBuffer header = ByteBuffer.wrap(b);
         header.putInt(16, 100_000).putInt(20, 100_000);
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        CRC32 crc = new CRC32();
         crc.update(b, 12, 17); // "IHDR" and its 13 bytes
         header.putInt(29, (int) crc.getValue());
         Path bomb = Files.write(dir.resolve("bomb.png"), b);
-        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        var threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
         var e = assertThrows(ImageFileException.class, () -> PlainImages.readVolume(bomb));
         long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -97,7 +99,7 @@ public final class CaseFiles {
             List<Path> ordered = List.copyOf(byChannel.values());
             cases.add(new ImageCase(id, ending, ordered, channelProblem(id, ending, byChannel, channels)));
         }
-        cases.sort(java.util.Comparator.comparing(ImageCase::id).thenComparing(ImageCase::ending));
+        cases.sort(Comparator.comparing(ImageCase::id).thenComparing(ImageCase::ending));
         return cases;
     }
 
@@ -117,7 +119,7 @@ public final class CaseFiles {
             }
         }
         return files + " make one case '" + id + "' with channel number(s) " + range(byChannel) + ", but the model takes "
-                + channels + " channel(s) (0000" + (channels > 1 ? String.format(java.util.Locale.ROOT, "…%04d", channels - 1) : "")
+                + channels + " channel(s) (0000" + (channels > 1 ? String.format(Locale.ROOT, "…%04d", channels - 1) : "")
                 + ")"
                 + (missing.isEmpty() ? "" : "; missing " + String.join(", ", missing))
                 + ". nnU-Net names channel c of case ID as ID_cccc" + ending + "; scans that are separate cases need "
@@ -126,10 +128,10 @@ public final class CaseFiles {
 
     private static String range(TreeMap<Integer, Path> byChannel) {
         if (byChannel.size() == 1) {
-            return String.format(java.util.Locale.ROOT, "%04d", byChannel.firstKey());
+            return String.format(Locale.ROOT, "%04d", byChannel.firstKey());
         }
         boolean contiguous = byChannel.lastKey() - byChannel.firstKey() + 1 == byChannel.size();
-        return String.format(java.util.Locale.ROOT, contiguous ? "%04d…%04d" : "%04d, …, %04d (%d numbers)", byChannel.firstKey(),
+        return String.format(Locale.ROOT, contiguous ? "%04d…%04d" : "%04d, …, %04d (%d numbers)", byChannel.firstKey(),
                 byChannel.lastKey(), byChannel.size());
     }
 

@@ -1,5 +1,6 @@
 package io.medseg.pipeline;
 
+import io.medseg.files.FolderLock;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
 import io.medseg.evaluation.CaseEvaluation;
@@ -19,7 +20,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,7 +133,7 @@ public final class EvaluationRun {
         }
         outcome.skipped().forEach((name, why) -> out.println("skipped " + name + ": " + why));
         if (outputDir != null) {
-            try (io.medseg.files.FolderLock lock = io.medseg.files.FolderLock.acquireFor(outputDir, "medseg evaluate")) {
+            try (FolderLock lock = FolderLock.acquireFor(outputDir, "medseg evaluate")) {
                 ReportFolder.write(outputDir, outcome.report(), outcome.overlays(), provenance, overwrite);
             }
             out.println("wrote " + outputDir.resolve("index.html") + " with per_case.csv, summary.csv, summary.json, "
@@ -162,7 +167,7 @@ public final class EvaluationRun {
         Path images = imagesDir != null ? imagesDir : siblingImages(referenceDir);
         return new ReportProvenance(abs(referenceDir), abs(predictionDir), images == null ? null : abs(images), modelName,
                 checksum, command == null ? null : "medseg " + String.join(" ", command), "medseg 0.1.0",
-                java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)
                         .toString());
     }
 
@@ -183,7 +188,7 @@ public final class EvaluationRun {
             if (Files.isRegularFile(file)) {
                 try {
                     Volume v = Slices.withoutSingletonAxis(ImageFiles.readImage(file));
-                    return java.util.Arrays.equals(v.sizeXyz(), mask.sizeXyz()) ? v : null;
+                    return Arrays.equals(v.sizeXyz(), mask.sizeXyz()) ? v : null;
                 } catch (IOException e) {
                     return null; // the overlay then has a black background; the metrics do not need the image
                 }

@@ -18,11 +18,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 
 /**
@@ -99,7 +101,7 @@ public final class ExplainRun {
                     for (int c = 0; c < m.channels(); c++) {
                         channels.add(slice(m.channel(c), m.sizeXyz(), view));
                     }
-                    int[] shown = probabilities ? java.util.stream.IntStream.range(0, m.channels()).toArray()
+                    int[] shown = probabilities ? IntStream.range(0, m.channels()).toArray()
                             : NetworkViews.mostActive(channels, 16);
                     List<NetworkViews.Panel> panels = new ArrayList<>();
                     for (int c : shown) {
@@ -291,7 +293,7 @@ public final class ExplainRun {
                 .append(esc(config.architecture())).append(", labels ").append(esc(config.labels().toString()))
                 .append(", parameters sha256 <code>").append(esc(checksum(r.model()))).append("</code>) on <code>")
                 .append(esc(view.where())).append("</code>. Written by medseg 0.1.0 on ")
-                .append(java.time.LocalDate.now()).append(".</p>\n");
+                .append(LocalDate.now()).append(".</p>\n");
         sections.forEach(b::append);
         return b.append("</body></html>\n").toString();
     }

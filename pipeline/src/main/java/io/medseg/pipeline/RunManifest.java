@@ -4,10 +4,12 @@ import ai.djl.engine.Engine;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import io.medseg.core.engine.Devices;
 import io.medseg.files.AtomicFiles;
 import io.medseg.io.ImageFileException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -62,7 +65,7 @@ public record RunManifest(String format, List<String> command, String workingDir
         versions.put("medseg", "0.1.0");
         versions.put("djl", Engine.getDjlVersion());
         // evaluate runs no network: libtorch is recorded where it ran, not loaded to name it
-        io.medseg.core.engine.Devices.engineVersionIfStarted().ifPresent(v -> versions.put("libtorch", v));
+        Devices.engineVersionIfStarted().ifPresent(v -> versions.put("libtorch", v));
         versions.put("java", System.getProperty("java.version"));
         versions.put("cpu_isa", cpuIsa());
         return new RunManifest(FORMAT, command, Path.of("").toAbsolutePath().toString(), versions, in, root.toString(), out,
@@ -72,7 +75,7 @@ public record RunManifest(String format, List<String> command, String workingDir
     /** The CPU kernels libtorch is pinned to ({@code MEDSEG_CPU_ISA}), or {@code native}. */
     public static String cpuIsa() {
         String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
-        return isa == null ? "native" : isa.toLowerCase(java.util.Locale.ROOT);
+        return isa == null ? "native" : isa.toLowerCase(Locale.ROOT);
     }
 
     public void write(Path file) throws IOException {
@@ -132,13 +135,13 @@ public record RunManifest(String format, List<String> command, String workingDir
         if (!name.equals("index.html") && !manifest) {
             return sha256(p);
         }
-        String page = Files.readString(p, java.nio.charset.StandardCharsets.UTF_8);
+        String page = Files.readString(p, StandardCharsets.UTF_8);
         page = manifest ? page.replaceAll("(?m)^\\s*\"created\": \"[^\"]*\",?\n", "")
                 : page.replaceAll("(?s)<table class=\"prov\">.*?</table>\n?", "");
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(page.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(page.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -162,7 +165,7 @@ public record RunManifest(String format, List<String> command, String workingDir
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-                in.transferTo(java.io.OutputStream.nullOutputStream());
+                in.transferTo(OutputStream.nullOutputStream());
             }
             return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {

@@ -8,6 +8,7 @@ import io.medseg.io.ImageFiles;
 import io.medseg.io.ScanHeader;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -95,8 +96,8 @@ public final class ScanFiles {
         for (byte b : data) {
             histogram[b & 0xff]++;
         }
-        java.util.List<Integer> found = new java.util.ArrayList<>();
-        java.util.List<Integer> undeclared = new java.util.ArrayList<>();
+        List<Integer> found = new ArrayList<>();
+        List<Integer> undeclared = new ArrayList<>();
         for (int v = 0; v < 256; v++) {
             if (histogram[v] > 0) {
                 found.add(v);

@@ -11,14 +11,15 @@ import io.medseg.io.nifti.Nifti;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * The segmentation of a file or a folder, as engineers run it over hundreds of scans: every output
@@ -283,7 +284,7 @@ public final class SegmentationBatch {
 
     private static List<Job> imageJobs(List<Path> images, Path outputDir, int channels, List<String> notes) {
         List<Job> jobs = new ArrayList<>();
-        Map<Path, Path> outputs = new java.util.HashMap<>();
+        Map<Path, Path> outputs = new HashMap<>();
         for (CaseFiles.ImageCase c : CaseFiles.groupCases(images, Math.max(channels, 1))) {
             List<Path> files = c.files();
             // a plain name is kept byte for byte; a case's name is made from text, which a file name the
@@ -293,7 +294,7 @@ public final class SegmentationBatch {
             try {
                 output = c.plainName() ? outputDir.resolve(files.get(0).getFileName())
                         : outputDir.resolve(c.id() + c.ending());
-            } catch (java.nio.file.InvalidPathException e) {
+            } catch (InvalidPathException e) {
                 output = outputDir.resolve(c.id().replaceAll("[^\\x20-\\x7e]", "_") + c.ending());
                 problem = problem != null ? problem : "its case name '" + c.id() + "' cannot be written as a file name in"
                         + " this system's character set (" + System.getProperty("sun.jnu.encoding") + "); run medseg in a"
@@ -389,7 +390,7 @@ public final class SegmentationBatch {
     public static Path probabilitiesFile(Job job) {
         try {
             return job.output().resolveSibling(ScanFiles.stem(job.output()) + "_probabilities.nii.gz");
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             // a name the locale cannot spell: the job's name as ASCII instead
             return job.output().resolveSibling(job.name().replaceAll("[^\\x20-\\x7e]", "_") + "_probabilities.nii.gz");
         }

@@ -1,7 +1,9 @@
 package io.medseg.pipeline;
 
 import io.medseg.files.AtomicFiles;
+import io.medseg.files.FolderLock;
 import io.medseg.files.OutputExistsException;
+import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
 import io.medseg.io.dicom.DicomSeries;
 import io.medseg.io.nifti.Nifti;
@@ -89,7 +91,7 @@ public final class SeriesConversion {
     }
 
     public Result run(Progress progress) throws IOException {
-        try (io.medseg.files.FolderLock lock = io.medseg.files.FolderLock.acquire(table.getParent(), "medseg convert")) {
+        try (FolderLock lock = FolderLock.acquire(table.getParent(), "medseg convert")) {
             return runLocked(progress);
         }
     }
@@ -107,7 +109,7 @@ public final class SeriesConversion {
                 }
                 progress.update(done++, items.size(), item.output().getFileName().toString());
                 try {
-                    io.medseg.image.Volume volume = item.series().load();
+                    Volume volume = item.series().load();
                     volume.notes().forEach(n -> progress.message("note: " + n));
                     Nifti.write(volume, item.output(), overwrite);
                     written.add(item);

@@ -8,9 +8,11 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -23,7 +25,7 @@ public final class TrainingHistory implements TrainingListener, AutoCloseable {
     private final PrintWriter csv;
     private final PrintWriter log;
     private final Path curve;
-    private final List<EpochRecord> records = new java.util.ArrayList<>();
+    private final List<EpochRecord> records = new ArrayList<>();
     private final long start = System.nanoTime();
 
     private TrainingHistory(PrintWriter csv, PrintWriter log, Path curve) {
@@ -52,9 +54,9 @@ public final class TrainingHistory implements TrainingListener, AutoCloseable {
             }
         }
         Files.createDirectories(name.getParent());
-        java.nio.file.OpenOption[] logMode = continued != null
-                ? new java.nio.file.OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
-                : new java.nio.file.OpenOption[0];
+        OpenOption[] logMode = continued != null
+                ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
+                : new OpenOption[0];
         TrainingHistory h = new TrainingHistory(new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8)),
                 new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8, logMode)),
                 name.resolveSibling(name.getFileName() + ".learning_curve.png"));

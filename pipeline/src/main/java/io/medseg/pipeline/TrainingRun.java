@@ -15,7 +15,6 @@ import io.medseg.core.augment.AugmentationSettings;
 import io.medseg.core.train.CasePreparation;
 import io.medseg.core.train.CaseSplit;
 import io.medseg.core.train.FineTuning;
-import io.medseg.core.train.Freeze;
 import io.medseg.core.train.PretrainedWeights;
 import io.medseg.core.train.TrainingCase;
 import io.medseg.core.train.TrainingListener;
@@ -36,9 +35,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -236,7 +237,7 @@ public final class TrainingRun {
             fixed.add("spacing");
         }
         if (!r.network().isEmpty()) {
-            fixed.add("network settings " + String.join(", ", new java.util.TreeSet<>(r.network().keySet())));
+            fixed.add("network settings " + String.join(", ", new TreeSet<>(r.network().keySet())));
         }
         if (!fixed.isEmpty()) {
             throw new IllegalArgumentException(String.join(", ", fixed) + ": fine-tuning keeps the network, spacing and "
@@ -277,7 +278,7 @@ public final class TrainingRun {
         header.add("initialised from " + f.parent() + ": " + transfer.copied().size() + " of " + total + " parameters copied, "
                 + head + "; frozen: " + f.freeze() + " (" + frozen + " parameters); pretrained layers learn at "
                 + f.pretrainedLearningRate() + " x the learning rate");
-        return new FineTuning(f.freeze(), f.pretrainedLearningRate(), new java.util.HashSet<>(transfer.copied()));
+        return new FineTuning(f.freeze(), f.pretrainedLearningRate(), new HashSet<>(transfer.copied()));
     }
 
     /** Beside the bundle: what a killed run needs to continue ({@code MODEL.resume/}). */
@@ -362,9 +363,9 @@ public final class TrainingRun {
             Volume image = readCase(c, log);
             long[] size = image.sizeXyz();
             // a 2D NIfTI reads as a volume of one slice: a 3D network would learn from a plane
-            if (image.numDimensions() != 3 || java.util.Arrays.stream(size).anyMatch(n -> n == 1)) {
+            if (image.numDimensions() != 3 || Arrays.stream(size).anyMatch(n -> n == 1)) {
                 throw new ImageFileException(c.channelFiles().get(0), "case " + c.id() + " is 2D ("
-                        + java.util.Arrays.toString(size) + " voxels), but the network is 3D; train 2D cases with"
+                        + Arrays.toString(size) + " voxels), but the network is 3D; train 2D cases with"
                         + " unet2d, or leave them out");
             }
             // the network learns anatomy in one voxel order, the one closest to LPS (Segmenter does the same)

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import io.medseg.core.Segmenter;
 import io.medseg.core.train.TrainingListener;
+import io.medseg.files.OutputExistsException;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
 import io.medseg.samples.ToothRootDataset;
@@ -115,7 +116,7 @@ class SegmentationBatchTest {
         Files.createDirectories(out);
         byte[] earlier = {1, 2, 3};
         Files.write(out.resolve("case_004.png"), earlier);
-        assertThrows(io.medseg.files.OutputExistsException.class,
+        assertThrows(OutputExistsException.class,
                 () -> SegmentationBatch.plan(in, out, 1, SegmentationBatch.Existing.REFUSE));
         try (Segmenter segmenter = Segmenter.load(model, Device.cpu())) {
             SegmentationBatch.Result result = SegmentationBatch.plan(in, out, 1, SegmentationBatch.Existing.SKIP)

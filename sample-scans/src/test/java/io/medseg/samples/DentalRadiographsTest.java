@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.medseg.io.PlainImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +20,7 @@ class DentalRadiographsTest {
         var b = DentalRadiographs.generate(7, 96, 80);
         assertArrayEquals(a.image(), b.image());
         assertArrayEquals(a.rootMask(), b.rootMask());
-        assertFalse(java.util.Arrays.equals(a.rootMask(), DentalRadiographs.generate(8, 96, 80).rootMask()));
+        assertFalse(Arrays.equals(a.rootMask(), DentalRadiographs.generate(8, 96, 80).rootMask()));
     }
 
     @Test

@@ -21,6 +21,7 @@ import io.medseg.core.preprocess.Resampling;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.function.IntConsumer;
 
 /**
@@ -290,7 +291,7 @@ public final class Segmenter implements AutoCloseable {
         double bytes = 4.0 * voxels * (config().classes() + scan.channels() + 1);
         long max = Runtime.getRuntime().maxMemory();
         if (bytes > max) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "%s would need %.2f GB of working"
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s would need %.2f GB of working"
                     + " memory, more than this JVM may use (%.2f GB, -Xmx)", what, bytes / 1e9, max / 1e9));
         }
     }

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Reads golden values written by {@code src/test/python/make_golden.py} (PyTorch 1.13). */
 public final class Golden {
@@ -36,8 +38,8 @@ public final class Golden {
     }
 
     /** Entries of a key holding a list of {"shape", "data"} objects, e.g. a network's parameters. */
-    public java.util.List<Golden> list(String key) {
-        java.util.List<Golden> out = new java.util.ArrayList<>();
+    public List<Golden> list(String key) {
+        List<Golden> out = new ArrayList<>();
         for (var e : root.getAsJsonArray(key)) {
             JsonObject wrapper = new JsonObject();
             wrapper.add("value", e);

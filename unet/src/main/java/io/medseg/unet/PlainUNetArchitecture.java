@@ -3,6 +3,7 @@ package io.medseg.unet;
 import ai.djl.nn.Block;
 import com.google.gson.JsonObject;
 import io.medseg.core.bundle.RecordArchitecture;
+import io.medseg.core.nn.Normalization;
 import io.medseg.core.preprocess.Plan;
 
 /** Registers nnU-Net's plain 3D U-Net as {@code unet3d}; arguments are a {@link PlainUNetConfig}. */
@@ -30,7 +31,7 @@ public final class PlainUNetArchitecture extends RecordArchitecture<PlainUNetCon
 
     @Override
     protected boolean normalisesPerInstance(PlainUNetConfig c) {
-        return c.norm() == io.medseg.core.nn.Normalization.INSTANCE;
+        return c.norm() == Normalization.INSTANCE;
     }
 
     @Override

@@ -39,7 +39,7 @@ public final class UNetArchitecture extends RecordArchitecture<UNetConfig> {
 
     @Override
     protected boolean normalisesPerInstance(UNetConfig c) {
-        return c.norm() == io.medseg.core.nn.Normalization.INSTANCE;
+        return c.norm() == Normalization.INSTANCE;
     }
 
     @Override

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -91,11 +93,11 @@ class BrokenBundleTest {
     void truncatedFilesNameTheFile() throws Exception {
         Path cut = copy("cut");
         byte[] params = Files.readAllBytes(good.resolve(ModelBundle.PARAMETERS_FILE));
-        Files.write(cut.resolve(ModelBundle.PARAMETERS_FILE), java.util.Arrays.copyOf(params, params.length / 2));
+        Files.write(cut.resolve(ModelBundle.PARAMETERS_FILE), Arrays.copyOf(params, params.length / 2));
         assertEquals(cut.resolve(ModelBundle.PARAMETERS_FILE) + ": ends early (a truncated parameter file)", loadError(cut));
         Path longer = copy("longer");
         Files.write(longer.resolve(ModelBundle.PARAMETERS_FILE), new byte[] {1, 2, 3},
-                java.nio.file.StandardOpenOption.APPEND);
+                StandardOpenOption.APPEND);
         assertTrue(loadError(longer).contains("more data after the last parameter"));
 
         Path zip = tmp.resolve("bundle.zip");
@@ -109,7 +111,7 @@ class BrokenBundleTest {
         ModelBundle.load(zip, Device.cpu()).close();
         byte[] whole = Files.readAllBytes(zip);
         Path cutZip = tmp.resolve("cut.zip");
-        Files.write(cutZip, java.util.Arrays.copyOf(whole, whole.length - 900));
+        Files.write(cutZip, Arrays.copyOf(whole, whole.length - 900));
         assertTrue(loadError(cutZip).startsWith(cutZip + ": a broken or truncated zip"), loadError(cutZip));
         assertTrue(new String(Files.readAllBytes(good.resolve("model.json")), StandardCharsets.UTF_8).contains("unet2d"));
     }

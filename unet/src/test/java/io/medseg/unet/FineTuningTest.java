@@ -16,6 +16,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
+import io.medseg.core.bundle.TrainingSettings;
 import io.medseg.core.engine.Devices;
 import io.medseg.core.nn.ActivationKind;
 import io.medseg.core.nn.NetworkParts;
@@ -29,6 +30,7 @@ import io.medseg.core.train.TrainingListener;
 import io.medseg.core.train.TrainingLoop;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -113,7 +115,7 @@ class FineTuningTest {
                 if (encoder.contains(id)) {
                     assertArrayEquals(before.get(name), after.get(name), name + " is frozen"); // batch-norm statistics too
                     frozenChecked++;
-                } else if (name.endsWith("_weight") && !java.util.Arrays.equals(before.get(name), after.get(name))) {
+                } else if (name.endsWith("_weight") && !Arrays.equals(before.get(name), after.get(name))) {
                     changed++;
                 }
             }
@@ -163,8 +165,8 @@ class FineTuningTest {
                 float[] start = values(child).get(probe);
                 List<TrainingCase> cases = UNetTrainingTest.discs(4, 7);
                 var settings = UNetTrainingTest.settings(1);
-                settings = new io.medseg.core.bundle.TrainingSettings(settings.optimizer(), settings.learningRate(), 0f,
-                        settings.momentum(), io.medseg.core.bundle.TrainingSettings.Schedule.CONSTANT, settings.loss(), 1, 1,
+                settings = new TrainingSettings(settings.optimizer(), settings.learningRate(), 0f,
+                        settings.momentum(), TrainingSettings.Schedule.CONSTANT, settings.loss(), 1, 1,
                         settings.batchSize(), settings.patchSize(), settings.validationFraction(), 0,
                         settings.foregroundFraction(), settings.seed(), settings.augmentation());
                 new TrainingLoop(child, settings, UNetTrainingTest::dice, new TrainingListener() {}, null,

@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import io.medseg.core.Segmenter;
@@ -32,6 +36,7 @@ import io.medseg.core.bundle.TrainingSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -107,9 +112,9 @@ class UNetTrainingTest {
         var e = assertThrows(IllegalArgumentException.class, () -> net.getOutputShapes(new Shape[] {new Shape(1, 1, 20, 40)}));
         assertTrue(e.getMessage().contains("not divisible"), e.getMessage());
         try (NDManager m = NDManager.newBaseManager()) {
-            net.setInitializer(new ai.djl.training.initializer.NormalInitializer(), ai.djl.nn.Parameter.Type.WEIGHT);
+            net.setInitializer(new NormalInitializer(), Parameter.Type.WEIGHT);
             net.initialize(m, DataType.FLOAT32, in);
-            var out = net.forward(new ai.djl.training.ParameterStore(m, false), new ai.djl.ndarray.NDList(m.randomNormal(in)),
+            var out = net.forward(new ParameterStore(m, false), new NDList(m.randomNormal(in)),
                     false).singletonOrThrow();
             assertEquals(new Shape(2, 3, 24, 40), out.getShape());
         }
@@ -120,11 +125,11 @@ class UNetTrainingTest {
         // the same layout in PyTorch (src/test/python/reference_unet.py) has 31,036,546 trainable parameters
         Block net = new UNet(new UNetConfig(2, 4, 64, Normalization.BATCH, ActivationKind.RELU, 0f)).build(2);
         try (NDManager m = NDManager.newBaseManager()) {
-            net.setInitializer(new ai.djl.training.initializer.NormalInitializer(), ai.djl.nn.Parameter.Type.WEIGHT);
+            net.setInitializer(new NormalInitializer(), Parameter.Type.WEIGHT);
             net.initialize(m, DataType.FLOAT32, new Shape(1, 1, 32, 32));
             long trainable = net.getParameters().values().stream()
-                    .filter(p -> p.getType() != ai.djl.nn.Parameter.Type.RUNNING_MEAN
-                            && p.getType() != ai.djl.nn.Parameter.Type.RUNNING_VAR)
+                    .filter(p -> p.getType() != Parameter.Type.RUNNING_MEAN
+                            && p.getType() != Parameter.Type.RUNNING_VAR)
                     .mapToLong(p -> p.getArray().size()).sum();
             assertEquals(31_036_546L, trainable);
         }
@@ -168,8 +173,8 @@ class UNetTrainingTest {
     void differentSeedsGiveDifferentWeights() {
         try (ModelBundle a = ModelBundle.create(tinyConfig(1, 2, new int[] {8, 8}), Device.cpu(), 1);
                 ModelBundle b = ModelBundle.create(tinyConfig(1, 2, new int[] {8, 8}), Device.cpu(), 2)) {
-            assertNotEquals(java.util.Arrays.toString(a.block().getParameters().get(0).getValue().getArray().toFloatArray()),
-                    java.util.Arrays.toString(b.block().getParameters().get(0).getValue().getArray().toFloatArray()));
+            assertNotEquals(Arrays.toString(a.block().getParameters().get(0).getValue().getArray().toFloatArray()),
+                    Arrays.toString(b.block().getParameters().get(0).getValue().getArray().toFloatArray()));
         }
     }
 
@@ -223,7 +228,7 @@ class UNetTrainingTest {
                 Segmenter segmenter = new Segmenter(bundle, 0.5, 2)) {
             Volume scan = Volume.wrap(slices, new long[] {size2d[0], size2d[1], 3}, 1, Geometry.identity(3));
             float[] volume = segmenter.probabilities(scan, null);
-            float[] first = segmenter.probabilities(Volume.wrap(java.util.Arrays.copyOf(slices, plane), size2d, 1,
+            float[] first = segmenter.probabilities(Volume.wrap(Arrays.copyOf(slices, plane), size2d, 1,
                     Geometry.identity(2)), null);
             // z = 0 of the volume equals the 2D result for that slice, for both classes
             for (int k = 0; k < 2; k++) {

@@ -6,6 +6,7 @@ import io.medseg.core.nn.ActivationKind;
 import io.medseg.core.nn.Chain;
 import io.medseg.core.nn.ConvBlock;
 import io.medseg.core.nn.ConvSpec;
+import io.medseg.core.nn.Normalization;
 import io.medseg.core.nn.Residual;
 import io.medseg.core.nn.SkipConnection;
 import io.medseg.core.nn.SpatialDims;
@@ -124,7 +125,7 @@ public final class VNet {
      * 64³ and batch 2 that is 102 M floats, 1.6 GB; the planner shrinks V-Net patches by it.
      */
     public static long trainingBytes(VNetConfig c, long[] sizeTensorOrder, int batch) {
-        int perConv = c.norm() == io.medseg.core.nn.Normalization.NONE ? 2 : 3; // conv [+ norm] + PReLU
+        int perConv = c.norm() == Normalization.NONE ? 2 : 3; // conv [+ norm] + PReLU
         double floats = (perConv - 1 + 3) * c.filters(0) * voxels(sizeTensorOrder, 0); // conv [+ norm], repeat, sum, PReLU
         for (int d = 1; d <= c.depth(); d++) {
             double v = voxels(sizeTensorOrder, d);

@@ -3,6 +3,7 @@ package io.medseg.vnet;
 import ai.djl.nn.Block;
 import com.google.gson.JsonObject;
 import io.medseg.core.bundle.RecordArchitecture;
+import io.medseg.core.nn.Normalization;
 import io.medseg.core.preprocess.FixedTopology;
 import java.util.Arrays;
 import java.util.Optional;
@@ -32,7 +33,7 @@ public final class VNetArchitecture extends RecordArchitecture<VNetConfig> {
 
     @Override
     protected boolean normalisesPerInstance(VNetConfig c) {
-        return c.norm() == io.medseg.core.nn.Normalization.INSTANCE;
+        return c.norm() == Normalization.INSTANCE;
     }
 
     @Override

@@ -11,7 +11,9 @@ import com.google.gson.JsonObject;
 import io.medseg.core.Golden;
 import io.medseg.core.NetworkGolden;
 import io.medseg.core.bundle.Architectures;
+import io.medseg.core.bundle.RecordArchitecture;
 import io.medseg.core.nn.Normalization;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,7 +35,7 @@ class VNetTest {
     void parameterCountsAndFlopsMatchPyTorch() {
         for (Golden row : Golden.load("vnet_counts.json").list("rows")) {
             JsonObject r = row.object("value");
-            JsonObject args = io.medseg.core.bundle.RecordArchitecture.toJson(VNetConfig.paper());
+            JsonObject args = RecordArchitecture.toJson(VNetConfig.paper());
             JsonObject overrides = r.getAsJsonObject("arguments");
             // the Python keywords are the Java arguments under shorter names
             String[][] names = {{"base", "baseFilters"}, {"down", "downConvs"}, {"up", "upConvs"}, {"kernel", "kernel"},
@@ -45,7 +47,7 @@ class VNetTest {
             }
             int classes = r.has("classes") ? r.get("classes").getAsInt() : 3;
             long[] size = new Gson().fromJson(r.get("size"), long[].class);
-            String what = r.get("preset").getAsString() + " " + java.util.Arrays.toString(size);
+            String what = r.get("preset").getAsString() + " " + Arrays.toString(size);
             assertEquals(r.get("flops").getAsDouble(), new VNetArchitecture().forwardFlops(args, 1, classes, size), 0.5,
                     what + " forward FLOPs");
             long[] input = {1, 1, 32, 32, 32};
@@ -96,8 +98,8 @@ class VNetTest {
         JsonObject args = new VNetArchitecture().defaultArguments();
         var topology = new VNetArchitecture().fixedTopology(args).orElseThrow();
         assertEquals(5, topology.strides().length);
-        assertEquals("[[1, 1, 1], [2, 2, 2], [2, 2, 2], [2, 2, 2], [2, 2, 2]]", java.util.Arrays.deepToString(topology.strides()));
-        assertEquals("[5, 5, 5]", java.util.Arrays.toString(topology.kernels()[4]));
+        assertEquals("[[1, 1, 1], [2, 2, 2], [2, 2, 2], [2, 2, 2], [2, 2, 2]]", Arrays.deepToString(topology.strides()));
+        assertEquals("[5, 5, 5]", Arrays.toString(topology.kernels()[4]));
         assertEquals(VNet.trainingBytes(VNetConfig.defaults(), new long[] {32, 64, 64}, 2),
                 topology.trainingBytes(new int[] {32, 64, 64}, 2));
     }

@@ -20,9 +20,16 @@ import io.medseg.unet.PlainUNetArchitecture;
 import io.medseg.unet.PlainUNetConfig;
 import io.medseg.vnet.VNetArchitecture;
 import io.medseg.vnet.VNetConfig;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -109,7 +116,7 @@ final class Bench3dCommand implements Callable<Integer> {
 
     /** The networks of the networks and memory parts: paper V-Net and nnU-Net's 5-stage U-Net, base 32. */
     private Map<String, JsonObject> benchNetworks() {
-        Map<String, JsonObject> all = new java.util.LinkedHashMap<>();
+        Map<String, JsonObject> all = new LinkedHashMap<>();
         all.put(VNetArchitecture.NAME, RecordArchitecture.toJson(VNetConfig.paper()));
         all.put(PlainUNetArchitecture.NAME, RecordArchitecture.toJson(PlainUNetConfig.isotropic(3, 5, 32)));
         all.keySet().retainAll(networks);
@@ -125,8 +132,8 @@ final class Bench3dCommand implements Callable<Integer> {
      * {@code @@ closed}). Answers start with "@@" to stand apart from the engine's own log lines.
      */
     private void worker(Device d) throws Exception {
-        java.io.BufferedReader in = new java.io.BufferedReader(
-                new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+        BufferedReader in = new BufferedReader(
+                new InputStreamReader(System.in, StandardCharsets.UTF_8));
         Map<String, JsonObject> nets = benchNetworks();
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             String[] words = line.trim().split("\\s+");
@@ -146,7 +153,7 @@ final class Bench3dCommand implements Callable<Integer> {
     }
 
     /** Runs {@code op} once per "step" line until "close", answering each with its wall time. */
-    private static void serve(java.io.BufferedReader in, Runnable op) {
+    private static void serve(BufferedReader in, Runnable op) {
         System.out.println("@@ ready");
         System.out.flush();
         try {
@@ -156,8 +163,8 @@ final class Bench3dCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "@@ ms %.3f%n", (System.nanoTime() - start) / 1e6);
                 System.out.flush();
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         System.out.println("@@ closed");
         System.out.flush();
@@ -190,8 +197,8 @@ final class Bench3dCommand implements Callable<Integer> {
                             step.run();
                             step.run();
                             measured[0] = ProcessMemory.peakBytes() - before - 3 * Float.BYTES * parameters;
-                        } catch (java.io.IOException e) {
-                            throw new java.io.UncheckedIOException(e);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
                         }
                     });
                     result(net.getKey() + "_step_memory_" + edge + "_gb", measured[0] / 1e9, String.format(Locale.ROOT,
@@ -275,8 +282,8 @@ final class Bench3dCommand implements Callable<Integer> {
     private void result(String key, double value, String what) throws Exception {
         System.out.printf(Locale.ROOT, "%-78s %10.2f%n", what, value);
         if (results != null) {
-            Files.writeString(results, "java " + key + " " + value + "\n", java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(results, "java " + key + " " + value + "\n", StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.medseg.workbench;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.medseg.image.LabelMap;
 import io.medseg.evaluation.CaseEvaluation;
 import io.medseg.evaluation.Evaluator;
@@ -100,7 +102,7 @@ final class BenchMetricsCommand implements Callable<Integer> {
                 System.out.println("scipy: not available (" + out.lines().reduce((a, b) -> b).orElse("") + ")");
                 return;
             }
-            com.google.gson.JsonObject j = com.google.gson.JsonParser.parseString(out).getAsJsonObject();
+            JsonObject j = JsonParser.parseString(out).getAsJsonObject();
             double full = j.get("full_s").getAsDouble();
             double cropped = j.get("cropped_s").getAsDouble();
             System.out.printf(Locale.ROOT, "scipy %s, HD95 only: whole image (MedPy's path) %.3f s = %.1fx medseg; "

@@ -4,6 +4,7 @@ import io.medseg.image.Volume;
 import io.medseg.io.dicom.DicomSeries;
 import io.medseg.io.ImageFileException;
 import io.medseg.files.AtomicFiles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -66,7 +67,7 @@ final class BenchReadCommand implements Callable<Integer> {
                     p = new ProcessBuilder("dcm2niix", "-z", "n", "-b", "n", "-f", "run" + r, "-o", out.toString(),
                             folder.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                             .start();
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     return Double.NaN;
                 }
                 if (p.waitFor() != 0) {

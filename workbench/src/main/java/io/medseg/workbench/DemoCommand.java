@@ -19,6 +19,8 @@ import io.medseg.pipeline.SegmentationBatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -124,7 +126,7 @@ final class DemoCommand implements Callable<Integer> {
         EvaluationRun.report(outcome, evaluation, EvaluationRun.provenance(dataset.resolve("labelsTs"), masks,
                 dataset.resolve("imagesTs"), model, Medseg.commandLine()), overwrite, System.out);
         DatasetSummary s = outcome.report().summary();
-        Map<String, double[]> byLabel = new java.util.LinkedHashMap<>();
+        Map<String, double[]> byLabel = new LinkedHashMap<>();
         for (int l = 1; l < s.labels(); l++) {
             byLabel.put(s.of(l, Metric.DICE).labelName(), new double[] {s.of(l, Metric.DICE).mean(),
                     s.of(l, Metric.HD95).mean()});
@@ -158,13 +160,13 @@ final class DemoCommand implements Callable<Integer> {
             LabelMap mask = ImageFiles.readLabels(job.output(), labels);
             Volume scan = job.loader().load();
             String mismatch = scan.geometry().mismatch(mask.geometry());
-            if (mismatch != null || !java.util.Arrays.equals(scan.sizeXyz(), mask.sizeXyz())) {
+            if (mismatch != null || !Arrays.equals(scan.sizeXyz(), mask.sizeXyz())) {
                 throw new IllegalStateException(job.output() + ": the mask is not on the series' grid: " + mismatch);
             }
             LabelMap ref = ScanFiles.readLabels(reference, labels, mask.sizeXyz(), mask.geometry());
             CaseEvaluation e = new Evaluator(labels, EvaluationSettings.DEFAULT).evaluate(id, ref, mask);
             out.append(String.format(Locale.ROOT, "%n  %s (%d files) → %s on the series' grid %s:", id, job.inputs().size(),
-                    job.output(), java.util.Arrays.toString(mask.sizeXyz())));
+                    job.output(), Arrays.toString(mask.sizeXyz())));
             for (int l = 1; l < e.rows().size(); l++) {
                 out.append(String.format(Locale.ROOT, " %s Dice %.4f", labels.get(l), Metric.DICE.of(e.row(l))));
             }

@@ -2,6 +2,7 @@ package io.medseg.workbench;
 
 import ai.djl.Device;
 import io.medseg.core.engine.Devices;
+import java.util.concurrent.ForkJoinPool;
 import picocli.CommandLine.Option;
 
 /** {@code --device auto|cpu|gpu}, shared by the commands that run a network. */
@@ -20,7 +21,7 @@ final class DeviceOption {
         }
         Device d = Devices.select(device);
         if (threads != null) {
-            System.err.println("threads: " + threads + " (libtorch), " + java.util.concurrent.ForkJoinPool
+            System.err.println("threads: " + threads + " (libtorch), " + ForkJoinPool
                     .getCommonPoolParallelism() + " (Java parallel streams)");
         }
         return d;

@@ -4,6 +4,7 @@ import io.medseg.evaluation.AggregationPolicy;
 import io.medseg.evaluation.EvaluationSettings;
 import io.medseg.evaluation.surface.DistanceSettings;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -49,7 +50,7 @@ final class EvaluationOptions {
             }
         }
         AggregationPolicy aggregation = AggregationPolicy.DEFAULT.withBothEmpty(bothEmpty);
-        aggregation = switch (infinity.toUpperCase(java.util.Locale.ROOT)) {
+        aggregation = switch (infinity.toUpperCase(Locale.ROOT)) {
             case "WORST" -> aggregation.withInfinity(AggregationPolicy.Infinity.WORST, Double.NaN);
             case "EXCLUDE" -> aggregation.withInfinity(AggregationPolicy.Infinity.EXCLUDE, Double.NaN);
             default -> aggregation.withInfinity(AggregationPolicy.Infinity.FIXED, number(infinity, "--infinity"));

@@ -8,12 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
@@ -180,7 +185,7 @@ final class FijiInstallation {
         String name = jar.getFileName().toString().replaceFirst("\\.jar$", "");
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             List<Properties> found = new ArrayList<>();
-            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+            for (ZipEntry e : Collections.list(zip.entries())) {
                 if (e.getName().startsWith("META-INF/maven/") && e.getName().endsWith("/pom.properties")) {
                     Properties p = new Properties();
                     try (InputStream in = zip.getInputStream(e)) {
@@ -195,11 +200,11 @@ final class FijiInstallation {
                     return new Artifact(p.getProperty("groupId"), id, p.getProperty("version", ""), jar);
                 }
             }
-        } catch (java.util.zip.ZipException e) {
+        } catch (ZipException e) {
             throw new IOException(jar + ": not a readable jar (" + e.getMessage() + ")");
         }
         // artifactId-version[-classifier]: the version starts at the first "-digit"
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.+?)-(\\d[^-]*)(-.*)?$").matcher(name);
+        Matcher m = Pattern.compile("^(.+?)-(\\d[^-]*)(-.*)?$").matcher(name);
         return m.matches() ? new Artifact(UNKNOWN, m.group(1), m.group(2), jar) : new Artifact(UNKNOWN, name, "", jar);
     }
 
@@ -251,7 +256,7 @@ final class FijiInstallation {
             return;
         }
         try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 if (Files.isDirectory(p) && isEmpty(p)) {
                     Files.delete(p);
                 }

@@ -6,6 +6,7 @@ import io.medseg.samples.ct.AbdominalPhantom;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,7 +67,7 @@ final class GenerateCtCommand implements Callable<Integer> {
                         public void written(int done, int all, String caseId) {
                             progress.update(done, all, caseId);
                             double seconds = (System.nanoTime() - started) / 1e9;
-                            progress.message(String.format(java.util.Locale.ROOT, "%s written (%d/%d, %.0f s, ETA %.0f s)",
+                            progress.message(String.format(Locale.ROOT, "%s written (%d/%d, %.0f s, ETA %.0f s)",
                                     caseId, done, all, seconds, seconds / done * (all - done)));
                         }
 

@@ -1,5 +1,6 @@
 package io.medseg.workbench;
 
+import io.medseg.pipeline.SpatialSizes;
 import io.medseg.samples.ToothRootDataset;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -44,7 +45,7 @@ final class GenerateDentalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--test-seed-offset " + testSeedOffset + " would reuse training seeds; give at "
                     + "least --cases (" + cases + ")");
         }
-        int[] wh = io.medseg.pipeline.SpatialSizes.parse(size, "--size");
+        int[] wh = SpatialSizes.parse(size, "--size");
         if (wh.length != 2 || wh[0] < 16 || wh[1] < 16) {
             throw new IllegalArgumentException("--size " + size + ": expected WxH, each at least 16");
         }

@@ -1,5 +1,6 @@
 package io.medseg.workbench;
 
+import ai.djl.Device;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
 import io.medseg.image.Geometry;
@@ -17,8 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -37,7 +38,7 @@ final class InfoCommand implements Callable<Integer> {
         }
         if (ModelBundle.isBundle(path)) {
             // loaded, not only its model.json read: parameters that do not fit the recipe are refused here as in segment
-            try (ModelBundle bundle = ModelBundle.load(path, ai.djl.Device.cpu())) {
+            try (ModelBundle bundle = ModelBundle.load(path, Device.cpu())) {
                 System.out.print(describe(path, bundle.config()));
             }
             return 0;
@@ -88,7 +89,7 @@ final class InfoCommand implements Callable<Integer> {
                 System.out.println("series " + series.uid() + ": cannot be stacked: " + e.getMessage());
             }
         }
-        Map<Path, String> skipped = new java.util.TreeMap<>(otherSkipped);
+        Map<Path, String> skipped = new TreeMap<>(otherSkipped);
         skipped.putAll(scan.skipped());
         skipped.forEach((file, why) -> System.out.println("skipped " + file + ": " + why));
         return problems == 0 ? 0 : 3;

@@ -1,10 +1,16 @@
 package io.medseg.workbench;
 
+import ai.djl.engine.Engine;
+import io.medseg.core.engine.Devices;
+import io.medseg.core.train.TrainingDivergedException;
 import io.medseg.files.OutputExistsException;
 import io.medseg.pipeline.StoppedException;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,10 +35,10 @@ public final class Medseg {
     static final class Versions implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            ai.djl.engine.Engine engine = io.medseg.core.engine.Devices.engine();
-            return new String[] {"medseg 0.1.0", "DJL " + ai.djl.engine.Engine.getDjlVersion() + ", libtorch "
+            Engine engine = Devices.engine();
+            return new String[] {"medseg 0.1.0", "DJL " + Engine.getDjlVersion() + ", libtorch "
                     + engine.getVersion() + " (" + engine.getEngineName() + " engine)", "Java " + System.getProperty("java.version")
-                    + " (" + System.getProperty("java.vm.name") + ")", "device: " + io.medseg.core.engine.Devices.select("auto")
+                    + " (" + System.getProperty("java.vm.name") + ")", "device: " + Devices.select("auto")
                     + (engine.getGpuCount() == 0 ? " (no GPU seen)" : ", " + engine.getGpuCount() + " GPU(s)")};
         }
     }
@@ -43,14 +49,14 @@ public final class Medseg {
     }
 
     /** Options whose value is a path: a manifest records them absolute, so a rerun works from any folder. */
-    private static final java.util.Set<String> PATH_OPTIONS = java.util.Set.of("--data", "--output", "--model", "--input",
+    private static final Set<String> PATH_OPTIONS = Set.of("--data", "--output", "--model", "--input",
             "--reference", "--prediction", "--labels", "--images", "--log-file", "--init-from");
-    private static final ThreadLocal<java.util.List<String>> COMMAND_LINE = new ThreadLocal<>();
+    private static final ThreadLocal<List<String>> COMMAND_LINE = new ThreadLocal<>();
 
     /** The running command line with its paths made absolute (bundled model names stay names). */
-    static java.util.List<String> commandLine() {
-        java.util.List<String> args = COMMAND_LINE.get();
-        java.util.List<String> out = new java.util.ArrayList<>();
+    static List<String> commandLine() {
+        List<String> args = COMMAND_LINE.get();
+        List<String> out = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             boolean pathValue = i > 0 && PATH_OPTIONS.contains(args.get(i - 1));
@@ -66,8 +72,8 @@ public final class Medseg {
 
     /** Runs a command line and returns the exit code; errors print one clear line, not a stack trace. */
     public static int run(String... args) {
-        java.util.List<String> outer = COMMAND_LINE.get();
-        COMMAND_LINE.set(java.util.List.of(args));
+        List<String> outer = COMMAND_LINE.get();
+        COMMAND_LINE.set(List.of(args));
         try {
             return execute(args);
         } finally {
@@ -87,7 +93,7 @@ public final class Medseg {
                 return TerminalProgress.stopExitCode();
             }
             if (e instanceof IllegalArgumentException || e instanceof IOException
-                    || e instanceof io.medseg.core.train.TrainingDivergedException) {
+                    || e instanceof TrainingDivergedException) {
                 String message = e instanceof OutputExistsException f
                         ? f.getFile() + " " + f.getReason() + "; pass --overwrite to replace it"
                         : e instanceof FileAlreadyExistsException f

@@ -1,6 +1,7 @@
 package io.medseg.workbench;
 
 import io.medseg.pipeline.RunManifest;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         Path target = output != null ? output : Path.of(m.outputRoot() + ".reproduced");
         if (Files.exists(target)) {
-            throw new java.io.IOException(target + ": exists; remove it or choose another --output for the rerun");
+            throw new IOException(target + ": exists; remove it or choose another --output for the rerun");
         }
         List<String> args = rerun(m.command(), target);
         System.out.println("rerunning: medseg " + String.join(" ", args));

@@ -2,10 +2,15 @@ package io.medseg.workbench;
 
 import io.medseg.core.train.TrainingListener;
 import io.medseg.pipeline.Progress;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -41,13 +46,13 @@ final class TerminalProgress implements Progress {
      * As {@link #forStderr}, and every line also appended, time-stamped, to {@code logFile} (when
      * not null), whatever the terminal shows.
      */
-    static TerminalProgress forStderr(boolean quiet, Path logFile) throws java.io.IOException {
+    static TerminalProgress forStderr(boolean quiet, Path logFile) throws IOException {
         if (logFile == null) {
             return forStderr(quiet);
         }
         Files.createDirectories(logFile.toAbsolutePath().getParent());
-        PrintStream log = new PrintStream(Files.newOutputStream(logFile, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND), true, java.nio.charset.StandardCharsets.UTF_8);
+        PrintStream log = new PrintStream(Files.newOutputStream(logFile, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND), true, StandardCharsets.UTF_8);
         return new TerminalProgress(System.err, mode(quiet), log);
     }
 
@@ -86,7 +91,7 @@ final class TerminalProgress implements Progress {
     @Override
     public void message(String line) {
         if (logFile != null) {
-            logFile.println(java.time.Instant.now() + " " + line);
+            logFile.println(Instant.now() + " " + line);
         }
         if (mode == Mode.QUIET) {
             return;
@@ -102,7 +107,7 @@ final class TerminalProgress implements Progress {
      * second signal ends the process at once (atomic writes still leave no half-written file). A
      * command that shows no progress (info, models) polls no flag: there a signal ends it at once.
      */
-    private static final java.util.concurrent.atomic.AtomicInteger INTERRUPTS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger INTERRUPTS = new AtomicInteger();
     private static volatile boolean polled;
     private static volatile int stopCode = 130;
 

@@ -8,6 +8,7 @@ import io.medseg.pipeline.RunManifest;
 import io.medseg.pipeline.SpatialSizes;
 import io.medseg.pipeline.TrainingRequest;
 import io.medseg.pipeline.TrainingRun;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -164,7 +165,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The patch in tensor order from --patch-size (x×y[×z]) or the old --patch ([D×]H×W), or null. */
-    private int[] patch(TrainingRequest.FineTune fineTune) throws java.io.IOException {
+    private int[] patch(TrainingRequest.FineTune fineTune) throws IOException {
         if (patchSize == null && patchTensorOrder == null) {
             return null;
         }

@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.medseg.files.FolderLock;
 import io.medseg.image.Geometry;
 import io.medseg.image.Volume;
 import io.medseg.io.PlainImages;
 import io.medseg.samples.ToothRootDataset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -314,7 +317,7 @@ class BatchTest {
     void aSecondRunIntoTheSameFolderIsRefusedWhileTheFirstWrites(@TempDir Path tmp) throws Exception {
         Path in = images(tmp);
         Path out = tmp.resolve("masks");
-        try (io.medseg.files.FolderLock first = io.medseg.files.FolderLock.acquire(out, "medseg segment (the first)")) {
+        try (FolderLock first = FolderLock.acquire(out, "medseg segment (the first)")) {
             CommandLineTest.Run second = medseg("segment", "--model", model.toString(), "--input", in.toString(),
                     "--output", out.toString(), "--continue");
             assertEquals(1, second.code(), second.err());
@@ -323,10 +326,10 @@ class BatchTest {
         }
         assertEquals(0, medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
                 out.toString(), "--continue").code());
-        assertFalse(Files.exists(out.resolve(io.medseg.files.FolderLock.NAME)), "the lock file goes with its run");
+        assertFalse(Files.exists(out.resolve(FolderLock.NAME)), "the lock file goes with its run");
         // a bundle being trained is taken the same way (its lock lies beside it, so other bundles stay free)
         Path bundle = tmp.resolve("bundle");
-        try (io.medseg.files.FolderLock first = io.medseg.files.FolderLock.acquireFor(bundle, "medseg train (the first)")) {
+        try (FolderLock first = FolderLock.acquireFor(bundle, "medseg train (the first)")) {
             CommandLineTest.Run second = medseg("train", "--data", dataset.toString(), "--output", bundle.toString(),
                     "--epochs", "1", "--iterations", "1", "--batch", "1", "--patch", "16x16", "--depth", "1", "--filters", "2");
             assertEquals(1, second.code(), second.err());
@@ -355,8 +358,8 @@ class BatchTest {
                     "-cp", System.getProperty("java.class.path"), Medseg.class.getName(), "segment", "--model",
                     model.toString(), "--input", in.toString(), "--output", out.toString()));
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            assertTrue(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES));
-            String text = Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(p.waitFor(2, TimeUnit.MINUTES));
+            String text = Files.readString(log, StandardCharsets.ISO_8859_1);
             String[] masks = out.toFile().list((d, n) -> n.endsWith(".png"));
             if (locale.equals("C.UTF-8")) {
                 assertEquals(0, p.exitValue(), text);

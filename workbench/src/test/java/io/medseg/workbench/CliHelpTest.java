@@ -11,6 +11,7 @@ import io.medseg.io.PlainImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,7 +97,7 @@ class CliHelpTest {
         Process p = SecondJvm.start(log, "segment", "--model", "../sample-scans/models/tooth-root-unet2d", "--input",
                 "../sample-scans/data/Dataset001_ToothRoot/imagesTs/case_024_0000.png", "--output", tmp.resolve("m").toString(),
                 "--threads", "1");
-        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         String out = Files.readString(log);
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("threads: 1 (libtorch), 1 (Java parallel streams)"), out);
@@ -126,7 +127,7 @@ class CliHelpTest {
         }
         Path log = tmp.resolve("version.log");
         Process p = SecondJvm.start(log, "--version");
-        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         String out = Files.readString(log);
         assertTrue(out.contains("device: cpu()") && !out.contains("CUDA") && !out.contains("WARN"), out);
     }

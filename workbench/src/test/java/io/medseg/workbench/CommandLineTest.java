@@ -4,19 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
+import io.medseg.evaluation.EvaluationSettings;
+import io.medseg.evaluation.Evaluator;
+import io.medseg.evaluation.Metric;
 import io.medseg.image.Geometry;
 import io.medseg.image.LabelMap;
+import io.medseg.image.Volume;
 import io.medseg.io.PlainImages;
+import io.medseg.io.dicom.DicomSeries;
+import io.medseg.io.nifti.Nifti;
 import io.medseg.samples.DentalRadiographs;
 import io.medseg.samples.ToothRootDataset;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,7 +89,7 @@ class CommandLineTest {
         assertTrue(train.err().contains("epoch 1: loss ") && train.err().contains("ETA 0:00:")
                 && train.err().contains("epoch 2: loss ") && !train.err().contains("\r"), "one line per epoch: " + train.err());
         assertTrue(Files.isRegularFile(model.resolve("parameters.params")));
-        var curve = javax.imageio.ImageIO.read(tmp.resolve("model.learning_curve.png").toFile());
+        var curve = ImageIO.read(tmp.resolve("model.learning_curve.png").toFile());
         assertEquals(720, curve.getWidth(), "learning curve drawn beside the bundle");
         assertEquals(3, Files.readAllLines(tmp.resolve("model.history.csv")).size(), "header + 2 epochs");
         String json = Files.readString(model.resolve("model.json"));
@@ -182,8 +193,8 @@ class CommandLineTest {
         LabelMap pred = SyntheticAbdomen.volume(size, spacing, 12);
         Files.createDirectories(tmp.resolve("labelsTs"));
         Files.createDirectories(tmp.resolve("pred"));
-        io.medseg.io.nifti.Nifti.write(ref, tmp.resolve("labelsTs/ct_001.nii.gz"), false);
-        io.medseg.io.nifti.Nifti.write(pred, tmp.resolve("pred/ct_001.nii.gz"), false);
+        Nifti.write(ref, tmp.resolve("labelsTs/ct_001.nii.gz"), false);
+        Nifti.write(pred, tmp.resolve("pred/ct_001.nii.gz"), false);
         Files.writeString(tmp.resolve("dataset.json"), "{\"channel_names\": {\"0\": \"CT\"}, \"labels\": "
                 + "{\"background\": 0, \"liver\": 1, \"kidney\": 2}, \"file_ending\": \".nii.gz\"}");
         Run r = medseg("evaluate", "--reference", tmp.resolve("labelsTs").toString(), "--prediction",
@@ -192,8 +203,8 @@ class CommandLineTest {
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.out().contains("confusion matrix") && r.out().contains("kidney"), r.out());
         // the report equals the API on the same masks: geometry survives the NIfTI round trip
-        var direct = new io.medseg.evaluation.Evaluator(SyntheticAbdomen.LABELS, io.medseg.evaluation.EvaluationSettings
-                .DEFAULT.withTolerances(1, java.util.Map.of(1, 5.0, 2, 10.0))).evaluate("ct_001", ref, pred);
+        var direct = new Evaluator(SyntheticAbdomen.LABELS, EvaluationSettings
+                .DEFAULT.withTolerances(1, Map.of(1, 5.0, 2, 10.0))).evaluate("ct_001", ref, pred);
         List<String> csv = Files.readAllLines(tmp.resolve("out/per_case.csv"));
         List<String> header = List.of(csv.get(0).split(","));
         for (int label = 1; label <= 2; label++) {
@@ -202,7 +213,7 @@ class CommandLineTest {
             assertEquals("5.0x5.0x10.0", row[header.indexOf("spacing")]);
             assertEquals(label == 1 ? "5.0" : "10.0", row[header.indexOf("nsd_tolerance_mm")]);
             for (String metric : List.of("dice", "hd95", "assd", "nsd", "ref_mL")) {
-                double expected = io.medseg.evaluation.Metric.byColumn(metric).of(direct.row(label));
+                double expected = Metric.byColumn(metric).of(direct.row(label));
                 assertEquals(expected, Double.parseDouble(row[header.indexOf(metric)]), 0.0, metric);
             }
             assertTrue(Double.parseDouble(row[header.indexOf("hd95")]) >= 5, "distances are in mm, not voxels");
@@ -277,11 +288,11 @@ class CommandLineTest {
             colour[i] = r.image()[i];
             colour[800 + i] = 255 - r.image()[i];
         }
-        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(20, 20, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = new BufferedImage(20, 20, BufferedImage.TYPE_INT_RGB);
         for (int i = 0; i < 400; i++) {
             img.setRGB(i % 20, i / 20, ((int) colour[i] << 16) | ((int) colour[800 + i]));
         }
-        javax.imageio.ImageIO.write(img, "png", rgb.resolve("colour.png").toFile());
+        ImageIO.write(img, "png", rgb.resolve("colour.png").toFile());
         Run seg = medseg("segment", "--model", model.toString(), "--input", rgb.toString(), "--output",
                 tmp.resolve("out").toString());
         assertEquals(4, seg.code(), "a failed case is reported and the exit code says some failed");
@@ -291,7 +302,7 @@ class CommandLineTest {
 
         Run gpu = medseg("segment", "--model", model.toString(), "--input", rgb.toString(), "--output",
                 tmp.resolve("out").toString(), "--device", "gpu");
-        if (ai.djl.engine.Engine.getInstance().getGpuCount() == 0) {
+        if (Engine.getInstance().getGpuCount() == 0) {
             assertTrue(gpu.err().contains("libtorch sees no GPU"), gpu.err());
         }
     }
@@ -319,7 +330,7 @@ class CommandLineTest {
         Path nifti = Path.of("../io-dicom/src/test/resources/nifti/dtype_int16.nii");
         Path dir = Files.createDirectories(tmp.resolve("scans"));
         byte[] bytes = Files.readAllBytes(nifti);
-        Files.write(dir.resolve("a_broken.nii"), java.util.Arrays.copyOf(bytes, bytes.length - 10));
+        Files.write(dir.resolve("a_broken.nii"), Arrays.copyOf(bytes, bytes.length - 10));
         Files.copy(nifti, dir.resolve("b_good.nii"));
         Run info = medseg("info", dir.toString());
         assertEquals(3, info.code(), info.err());
@@ -365,8 +376,8 @@ class CommandLineTest {
         List<String> csv = Files.readAllLines(masks.resolve("series.csv"));
         assertEquals(3, csv.size(), "header + 2 series");
         String uid = csv.get(1).split(",")[0];
-        var mask = io.medseg.io.nifti.Nifti.readLabels(masks.resolve(uid + ".nii.gz"), ToothRootDataset.LABELS);
-        var scan = io.medseg.io.dicom.DicomSeries.scan(dicom.resolve(csv.get(1).contains("axial") ? "axial" : "oblique"));
+        var mask = Nifti.readLabels(masks.resolve(uid + ".nii.gz"), ToothRootDataset.LABELS);
+        var scan = DicomSeries.scan(dicom.resolve(csv.get(1).contains("axial") ? "axial" : "oblique"));
         var geometry = scan.series().get(0).load().geometry();
         assertArrayEquals(new long[] {24, 20, 10}, mask.sizeXyz());
         assertEquals(null, geometry.mismatch(mask.geometry()), "the mask overlays its series");
@@ -387,13 +398,13 @@ class CommandLineTest {
                     float[] img = PlainImages.readVolume(png).data();
                     byte[] lab = PlainImages.readLabels(dataset.resolve("labels" + split).resolve(id + ".png"),
                             ToothRootDataset.LABELS).data();
-                    float[] img3 = java.util.Arrays.copyOf(img, img.length * 2);
+                    float[] img3 = Arrays.copyOf(img, img.length * 2);
                     System.arraycopy(img, 0, img3, img.length, img.length);
-                    byte[] lab3 = java.util.Arrays.copyOf(lab, lab.length * 2);
+                    byte[] lab3 = Arrays.copyOf(lab, lab.length * 2);
                     System.arraycopy(lab, 0, lab3, lab.length, lab.length);
-                    io.medseg.io.nifti.Nifti.write(io.medseg.image.Volume.wrap(img3, new long[] {64, 48, 2}, 1, g),
+                    Nifti.write(Volume.wrap(img3, new long[] {64, 48, 2}, 1, g),
                             ds.resolve("images" + split).resolve(id + "_0000.nii.gz"), false);
-                    io.medseg.io.nifti.Nifti.write(LabelMap.wrap(lab3, new long[] {64, 48, 2}, g, ToothRootDataset.LABELS),
+                    Nifti.write(LabelMap.wrap(lab3, new long[] {64, 48, 2}, g, ToothRootDataset.LABELS),
                             ds.resolve("labels" + split).resolve(id + ".nii.gz"), false);
                 }
             }
@@ -409,7 +420,7 @@ class CommandLineTest {
         Path masks = tmp.resolve("masks");
         assertEquals(0, medseg("segment", "--model", model.toString(), "--input", ds.resolve("imagesTs").toString(),
                 "--output", masks.toString()).code());
-        LabelMap mask = io.medseg.io.nifti.Nifti.readLabels(masks.resolve("case_004.nii.gz"), ToothRootDataset.LABELS);
+        LabelMap mask = Nifti.readLabels(masks.resolve("case_004.nii.gz"), ToothRootDataset.LABELS);
         assertArrayEquals(new long[] {64, 48, 2}, mask.sizeXyz());
         assertEquals(null, g.mismatch(mask.geometry()));
         Run eval = medseg("evaluate", "--reference", ds.resolve("labelsTs").toString(), "--prediction", masks.toString());

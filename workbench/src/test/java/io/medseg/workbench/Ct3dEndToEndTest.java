@@ -6,16 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.medseg.core.bundle.ModelBundle;
+import io.medseg.core.nn.NetworkParts;
+import io.medseg.core.train.Freeze;
 import io.medseg.image.Geometry;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
+import io.medseg.io.dicom.DicomSeries;
 import io.medseg.io.nifti.Nifti;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -140,10 +148,10 @@ class Ct3dEndToEndTest {
         }
         assertEquals("head replaced: 2 labels, all from the parent (channels {0=0, 1=2})",
                 c.getAsJsonObject("provenance").get("parent_head").getAsString());
-        try (var pb = io.medseg.core.bundle.ModelBundle.load(parent, ai.djl.Device.cpu());
-                var cb = io.medseg.core.bundle.ModelBundle.load(child, ai.djl.Device.cpu())) {
-            java.util.Set<String> encoder = new java.util.HashSet<>();
-            for (var b : io.medseg.core.train.Freeze.parse("encoder").blocks(cb.block())) {
+        try (var pb = ModelBundle.load(parent, Device.cpu());
+                var cb = ModelBundle.load(child, Device.cpu())) {
+            Set<String> encoder = new HashSet<>();
+            for (var b : Freeze.parse("encoder").blocks(cb.block())) {
                 b.getParameters().forEach(e -> encoder.add(e.getValue().getId()));
             }
             int checked = 0;
@@ -155,7 +163,7 @@ class Ct3dEndToEndTest {
                 }
             }
             assertTrue(checked > 10, checked + " encoder arrays compared");
-            var head = io.medseg.core.nn.NetworkParts.of(cb.block()).head().getParameters().get(0).getValue().getArray();
+            var head = NetworkParts.of(cb.block()).head().getParameters().get(0).getValue().getArray();
             assertEquals(2, head.getShape().get(0), "background and kidney");
         }
         assertTrue(medseg("info", child.toString()).out().contains("fine-tuned from parent (sha256 "), "lineage in info");
@@ -280,7 +288,7 @@ class Ct3dEndToEndTest {
         List<String> csv = Files.readAllLines(dicomMasks.resolve("series.csv"));
         String uid = csv.get(1).split(",")[0];
         LabelMap dicomMask = Nifti.readLabels(dicomMasks.resolve(uid + ".nii.gz"), LABELS);
-        Volume series = io.medseg.io.dicom.DicomSeries.scan(dicom).series().get(0).load();
+        Volume series = DicomSeries.scan(dicom).series().get(0).load();
         assertArrayEquals(series.sizeXyz(), dicomMask.sizeXyz());
         assertNull(series.geometry().mismatch(dicomMask.geometry()));
     }
@@ -296,9 +304,9 @@ class Ct3dEndToEndTest {
         LabelMap oneLabels = Nifti.readLabels(copy.resolve("labelsTr/ct_0.nii.gz"), LABELS);
         long[] size = {one.sizeXyz()[0], one.sizeXyz()[1], 1};
         int plane = (int) (size[0] * size[1]);
-        Nifti.write(Volume.wrap(java.util.Arrays.copyOf(one.data(), plane), size, 1, one.geometry()),
+        Nifti.write(Volume.wrap(Arrays.copyOf(one.data(), plane), size, 1, one.geometry()),
                 copy.resolve("imagesTr/flat_0000.nii.gz"), false);
-        Nifti.write(LabelMap.wrap(java.util.Arrays.copyOf(oneLabels.data(), plane), size, one.geometry(), LABELS),
+        Nifti.write(LabelMap.wrap(Arrays.copyOf(oneLabels.data(), plane), size, one.geometry(), LABELS),
                 copy.resolve("labelsTr/flat.nii.gz"), false);
         CommandLineTest.Run train = medseg("train", "--data", copy.toString(), "--output", tmp.resolve("m").toString(),
                 "--arch", "unet3d", "--epochs", "1", "--iterations", "1", "--device", "cpu");

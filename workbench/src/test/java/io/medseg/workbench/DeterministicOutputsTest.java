@@ -3,10 +3,13 @@ package io.medseg.workbench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.medseg.samples.ToothRootDataset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -39,7 +42,7 @@ class DeterministicOutputsTest {
         Path work = Files.createDirectories(tmp.resolve("work"));
         // inputs: images with one broken case (a failure line) and a DICOM series
         Path images = Files.createDirectories(work.resolve("in/images"));
-        io.medseg.samples.ToothRootDataset.write(tmp.resolve("src"), 1, 3, 5, 48, 32);
+        ToothRootDataset.write(tmp.resolve("src"), 1, 3, 5, 48, 32);
         Ct3dEndToEndTest.copyTree(tmp.resolve("src/imagesTs"), images);
         Files.writeString(images.resolve("broken_0000.png"), "not a PNG");
         Ct3dEndToEndTest.copyTree(Path.of("../io-dicom/src/test/resources/series/oblique").toAbsolutePath(),
@@ -78,7 +81,7 @@ class DeterministicOutputsTest {
         String n = f.getFileName().toString();
         byte[] bytes = Files.readAllBytes(f);
         if (!(n.endsWith(".json") || n.endsWith(".csv") || n.endsWith(".html") || n.endsWith(".log"))) {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         }
         String text = TIME.matcher(new String(bytes, StandardCharsets.UTF_8)).replaceAll("T");
         if (n.endsWith(".history.csv")) {

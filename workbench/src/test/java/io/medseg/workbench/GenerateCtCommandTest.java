@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.medseg.image.Reorientation;
 import io.medseg.image.Volume;
 import io.medseg.io.nifti.Nifti;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +32,7 @@ class GenerateCtCommandTest {
             assertArrayEquals(Files.readAllBytes(a.resolve(file)), Files.readAllBytes(b.resolve(file)), file);
         }
         Volume ct = Nifti.readVolume(a.resolve("imagesTr/ct_000_0000.nii.gz"));
-        Volume canonical = io.medseg.image.Reorientation.toClosestCanonical(ct.geometry(), ct.sizeXyz()).apply(ct);
+        Volume canonical = Reorientation.toClosestCanonical(ct.geometry(), ct.sizeXyz()).apply(ct);
         assertEquals(5, canonical.geometry().spacingMm()[2], 1e-6, "5 mm slices, whatever order they are stored in");
         assertEquals(32, canonical.sizeXyz()[0]);
         CommandLineTest.Run again = medseg("generate-ct", "--cases", "1", "--output", a.toString());
@@ -51,7 +53,7 @@ class GenerateCtCommandTest {
         CommandLineTest.Run run = medseg("generate-ct", "--cases", "1", "--matrix", "32", "--slices", "5", "--seed", "3",
                 "--output", chest.toString(), "--quiet");
         assertEquals(0, run.code(), run.err());
-        java.util.List<String> csv = Files.readAllLines(chest.resolve("phantoms.csv"));
+        List<String> csv = Files.readAllLines(chest.resolve("phantoms.csv"));
         assertTrue(csv.get(0).endsWith(",kidney_voxels,diaphragm_top_mm,scan_top_above_dome_mm"), csv.get(0));
         String[] row = csv.get(1).split(",");
         double dome = Double.parseDouble(row[row.length - 2]);

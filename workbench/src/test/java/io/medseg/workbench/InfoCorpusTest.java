@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ class InfoCorpusTest {
     @Test
     void niftiFilesAsNibabelReadsThem() throws Exception {
         int checked = 0;
-        for (Map.Entry<String, com.google.gson.JsonElement> e : golden("nifti").entrySet()) {
+        for (Map.Entry<String, JsonElement> e : golden("nifti").entrySet()) {
             JsonObject g = e.getValue().getAsJsonObject();
             Matcher m = described(RESOURCES.resolve("nifti").resolve(e.getKey()));
             JsonArray shape = g.getAsJsonArray("shape");
@@ -80,7 +81,7 @@ class InfoCorpusTest {
     @Test
     void dicomFilesAsPydicomReadsThem() throws Exception {
         int checked = 0;
-        for (Map.Entry<String, com.google.gson.JsonElement> e : golden("dicom").entrySet()) {
+        for (Map.Entry<String, JsonElement> e : golden("dicom").entrySet()) {
             JsonObject g = e.getValue().getAsJsonObject();
             Path file = RESOURCES.resolve("dicom").resolve(e.getKey());
             CommandLineTest.Run info = medseg("info", file.toString());

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,7 +90,7 @@ class KillAndResumeTest {
                 if (!Files.isRegularFile(state)) {
                     return false;
                 }
-                var m = java.util.regex.Pattern.compile("\"epoch\": (\\d+)").matcher(Files.readString(state));
+                var m = Pattern.compile("\"epoch\": (\\d+)").matcher(Files.readString(state));
                 return m.find() && Integer.parseInt(m.group(1)) >= 2 && Integer.parseInt(m.group(1)) < 5;
             } catch (Exception e) {
                 return false; // being renamed into place

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.imageio.ImageIO;
 
 /**
@@ -101,7 +102,7 @@ public final class ReportFolder {
         }
     }
 
-    private static final java.util.Set<String> REPORT_ENTRIES = java.util.Set.of("per_case.csv", "summary.csv",
+    private static final Set<String> REPORT_ENTRIES = Set.of("per_case.csv", "summary.csv",
             "summary.json", "index.html", "plots", "overlays", "manifest.json");
 
     /** A file name from a case id: path separators and other unsafe characters become '_'. */

@@ -8,8 +8,10 @@ import io.medseg.evaluation.Metric;
 import java.awt.Color;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BoxChart;
@@ -128,7 +130,7 @@ public final class ReportPlots {
         return switch (m) {
             case DICE -> "Dice";
             case IOU -> "IoU";
-            default -> m.column().toUpperCase(java.util.Locale.ROOT);
+            default -> m.column().toUpperCase(Locale.ROOT);
         };
     }
 
@@ -212,7 +214,7 @@ public final class ReportPlots {
         chart.getStyler().setRangeColors(new Color[] {new Color(0xF7FBFF), new Color(0x6BAED6), new Color(0x08306B)});
         chart.getStyler().setValueFontColor(new Color(0xD94801));
         List<String> reversed = new ArrayList<>(names);
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         chart.addSeries("fraction of reference voxels", names, reversed, cells);
         return chart;
     }
@@ -245,8 +247,8 @@ public final class ReportPlots {
             double hi = x.stream().mapToDouble(Double::doubleValue).max().orElse(1);
             for (int k = -1; k <= 1; k++) {
                 double level = mean + k * 1.96 * sd;
-                String label = k == 0 ? String.format(java.util.Locale.ROOT, "%s bias %.3g", name, mean)
-                        : String.format(java.util.Locale.ROOT, "%s %+.3g (%s1.96 SD)", name, level, k < 0 ? "−" : "+");
+                String label = k == 0 ? String.format(Locale.ROOT, "%s bias %.3g", name, mean)
+                        : String.format(Locale.ROOT, "%s %+.3g (%s1.96 SD)", name, level, k < 0 ? "−" : "+");
                 XYSeries series = chart.addSeries(label, new double[] {lo, hi}, new double[] {level, level});
                 series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
                 series.setMarker(SeriesMarkers.NONE);

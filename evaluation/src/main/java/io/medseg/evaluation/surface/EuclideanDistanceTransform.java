@@ -1,5 +1,6 @@
 package io.medseg.evaluation.surface;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -117,7 +118,7 @@ public final class EuclideanDistanceTransform {
             z[k] = s;
         }
         if (k < 0) {
-            java.util.Arrays.fill(out, 0, n, INF);
+            Arrays.fill(out, 0, n, INF);
             return;
         }
         int j = 0;

@@ -9,6 +9,7 @@ import io.medseg.image.Geometry;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +58,7 @@ class CasePicturesTest {
         byte[] ref = new byte[n];
         byte[] pred = new byte[n];
         float[] hu = new float[n];
-        java.util.Arrays.fill(hu, -1000f);
+        Arrays.fill(hu, -1000f);
         for (int z = 4; z < 16; z++) {
             for (int y = 8; y < 28; y++) {
                 for (int x = 5; x < 25; x++) {

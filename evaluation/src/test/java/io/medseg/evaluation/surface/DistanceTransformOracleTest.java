@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.ForkJoinPool;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -78,7 +79,7 @@ class DistanceTransformOracleTest {
         boolean[] f = randomMask(random, dims, 0.05);
         double[] spacing = spacing(random, numDimensions);
         double[] parallel = EuclideanDistanceTransform.squared(f, dims, spacing);
-        java.util.concurrent.ForkJoinPool one = new java.util.concurrent.ForkJoinPool(1);
+        ForkJoinPool one = new ForkJoinPool(1);
         try {
             double[] serial = one.submit(() -> EuclideanDistanceTransform.squared(f, dims, spacing)).get();
             assertArrayEquals(serial, parallel, 0.0);

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * The elements of a DICOM data set (or sequence item) by tag, with typed accessors. Values keep
@@ -105,7 +106,7 @@ public final class DicomDataset {
     }
 
     /** Every {@code width}-byte number of a binary value, read at its byte offset. */
-    private static double[] binary(ByteBuffer b, int width, java.util.function.IntToDoubleFunction at) {
+    private static double[] binary(ByteBuffer b, int width, IntToDoubleFunction at) {
         double[] v = new double[b.capacity() / width];
         for (int i = 0; i < v.length; i++) {
             v[i] = at.applyAsDouble(width * i);

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.DataFormatException;
@@ -216,7 +217,7 @@ public final class DicomParser {
         if ("SQ".equals(vr)) {
             return new DicomDataset.Element(tag, vr, null, sequence((int) (pos + length), false), null);
         }
-        byte[] value = java.util.Arrays.copyOfRange(bytes, pos, pos + (int) length);
+        byte[] value = Arrays.copyOfRange(bytes, pos, pos + (int) length);
         pos += (int) length;
         return new DicomDataset.Element(tag, vr, value, null, null);
     }
@@ -288,7 +289,7 @@ public final class DicomParser {
                 throw new ImageFileException(file, "broken pixel data fragment at byte " + start + " (tag "
                         + Tags.format(tag) + ", length " + length + ", " + (bytes.length - pos) + " bytes left)");
             }
-            byte[] f = java.util.Arrays.copyOfRange(bytes, pos, pos + (int) length);
+            byte[] f = Arrays.copyOfRange(bytes, pos, pos + (int) length);
             pos += (int) length;
             if (offsetTable == null) {
                 offsetTable = f; // the first item is the basic offset table

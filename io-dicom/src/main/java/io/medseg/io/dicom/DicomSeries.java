@@ -5,6 +5,7 @@ import io.medseg.io.ImageFileException;
 import io.medseg.io.ImageFiles;
 import io.medseg.io.ScanHeader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -195,10 +196,10 @@ public final class DicomSeries {
                         copyRescaled(values, fr.frames(), planes.get(z), data, z, slices, plane, channels);
                     }
                 } catch (IOException ex) {
-                    throw new java.io.UncheckedIOException(ex);
+                    throw new UncheckedIOException(ex);
                 }
             });
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw e.getCause();
         }
         long[] size = {columns, rows, slices};

@@ -4,7 +4,9 @@ import io.medseg.io.ImageFileException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The compressed bytes of each frame of encapsulated pixel data (PS3.5 A.4), whose frames may span
@@ -60,7 +62,7 @@ final class EncapsulatedFrames {
                 return out;
             }
             throw new ImageFileException(f.path(), frames + " frames in " + fragments.size() + " fragments without an"
-                    + " offset table, and " + starts.size() + " fragments open a " + kind.name().toLowerCase(java.util.Locale.ROOT)
+                    + " offset table, and " + starts.size() + " fragments open a " + kind.name().toLowerCase(Locale.ROOT)
                     .replace('_', ' ') + " stream: the frames cannot be told apart");
         }
         throw new ImageFileException(f.path(), frames + " frames in " + fragments.size() + " fragments of "
@@ -77,14 +79,14 @@ final class EncapsulatedFrames {
         byte[][] out = new byte[frames][];
         int next = 0;
         for (int k = 0; k < frames; k++) {
-            int first = java.util.Arrays.binarySearch(itemStarts, 0, fragments.size(), offsets[k]);
+            int first = Arrays.binarySearch(itemStarts, 0, fragments.size(), offsets[k]);
             if (first < 0 || first < next) {
                 throw new ImageFileException(f.path(), "the " + table + " puts frame " + (k + 1) + " at byte "
                         + offsets[k] + ", which is not the start of a fragment after the previous frame's");
             }
             int end = fragments.size();
             if (k + 1 < frames) {
-                end = java.util.Arrays.binarySearch(itemStarts, 0, fragments.size(), offsets[k + 1]);
+                end = Arrays.binarySearch(itemStarts, 0, fragments.size(), offsets[k + 1]);
                 if (end <= first) {
                     throw new ImageFileException(f.path(), "the " + table + " puts frame " + (k + 2) + " at byte "
                             + offsets[k + 1] + ", which is not the start of a fragment after frame " + (k + 1) + "'s");

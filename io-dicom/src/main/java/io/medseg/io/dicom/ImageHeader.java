@@ -1,8 +1,12 @@
 package io.medseg.io.dicom;
 
 import io.medseg.io.ImageFileException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The attributes that place one image plane's pixels in the patient and turn stored values into
@@ -56,12 +60,12 @@ record ImageHeader(int frame, int rows, int columns, int frames, int samples, do
      * @throws ImageFileException naming the file and the attribute (and the frame) when a value is
      *     not a number, has the wrong count, or is out of range
      */
-    static java.util.List<ImageHeader> frames(DicomFile f) throws ImageFileException {
+    static List<ImageHeader> frames(DicomFile f) throws ImageFileException {
         return frames(f, Integer.MAX_VALUE);
     }
 
     /** The headers of the first {@code limit} frames. */
-    private static java.util.List<ImageHeader> frames(DicomFile f, int limit) throws ImageFileException {
+    private static List<ImageHeader> frames(DicomFile f, int limit) throws ImageFileException {
         DicomDataset d = f.dataset();
         Path file = f.path();
         Size size = size(f);
@@ -73,14 +77,14 @@ record ImageHeader(int frame, int rows, int columns, int frames, int samples, do
             // a header may claim a billion frames: the pixel data must hold them before a header is made per frame
             PixelDecoder.check(f);
         }
-        java.util.List<DicomDataset> perFrame = d.sequence(Tags.PER_FRAME_FUNCTIONAL_GROUPS);
-        java.util.List<DicomDataset> shared = d.sequence(Tags.SHARED_FUNCTIONAL_GROUPS);
+        List<DicomDataset> perFrame = d.sequence(Tags.PER_FRAME_FUNCTIONAL_GROUPS);
+        List<DicomDataset> shared = d.sequence(Tags.SHARED_FUNCTIONAL_GROUPS);
         if (!perFrame.isEmpty() && perFrame.size() != frames) {
             throw invalid(file, Tags.PER_FRAME_FUNCTIONAL_GROUPS, "has " + perFrame.size() + " items for " + frames
                     + " frames");
         }
         if (perFrame.size() + shared.size() > 0) {
-            java.util.List<ImageHeader> headers = new java.util.ArrayList<>();
+            List<ImageHeader> headers = new ArrayList<>();
             for (int k = 0; k < Math.min(frames, limit); k++) {
                 FunctionalGroups groups = new FunctionalGroups(perFrame.isEmpty() ? null : perFrame.get(k),
                         shared.isEmpty() ? null : shared.get(0), d);
@@ -89,7 +93,7 @@ record ImageHeader(int frame, int rows, int columns, int frames, int samples, do
             return headers;
         }
         ImageHeader first = read(file, 0, frames, rows, columns, samples, tag -> d);
-        java.util.List<ImageHeader> headers = new java.util.ArrayList<>();
+        List<ImageHeader> headers = new ArrayList<>();
         headers.add(first);
         double[] offsets = frames > 1 && limit > 1 ? frameOffsets(file, d, frames, first) : null;
         for (int k = 1; k < Math.min(frames, limit); k++) {
@@ -158,7 +162,7 @@ record ImageHeader(int frame, int rows, int columns, int frames, int samples, do
             };
             for (DicomDataset group : new DicomDataset[] {frame, shared}) {
                 if (group != null && macro != 0) {
-                    java.util.List<DicomDataset> items = group.sequence(macro);
+                    List<DicomDataset> items = group.sequence(macro);
                     if (!items.isEmpty() && items.get(0).contains(tag)) {
                         return items.get(0);
                     }
@@ -288,7 +292,7 @@ record ImageHeader(int frame, int rows, int columns, int frames, int samples, do
 
     /** Four significant digits without trailing zeros. */
     private static String rounded(double x) {
-        return new java.math.BigDecimal(x).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+        return new BigDecimal(x).round(new MathContext(4)).stripTrailingZeros().toPlainString();
     }
 
     /** A number as a decimal string would hold it: no trailing ".0". */

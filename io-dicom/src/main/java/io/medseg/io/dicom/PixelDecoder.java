@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Decodes pixel data into stored pixel values: (7FE0,0010) native (8/16/32-bit, signed or

@@ -3,6 +3,7 @@ package io.medseg.io.dicom;
 import io.medseg.io.ImageFileException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * DICOM RLE lossless (PS3.5 Annex G): per frame a 64-byte header with up to 15 segment offsets,
@@ -65,7 +66,7 @@ final class Rle {
                 o += count;
             } else if (n != -128 && i < to) {
                 int count = Math.min(1 - n, size - o);
-                java.util.Arrays.fill(out, o, o + count, in[i++]);
+                Arrays.fill(out, o, o + count, in[i++]);
                 o += count;
             }
         }

@@ -1,6 +1,7 @@
 package io.medseg.io.dicom;
 
 import java.nio.ByteOrder;
+import java.util.Locale;
 
 /** The transfer syntaxes this reader knows, with how their data set and pixels are encoded. */
 enum TransferSyntax {
@@ -44,6 +45,6 @@ enum TransferSyntax {
     }
 
     String describe() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " (" + uid + ")";
+        return name().toLowerCase(Locale.ROOT).replace('_', ' ') + " (" + uid + ")";
     }
 }

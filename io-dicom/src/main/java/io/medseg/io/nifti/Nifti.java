@@ -9,14 +9,17 @@ import io.medseg.io.ReadLimits;
 import io.medseg.io.ScanHeader;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
@@ -72,7 +75,7 @@ public final class Nifti {
             checkLength(h, dataFile, voxels);
             if (h.voxOffset() < headerBytes) {
                 // NIfTI-1 data can start inside the 540 bytes read for the header
-                data = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head, (int) h.voxOffset(),
+                data = new SequenceInputStream(new ByteArrayInputStream(head, (int) h.voxOffset(),
                         (int) (headerBytes - h.voxOffset())), in);
                 headerBytes = h.voxOffset();
             }
@@ -224,7 +227,7 @@ public final class Nifti {
                         + " of " + bytes + " bytes after vox_offset" + (compressed(file) ? " (truncated gzip stream?)" : ""));
             }
             if (done + count > out.length) {
-                out = java.util.Arrays.copyOf(out, (int) Math.min(voxels, 2L * out.length));
+                out = Arrays.copyOf(out, (int) Math.min(voxels, 2L * out.length));
             }
             ByteBuffer b = ByteBuffer.wrap(chunk, 0, count * type.bytes).order(h.order());
             for (int i = 0; i < count; i++) {

@@ -5,6 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The fields of a NIfTI-1 (348-byte) or NIfTI-2 (540-byte) header that decide the voxel values and
@@ -121,9 +125,9 @@ record NiftiHeader(int version, ByteOrder order, long[] dim, NiftiDataType dataT
             count *= dim[i];
         }
         if (count > Integer.MAX_VALUE - 8) {
-            String claimed = count < 9e18 ? Long.toString((long) count) : String.format(java.util.Locale.ROOT, "%.4g", count);
+            String claimed = count < 9e18 ? Long.toString((long) count) : String.format(Locale.ROOT, "%.4g", count);
             throw new ImageFileException(file, "the header claims " + claimed
-                    + " voxels (dim " + java.util.Arrays.toString(java.util.Arrays.copyOfRange(dim, 1, (int) dim[0] + 1))
+                    + " voxels (dim " + Arrays.toString(Arrays.copyOfRange(dim, 1, (int) dim[0] + 1))
                     + "), more than one image can hold (2^31)");
         }
         return dim;
@@ -180,15 +184,15 @@ record NiftiHeader(int version, ByteOrder order, long[] dim, NiftiDataType dataT
     }
 
     /** What reading repairs in this header, in nibabel's words where nibabel warns too. */
-    java.util.List<String> notes() {
-        java.util.List<String> notes = new java.util.ArrayList<>();
+    List<String> notes() {
+        List<String> notes = new ArrayList<>();
         boolean negative = false;
         boolean zero = false;
         for (int i = 1; i <= 3; i++) {
             negative |= pixdim[i] < 0;
             zero |= pixdim[i] == 0 || !Double.isFinite(pixdim[i]);
         }
-        String values = String.format(java.util.Locale.ROOT, "(%s, %s, %s)", (float) pixdim[1], (float) pixdim[2],
+        String values = String.format(Locale.ROOT, "(%s, %s, %s)", (float) pixdim[1], (float) pixdim[2],
                 (float) pixdim[3]);
         if (negative) {
             notes.add("pixdim[1,2,3] " + values + " should be positive; setting to abs of pixdim values (as nibabel)");

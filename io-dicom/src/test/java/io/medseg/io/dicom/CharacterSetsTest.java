@@ -3,6 +3,7 @@ package io.medseg.io.dicom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.gson.JsonObject;
+import io.medseg.io.GoldenValues;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,7 +18,7 @@ class CharacterSetsTest {
     }
 
     static JsonObject names() throws Exception {
-        return io.medseg.io.GoldenValues.load(DIR.resolve("patient_names.json"));
+        return GoldenValues.load(DIR.resolve("patient_names.json"));
     }
 
     @ParameterizedTest

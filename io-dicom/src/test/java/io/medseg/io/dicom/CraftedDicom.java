@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -57,7 +58,7 @@ final class CraftedDicom {
     CraftedDicom set(int tag, String vr, String value) {
         byte[] text = value.getBytes(StandardCharsets.ISO_8859_1);
         if (text.length % 2 == 1) {
-            text = java.util.Arrays.copyOf(text, text.length + 1);
+            text = Arrays.copyOf(text, text.length + 1);
             text[text.length - 1] = (byte) ("UI".equals(vr) ? 0 : ' ');
         }
         return setBytes(tag, vr, text);
@@ -147,7 +148,7 @@ final class CraftedDicom {
     private byte[] metaElement() {
         byte[] ts = transferSyntax.getBytes(StandardCharsets.US_ASCII);
         if (ts.length % 2 == 1) {
-            ts = java.util.Arrays.copyOf(ts, ts.length + 1);
+            ts = Arrays.copyOf(ts, ts.length + 1);
         }
         return element(Tags.TRANSFER_SYNTAX_UID, "UI", ts);
     }

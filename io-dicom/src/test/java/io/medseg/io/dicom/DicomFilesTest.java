@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.medseg.io.GoldenValues;
 import io.medseg.io.ImageFileException;
 import java.nio.file.Path;
 import java.util.Set;
@@ -21,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DicomFilesTest {
     static final Path DIR = Path.of("src/test/resources/dicom");
-    static final JsonObject GOLDEN = io.medseg.io.GoldenValues.load(DIR.resolve("golden.json"));
+    static final JsonObject GOLDEN = GoldenValues.load(DIR.resolve("golden.json"));
     /** Lossy syntaxes: decoders may differ by rounding in the inverse transform. */
     static final Set<String> LOSSY = Set.of("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51");
     static final double LOSSY_TOLERANCE = 2;
@@ -65,7 +66,7 @@ class DicomFilesTest {
         Frames frames = PixelDecoder.decode(f);
         assertEquals(g.get("frames").getAsInt(), frames.frames());
         double tolerance = LOSSY.contains(f.transferSyntaxUid()) ? LOSSY_TOLERANCE : 0;
-        io.medseg.io.GoldenValues.assertMatches(name, g, frames.values(), tolerance);
+        GoldenValues.assertMatches(name, g, frames.values(), tolerance);
     }
 
     private static String nullToEmpty(String s) {

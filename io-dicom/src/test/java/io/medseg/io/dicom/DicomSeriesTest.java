@@ -9,10 +9,12 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.medseg.image.Geometry;
 import io.medseg.image.Volume;
+import io.medseg.io.GoldenValues;
 import io.medseg.io.ImageFileException;
 import io.medseg.io.nifti.Nifti;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,7 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class DicomSeriesTest {
     static final Path DIR = Path.of("src/test/resources/series");
-    static final JsonObject GOLDEN = io.medseg.io.GoldenValues.load(DIR.resolve("golden.json"));
+    static final JsonObject GOLDEN = GoldenValues.load(DIR.resolve("golden.json"));
 
     @ParameterizedTest
     @CsvSource({"axial,axial", "oblique,oblique", "sagittal,sagittal", "axial_rle,axial", "oblique_j2k,oblique",
@@ -147,7 +149,7 @@ class DicomSeriesTest {
         }
         Files.writeString(tmp.resolve("notes.txt"), "not an image");
         byte[] slice = Files.readAllBytes(tmp.resolve("axial/IM0003"));
-        Files.write(tmp.resolve("axial/IM0003"), java.util.Arrays.copyOf(slice, 900)); // truncated
+        Files.write(tmp.resolve("axial/IM0003"), Arrays.copyOf(slice, 900)); // truncated
         DicomSeries.Scan scan = DicomSeries.scan(tmp);
         assertEquals(2, scan.series().size());
         assertEquals("not a DICOM file", scan.skipped().get(tmp.resolve("notes.txt")));

@@ -11,12 +11,13 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.medseg.image.Geometry;
 import io.medseg.image.Volume;
+import io.medseg.io.GoldenValues;
 import io.medseg.io.ImageFileException;
 import io.medseg.io.nifti.Nifti;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ForeignDicomTest {
     static final Path DIR = Path.of("src/test/resources/foreign");
-    static final JsonObject GOLDEN = io.medseg.io.GoldenValues.load(DIR.resolve("golden.json"));
+    static final JsonObject GOLDEN = GoldenValues.load(DIR.resolve("golden.json"));
 
     static Volume read(Path file) throws Exception {
         DicomSeries.Scan scan = Files.isDirectory(file) ? DicomSeries.scan(file) : DicomSeries.scanFiles(List.of(file));
@@ -46,7 +47,7 @@ class ForeignDicomTest {
             return values(g.get("values_same_as").getAsString());
         }
         if (g.has("values_runs")) {
-            List<double[]> runs = new java.util.ArrayList<>();
+            List<double[]> runs = new ArrayList<>();
             int n = 0;
             for (JsonElement r : g.getAsJsonArray("values_runs")) {
                 double[] run = {r.getAsJsonArray().get(0).getAsDouble(), r.getAsJsonArray().get(1).getAsDouble()};

@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
 import io.medseg.io.ReadLimits;
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -132,7 +136,7 @@ class HostileDicomTest {
     @Test
     void aFileLargerThanOneArrayIsRefusedBeforeItIsRead() throws Exception {
         Path file = dir.resolve("huge.dcm");
-        try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+        try (var raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(3L << 30); // sparse: 3 GB claimed, nothing written
         }
         var e = assertThrows(ImageFileException.class, () -> DicomParser.parse(file));
@@ -302,7 +306,7 @@ class HostileDicomTest {
     @Test
     void framesWithoutPositionsStackInFileOrderWithANote() throws Exception {
         Path file = dir.resolve("frames.dcm");
-        java.nio.ByteBuffer pixels = java.nio.ByteBuffer.allocate(2 * 3 * 20).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer pixels = ByteBuffer.allocate(2 * 3 * 20).order(ByteOrder.LITTLE_ENDIAN);
         for (int k = 0; k < 3; k++) {
             for (int i = 0; i < 20; i++) {
                 pixels.putShort((short) (1000 * k + i));
@@ -310,7 +314,7 @@ class HostileDicomTest {
         }
         CraftedDicom.ctSlice(4, 5, 50).set(Tags.NUMBER_OF_FRAMES, "IS", "3").setBytes(Tags.PIXEL_DATA, "OW",
                 pixels.array()).write(file);
-        io.medseg.image.Volume v = DicomSeries.scanFiles(List.of(file)).series().get(0).load();
+        Volume v = DicomSeries.scanFiles(List.of(file)).series().get(0).load();
         assertEquals(3, v.sizeXyz()[2]);
         for (int k = 0; k < 3; k++) {
             assertEquals(1000 * k - 1024, v.data()[20 * k], "frame " + (k + 1) + " in slice " + k);

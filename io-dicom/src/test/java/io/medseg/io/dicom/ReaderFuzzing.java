@@ -1,16 +1,23 @@
 package io.medseg.io.dicom;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.github.jaiimageio.jpeg2000.impl.J2KImageReader;
+import com.sun.management.ThreadMXBean;
 import io.medseg.io.ImageFileException;
+import io.medseg.io.PlainImages;
 import io.medseg.io.ReadLimits;
 import io.medseg.io.nifti.Nifti;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 
 /**
  * The fuzz targets of the readers, shared by the JUnit fuzz tests ({@link ReaderFuzzTest}, a short
@@ -33,7 +40,7 @@ public final class ReaderFuzzing {
         // the fuzzer instruments a class on the thread that loads it, allocating on that thread (1.2 GB
         // for jj2000's once): load the readers' classes now, so an input is charged only for its own reading
         loadClassesBeside(jj2000.j2k.JJ2KExceptionHandler.class);
-        loadClassesBeside(com.github.jaiimageio.jpeg2000.impl.J2KImageReader.class);
+        loadClassesBeside(J2KImageReader.class);
         loadClassesBeside(PixelDecoder.class);
         try {
             Path shm = Path.of("/dev/shm");
@@ -57,8 +64,8 @@ public final class ReaderFuzzing {
                     files.map(p -> root.relativize(p).toString()).filter(n -> n.endsWith(".class")).forEach(names::add);
                 }
             } else {
-                try (var jar = new java.util.jar.JarFile(root.toFile())) {
-                    jar.stream().map(java.util.jar.JarEntry::getName).filter(n -> n.endsWith(".class")).forEach(names::add);
+                try (var jar = new JarFile(root.toFile())) {
+                    jar.stream().map(JarEntry::getName).filter(n -> n.endsWith(".class")).forEach(names::add);
                 }
             }
             for (String n : names) {
@@ -71,7 +78,7 @@ public final class ReaderFuzzing {
                     // a class that needs what is not on the class path is never used by the readers
                 }
             }
-        } catch (IOException | java.net.URISyntaxException e) {
+        } catch (IOException | URISyntaxException e) {
             throw new IllegalStateException("cannot list the classes beside " + anchor, e);
         }
     }
@@ -110,7 +117,7 @@ public final class ReaderFuzzing {
                 expectReaderError(nifti, () -> Nifti.readVolume(nifti));
             }
             Path plain = Files.write(DIR.resolve("input.png"), data);
-            expectReaderError(plain, () -> io.medseg.io.PlainImages.readVolume(plain));
+            expectReaderError(plain, () -> PlainImages.readVolume(plain));
         });
     }
 
@@ -189,7 +196,7 @@ public final class ReaderFuzzing {
         if (e.getMessage().contains("\n")) {
             throw new AssertionError("a message of several lines: " + e.getMessage(), e);
         }
-        if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
+        if (e.getCause() instanceof TimeoutException) {
             throw new AssertionError("a decoder hangs: " + e.getMessage(), e);
         }
     }
@@ -219,7 +226,7 @@ public final class ReaderFuzzing {
 
     /** CPU nanoseconds and allocated bytes of the reading threads so far. */
     private static long[] readerCounters() {
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        var threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long cpu = 0;
         long bytes = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {

@@ -10,6 +10,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.medseg.image.Geometry;
 import io.medseg.image.Volume;
+import io.medseg.io.GoldenValues;
 import io.medseg.io.ImageFileException;
 import io.medseg.io.ReadLimits;
 import io.medseg.io.ScanHeader;
@@ -18,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ForeignNiftiTest {
     static final Path DIR = Path.of("src/test/resources/foreign");
-    static final JsonObject GOLDEN = io.medseg.io.GoldenValues.load(DIR.resolve("golden.json"));
+    static final JsonObject GOLDEN = GoldenValues.load(DIR.resolve("golden.json"));
 
     @TempDir
     Path tmp;
@@ -132,7 +134,7 @@ class ForeignNiftiTest {
      */
     @Test
     void aSmallFileClaimingGigabytesCostsNothingToDescribeAndIsRefusedBeforeReading() throws Exception {
-        byte[] header = java.util.Arrays.copyOf(Files.readAllBytes(DIR.resolve("pixdim_zero_qform.nii")), 352);
+        byte[] header = Arrays.copyOf(Files.readAllBytes(DIR.resolve("pixdim_zero_qform.nii")), 352);
         ByteBuffer b = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
         b.putShort(40, (short) 3).putShort(42, (short) 2048).putShort(44, (short) 2048).putShort(46, (short) 300);
         b.putShort(70, (short) 16).putShort(72, (short) 32); // float32

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.management.ThreadMXBean;
 import io.medseg.io.ImageFileException;
 import io.medseg.io.ReadLimits;
 import java.io.ByteArrayOutputStream;
@@ -17,6 +18,7 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -136,8 +138,8 @@ class HostileNiftiTest {
     }
 
     /** Bytes allocated by this thread and nanoseconds taken while {@code read} fails. */
-    private static long[] allocatedWhile(org.junit.jupiter.api.function.Executable read) {
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static long[] allocatedWhile(Executable read) {
+        var threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().getId();
         long before = threads.getThreadAllocatedBytes(id);
         long start = System.nanoTime();

@@ -11,11 +11,16 @@ import com.google.gson.JsonObject;
 import io.medseg.image.Geometry;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
+import io.medseg.io.GoldenValues;
 import io.medseg.io.ImageFileException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -31,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class NiftiTest {
     static final Path DIR = Path.of("src/test/resources/nifti");
-    static final JsonObject GOLDEN = io.medseg.io.GoldenValues.load(DIR.resolve("golden.json"));
+    static final JsonObject GOLDEN = GoldenValues.load(DIR.resolve("golden.json"));
 
     static Stream<String> files() {
         return GOLDEN.keySet().stream();
@@ -52,7 +57,7 @@ class NiftiTest {
             }
         }
         assertEquals(channels, v.channels(), name + " channels");
-        io.medseg.io.GoldenValues.assertMatches(name, g, v.data(), 0);
+        GoldenValues.assertMatches(name, g, v.data(), 0);
         double[][] affine = Nifti.rasAffine(v.geometry());
         JsonArray expected = g.getAsJsonArray("affine");
         for (int r = 0; r < 4; r++) {
@@ -88,7 +93,7 @@ class NiftiTest {
         Path file = tmp.resolve("ct.nii");
         Nifti.writeInt16(ct, file, false);
         byte[] bytes = Files.readAllBytes(file);
-        assertEquals(4, java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).getShort(70),
+        assertEquals(4, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getShort(70),
                 "datatype code 4 = int16");
         assertEquals(352 + 2 * hu.length, bytes.length);
         Volume back = Nifti.readVolume(file);
@@ -119,7 +124,7 @@ class NiftiTest {
         LabelMap mb = Nifti.readLabels(tmp.resolve("m.nii.gz"), m.labelNames());
         assertArrayEquals(labels, mb.data());
         assertEquals(v.geometry().spacingMm()[2], mb.geometry().spacingMm()[2], 1e-6);
-        assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> Nifti.write(m, tmp.resolve("m.nii.gz"), false));
+        assertThrows(FileAlreadyExistsException.class, () -> Nifti.write(m, tmp.resolve("m.nii.gz"), false));
         try (var files = Files.list(tmp)) {
             assertEquals(0, files.filter(p -> p.toString().endsWith(".partial")).count());
         }
@@ -155,12 +160,12 @@ class NiftiTest {
 
         byte[] good = Files.readAllBytes(DIR.resolve("dtype_int16.nii"));
         Path truncated = tmp.resolve("truncated.nii");
-        Files.write(truncated, java.util.Arrays.copyOf(good, good.length - 10));
+        Files.write(truncated, Arrays.copyOf(good, good.length - 10));
         assertTrue(assertThrows(ImageFileException.class, () -> Nifti.readVolume(truncated)).getMessage()
                 .endsWith("the header claims 120 (60 voxels of int16): truncated file or a corrupt header"));
 
         byte[] huge = good.clone();
-        java.nio.ByteBuffer.wrap(huge).order(java.nio.ByteOrder.LITTLE_ENDIAN).putShort(42, (short) 32767)
+        ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN).putShort(42, (short) 32767)
                 .putShort(44, (short) 32767).putShort(46, (short) 32767);
         Path absurd = tmp.resolve("absurd.nii");
         Files.write(absurd, huge);

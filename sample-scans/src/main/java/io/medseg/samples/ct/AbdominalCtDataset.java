@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 
 /**
  * Writes synthetic abdominal CTs ({@link AbdominalPhantom}) in the nnU-Net v2 layout:
@@ -86,7 +87,7 @@ public final class AbdominalCtDataset {
     public static void write(Path dir, long seed, int train, int test, AbdominalPhantom.Acquisition acquisition,
             List<String> organs, Listener listener) throws IOException {
         byte[] relabel = relabelling(organs);
-        Map<Integer, String> labels = new java.util.TreeMap<>(Map.of(0, "background"));
+        Map<Integer, String> labels = new TreeMap<>(Map.of(0, "background"));
         for (int k = 0; k < organs.size(); k++) {
             labels.put(k + 1, organs.get(k));
         }

@@ -4,6 +4,7 @@ import io.medseg.image.Geometry;
 import io.medseg.samples.Seeds;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -372,7 +373,7 @@ public final class AbdominalPhantom {
 
         CtAcquisitionNoise.apply(c, r, uniform(8, 22), vy);
         Geometry g = new Geometry(spacing, origin, new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1});
-        return new CtCase(c.hu, c.labels, new long[] {n, n, nz}, g, phase.name().toLowerCase(java.util.Locale.ROOT),
+        return new CtCase(c.hu, c.labels, new long[] {n, n, nz}, g, phase.name().toLowerCase(Locale.ROOT),
                 oralContrast, cysts, lesion, diaphragm == null ? Double.NaN : diaphragm.rightTopMm());
     }
 

@@ -13,10 +13,12 @@ import io.medseg.image.LabelMap;
 import io.medseg.image.Reorientation;
 import io.medseg.image.Volume;
 import io.medseg.io.nifti.Nifti;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,7 +76,7 @@ class AbdominalCtDatasetTest {
             assertArrayEquals(expected.hu(), r.apply(image).data(), id);
             assertArrayEquals(expected.labels(), r.apply(labels).data(), id);
         }
-        var e = assertThrows(java.io.IOException.class, () -> AbdominalCtDataset.write(dir, 1, 1, 0, TINY, null));
+        var e = assertThrows(IOException.class, () -> AbdominalCtDataset.write(dir, 1, 1, 0, TINY, null));
         assertTrue(e.getMessage().contains("exists"), e.getMessage());
         // asked to stop after the first case: nothing under the name, no temporary folder left
         Path stopped = tmp.resolve("Dataset903_Stopped");
@@ -110,7 +112,7 @@ class AbdominalCtDatasetTest {
         assertArrayEquals(Files.readAllBytes(both.resolve("imagesTr/ct_000_0000.nii.gz")),
                 Files.readAllBytes(kidney.resolve("imagesTr/ct_000_0000.nii.gz")));
         byte[] two = Nifti.readLabels(both.resolve("labelsTr/ct_000.nii.gz"), AbdominalCtDataset.LABELS).data();
-        byte[] one = Nifti.readLabels(kidney.resolve("labelsTr/ct_000.nii.gz"), java.util.Map.of(0, "background", 1, "kidney"))
+        byte[] one = Nifti.readLabels(kidney.resolve("labelsTr/ct_000.nii.gz"), Map.of(0, "background", 1, "kidney"))
                 .data();
         int kidneyVoxels = 0;
         for (int i = 0; i < two.length; i++) {

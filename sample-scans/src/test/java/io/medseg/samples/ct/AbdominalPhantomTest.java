@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +46,7 @@ class AbdominalPhantomTest {
             // livers of 1–2 L and kidneys of 120–200 mL each, partly outside the scanned range
             assertTrue(count[1] * ml > 400 && count[1] * ml < 2800, "seed " + seed + ": liver " + count[1] * ml + " mL");
             assertTrue(count[2] * ml > 80 && count[2] * ml < 600, "seed " + seed + ": kidneys " + count[2] * ml + " mL");
-            ContrastPhase phase = ContrastPhase.valueOf(c.phase().toUpperCase(java.util.Locale.ROOT));
+            ContrastPhase phase = ContrastPhase.valueOf(c.phase().toUpperCase(Locale.ROOT));
             assertEquals(phase.liver, sum[1] / count[1], 45, "mean liver HU, vessels, lesions and edges included");
             assertTrue(sum[0] / count[0] < -300, "most of the background is air and fat");
         }
@@ -97,7 +98,7 @@ class AbdominalPhantomTest {
             double z0 = c.geometry().originMm()[2];
             int plane = (int) (c.sizeXyz()[0] * c.sizeXyz()[1]);
             double ml = sp[0] * sp[1] * sp[2] / 1000;
-            double liverHu = ContrastPhase.valueOf(c.phase().toUpperCase(java.util.Locale.ROOT)).liver;
+            double liverHu = ContrastPhase.valueOf(c.phase().toUpperCase(Locale.ROOT)).liver;
             long lung = 0;
             long liverGrey = 0;
             for (int i = 0; i < c.labels().length; i++) {

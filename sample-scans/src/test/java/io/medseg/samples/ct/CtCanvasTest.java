@@ -3,6 +3,7 @@ package io.medseg.samples.ct;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Partial volume: a painted sphere's covered fraction adds up to its volume, on thin and thick slices. */
@@ -13,7 +14,7 @@ class CtCanvasTest {
         for (double thickness : new double[] {1, 5}) {
             CtCanvas c = new CtCanvas(60, 60, (int) Math.ceil(60 / thickness), new double[] {1, 1, thickness},
                     new double[] {-30, -30, -30});
-            java.util.Arrays.fill(c.hu, 0f);
+            Arrays.fill(c.hu, 0f);
             double radius = 17.3;
             c.paint(new Blob(new double[] {0.21, -0.37, 0.13}, new double[] {radius, radius, radius}, 0, 0, new double[0][]),
                     (x, y, z) -> 1000, 2);

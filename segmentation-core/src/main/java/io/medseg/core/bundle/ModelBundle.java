@@ -5,27 +5,36 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.XavierInitializer;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
 import io.medseg.core.engine.Devices;
 import io.medseg.core.engine.TensorLayout;
 import io.medseg.files.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 
 /**
@@ -92,11 +101,11 @@ public final class ModelBundle implements AutoCloseable {
             try (ZipInputStream in = new ZipInputStream(new BufferedInputStream(Files.newInputStream(path)))) {
                 for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
                     if (entryName(e).equals(CONFIG_FILE)) {
-                        return readConfig(new java.io.InputStreamReader(new java.io.ByteArrayInputStream(in.readAllBytes()),
+                        return readConfig(new InputStreamReader(new ByteArrayInputStream(in.readAllBytes()),
                                 StandardCharsets.UTF_8), path.resolve(CONFIG_FILE));
                     }
                 }
-            } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            } catch (ZipException | EOFException e) {
                 throw new IOException(path + ": a broken or truncated zip (" + e.getMessage() + ")", e);
             }
             throw new IOException(path + " is not a model bundle: the zip lacks " + CONFIG_FILE);
@@ -118,7 +127,7 @@ public final class ModelBundle implements AutoCloseable {
     }
 
     private static boolean isZip(Path path) {
-        return Files.isRegularFile(path) && path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip");
+        return Files.isRegularFile(path) && path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip");
     }
 
     private static ModelBundle loadZip(Path zip, Device device) throws IOException {
@@ -128,19 +137,19 @@ public final class ModelBundle implements AutoCloseable {
             for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
                 String name = entryName(e);
                 if (name.equals(CONFIG_FILE)) {
-                    config = readConfig(new java.io.InputStreamReader(new java.io.ByteArrayInputStream(in.readAllBytes()),
+                    config = readConfig(new InputStreamReader(new ByteArrayInputStream(in.readAllBytes()),
                             StandardCharsets.UTF_8), zip.resolve(CONFIG_FILE));
                 } else if (name.equals(PARAMETERS_FILE)) {
                     parameters = in.readAllBytes();
                 }
             }
-        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+        } catch (ZipException | EOFException e) {
             throw new IOException(zip + ": a broken or truncated zip (" + e.getMessage() + ")", e);
         }
         if (config == null || parameters == null) {
             throw new IOException(zip + " is not a model bundle: the zip lacks " + (config == null ? CONFIG_FILE : PARAMETERS_FILE));
         }
-        return withParameters(config, device, new java.io.ByteArrayInputStream(parameters), zip);
+        return withParameters(config, device, new ByteArrayInputStream(parameters), zip);
     }
 
     private static ModelConfig readConfig(Reader reader, Path source) throws IOException {
@@ -175,18 +184,18 @@ public final class ModelBundle implements AutoCloseable {
         int dims = a.spatialDims(c.arguments());
         int[] patch = c.patchSize();
         if (patch.length != dims) {
-            throw new IllegalArgumentException("patchSize " + java.util.Arrays.toString(patch) + " has " + patch.length
+            throw new IllegalArgumentException("patchSize " + Arrays.toString(patch) + " has " + patch.length
                     + " sizes, the " + c.architecture() + " is " + dims + "D");
         }
         String problem = a.sizeProblem(c.arguments(), patch);
         if (problem != null) {
-            throw new IllegalArgumentException("patchSize " + java.util.Arrays.toString(patch) + " (tensor order, "
+            throw new IllegalArgumentException("patchSize " + Arrays.toString(patch) + " (tensor order, "
                     + TensorLayout.describe(patch) + "): " + problem + " for this "
                     + c.architecture());
         }
         double[] spacing = c.spacingMm();
-        if (spacing.length != dims || java.util.Arrays.stream(spacing).anyMatch(v -> !(v > 0) || Double.isInfinite(v))) {
-            throw new IllegalArgumentException("spacingMm " + java.util.Arrays.toString(spacing) + ": expected " + dims
+        if (spacing.length != dims || Arrays.stream(spacing).anyMatch(v -> !(v > 0) || Double.isInfinite(v))) {
+            throw new IllegalArgumentException("spacingMm " + Arrays.toString(spacing) + ": expected " + dims
                     + " finite spacings > 0 mm");
         }
     }
@@ -199,14 +208,14 @@ public final class ModelBundle implements AutoCloseable {
             // the shapes the recipe builds, to hold the file's arrays against: DJL loads any shape it finds
             Block block = bundle.block();
             // zeros, not random draws: loading must not move the engine's random stream (fine-tuning reproduces by seed)
-            block.setInitializer(new ai.djl.training.initializer.ConstantInitializer(0f), parameter -> true);
+            block.setInitializer(new ConstantInitializer(0f), parameter -> true);
             block.initialize(bundle.model.getNDManager(), DataType.FLOAT32,
                     TensorLayout.tensorShape(1, config.inputChannels(), patchSizeXyz(config)));
-            java.util.Map<String, ai.djl.ndarray.types.Shape> expected = new java.util.LinkedHashMap<>();
+            Map<String, Shape> expected = new LinkedHashMap<>();
             block.getParameters().forEach(p -> expected.put(p.getKey(), p.getValue().getArray().getShape()));
             block.loadParameters(bundle.model.getNDManager(), data);
             for (var p : block.getParameters()) {
-                ai.djl.ndarray.types.Shape found = p.getValue().getArray().getShape();
+                Shape found = p.getValue().getArray().getShape();
                 if (!found.equals(expected.get(p.getKey()))) {
                     throw new MalformedModelException("parameter " + p.getKey() + " has shape " + found + ", but model.json's "
                             + config.architecture() + " " + config.arguments() + " with " + config.inputChannels()
@@ -219,7 +228,7 @@ public final class ModelBundle implements AutoCloseable {
         } catch (MalformedModelException | IllegalArgumentException | IllegalStateException e) {
             bundle.close();
             throw new IOException(source + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
-        } catch (java.io.EOFException e) {
+        } catch (EOFException e) {
             bundle.close();
             throw new IOException(source + ": ends early (a truncated parameter file)", e);
         } catch (IOException | RuntimeException e) {

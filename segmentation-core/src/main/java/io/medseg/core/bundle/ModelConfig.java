@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import io.medseg.core.preprocess.Intensity;
 import io.medseg.core.preprocess.Plan;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -51,11 +52,11 @@ public record ModelConfig(String format, String architecture, JsonObject argumen
                         + labels.keySet());
             }
         }
-        labels = java.util.Collections.unmodifiableMap(new TreeMap<>(labels));
+        labels = Collections.unmodifiableMap(new TreeMap<>(labels));
         patchSize = patchSize.clone();
         spacingMm = spacingMm.clone();
-        provenance = provenance == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(provenance));
-        metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(metrics));
+        provenance = provenance == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(provenance));
+        metrics = metrics == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(metrics));
     }
 
     /** A model whose training state is not (yet) recorded. */

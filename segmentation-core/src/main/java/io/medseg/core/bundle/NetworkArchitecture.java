@@ -4,6 +4,7 @@ import ai.djl.nn.Block;
 import com.google.gson.JsonObject;
 import io.medseg.core.engine.TensorLayout;
 import io.medseg.core.preprocess.FixedTopology;
+import io.medseg.core.preprocess.Plan;
 import java.util.Optional;
 
 /**
@@ -69,7 +70,7 @@ public interface NetworkArchitecture {
      * The arguments adapted to a data-derived plan (e.g. nnU-Net's kernels and strides per stage);
      * architectures with a fixed topology return them unchanged.
      */
-    default JsonObject withPlan(JsonObject arguments, io.medseg.core.preprocess.Plan plan) {
+    default JsonObject withPlan(JsonObject arguments, Plan plan) {
         return arguments;
     }
 

@@ -4,6 +4,9 @@ import ai.djl.nn.Block;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.lang.reflect.RecordComponent;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A {@link NetworkArchitecture} whose arguments are one immutable config record, read from and
@@ -53,8 +56,8 @@ public abstract class RecordArchitecture<C extends Record> implements NetworkArc
      *     key would otherwise be ignored and its default used without a word)
      */
     public final C parse(JsonObject arguments) {
-        java.util.Set<String> known = new java.util.TreeSet<>();
-        for (java.lang.reflect.RecordComponent c : type.getRecordComponents()) {
+        Set<String> known = new TreeSet<>();
+        for (RecordComponent c : type.getRecordComponents()) {
             known.add(c.getName());
         }
         for (String key : arguments.keySet()) {

@@ -3,6 +3,8 @@ package io.medseg.core.engine;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * Starts DJL's PyTorch engine offline and picks the device: a GPU when libtorch sees one, the CPU
@@ -36,14 +38,14 @@ public final class Devices {
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", Integer.toString(n));
-        return java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() == n && !engineStarted;
+        return ForkJoinPool.getCommonPoolParallelism() == n && !engineStarted;
     }
 
     private static volatile boolean engineStarted;
 
     /** The libtorch version when this process has started the engine, else empty (nothing is loaded for it). */
-    public static java.util.Optional<String> engineVersionIfStarted() {
-        return engineStarted ? java.util.Optional.of(Engine.getEngine("PyTorch").getVersion()) : java.util.Optional.empty();
+    public static Optional<String> engineVersionIfStarted() {
+        return engineStarted ? Optional.of(Engine.getEngine("PyTorch").getVersion()) : Optional.empty();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.medseg.core.engine;
 
 import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
+import java.util.Locale;
 
 /**
  * Hands memory that libtorch has freed back to the operating system (glibc's {@code malloc_trim}).
@@ -34,7 +35,7 @@ public final class NativeHeap {
     }
 
     private static Function lookUp() {
-        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             return null;
         }
         try {

@@ -2,6 +2,7 @@ package io.medseg.core.infer;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * How many connected components each label keeps after segmentation: the largest one of every
@@ -72,7 +73,7 @@ public record KeptComponents(boolean largestOfEvery, Map<String, Integer> perLab
             counts[label] = largestOfEvery ? 1 : 0;
         }
         // a name and a number may mean the same label ("kidney=2,2=1"): which one wins would be arbitrary
-        Map<Integer, String> given = new java.util.TreeMap<>();
+        Map<Integer, String> given = new TreeMap<>();
         perLabel.forEach((key, n) -> {
             int label = labelOf(key, labelNames, classes);
             String earlier = given.put(label, key);
@@ -99,7 +100,7 @@ public record KeptComponents(boolean largestOfEvery, Map<String, Integer> perLab
         } catch (NumberFormatException ignored) {
             // not a number either: fall through to the error
         }
-        Map<Integer, String> named = new java.util.TreeMap<>(labelNames);
+        Map<Integer, String> named = new TreeMap<>(labelNames);
         named.remove(0);
         throw new IllegalArgumentException("the model has no label \"" + key + "\" to keep components of; its labels are "
                 + named);

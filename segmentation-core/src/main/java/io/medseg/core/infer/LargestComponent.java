@@ -1,6 +1,7 @@
 package io.medseg.core.infer;
 
 import io.medseg.image.Shapes;
+import java.util.Arrays;
 import java.util.BitSet;
 
 /**
@@ -27,7 +28,7 @@ public final class LargestComponent {
         for (int label = 1; label < labelsFiltered; label++) {
             seeds[label] = new int[Math.max(counts[label], 0)];
             best[label] = new long[seeds[label].length];
-            java.util.Arrays.fill(seeds[label], -1);
+            Arrays.fill(seeds[label], -1);
         }
         BitSet seen = new BitSet(voxels);
         IntQueue queue = new IntQueue();
@@ -125,7 +126,7 @@ public final class LargestComponent {
                     tail -= head;
                     head = 0;
                 } else {
-                    items = java.util.Arrays.copyOf(items, items.length * 2);
+                    items = Arrays.copyOf(items, items.length * 2);
                 }
             }
             items[tail++] = v;

@@ -1,6 +1,7 @@
 package io.medseg.core.infer;
 
 import io.medseg.image.Shapes;
+import java.util.Arrays;
 
 /** Copies between an N-d image and rectangular regions of it (x fastest, channel slowest). */
 final class Regions {
@@ -46,7 +47,7 @@ final class Regions {
     static float[] pad(float[] image, long[] size, long[] padded, int channels, float value) {
         float[] out = new float[(int) Shapes.count(padded) * channels];
         if (value != 0) {
-            java.util.Arrays.fill(out, value);
+            Arrays.fill(out, value);
         }
         int voxels = (int) Shapes.count(size);
         int paddedVoxels = (int) Shapes.count(padded);

@@ -2,6 +2,7 @@ package io.medseg.core.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 
 /**
  * Softmax cross-entropy per pixel, averaged as PyTorch's {@code F.cross_entropy}: without class
@@ -38,7 +39,7 @@ public final class CrossEntropy extends SegmentationLoss {
                         + " entries but the logits have " + logits.getShape().get(1) + " classes");
             }
             long[] s = new long[logits.getShape().dimension()];
-            java.util.Arrays.fill(s, 1);
+            Arrays.fill(s, 1);
             s[1] = classWeights.length;
             weighted = oneHot.mul(logits.getManager().create(classWeights).reshape(new Shape(s)));
         }

@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.Arrays;
 
 /**
  * A residual (additive) block, y = activation(inner(x) + shortcut(x)), as in V-Net's stages
@@ -44,7 +45,7 @@ public final class Residual extends AbstractBlock {
             sum = y.add(x);
         } else {
             long[] repeats = new long[x.getShape().dimension()];
-            java.util.Arrays.fill(repeats, 1);
+            Arrays.fill(repeats, 1);
             repeats[1] = (width + channels - 1) / channels; // tile(axis, n) is not implemented on PyTorch
             try (NDArray tiled = x.tile(repeats);
                     NDArray shortcut = tiled.get(":, 0:" + width)) {

@@ -1,6 +1,7 @@
 package io.medseg.core.preprocess;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * The planner's decisions, written into {@code model.json} so that a run can be reproduced and
@@ -34,7 +35,7 @@ public record Plan(double[] medianSpacingMm, double[] targetSpacingMm, int aniso
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "spacing %s mm (median %s%s), patch %s, %d stages, strides %s, "
+        return String.format(Locale.ROOT, "spacing %s mm (median %s%s), patch %s, %d stages, strides %s, "
                         + "~%.0f MB per training step (budget %.0f MB)",
                 Arrays.toString(round(targetSpacingMm)), Arrays.toString(round(medianSpacingMm)),
                 anisotropicAxis >= 0 ? ", anisotropic axis " + "xyz".charAt(anisotropicAxis) : "",

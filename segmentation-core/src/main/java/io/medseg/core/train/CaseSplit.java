@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 /** A seeded split of cases into training and validation sets, independent of input order. */
 public record CaseSplit(List<TrainingCase> training, List<TrainingCase> validation) {
@@ -16,7 +17,7 @@ public record CaseSplit(List<TrainingCase> training, List<TrainingCase> validati
      * @throws IllegalArgumentException with fewer than 2 scans
      */
     public static CaseSplit of(List<TrainingCase> cases, double fraction, long seed) {
-        java.util.TreeMap<String, List<TrainingCase>> scans = new java.util.TreeMap<>();
+        TreeMap<String, List<TrainingCase>> scans = new TreeMap<>();
         for (TrainingCase c : cases) {
             scans.computeIfAbsent(scanOf(c.id()), k -> new ArrayList<>()).add(c);
         }

@@ -4,6 +4,7 @@ import io.medseg.core.preprocess.Intensity;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * One training case held in memory: the normalised image, its labels, where each label is (for
@@ -54,7 +55,7 @@ public record TrainingCase(String id, float[] image, int channels, byte[] labels
 
     /** Labels (1..) that have at least one voxel in this case. */
     public int[] presentLabels() {
-        return java.util.stream.IntStream.range(1, foregroundByLabel.length).filter(k -> foregroundByLabel[k].length > 0)
+        return IntStream.range(1, foregroundByLabel.length).filter(k -> foregroundByLabel[k].length > 0)
                 .toArray();
     }
 }

@@ -1,5 +1,6 @@
 package io.medseg.core.train;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -108,7 +109,7 @@ public final class TrainingLoop {
         }
         Optimizer optimizer = optimizer(total, stepsDone);
         DefaultTrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(optimizer)
-                .optDevices(new ai.djl.Device[] {bundle.device()})
+                .optDevices(new Device[] {bundle.device()})
                 .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
                         XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
         List<EpochRecord> history = new ArrayList<>(from == null ? List.of() : from.history());

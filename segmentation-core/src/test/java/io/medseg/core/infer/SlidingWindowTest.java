@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.medseg.image.Shapes;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -64,7 +65,7 @@ class SlidingWindowTest {
         float[] w = GaussianImportance.weights(new long[] {5, 3}, 1.0 / 8);
         assertEquals(1f, w[1 * 5 + 2], 1e-6);
         for (float v : w) {
-            org.junit.jupiter.api.Assertions.assertTrue(v > 0);
+            Assertions.assertTrue(v > 0);
         }
         assertEquals(w[0], w[4], 1e-7); // symmetric
     }

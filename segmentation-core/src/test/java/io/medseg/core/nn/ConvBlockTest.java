@@ -13,6 +13,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import io.medseg.core.engine.Devices;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -52,7 +53,7 @@ class ConvBlockTest {
     void poolingHalvesWithStrideEqualToKernel(int n) {
         SpatialDims dims = SpatialDims.of(n);
         long[] s = new long[n + 2];
-        java.util.Arrays.fill(s, 4);
+        Arrays.fill(s, 4);
         s[0] = 1;
         s[1] = 1;
         Shape in = new Shape(s);
@@ -113,7 +114,7 @@ class ConvBlockTest {
 
     private static float[] ones(int n) {
         float[] a = new float[n];
-        java.util.Arrays.fill(a, 1f);
+        Arrays.fill(a, 1f);
         return a;
     }
 }

@@ -9,12 +9,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import io.medseg.core.Golden;
 import io.medseg.core.engine.Devices;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -44,7 +47,7 @@ class TransposedConvolutionTest {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 out = block.forward(new ParameterStore(manager, false), new NDList(x), true).singletonOrThrow();
                 assertEquals(g.shape("out"), out.getShape());
-                assertEquals(g.shape("out"), block.getOutputShapes(new ai.djl.ndarray.types.Shape[] {g.shape("x")})[0]);
+                assertEquals(g.shape("out"), block.getOutputShapes(new Shape[] {g.shape("x")})[0]);
                 collector.backward(out.mul(g.array(manager, "upstream")).sum());
             }
             assertClose(g.floats("out"), out.toFloatArray(), "forward");
@@ -60,9 +63,9 @@ class TransposedConvolutionTest {
         assertTrue(diff < 1e-4, what + ": max |difference| to PyTorch " + diff);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void rejectsKernelOfWrongDimension() {
-        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        var e = Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new TransposedConvolution(SpatialDims.of(3), 4, new int[] {2, 2}));
         assertEquals("transposed convolution kernel has 2 entries [2, 2], expected one per spatial axis = 3", e.getMessage());
         assertArrayEquals(new int[] {2, 2, 2}, SpatialDims.of(3).uniform(2));
