@@ -3,6 +3,7 @@ package io.medseg.workbench;
 import ai.djl.Device;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
+import io.medseg.core.engine.TensorLayout;
 import io.medseg.image.Geometry;
 import io.medseg.io.ImageFileException;
 import io.medseg.io.ImageFiles;
@@ -101,7 +102,7 @@ final class InfoCommand implements Callable<Integer> {
         b.append("model bundle ").append(bundle).append('\n');
         b.append("  architecture ").append(c.architecture()).append(' ').append(c.arguments()).append('\n');
         b.append("  labels ").append(c.labels()).append(", ").append(c.inputChannels()).append(" input channel(s)\n");
-        b.append("  patch ").append(Arrays.toString(c.patchSize())).append(" (tensor order), spacing ")
+        b.append("  patch ").append(TensorLayout.describe(c.patchSize())).append(", spacing ")
                 .append(format(c.spacingMm())).append(" mm").append(c.plan() != null ? " (scans are resampled to it)" : "")
                 .append(", intensity ").append(c.intensity()).append('\n');
         if (c.training() != null) {

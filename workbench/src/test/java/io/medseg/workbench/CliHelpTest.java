@@ -54,7 +54,7 @@ class CliHelpTest {
         assertTrue(bundle.out().contains("architecture unet2d") && bundle.out().contains("labels {0=background, 1=tooth root}")
                 && bundle.out().contains("validation Dice 0.9941 at epoch 40"), bundle.out());
         CommandLineTest.Run models = medseg("models");
-        assertTrue(models.out().contains("tooth-root-unet2d: ") && models.out().contains("patch [160, 160]"), models.out());
+        assertTrue(models.out().contains("tooth-root-unet2d: ") && models.out().contains("patch 160x160 (x×y)"), models.out());
         // a bare relative name of a file that is no scan: one line, no NullPointerException
         CommandLineTest.Run pom = medseg("info", "pom.xml");
         assertEquals(1, pom.code());

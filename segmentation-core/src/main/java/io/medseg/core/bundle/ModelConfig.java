@@ -1,9 +1,9 @@
 package io.medseg.core.bundle;
 
 import com.google.gson.JsonObject;
+import io.medseg.core.engine.TensorLayout;
 import io.medseg.core.preprocess.Intensity;
 import io.medseg.core.preprocess.Plan;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
@@ -103,6 +103,6 @@ public record ModelConfig(String format, String architecture, JsonObject argumen
     @Override
     public String toString() {
         return architecture + " " + arguments + ", " + inputChannels + " channel(s), labels " + labels
-                + ", patch " + Arrays.toString(patchSize);
+                + ", patch " + TensorLayout.describe(patchSize);
     }
 }

@@ -1,7 +1,7 @@
 package io.medseg.core.bundle;
 
 import io.medseg.core.augment.AugmentationSettings;
-import java.util.Arrays;
+import io.medseg.core.engine.TensorLayout;
 
 /**
  * How to train: optimiser, schedule, loss, sampling and augmentation. Stored in the bundle so a
@@ -72,7 +72,7 @@ public record TrainingSettings(OptimizerKind optimizer, float learningRate, floa
     @Override
     public String toString() {
         return optimizer + " lr " + learningRate + " " + schedule + ", " + loss + ", " + epochs + " epochs x "
-                + iterationsPerEpoch + " iterations, batch " + batchSize + ", patch " + Arrays.toString(patchSize)
+                + iterationsPerEpoch + " iterations, batch " + batchSize + ", patch " + TensorLayout.describe(patchSize)
                 + ", seed " + seed + (gradientClipNorm > 0 ? ", gradient norm clipped at " + gradientClipNorm : "");
     }
 }

@@ -1,5 +1,6 @@
 package io.medseg.core.preprocess;
 
+import io.medseg.core.engine.TensorLayout;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -39,7 +40,7 @@ public record Plan(double[] medianSpacingMm, double[] targetSpacingMm, int aniso
                         + "~%.0f MB per training step (budget %.0f MB)",
                 Arrays.toString(round(targetSpacingMm)), Arrays.toString(round(medianSpacingMm)),
                 anisotropicAxis >= 0 ? ", anisotropic axis " + "xyz".charAt(anisotropicAxis) : "",
-                Arrays.toString(patchSize), kernels.length, Arrays.deepToString(strides), estimatedTrainingBytes / 1e6,
+                TensorLayout.describe(patchSize), kernels.length, Arrays.deepToString(strides), estimatedTrainingBytes / 1e6,
                 budgetBytes / 1e6);
     }
 
