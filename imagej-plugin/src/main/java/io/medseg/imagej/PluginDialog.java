@@ -26,8 +26,20 @@ final class PluginDialog {
     private String options;
     private int next;
 
-    PluginDialog(String title) {
+    /**
+     * @param legacy keys older versions recorded for fields that have been renamed: a recorded macro
+     *     using them runs as it did (translated before GenericDialog reads the options)
+     */
+    PluginDialog(String title, MacroOptions.LegacyKey... legacy) {
         this.title = title;
+        String given = Macro.getOptions();
+        if (given != null && legacy.length > 0) {
+            // GenericDialog takes the thread's options when it is made: translate before that
+            String translated = MacroOptions.translate(given, List.of(legacy));
+            if (!translated.equals(given.trim())) {
+                Macro.setOptions(translated);
+            }
+        }
         this.dialog = GraphicsEnvironment.isHeadless() ? null : new GenericDialog(title);
     }
 

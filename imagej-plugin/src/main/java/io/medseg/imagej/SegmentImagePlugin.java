@@ -34,6 +34,14 @@ import java.util.Map;
 public final class SegmentImagePlugin implements PlugIn {
     static final String COMMAND = "Segment Image";
     static final String OTHER = "folder below";
+    /**
+     * The keys before 2026-12 said little: {@code tile=} was the overlap, {@code tiles=} the tiles per
+     * batch, {@code size=} the tile size in tensor order ([D×]H×W).
+     */
+    static final MacroOptions.LegacyKey[] LEGACY_KEYS = {
+        new MacroOptions.LegacyKey("tile", "overlap", v -> v),
+        new MacroOptions.LegacyKey("tiles", "batch", v -> v),
+        new MacroOptions.LegacyKey("size", "tile-size", MacroOptions::reversedSizes)};
 
     @Override
     public void run(String arg) {
@@ -53,13 +61,13 @@ public final class SegmentImagePlugin implements PlugIn {
                 }
             }
             models.add(OTHER);
-            PluginDialog dialog = new PluginDialog(COMMAND);
+            PluginDialog dialog = new PluginDialog(COMMAND, LEGACY_KEYS);
             dialog.addImage("Image", imp);
             dialog.addChoice("Model", models.toArray(String[]::new), fitting != null ? fitting : models.get(0));
             dialog.addDirectory("Bundle folder (Model: " + OTHER + ")", "");
-            dialog.addNumber("Tile overlap (0-0.9)", 0.5, 2);
-            dialog.addNumber("Tiles per batch", 2, 0);
-            dialog.addString("Size of tiles (HxW or DxHxW; empty = the model's patch)", "");
+            dialog.addNumber("Overlap of tiles (0-0.9)", 0.5, 2);
+            dialog.addNumber("Batch of tiles per network pass", 2, 0);
+            dialog.addString("Tile-size WxH or WxHxD, width first (empty = the model's patch)", "");
             dialog.addCheckbox("Mirror (test-time augmentation, slower)", false);
             dialog.addCheckbox("Largest component only", false);
             dialog.addString("Components kept per label (e.g. kidney=2; empty = as above)", "");
@@ -88,8 +96,7 @@ public final class SegmentImagePlugin implements PlugIn {
                 throw new PluginException("tile overlap must be in [0, 1) and tiles per batch at least 1; got " + overlap
                         + " and " + batch);
             }
-            // the field keeps its recorded order ([D×]H×W) so that old macros mean what they meant
-            int[] tile = tileText.isEmpty() ? null : SpatialSizes.parse(tileText, "size of tiles");
+            int[] tile = tileText.isEmpty() ? null : SpatialSizes.parseXyz(tileText, 0, "tile-size");
             KeptComponents components;
             try {
                 components = KeptComponents.parse(componentsText, largest);

@@ -24,13 +24,15 @@ public final class TrainModelPlugin implements PlugIn {
     @Override
     public void run(String arg) {
         CommandRunner.run(COMMAND, () -> {
-            PluginDialog dialog = new PluginDialog(COMMAND);
+            // patch= (before 2026-12) was the patch in tensor order, [D×]H×W
+            PluginDialog dialog = new PluginDialog(COMMAND,
+                    new MacroOptions.LegacyKey("patch", "patch-size", MacroOptions::reversedSizes));
             dialog.addDirectory("Dataset (nnU-Net folder with dataset.json)", "");
             dialog.addDirectory("Bundle (folder to write)", "");
             dialog.addChoice("Architecture", ARCHITECTURES, TrainingRequest.ARCHITECTURE);
             dialog.addNumber("Epochs", TrainingRequest.EPOCHS, 0);
             dialog.addNumber("Iterations per epoch", TrainingRequest.ITERATIONS, 0);
-            dialog.addString("Patch (HxW or DxHxW; empty = planned)", "");
+            dialog.addString("Patch-size WxH or WxHxD, width first (empty = planned)", "");
             dialog.addNumber("Batch (0 = " + TrainingRequest.BATCH_2D + " in 2D, " + TrainingRequest.BATCH_3D + " in 3D)", 0, 0);
             dialog.addNumber("Learning rate", TrainingRequest.LEARNING_RATE, 5);
             dialog.addNumber("Seed", TrainingRequest.SEED, 0);
@@ -58,10 +60,9 @@ public final class TrainModelPlugin implements PlugIn {
             if (overwrite && resume) {
                 throw new PluginException("replace and continue exclude each other: continue the run, or start it anew");
             }
-            // the field keeps its recorded order ([D×]H×W) so that old macros mean what they meant
             TrainingRequest request = TrainingRequest.builder(data, output).arch(arch).epochs(epochs)
                     .iterations(iterations).batch(batch == 0 ? null : batch)
-                    .patch(patch.isEmpty() ? null : SpatialSizes.parseTensorOrder(patch, SpatialSizes.dims(arch), "patch"))
+                    .patch(patch.isEmpty() ? null : SpatialSizes.parsePatchXyz(patch, arch, "patch-size"))
                     .seed(seed).learningRate(lr).overwrite(overwrite).resume(resume).build();
             TrainingRun.Outcome outcome = TrainingRun.run(request, Devices.select(device), new StatusBar(COMMAND),
                     line -> IJ.log(COMMAND + ": " + line));

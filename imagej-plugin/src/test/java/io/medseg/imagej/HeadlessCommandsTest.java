@@ -33,6 +33,7 @@ import java.awt.event.KeyEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -137,6 +138,20 @@ class HeadlessCommandsTest {
         String refused = HeadlessImageJ.run(SegmentImagePlugin.class,
                 "image=case_024_0000 model=tooth-root-unet2d size=70x70 device=cpu");
         assertTrue(refused.contains("tile 70x70 (x×y): every size must be a positive multiple of 16x16 (x×y)"), refused);
+        // the keys that say what they are, and the old ones (size= in H×W order): the same tile, 80 wide, 48 high
+        HeadlessImageJ.run(SegmentImagePlugin.class,
+                "image=case_024_0000 model=tooth-root-unet2d overlap=0.25 batch=1 tile-size=80x48 device=cpu");
+        byte[] named = ScanImages.toLabelMap(HeadlessImageJ.image("case_024_0000-labels"), TOOTH_LABELS).data();
+        HeadlessImageJ.image("case_024_0000-labels").close();
+        HeadlessImageJ.run(SegmentImagePlugin.class,
+                "image=case_024_0000 model=tooth-root-unet2d tile=0.25 tiles=1 size=48x80 device=cpu");
+        assertArrayEquals(named, ScanImages.toLabelMap(HeadlessImageJ.image("case_024_0000-labels"), TOOTH_LABELS).data());
+        HeadlessImageJ.image("case_024_0000-labels").close();
+        HeadlessImageJ.run(SegmentImagePlugin.class,
+                "image=case_024_0000 model=tooth-root-unet2d overlap=0.25 batch=1 tile-size=48x80 device=cpu");
+        assertFalse(Arrays.equals(named, ScanImages.toLabelMap(HeadlessImageJ.image("case_024_0000-labels"),
+                TOOTH_LABELS).data()), "a 48 wide, 80 high tile blends otherwise: the order is read, not ignored");
+        HeadlessImageJ.image("case_024_0000-labels").close();
 
         // a second run replaces medseg's outlines and keeps the user's own overlay
         Roi mine = new Roi(1, 1, 5, 5);

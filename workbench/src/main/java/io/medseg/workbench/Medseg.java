@@ -95,7 +95,7 @@ public final class Medseg {
             if (e instanceof IllegalArgumentException || e instanceof IOException
                     || e instanceof TrainingDivergedException) {
                 String message = e instanceof OutputExistsException f
-                        ? f.getFile() + " " + f.getReason() + "; pass --overwrite to replace it"
+                        ? f.getFile() + " " + f.getReason() + "; " + howToGoOn(commandLine.getCommandName(), f)
                         : e instanceof FileAlreadyExistsException f
                         ? f.getFile() + " " + (f.getReason() == null ? "exists" : f.getReason()) : e.getMessage();
                 commandLine.getErr().println("medseg " + commandLine.getCommandName() + ": error: " + message);
@@ -104,6 +104,17 @@ public final class Medseg {
             throw e;
         });
         return cli.execute(args);
+    }
+
+    /** What to pass when an output exists: the commands that can resume say so before offering to replace. */
+    static String howToGoOn(String command, OutputExistsException e) {
+        if (command.equals("segment")) {
+            return "pass --continue to keep the complete masks and segment the rest, or --overwrite to replace them";
+        }
+        if (command.equals("train") && e.getReason().contains("interrupted")) {
+            return "pass --continue to finish that run, or --overwrite to start anew";
+        }
+        return "pass --overwrite to replace it";
     }
 
     /** The installation folder (the launcher sets {@code medseg.home}); bundled data lives below it. */

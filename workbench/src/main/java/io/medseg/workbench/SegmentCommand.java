@@ -1,5 +1,6 @@
 package io.medseg.workbench;
 
+import ai.djl.Device;
 import io.medseg.core.Segmenter;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.infer.KeptComponents;
@@ -75,8 +76,9 @@ final class SegmentCommand implements Callable<Integer> {
         if (tileSize != null && tileTensorOrder != null) {
             throw new IllegalArgumentException("--tile-size and --tile give the same thing; give --tile-size (x×y×z)");
         }
+        Device chosen = device.resolve(); // the flags first, then the files they name
         Path bundle = ModelsCommand.resolve(model);
-        try (Segmenter segmenter = new Segmenter(ModelBundle.load(bundle, device.resolve()),
+        try (Segmenter segmenter = new Segmenter(ModelBundle.load(bundle, chosen),
                 new Segmenter.Options(overlap, tileBatch, tta, components))) {
             if (tileSize != null || tileTensorOrder != null) {
                 int dims = segmenter.config().patchSize().length;

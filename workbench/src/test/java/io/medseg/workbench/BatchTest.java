@@ -148,7 +148,8 @@ class BatchTest {
         CommandLineTest.Run again = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
                 out.toString());
         assertEquals(1, again.code(), "without --continue existing masks are refused");
-        assertTrue(again.err().contains("exists (the output folder already has results); pass --overwrite"), again.err());
+        assertTrue(again.err().contains("exists (the output folder already has results); pass --continue to keep the"
+                + " complete masks and segment the rest, or --overwrite to replace them"), again.err());
         CommandLineTest.Run resumed = medseg("segment", "--model", model.toString(), "--input", in.toString(), "--output",
                 out.toString(), "--continue");
         assertEquals(0, resumed.code(), resumed.err());

@@ -108,6 +108,16 @@ class CliHelpTest {
     }
 
     @Test
+    void aMisspelledModelNameListsTheBundledOnesAndTheClosest(@TempDir Path tmp) throws Exception {
+        CommandLineTest.Run run = medseg("segment", "--model", "abdomen-ct-unet3D", "--input",
+                "../sample-scans/data/Dataset002_AbdomenCT/imagesTs", "--output", tmp.resolve("m").toString());
+        assertEquals(1, run.code());
+        assertTrue(run.err().contains("model abdomen-ct-unet3D not found") && run.err().contains("(bundled: "
+                + "abdomen-ct-unet3d, abdomen-ct-vnet, tooth-root-unet2d); did you mean abdomen-ct-unet3d?"), run.err());
+        assertFalse(Files.exists(tmp.resolve("m")), "nothing written");
+    }
+
+    @Test
     void aBareRelativeLabelsFileAndNoCudaWarningOnTheCpu(@TempDir Path tmp) throws Exception {
         Path ref = Files.createDirectories(tmp.resolve("ref"));
         LabelMap m = LabelMap.wrap(new byte[] {0, 1, 1, 0}, new long[] {2, 2}, Geometry.identity(2),

@@ -102,7 +102,8 @@ class KillAndResumeTest {
         assertTrue(info.out().contains("has not finished or was interrupted after epoch "), info.out());
         CommandLineTest.Run again = medseg(train(killed));
         assertEquals(1, again.code());
-        assertTrue(again.err().contains("an interrupted training run, which can be continued"), again.err());
+        assertTrue(again.err().contains("an interrupted training run, which can be continued; pass --continue to finish that"
+                + " run, or --overwrite to start anew"), again.err());
 
         CommandLineTest.Run resumed = medseg(train(killed, "--continue"));
         assertEquals(0, resumed.code(), resumed.err());
