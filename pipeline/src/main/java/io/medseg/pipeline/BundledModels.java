@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -52,44 +51,10 @@ public final class BundledModels {
         } catch (IOException e) {
             names = List.of(); // the folder cannot be listed: the message says "none"
         }
-        String closest = closest(model.getFileName() == null ? "" : model.getFileName().toString(), names);
+        String closest = Spelling.closest(model.getFileName() == null ? "" : model.getFileName().toString(), names);
         throw new IllegalArgumentException("model " + model + " not found: no file or folder "
                 + model.toAbsolutePath().normalize() + (model.getNameCount() == 1 ? ", and no bundled model of that"
                 + " name in " + folder + " (bundled: " + (names.isEmpty() ? "none" : String.join(", ", names)) + ")" : "")
                 + (closest != null ? "; did you mean " + closest + "?" : ""));
-    }
-
-    /** The name nearest to {@code given} by edit distance, ignoring case, if it is near enough to be a slip. */
-    static String closest(String given, List<String> names) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String n : names) {
-            int d = editDistance(given.toLowerCase(Locale.ROOT), n.toLowerCase(Locale.ROOT));
-            if (d < bestDistance) {
-                best = n;
-                bestDistance = d;
-            }
-        }
-        return best != null && bestDistance <= Math.max(2, best.length() / 4) ? best : null;
-    }
-
-    /** Levenshtein distance: insertions, deletions and substitutions. */
-    private static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] t = previous;
-            previous = current;
-            current = t;
-        }
-        return previous[b.length()];
     }
 }

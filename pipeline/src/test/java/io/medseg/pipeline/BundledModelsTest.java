@@ -39,8 +39,8 @@ class BundledModelsTest {
     @Test
     void closestAllowsASlipNotAnotherWord() {
         List<String> names = List.of("abdomen-ct-unet3d", "tooth-root-unet2d");
-        assertEquals("tooth-root-unet2d", BundledModels.closest("toth-root-unet2d", names));
-        assertEquals("abdomen-ct-unet3d", BundledModels.closest("ABDOMEN-CT-UNET3D", names));
-        assertNull(BundledModels.closest("vnet", names));
+        assertEquals("tooth-root-unet2d", Spelling.closest("toth-root-unet2d", names));
+        assertEquals("abdomen-ct-unet3d", Spelling.closest("ABDOMEN-CT-UNET3D", names));
+        assertNull(Spelling.closest("vnet", names));
     }
 }

@@ -83,6 +83,7 @@ public final class Medseg {
 
     private static int execute(String... args) {
         CommandLine cli = new CommandLine(new Medseg()).setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler(new UsageErrors());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // bad input and I/O problems (ImageFileException names the file) get one line, not a stack trace
             if (e instanceof StoppedException) {

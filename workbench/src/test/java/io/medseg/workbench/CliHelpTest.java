@@ -108,6 +108,22 @@ class CliHelpTest {
     }
 
     @Test
+    void aWrongCommandLineIsOneLineWithASuggestionAndExitCode2() {
+        CommandLineTest.Run typo = medseg("segment", "--model", "m", "--input", "i", "--ouput", "o");
+        assertEquals(2, typo.code());
+        assertEquals("medseg segment: error: unknown option --ouput; did you mean --output?\n"
+                + "(medseg help segment lists every option)\n", typo.err());
+        CommandLineTest.Run missing = medseg("segment", "--model", "m", "--input", "i");
+        assertEquals(2, missing.code());
+        assertEquals("medseg segment: error: Missing required option: '--output=<output>'\n"
+                + "(medseg help segment lists every option)\n", missing.err());
+        CommandLineTest.Run command = medseg("segmnet", "--model", "m");
+        assertEquals(2, command.code());
+        assertTrue(command.err().startsWith("medseg: error: unknown command segmnet; did you mean segment?\n"),
+                command.err());
+    }
+
+    @Test
     void aMisspelledModelNameListsTheBundledOnesAndTheClosest(@TempDir Path tmp) throws Exception {
         CommandLineTest.Run run = medseg("segment", "--model", "abdomen-ct-unet3D", "--input",
                 "../sample-scans/data/Dataset002_AbdomenCT/imagesTs", "--output", tmp.resolve("m").toString());
