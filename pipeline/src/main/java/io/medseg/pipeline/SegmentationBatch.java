@@ -221,6 +221,7 @@ public final class SegmentationBatch {
                     }
                     if (saveProbabilities) {
                         Nifti.write(result.probabilities(), probabilitiesFile(job), existing != Existing.REFUSE);
+                        progress.message("wrote " + probabilitiesFile(job));
                     }
                     ScanFiles.writeLabels(result.mask(), job.output(), existing != Existing.REFUSE);
                     tilesDone += tiles;

@@ -43,6 +43,25 @@ class SegmentationBatchTest {
                 new TrainingListener() {}, line -> {});
     }
 
+    /** A progress listener that keeps the messages. */
+    private static Progress collecting(List<String> messages) {
+        return new Progress() {
+            @Override
+            public void start(String task, long total, String unit) {}
+
+            @Override
+            public void update(long done, long total, String detail) {}
+
+            @Override
+            public void message(String line) {
+                messages.add(line);
+            }
+
+            @Override
+            public void finish() {}
+        };
+    }
+
     private static Path input(Path tmp) throws IOException {
         Path in = tmp.resolve("in");
         Files.createDirectories(in);
@@ -84,21 +103,7 @@ class SegmentationBatchTest {
         try (Segmenter segmenter = Segmenter.load(model, Device.cpu())) {
             SegmentationBatch batch = SegmentationBatch.plan(in, out, 1, SegmentationBatch.Existing.REFUSE);
             List<String> messages = new ArrayList<>();
-            SegmentationBatch.Result result = batch.run(segmenter, new Progress() {
-                @Override
-                public void start(String task, long total, String unit) {}
-
-                @Override
-                public void update(long done, long total, String detail) {}
-
-                @Override
-                public void message(String line) {
-                    messages.add(line);
-                }
-
-                @Override
-                public void finish() {}
-            });
+            SegmentationBatch.Result result = batch.run(segmenter, collecting(messages));
             assertEquals(2, result.written().size());
             assertEquals(1, result.failed().size());
             String why = result.failed().values().iterator().next();
@@ -106,6 +111,22 @@ class SegmentationBatchTest {
             assertFalse(Files.exists(out.resolve("case_006.png")));
             assertFalse(result.outputs().contains(out.resolve("case_006.png")));
             assertTrue(messages.contains("failed case_006: " + why), messages.toString());
+        }
+    }
+
+    @Test
+    void theProbabilitiesAreWrittenSaidAndPartOfTheResults() throws Exception {
+        Path in = input(tmp);
+        Path out = tmp.resolve("out");
+        List<String> messages = new ArrayList<>();
+        try (Segmenter segmenter = Segmenter.load(model, Device.cpu())) {
+            SegmentationBatch.Result result = SegmentationBatch.plan(in, out, 1, SegmentationBatch.Existing.REFUSE, true)
+                    .run(segmenter, collecting(messages));
+            Path probabilities = out.resolve("case_004_probabilities.nii.gz");
+            assertTrue(Files.isRegularFile(probabilities));
+            assertTrue(messages.contains("wrote " + probabilities), messages.toString());
+            assertEquals(List.of(out.resolve("case_004.png"), probabilities, out.resolve("case_005.png"),
+                    out.resolve("case_005_probabilities.nii.gz")), result.outputs());
         }
     }
 

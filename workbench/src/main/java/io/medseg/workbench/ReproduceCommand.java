@@ -23,14 +23,33 @@ final class ReproduceCommand implements Callable<Integer> {
     /** Exit code when an output differs or an input changed. */
     static final int NOT_REPRODUCED = 5;
 
-    @Parameters(paramLabel = "MANIFEST", description = "the run manifest")
+    @Parameters(paramLabel = "MANIFEST", description = "the run manifest, or the folder a run wrote (its "
+            + "manifest.json; for a model bundle, MODEL.manifest.json beside it)")
     Path manifest;
     @Option(names = "--output", description = "where the rerun writes (default: the recorded output + .reproduced)")
     Path output;
 
+    /** The manifest a path names: itself, a run folder's manifest.json, or a bundle's MODEL.manifest.json. */
+    static Path manifestOf(Path given) throws IOException {
+        if (!Files.isDirectory(given)) {
+            return given;
+        }
+        Path inside = given.resolve(SegmentCommand.MANIFEST);
+        Path abs = given.toAbsolutePath().normalize();
+        Path beside = abs.resolveSibling(abs.getFileName() + ".manifest.json");
+        if (Files.isRegularFile(inside)) {
+            return inside;
+        }
+        if (Files.isRegularFile(beside)) {
+            return beside;
+        }
+        throw new IOException(given + ": a folder without a run manifest (looked for " + inside.getFileName() + " in it"
+                + " and " + beside.getFileName() + " beside it)");
+    }
+
     @Override
     public Integer call() throws Exception {
-        RunManifest m = RunManifest.read(manifest);
+        RunManifest m = RunManifest.read(manifestOf(manifest));
         Map<String, String> changed = m.changedInputs();
         if (!changed.isEmpty()) {
             changed.forEach((file, why) -> System.out.println("input " + file + ": " + why));

@@ -27,7 +27,7 @@ class ReproduceTest {
         assertTrue(m.getAsJsonObject("inputs").has(data.resolve("dataset.json").toAbsolutePath().toString()), m.toString());
         assertEquals("[\"model.json\",\"parameters.params\"]", m.getAsJsonObject("outputs").keySet().toString()
                 .replace("[", "[\"").replace("]", "\"]").replace(", ", "\",\""));
-        CommandLineTest.Run train = medseg("reproduce", trainManifest.toString());
+        CommandLineTest.Run train = medseg("reproduce", model.toString()); // the bundle: MODEL.manifest.json beside it
         assertEquals(0, train.code(), train.out() + train.err());
         assertTrue(train.out().contains("reproduced: 2 of 2 outputs bit-identical"), train.out());
 
@@ -41,9 +41,14 @@ class ReproduceTest {
         Path report = tmp.resolve("report");
         assertEquals(0, medseg("evaluate", "--reference", data.resolve("labelsTs").toString(), "--prediction",
                 masks.toString(), "--output", report.toString()).code());
-        CommandLineTest.Run evaluate = medseg("reproduce", report.resolve("manifest.json").toString());
+        CommandLineTest.Run evaluate = medseg("reproduce", report.toString()); // the folder: its manifest.json
         assertEquals(0, evaluate.code(), evaluate.out());
         assertTrue(evaluate.out().contains("outputs bit-identical"), evaluate.out());
+
+        CommandLineTest.Run none = medseg("reproduce", data.toString());
+        assertEquals(1, none.code());
+        assertTrue(none.err().contains(data + ": a folder without a run manifest (looked for manifest.json in it and "
+                + data.getFileName() + ".manifest.json beside it)"), none.err());
 
         // an output that comes out otherwise than recorded, and a changed input, are reported with exit code 5
         Path manifest = masks.resolve("manifest.json");
