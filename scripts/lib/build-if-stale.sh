@@ -11,7 +11,11 @@ medseg_stale() {
 
 if medseg_stale; then
   echo "medseg: building (mvn -DskipTests package) ..." >&2
-  (cd "$root" && mvn -B -q -DskipTests package) >&2
+  # Maven 3.8 writes colour resets (ESC[0m) even in batch mode: stripped, so logs stay plain text
+  if ! (cd "$root" && set -o pipefail && mvn -B -q -DskipTests package 2>&1 | sed $'s/\x1b\[[0-9;]*m//g' >&2); then
+    echo "medseg: the build failed (output above)" >&2
+    exit 1
+  fi
   # Maven leaves an up-to-date jar untouched, so without this a source edited but unchanged in
   # effect (or a class compiled into another module's jar) would rebuild on every call
   touch "$medseg_jar"
