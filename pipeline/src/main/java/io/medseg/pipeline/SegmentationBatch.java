@@ -6,6 +6,7 @@ import io.medseg.files.FolderLock;
 import io.medseg.files.OutputExistsException;
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
+import io.medseg.io.ImageFiles;
 import io.medseg.io.dicom.DicomSeries;
 import io.medseg.io.nifti.Nifti;
 import java.io.IOException;
@@ -100,6 +101,7 @@ public final class SegmentationBatch {
      */
     public static SegmentationBatch plan(Path input, Path outputDir, int channels, Existing existing,
             boolean saveProbabilities) throws IOException {
+        checkOutputIsAFolder(outputDir);
         checkSeparateFolders(input, outputDir);
         InputFiles found = InputFiles.of(input);
         List<String> notes = new ArrayList<>();
@@ -119,6 +121,14 @@ public final class SegmentationBatch {
                 found.found(), skippedFiles);
         batch.checkOutputs();
         return batch;
+    }
+
+    /** The output names a folder: a name like {@code mask.nii.gz} would become a folder of that name, to no one's use. */
+    private static void checkOutputIsAFolder(Path outputDir) throws IOException {
+        if (!Files.isDirectory(outputDir) && outputDir.getFileName() != null && ImageFiles.isReadableImage(outputDir)) {
+            throw new IOException(outputDir + ": looks like a file name, but the output is the folder the masks go to"
+                    + " (each named after its scan); give a folder");
+        }
     }
 
     /**

@@ -131,6 +131,19 @@ class SegmentationBatchTest {
     }
 
     @Test
+    void anOutputNamedLikeAFileIsRefusedBeforeAnythingIsWritten() throws Exception {
+        Path in = input(tmp);
+        Path out = tmp.resolve("mask.nii.gz");
+        IOException e = assertThrows(IOException.class,
+                () -> SegmentationBatch.plan(in.resolve("case_004_0000.png"), out, 1, SegmentationBatch.Existing.REFUSE));
+        assertEquals(out + ": looks like a file name, but the output is the folder the masks go to (each named after"
+                + " its scan); give a folder", e.getMessage());
+        assertFalse(Files.exists(out));
+        Files.createDirectories(out); // a folder that happens to be called so is a folder
+        assertEquals(2, SegmentationBatch.plan(in, out, 1, SegmentationBatch.Existing.REFUSE).jobs().size());
+    }
+
+    @Test
     void resumingKeepsCompleteMasksAndRefusingLeavesThemAlone() throws Exception {
         Path in = input(tmp);
         Path out = tmp.resolve("out");
