@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -147,9 +148,12 @@ public final class SegmentImagePlugin implements PlugIn {
             IJ.resetEscape(); // an Esc pressed before this run (closing a menu) is not a request to stop it
             IJ.showStatus(COMMAND + ": " + tiles + " tiles with " + bundle.getFileName() + " (Esc stops)");
             Segmenter.Segmentation result;
+            long start = System.nanoTime();
             try {
                 result = MemoryFallback.segment(segmenter, scan, done -> {
                     IJ.showProgress(done, tiles);
+                    IJ.showStatus(COMMAND + ": " + done + " of " + tiles + " tiles, " + eta(start, done, tiles)
+                            + " (Esc stops)");
                     if (IJ.escapePressed()) {
                         throw new StoppedException("Esc pressed after " + done + " of " + tiles + " tiles; nothing was "
                                 + "added");
@@ -164,7 +168,10 @@ public final class SegmentImagePlugin implements PlugIn {
             }
             LabelMap mask = result.mask();
             Map<Integer, String> names = segmenter.config().labels();
-            ImagePlus labels = ScanImages.toImage(mask, imp.getTitle() + "-labels");
+            // a second run beside the first gets a title of its own ("-labels-1"), not a second window of the same name
+            String title = imp.getTitle() + "-labels";
+            ImagePlus labels = ScanImages.toImage(mask, WindowManager.getImage(title) == null ? title
+                    : WindowManager.getUniqueName(title));
             labels.setProp("medseg.model", bundle.toAbsolutePath().toString());
             if (outlines || roiManager) {
                 List<Roi> rois = LabelOutlines.of(labels, names, imp);
@@ -182,6 +189,15 @@ public final class SegmentImagePlugin implements PlugIn {
             IJ.showStatus(COMMAND + ": done");
             return labels;
         }
+    }
+
+    /** "ETA m:ss" from the time per tile so far, as the command line's progress bar says it. */
+    static String eta(long startNanos, int done, int total) {
+        if (done == 0) {
+            return "ETA …";
+        }
+        long seconds = Math.round((System.nanoTime() - startNanos) / 1e9 / done * (total - done));
+        return String.format(Locale.ROOT, "ETA %d:%02d", seconds / 60, seconds % 60);
     }
 
     static ResultsTable measurements(LabelMap mask, Volume scan) {

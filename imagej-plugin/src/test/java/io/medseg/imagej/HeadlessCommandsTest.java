@@ -116,7 +116,8 @@ class HeadlessCommandsTest {
         assertNotNull(scan.getOverlay());
         assertTrue(scan.getOverlay().size() >= 1);
         for (Roi r : scan.getOverlay().toArray()) {
-            assertTrue(r.getName().startsWith(LabelOutlines.PREFIX + "tooth root"), r.getName());
+            assertEquals("tooth root", r.getName(), "the label's name, readable in the ROI Manager");
+            assertTrue(LabelOutlines.isOurs(r));
         }
         ResultsTable rt = ResultsTable.getResultsTable();
         assertEquals(1, rt.size());
@@ -153,14 +154,23 @@ class HeadlessCommandsTest {
                 TOOTH_LABELS).data()), "a 48 wide, 80 high tile blends otherwise: the order is read, not ignored");
         HeadlessImageJ.image("case_024_0000-labels").close();
 
-        // a second run replaces medseg's outlines and keeps the user's own overlay
+        // a second run replaces medseg's outlines (also those named the old way) and keeps the user's own overlay
         Roi mine = new Roi(1, 1, 5, 5);
         mine.setName("mine");
         scan.getOverlay().add(mine);
-        int outlines = scan.getOverlay().size() - 1;
+        Roi old = new Roi(2, 2, 3, 3);
+        old.setName("medseg tooth root 1"); // an outline of an earlier version, from a saved TIFF
+        scan.getOverlay().add(old);
+        int outlines = scan.getOverlay().size() - 2;
         HeadlessImageJ.run(SegmentImagePlugin.class, "image=case_024_0000 model=tooth-root-unet2d outlines device=cpu");
         assertEquals(outlines + 1, scan.getOverlay().size());
         assertNotNull(scan.getOverlay().get("mine"));
+        // with the first run's label image still open, the second gets a title of its own
+        HeadlessImageJ.run(SegmentImagePlugin.class, "image=case_024_0000 model=tooth-root-unet2d device=cpu");
+        assertNotNull(HeadlessImageJ.image("case_024_0000-labels"));
+        assertNotNull(HeadlessImageJ.image("case_024_0000-labels-1"));
+        HeadlessImageJ.image("case_024_0000-labels-1").close();
+        HeadlessImageJ.image("case_024_0000-labels").close();
     }
 
     @Test
