@@ -7,6 +7,8 @@ import io.medseg.pipeline.BundledModels;
 import io.medseg.pipeline.StoppedException;
 import java.awt.GraphicsEnvironment;
 import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -57,7 +59,9 @@ final class CommandRunner {
 
     /**
      * The bundled models: {@code medseg.models} when set, the checkout's {@code sample-scans/models}
-     * under {@code medseg.home} (the plain-ImageJ launcher sets it), else ImageJ's {@code models/medseg}.
+     * under {@code medseg.home} (the plain-ImageJ launcher sets it), else {@code models/medseg} of the
+     * ImageJ or Fiji folder the plugin's jar lies in (so a headless run works from any working
+     * directory), else of ImageJ's folder.
      */
     static BundledModels bundledModels() {
         String models = System.getProperty("medseg.models");
@@ -68,7 +72,24 @@ final class CommandRunner {
         if (home != null) {
             return new BundledModels(Path.of(home, "sample-scans", "models"));
         }
+        Path installation = installationOfThePlugin();
+        if (installation != null && Files.isDirectory(installation.resolve(MODELS_FOLDER))) {
+            return new BundledModels(installation.resolve(MODELS_FOLDER));
+        }
         String imagej = IJ.getDirectory("imagej");
         return new BundledModels(Path.of(imagej == null ? "." : imagej, MODELS_FOLDER));
+    }
+
+    /** The folder holding {@code plugins/} (or {@code jars/}) with this plugin's jar, or null when it is not a jar there. */
+    private static Path installationOfThePlugin() {
+        try {
+            Path jar = Path.of(CommandRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path folder = jar.getParent();
+            boolean installed = Files.isRegularFile(jar) && folder != null && folder.getFileName() != null
+                    && (folder.getFileName().toString().equals("plugins") || folder.getFileName().toString().equals("jars"));
+            return installed ? folder.getParent() : null;
+        } catch (URISyntaxException | SecurityException | NullPointerException | IllegalArgumentException e) {
+            return null; // no code source to go by: ImageJ's own folder is used
+        }
     }
 }

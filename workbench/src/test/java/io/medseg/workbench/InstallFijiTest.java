@@ -60,17 +60,19 @@ class InstallFijiTest {
             assertFalse(Files.exists(fiji.resolve("jars").resolve(shared)), "no second copy of " + shared);
         }
 
-        // Fiji's class path: every jar of jars/ and plugins/ on one loader, ImageJ's folder in ij.dir
+        // Fiji's class path: every jar of jars/ and plugins/ on one loader; run from another folder and without
+        // ij.dir, as the documented headless command is: the models are found beside the plugin's jar
         Path mask = tmp.resolve("ct_004_mask.nii.gz");
         Path image = CT.resolve("imagesTs/ct_004_0000.nii.gz");
         Path log = tmp.resolve("fiji.log");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.awt.headless=true", "-Dai.djl.offline=true", "-Xmx3g", "-Dij.dir=" + fiji,
+                "-Djava.awt.headless=true", "-Dai.djl.offline=true", "-Xmx3g",
                 "-cp", fiji.resolve("jars") + "/*:" + fiji.resolve("plugins") + "/*", "io.medseg.imagej.HeadlessCommands",
                 "OpenScanPlugin", "scan=" + image + " window=abdomen",
                 "SegmentImagePlugin", "image=ct_004_0000 model=abdomen-ct-unet3d measurements device=cpu",
                 "SaveMaskPlugin", "labels=ct_004_0000-labels geometry=ct_004_0000 file=" + mask)
-                .directory(fiji.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .directory(Files.createDirectories(tmp.resolve("elsewhere")).toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "plugin run finished");
         String output = Files.readString(log);
         assertEquals(0, p.exitValue(), output);
