@@ -18,12 +18,15 @@ import java.util.stream.Stream;
 
 /** What a model bundle records to reproduce it: seed, versions, and a fingerprint of the training data. */
 public final class Provenance {
+    /** This build's version, recorded in bundles and manifests and printed by {@code medseg --version}. */
+    public static final String MEDSEG_VERSION = "0.1.0";
+
     private Provenance() {}
 
     public static Map<String, String> of(Dataset dataset, long seed) throws IOException {
         Map<String, String> p = new TreeMap<>();
         p.put("seed", Long.toString(seed));
-        p.put("medseg", "0.1.0");
+        p.put("medseg", MEDSEG_VERSION);
         p.put("djl", Engine.getDjlVersion());
         p.put("libtorch", Engine.getInstance().getVersion());
         p.put("java", System.getProperty("java.version"));

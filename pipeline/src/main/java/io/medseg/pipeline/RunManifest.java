@@ -62,7 +62,7 @@ public record RunManifest(String format, List<String> command, String workingDir
             out.put(root.relativize(p.toAbsolutePath().normalize()).toString().replace('\\', '/'), outputChecksum(p));
         }
         Map<String, String> versions = new TreeMap<>();
-        versions.put("medseg", "0.1.0");
+        versions.put("medseg", Provenance.MEDSEG_VERSION);
         versions.put("djl", Engine.getDjlVersion());
         // evaluate runs no network: libtorch is recorded where it ran, not loaded to name it
         Devices.engineVersionIfStarted().ifPresent(v -> versions.put("libtorch", v));

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -215,6 +216,7 @@ public final class SegmentationBatch {
                     progress.message("skipped " + job.name() + ": " + job.output() + " is already complete");
                     continue;
                 }
+                long caseStart = System.nanoTime();
                 try {
                     Volume scan = job.loader().load();
                     scan.notes().forEach(n -> progress.message("note: " + job.name() + ": " + n));
@@ -237,7 +239,8 @@ public final class SegmentationBatch {
                     tilesDone += tiles;
                     segmented++;
                     written.add(job);
-                    progress.message("wrote " + job.output());
+                    progress.message(String.format(Locale.ROOT, "wrote %s (%.1f s)", job.output(),
+                            (System.nanoTime() - caseStart) / 1e9));
                 } catch (OutputExistsException | StoppedException e) {
                     throw e; // checked before the run: something else wrote it meanwhile, stop rather than guess
                 } catch (Exception | OutOfMemoryError e) {

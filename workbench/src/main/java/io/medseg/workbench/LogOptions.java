@@ -8,8 +8,8 @@ import picocli.CommandLine.Option;
 final class LogOptions {
     @Option(names = "--quiet", description = "print only errors and the final summary")
     boolean quiet;
-    @Option(names = "--log-file", description = "also append every progress line (one per case or epoch), time-stamped, "
-            + "to this file")
+    @Option(names = "--log-file", description = "also append to this file: the command line and versions, every "
+            + "progress line (one per case with its time, or per epoch) and the summary, each stamped to the second (UTC)")
     Path logFile;
 
     TerminalProgress progress() throws IOException {

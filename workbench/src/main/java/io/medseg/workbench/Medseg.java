@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import io.medseg.core.engine.Devices;
 import io.medseg.core.train.TrainingDivergedException;
 import io.medseg.files.OutputExistsException;
+import io.medseg.pipeline.Provenance;
 import io.medseg.pipeline.StoppedException;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -36,7 +37,7 @@ public final class Medseg {
         @Override
         public String[] getVersion() {
             Engine engine = Devices.engine();
-            return new String[] {"medseg 0.1.0", "DJL " + Engine.getDjlVersion() + ", libtorch "
+            return new String[] {"medseg " + Provenance.MEDSEG_VERSION, "DJL " + Engine.getDjlVersion() + ", libtorch "
                     + engine.getVersion() + " (" + engine.getEngineName() + " engine)", "Java " + System.getProperty("java.version")
                     + " (" + System.getProperty("java.vm.name") + ")", "device: " + Devices.select("auto")
                     + (engine.getGpuCount() == 0 ? " (no GPU seen)" : ", " + engine.getGpuCount() + " GPU(s)")};

@@ -90,6 +90,7 @@ final class SegmentCommand implements Callable<Integer> {
             SegmentationBatch batch = SegmentationBatch.plan(input, output, segmenter.config().inputChannels(), existing,
                     saveProbabilities);
             TerminalProgress progress = log.progress();
+            progress.message("model " + bundle + " (" + segmenter.config().architecture() + "), device " + chosen);
             batch.notes().forEach(progress::message);
             if (!segmenter.config().complete()) {
                 progress.message("warning: " + model + " is from a training run that has not finished ("
@@ -98,7 +99,9 @@ final class SegmentCommand implements Callable<Integer> {
             SegmentationBatch.Result result = batch.run(segmenter, progress);
             RunManifest.of(Medseg.commandLine(), batch.inputs(bundle), output, result.outputs())
                     .write(output.resolve(MANIFEST));
-            return summarize(batch, result, output, log.quiet);
+            int code = summarize(batch, result, output, log.quiet);
+            progress.record(summary(batch, result, output, log.quiet));
+            return code;
         }
     }
 
@@ -110,14 +113,19 @@ final class SegmentCommand implements Callable<Integer> {
         if (quiet) {
             result.failed().forEach((job, why) -> System.err.println("failed " + job.name() + ": " + why));
         }
+        System.out.println(summary(batch, result, output, quiet));
+        return result.allSucceeded() ? 0 : 4;
+    }
+
+    /** The summary line: what was found, written, kept, failed and skipped. */
+    static String summary(SegmentationBatch batch, SegmentationBatch.Result result, Path output, boolean quiet) {
         int skippedFiles = batch.skippedFiles();
-        System.out.println("found " + batch.filesFound() + " file(s): " + batch.jobs().size() + " case(s)"
+        return "found " + batch.filesFound() + " file(s): " + batch.jobs().size() + " case(s)"
                 + (skippedFiles == 0 ? "" : ", " + skippedFiles + " file(s) skipped as not scans"
                         + (quiet ? "" : " (listed above)"))
                 + "; wrote " + result.written().size() + " mask(s) to " + output
                 + (result.skipped().isEmpty() ? "" : ", kept " + result.skipped().size() + " complete one(s)")
                 + (result.failed().isEmpty() ? "" : ", " + result.failed().size() + " case(s) failed")
-                + (batch.seriesTable() != null ? " (series.csv maps series to masks)" : ""));
-        return result.allSucceeded() ? 0 : 4;
+                + (batch.seriesTable() != null ? " (series.csv maps series to masks)" : "");
     }
 }

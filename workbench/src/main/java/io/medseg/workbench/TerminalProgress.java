@@ -2,6 +2,7 @@ package io.medseg.workbench;
 
 import io.medseg.core.train.TrainingListener;
 import io.medseg.pipeline.Progress;
+import io.medseg.pipeline.Provenance;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -53,7 +55,25 @@ final class TerminalProgress implements Progress {
         Files.createDirectories(logFile.toAbsolutePath().getParent());
         PrintStream log = new PrintStream(Files.newOutputStream(logFile, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND), true, StandardCharsets.UTF_8);
+        // a log read later, or among others appended to the same file, says what ran and where
+        log.println(stamp() + " medseg " + String.join(" ", Medseg.commandLine()) + " (medseg " + Provenance.MEDSEG_VERSION
+                + ", Java " + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " "
+                + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores, in "
+                + Path.of("").toAbsolutePath() + ")");
         return new TerminalProgress(System.err, mode(quiet), log);
+    }
+
+    /** UTC to the second: the log's lines are minutes apart, not nanoseconds. */
+    private static String stamp() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    /** A line for the log file only (the summary, which the command prints itself). */
+    void record(String line) {
+        if (logFile != null) {
+            logFile.println(stamp() + " " + line);
+            logFile.flush();
+        }
     }
 
     private static Mode mode(boolean quiet) {
@@ -91,7 +111,7 @@ final class TerminalProgress implements Progress {
     @Override
     public void message(String line) {
         if (logFile != null) {
-            logFile.println(Instant.now() + " " + line);
+            logFile.println(stamp() + " " + line);
         }
         if (mode == Mode.QUIET) {
             return;

@@ -121,7 +121,17 @@ class BatchTest {
                 out.toString(), "--log-file", log.toString(), "--batch", "3");
         assertEquals(4, run.code(), run.err());
         String logged = Files.readString(log);
-        assertTrue(logged.contains(" failed broken: ") && logged.contains(" wrote " + out.resolve("case_003.png")), logged);
+        assertTrue(logged.contains(" failed broken: ") && logged.contains(" wrote " + out.resolve("case_003.png") + " ("),
+                logged);
+        List<String> lines = logged.lines().toList();
+        for (String line : lines) {
+            assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ .+"), "stamped to the second: " + line);
+        }
+        assertTrue(lines.get(0).contains(" medseg segment --model " + model.toAbsolutePath().normalize())
+                && lines.get(0).contains("(medseg 0.1.0, Java "), "the log starts with what ran: " + lines.get(0));
+        assertTrue(lines.get(1).contains(" model " + model + " (unet2d), device cpu()"), lines.get(1));
+        assertTrue(lines.get(lines.size() - 1).matches(".* found 5 file\\(s\\): 5 case\\(s\\); wrote 4 mask\\(s\\) to .*, 1 case"
+                + "\\(s\\) failed"), "and ends with the summary: " + lines.get(lines.size() - 1));
         assertTrue(run.err().contains("failed broken: " + in.resolve("broken_0000.png")), run.err());
         assertTrue(run.out().contains("wrote 4 mask(s)") && run.out().contains("1 case(s) failed"), run.out());
         for (int k = 3; k < 7; k++) {
