@@ -62,6 +62,13 @@ elif [ "$replace" = true ] || [ ! -d "$target" ]; then
   echo "wrote $target"
 elif cmp -s "$tmp/model/parameters.params" "$target/parameters.params"; then
   echo "retrained parameters are bit-for-bit identical to $target"
+  # the training domain is the last entry of model.json (scripts/record-training-domains.sh writes the bundled ones)
+  if cmp -s <(sed -n '/"domain"/,$p' "$tmp/model/model.json") <(sed -n '/"domain"/,$p' "$target/model.json"); then
+    echo "the recorded training domain is identical too"
+  else
+    echo "the recorded training domain DIFFERS from $target/model.json's" >&2
+    exit 1
+  fi
 else
   echo "retrained parameters DIFFER from $target (a CPU without AVX2, or another libtorch build?); run with --replace to update" >&2
   exit 1

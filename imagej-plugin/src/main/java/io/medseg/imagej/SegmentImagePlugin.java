@@ -12,6 +12,7 @@ import io.medseg.core.Segmenter;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.engine.Devices;
 import io.medseg.core.infer.KeptComponents;
+import io.medseg.core.preprocess.ScanProfile;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
 import io.medseg.pipeline.LabelMeasurements;
@@ -145,6 +146,11 @@ public final class SegmentImagePlugin implements PlugIn {
                 throw new PluginException("\"" + imp.getTitle() + "\" does not fit " + bundle.getFileName() + ": "
                         + e.getMessage());
             }
+            // a scan unlike the training data still gets its mask, with the warning where the user looks
+            String domain = segmenter.config().domainWarning(ScanProfile.of(scan));
+            if (!domain.isEmpty()) {
+                IJ.log(COMMAND + ": warning: \"" + imp.getTitle() + "\" is " + domain);
+            }
             IJ.resetEscape(); // an Esc pressed before this run (closing a menu) is not a request to stop it
             IJ.showStatus(COMMAND + ": " + tiles + " tiles with " + bundle.getFileName() + " (Esc stops)");
             Segmenter.Segmentation result;
@@ -185,8 +191,12 @@ public final class SegmentImagePlugin implements PlugIn {
             if (table) {
                 Tables.show(measurements(mask, scan), imp.getTitle() + "-measurements");
             }
+            if (!domain.isEmpty()) {
+                labels.setProp("medseg.warning", domain);
+            }
             labels.show();
-            IJ.showStatus(COMMAND + ": done");
+            IJ.showStatus(COMMAND + ": done" + (domain.isEmpty() ? "" : "; the scan is unlike the model's training data"
+                    + " (see the Log window)"));
             return labels;
         }
     }

@@ -1,6 +1,7 @@
 package io.medseg.pipeline;
 
 import io.medseg.core.Segmenter;
+import io.medseg.core.preprocess.ScanProfile;
 import io.medseg.files.AtomicFiles;
 import io.medseg.files.FolderLock;
 import io.medseg.files.OutputExistsException;
@@ -52,9 +53,11 @@ public final class SegmentationBatch {
 
     /**
      * What a run did: masks written, cases skipped because their mask was complete, cases that
-     * failed (and why), and every file the run's results consist of (masks, probabilities, series table).
+     * failed (and why), cases unlike the model's training data (and how; their masks are written),
+     * and every file the run's results consist of (masks, probabilities, series table).
      */
-    public record Result(List<Job> written, List<Job> skipped, Map<Job, String> failed, List<Path> outputs) {
+    public record Result(List<Job> written, List<Job> skipped, Map<Job, String> failed, Map<Job, String> unlikeTraining,
+            List<Path> outputs) {
         public boolean allSucceeded() {
             return failed.isEmpty();
         }
@@ -201,6 +204,7 @@ public final class SegmentationBatch {
         List<Job> written = new ArrayList<>();
         List<Job> skipped = new ArrayList<>();
         Map<Job, String> failed = new LinkedHashMap<>();
+        Map<Job, String> unlikeTraining = new LinkedHashMap<>();
         long tilesDone = 0;
         int segmented = 0;
         progress.start("segment", jobs.size(), "tiles");
@@ -220,6 +224,11 @@ public final class SegmentationBatch {
                 try {
                     Volume scan = job.loader().load();
                     scan.notes().forEach(n -> progress.message("note: " + job.name() + ": " + n));
+                    String domain = segmenter.config().domainWarning(ScanProfile.of(scan));
+                    if (!domain.isEmpty()) {
+                        unlikeTraining.put(job, domain);
+                        progress.message("warning: " + job.name() + ": " + domain);
+                    }
                     long tiles = segmenter.tileCount(scan);
                     // the total is an estimate until every scan is loaded: tiles so far + the mean for the rest
                     long before = tilesDone;
@@ -256,7 +265,8 @@ public final class SegmentationBatch {
         if (dicom) {
             writeSeriesTable(written, skipped);
         }
-        return new Result(written, skipped, failed, outputs(failed));
+        unlikeTraining.keySet().retainAll(written);
+        return new Result(written, skipped, failed, unlikeTraining, outputs(failed));
     }
 
     /** The files of every case that did not fail, and the series table. */
@@ -274,6 +284,40 @@ public final class SegmentationBatch {
             outputs.add(seriesTable());
         }
         return outputs;
+    }
+
+    /**
+     * Refuses, before any case runs, a 3D model for an input that holds only 2D images (read from
+     * their headers): one error instead of a failed case per image. A mixed folder goes on, its 2D
+     * images failing as cases. A 2D model takes anything (a volume slice by slice).
+     *
+     * @throws IllegalArgumentException naming the input and the model's and images' dimensions
+     */
+    public void checkDimensions(int modelDims, Path input) {
+        if (modelDims != 3) {
+            return;
+        }
+        for (Job job : jobs) {
+            try {
+                if (!is2d(job)) {
+                    return;
+                }
+            } catch (IOException e) {
+                return; // an unreadable header is that case's failure, reported when it runs
+            }
+        }
+        throw new IllegalArgumentException(input + ": the model is 3D, and " + (jobs.size() == 1 ? "this is a 2D image"
+                : "all " + jobs.size() + " scans are 2D images") + "; give volumes (NIfTI, DICOM series, TIFF stacks)"
+                + " or use a 2D model");
+    }
+
+    private static boolean is2d(Job job) throws IOException {
+        if (job.dicom() && job.inputs().size() > 1) {
+            return false; // a series of several files is a volume
+        }
+        long[] size = job.dicom() ? DicomSeries.scanFiles(job.inputs()).series().get(0).header().sizeXyz()
+                : ImageFiles.readHeader(job.inputs().get(0)).sizeXyz();
+        return size.length == 2 || size[2] == 1;
     }
 
     /** What the run read: the model, then every case's files (for the run manifest). */

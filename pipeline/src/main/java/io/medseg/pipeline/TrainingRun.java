@@ -167,7 +167,7 @@ public final class TrainingRun {
                 : cases.get(0).reference().geometry().spacingMm();
         ModelConfig config = new ModelConfig(ModelConfig.FORMAT, network.name(), prepared.arguments(),
                 dataset.channelNames().size(), dataset.labels(), prepared.patch(), spacingMm, prepared.intensity(), settings,
-                Map.of(), Map.of(), prepared.plan());
+                Map.of(), Map.of(), prepared.plan()).withDomain(DatasetDomain.of(dataset));
         if (r.resume()) {
             checkSameRun(r.output(), config);
         }
@@ -293,8 +293,8 @@ public final class TrainingRun {
             return; // killed before its first epoch ended: nothing saved to compare with
         }
         ModelConfig saved = ModelBundle.readConfig(output);
-        ModelConfig a = saved.withTraining(saved.training(), Map.of(), Map.of()).withState(null);
-        ModelConfig b = now.withTraining(now.training(), Map.of(), Map.of()).withState(null);
+        ModelConfig a = saved.withTraining(saved.training(), Map.of(), Map.of()).withState(null).withDomain(null);
+        ModelConfig b = now.withTraining(now.training(), Map.of(), Map.of()).withState(null).withDomain(null);
         if (!ModelBundle.toJson(a).equals(ModelBundle.toJson(b))) {
             throw new IllegalArgumentException(output + ": the settings differ from those of the interrupted run (saved: "
                     + saved + "; " + saved.training() + "; now: " + now + "; " + now.training()

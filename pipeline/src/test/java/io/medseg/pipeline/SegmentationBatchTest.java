@@ -95,6 +95,43 @@ class SegmentationBatchTest {
     }
 
     @Test
+    void aScanUnlikeTheTrainingDataIsSegmentedWithAWarningThatTheResultKeeps() throws Exception {
+        Path in = input(tmp);
+        // the same kind of radiograph at 160×120: more than twice the 48×32 the model was trained on
+        Path large = tmp.resolve("large");
+        ToothRootDataset.write(large, 77, 1, 1, 160, 120);
+        Files.copy(large.resolve("imagesTs/case_001_0000.png"), in.resolve("case_009_0000.png"));
+        Path out = tmp.resolve("out");
+        try (Segmenter segmenter = Segmenter.load(model, Device.cpu())) {
+            assertEquals(4, segmenter.config().domain().cases(), "training records its dataset's domain");
+            List<String> messages = new ArrayList<>();
+            SegmentationBatch.Result result = SegmentationBatch.plan(in, out, 1, SegmentationBatch.Existing.REFUSE)
+                    .run(segmenter, collecting(messages));
+            assertEquals(3, result.written().size(), "the mask is still written");
+            assertEquals(List.of("case_009"), result.unlikeTraining().keySet().stream().map(SegmentationBatch.Job::name)
+                    .toList());
+            String how = result.unlikeTraining().values().iterator().next();
+            assertEquals("unlike the model's training data: extent 160 × 120 mm (trained on 48 × 32 mm); check the mask",
+                    how);
+            assertTrue(messages.contains("warning: case_009: " + how), messages.toString());
+        }
+    }
+
+    @Test
+    void a3dModelIsRefusedUpFrontForAnInputOfOnly2dImages() throws Exception {
+        Path in = input(tmp);
+        SegmentationBatch batch = SegmentationBatch.plan(in, tmp.resolve("out"), 1, SegmentationBatch.Existing.REFUSE);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> batch.checkDimensions(3, in));
+        assertEquals(in + ": the model is 3D, and all 2 scans are 2D images; give volumes (NIfTI, DICOM series, TIFF"
+                + " stacks) or use a 2D model", e.getMessage());
+        batch.checkDimensions(2, in); // a 2D model takes them
+        // one volume among them: the batch goes on, the 2D images failing as cases
+        Files.copy(Path.of("../sample-scans/data/Dataset002_AbdomenCT/imagesTs/ct_002_0000.nii.gz"),
+                in.resolve("ct_002_0000.nii.gz"));
+        SegmentationBatch.plan(in, tmp.resolve("out"), 1, SegmentationBatch.Existing.REFUSE).checkDimensions(3, in);
+    }
+
+    @Test
     void aCorruptScanFailsAloneNamingItsFile() throws Exception {
         Path in = input(tmp);
         Path broken = in.resolve("case_006_0000.png");

@@ -114,6 +114,9 @@ final class InfoCommand implements Callable<Integer> {
                     .append(c.provenance().getOrDefault("seed", "?")).append(", libtorch ")
                     .append(c.provenance().getOrDefault("libtorch", "?")).append('\n');
         }
+        b.append("  training domain ").append(c.domain() != null ? c.domain()
+                : "not recorded (no warnings for scans unlike the training data; medseg domain --record-from DATASET adds it)")
+                .append('\n');
         if (c.provenance().containsKey("parent")) {
             Map<String, String> p = c.provenance();
             b.append("  fine-tuned from ").append(p.get("parent")).append(" (sha256 ").append(p.get("parent_sha256"))

@@ -89,9 +89,14 @@ final class SegmentCommand implements Callable<Integer> {
             // every output is checked before the first scan is read
             SegmentationBatch batch = SegmentationBatch.plan(input, output, segmenter.config().inputChannels(), existing,
                     saveProbabilities);
+            batch.checkDimensions(segmenter.config().patchSize().length, input);
             TerminalProgress progress = log.progress();
             progress.message("model " + bundle + " (" + segmenter.config().architecture() + "), device " + chosen);
             batch.notes().forEach(progress::message);
+            if (segmenter.config().domain() == null) {
+                progress.message("note: " + model + " does not record what it was trained on, so scans unlike its "
+                        + "training data are not flagged (medseg domain --record-from DATASET adds it)");
+            }
             if (!segmenter.config().complete()) {
                 progress.message("warning: " + model + " is from a training run that has not finished ("
                         + segmenter.config().state() + "); it holds the best epoch so far");
@@ -111,6 +116,7 @@ final class SegmentCommand implements Callable<Integer> {
      */
     static int summarize(SegmentationBatch batch, SegmentationBatch.Result result, Path output, boolean quiet) {
         if (quiet) {
+            result.unlikeTraining().forEach((job, how) -> System.err.println("warning: " + job.name() + ": " + how));
             result.failed().forEach((job, why) -> System.err.println("failed " + job.name() + ": " + why));
         }
         System.out.println(summary(batch, result, output, quiet));
@@ -126,6 +132,8 @@ final class SegmentCommand implements Callable<Integer> {
                 + "; wrote " + result.written().size() + " mask(s) to " + output
                 + (result.skipped().isEmpty() ? "" : ", kept " + result.skipped().size() + " complete one(s)")
                 + (result.failed().isEmpty() ? "" : ", " + result.failed().size() + " case(s) failed")
+                + (result.unlikeTraining().isEmpty() ? "" : ", " + result.unlikeTraining().size() + " case(s) unlike the "
+                        + "model's training data (warnings " + (quiet ? "above" : "above; check their masks") + ")")
                 + (batch.seriesTable() != null ? " (series.csv maps series to masks)" : "");
     }
 }

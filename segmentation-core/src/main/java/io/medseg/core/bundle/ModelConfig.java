@@ -4,7 +4,9 @@ import com.google.gson.JsonObject;
 import io.medseg.core.engine.TensorLayout;
 import io.medseg.core.preprocess.Intensity;
 import io.medseg.core.preprocess.Plan;
+import io.medseg.core.preprocess.ScanProfile;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -28,10 +30,13 @@ import java.util.TreeMap;
  * @param state {@value #COMPLETE}, or {@code "incomplete: saved at epoch K of N"} while the run that writes it
  *     goes on (a bundle that still says so after the run ended was interrupted; {@code train --continue}
  *     resumes it); null in bundles written before the field existed, read as complete
+ * @param domain what the model was trained on, compared with every scan before it is segmented
+ *     (null for untrained models and bundles written before the field existed)
  */
 public record ModelConfig(String format, String architecture, JsonObject arguments, int inputChannels,
         Map<Integer, String> labels, int[] patchSize, double[] spacingMm, Intensity intensity,
-        TrainingSettings training, Map<String, String> provenance, Map<String, Double> metrics, Plan plan, String state) {
+        TrainingSettings training, Map<String, String> provenance, Map<String, Double> metrics, Plan plan, String state,
+        TrainingDomain domain) {
 
     public static final String FORMAT = "medseg-bundle/1";
     public static final String COMPLETE = "complete";
@@ -57,6 +62,15 @@ public record ModelConfig(String format, String architecture, JsonObject argumen
         spacingMm = spacingMm.clone();
         provenance = provenance == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(provenance));
         metrics = metrics == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(metrics));
+    }
+
+    /** A model whose training domain is not (yet) recorded. */
+    public ModelConfig(String format, String architecture, JsonObject arguments, int inputChannels,
+            Map<Integer, String> labels, int[] patchSize, double[] spacingMm, Intensity intensity,
+            TrainingSettings training, Map<String, String> provenance, Map<String, Double> metrics, Plan plan,
+            String state) {
+        this(format, architecture, arguments, inputChannels, labels, patchSize, spacingMm, intensity, training, provenance,
+                metrics, plan, state, null);
     }
 
     /** A model whose training state is not (yet) recorded. */
@@ -87,12 +101,31 @@ public record ModelConfig(String format, String architecture, JsonObject argumen
     public ModelConfig withTraining(TrainingSettings settings, Map<String, String> newProvenance,
             Map<String, Double> newMetrics) {
         return new ModelConfig(format, architecture, arguments, inputChannels, labels, patchSize, spacingMm,
-                intensity, settings, newProvenance, newMetrics, plan, state);
+                intensity, settings, newProvenance, newMetrics, plan, state, domain);
     }
 
     public ModelConfig withState(String newState) {
         return new ModelConfig(format, architecture, arguments, inputChannels, labels, patchSize, spacingMm,
-                intensity, training, provenance, metrics, plan, newState);
+                intensity, training, provenance, metrics, plan, newState, domain);
+    }
+
+    public ModelConfig withDomain(TrainingDomain newDomain) {
+        return new ModelConfig(format, architecture, arguments, inputChannels, labels, patchSize, spacingMm,
+                intensity, training, provenance, metrics, plan, state, newDomain);
+    }
+
+    /**
+     * One line when {@code scan} lies outside what the model was trained on, naming what differs
+     * ("" when it lies within, or when the bundle records no domain); see {@link TrainingDomain#differences}.
+     */
+    public String domainWarning(ScanProfile scan) {
+        if (domain == null) {
+            return "";
+        }
+        boolean resamples = plan != null && scan.dims() == patchSize.length;
+        List<String> differences = domain.differences(scan, resamples, intensity.scheme() == Intensity.Scheme.CT);
+        return differences.isEmpty() ? "" : "unlike the model's training data: " + String.join("; ", differences)
+                + "; check the mask";
     }
 
     /** Whether the run that wrote this bundle finished (bundles without a state are taken as finished). */

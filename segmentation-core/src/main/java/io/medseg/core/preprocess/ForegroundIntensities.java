@@ -65,7 +65,7 @@ public final class ForegroundIntensities {
     }
 
     /** numpy's default ("linear") percentile of sorted values. */
-    static double percentile(double[] sorted, double q) {
+    public static double percentile(double[] sorted, double q) {
         double pos = q / 100 * (sorted.length - 1);
         int lo = (int) Math.floor(pos);
         int hi = Math.min(lo + 1, sorted.length - 1);
