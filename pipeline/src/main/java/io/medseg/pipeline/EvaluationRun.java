@@ -25,6 +25,7 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +70,9 @@ public final class EvaluationRun {
         List<CaseEvaluation> cases = new ArrayList<>();
         Map<String, String> skipped = new TreeMap<>();
         Map<String, BufferedImage> overlays = new LinkedHashMap<>();
+        // masks of DICOM series pair with references named by the series' UID, readable name or folder
+        Map<String, String> throughSeriesTable = SeriesTable.maskByName(SeriesTable.read(predictionDir));
+        Set<String> paired = new HashSet<>();
         progress.start("evaluate", references.size(), "cases");
         try {
             int done = 0;
@@ -79,6 +83,10 @@ public final class EvaluationRun {
                 String name = ref.getFileName().toString();
                 String id = ImageFiles.stem(ref);
                 Path pred = predictionDir.resolve(name);
+                if (!Files.isRegularFile(pred) && throughSeriesTable.containsKey(id)) {
+                    pred = predictionDir.resolve(throughSeriesTable.get(id));
+                }
+                paired.add(pred.getFileName().toString());
                 progress.update(done++, references.size(), name);
                 // reasons name files, not folders: a report must not depend on how its folders were written
                 if (!Files.isRegularFile(pred)) {
@@ -110,7 +118,7 @@ public final class EvaluationRun {
         } finally {
             progress.finish();
         }
-        for (String extra : unmatchedPredictions(referenceDir, predictionDir)) {
+        for (String extra : unmatchedPredictions(paired, predictionDir)) {
             skipped.put(extra, "prediction " + extra + " has no reference " + extra + " in the reference folder");
         }
         // PNG/TIFF masks carry no spacing: their distances and areas are pixels, not millimetres
@@ -208,12 +216,11 @@ public final class EvaluationRun {
         return null;
     }
 
-    private static List<String> unmatchedPredictions(Path referenceDir, Path predictionDir) throws IOException {
+    private static List<String> unmatchedPredictions(Set<String> paired, Path predictionDir) throws IOException {
         if (!Files.isDirectory(predictionDir)) {
             return List.of();
         }
-        Set<String> refs = names(referenceDir);
-        return names(predictionDir).stream().filter(n -> !refs.contains(n)).sorted().toList();
+        return names(predictionDir).stream().filter(n -> !paired.contains(n)).sorted().toList();
     }
 
     private static Set<String> names(Path dir) throws IOException {

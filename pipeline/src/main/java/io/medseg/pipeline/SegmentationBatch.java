@@ -37,11 +37,13 @@ public final class SegmentationBatch {
 
     /**
      * One scan and its mask file; {@code inputs} are its channel files, or the files of a DICOM
-     * series, whose {@code readableName} says patient, date, series number and description (null for images).
+     * series, whose {@code readableName} says patient, date, series number and description and
+     * {@code seriesUid} is its Series Instance UID (both null for images).
      */
-    public record Job(String name, List<Path> inputs, Path output, ScanLoader loader, String readableName) {
+    public record Job(String name, List<Path> inputs, Path output, ScanLoader loader, String readableName,
+            String seriesUid) {
         public boolean dicom() {
-            return readableName != null;
+            return seriesUid != null;
         }
     }
 
@@ -87,8 +89,8 @@ public final class SegmentationBatch {
 
     /**
      * Plans the batch for {@code input}: a PNG/TIFF/NIfTI file, a DICOM file (its series), or a
-     * folder: its images and the DICOM series below it (one mask {@code SERIES_UID.nii.gz} each and
-     * {@code series.csv}), every other entry listed in {@link #notes()}. nnU-Net names
+     * folder: its images and the DICOM series below it (one mask each, named by {@link #maskNames},
+     * and {@code series.csv}), every other entry listed in {@link #notes()}. nnU-Net names
      * ({@code CASE_0000.png}, {@code CASE_0001.png} …) make one job per case with mask {@code CASE.png}.
      *
      * @throws ImageFileException when there is nothing to segment
@@ -370,7 +372,8 @@ public final class SegmentationBatch {
             ScanLoader loader = why != null ? () -> {
                 throw new ImageFileException(files.get(0), why);
             } : () -> ScanFiles.readChannels(files);
-            jobs.add(new Job(c.plainName() ? files.get(0).getFileName().toString() : c.id(), files, output, loader, null));
+            jobs.add(new Job(c.plainName() ? files.get(0).getFileName().toString() : c.id(), files, output, loader, null,
+                    null));
         }
         return jobs;
     }
@@ -383,19 +386,44 @@ public final class SegmentationBatch {
         if (!oneFile) {
             scan.skipped().forEach((file, why) -> notes.add("skipped " + file + ": " + why));
         }
+        List<DicomSeries> chosen = scan.series().stream()
+                .filter(series -> !oneFile || series.files().stream().anyMatch(f -> sameFile(f, input))).toList();
+        List<String> names = maskNames(chosen);
         List<Job> jobs = new ArrayList<>();
-        for (DicomSeries series : scan.series()) {
-            if (oneFile && series.files().stream().noneMatch(f -> sameFile(f, input))) {
-                continue;
-            }
-            jobs.add(new Job(series.uid(), series.files(), outputDir.resolve(series.uid() + ".nii.gz"), series::load,
-                    SeriesConversion.readableName(series)));
+        for (int i = 0; i < chosen.size(); i++) {
+            DicomSeries series = chosen.get(i);
+            jobs.add(new Job(names.get(i), series.files(), outputDir.resolve(names.get(i) + ".nii.gz"), series::load,
+                    SeriesConversion.readableName(series), series.uid()));
         }
         if (oneFile && jobs.isEmpty()) {
             throw new ImageFileException(input, "a DICOM file without an image series ("
                     + scan.skipped().getOrDefault(input, "no pixel data") + ")");
         }
         return jobs;
+    }
+
+    /**
+     * A readable mask name per series: the name of the folder holding it when that folder holds no
+     * other series (how archives and exports are laid out, and how references tend to be named),
+     * else patient, date, series number and description ({@link SeriesConversion#readableName});
+     * made unique, ignoring case, with "_2", "_3" … The Series Instance UID stays in series.csv.
+     */
+    static List<String> maskNames(List<DicomSeries> series) {
+        Map<Path, Integer> perFolder = new HashMap<>();
+        series.forEach(s -> perFolder.merge(s.files().get(0).toAbsolutePath().getParent(), 1, Integer::sum));
+        List<String> names = new ArrayList<>();
+        Set<String> used = new HashSet<>();
+        for (DicomSeries s : series) {
+            Path folder = s.files().get(0).toAbsolutePath().getParent();
+            String name = folder != null && folder.getFileName() != null && perFolder.get(folder) == 1
+                    ? folder.getFileName().toString() : SeriesConversion.readableName(s);
+            String unique = name;
+            for (int k = 2; !used.add(unique.toLowerCase(Locale.ROOT)); k++) {
+                unique = name + "_" + k;
+            }
+            names.add(unique);
+        }
+        return names;
     }
 
     static boolean sameFile(Path a, Path b) {
@@ -470,11 +498,11 @@ public final class SegmentationBatch {
     }
 
     private void writeSeriesTable(List<Job> written, List<Job> skipped) throws IOException {
-        StringBuilder csv = new StringBuilder("series_instance_uid,mask_file,series,first_dicom_file,files\n");
+        StringBuilder csv = new StringBuilder(SeriesTable.HEADER + "\n");
         for (Job j : jobs) {
             if (j.dicom() && (written.contains(j) || skipped.contains(j))) {
-                csv.append(j.name()).append(',').append(j.output().getFileName()).append(',').append(j.readableName())
-                        .append(',').append(j.inputs().get(0)).append(',').append(j.inputs().size()).append('\n');
+                csv.append(SeriesTable.row(j.seriesUid(), j.output().getFileName().toString(), j.readableName(),
+                        j.inputs().get(0).toString(), j.inputs().size())).append('\n');
             }
         }
         AtomicFiles.write(seriesTable(), csv.toString().getBytes(StandardCharsets.UTF_8), true);

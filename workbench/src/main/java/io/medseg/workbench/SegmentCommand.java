@@ -133,7 +133,7 @@ final class SegmentCommand implements Callable<Integer> {
                 + (result.skipped().isEmpty() ? "" : ", kept " + result.skipped().size() + " complete one(s)")
                 + (result.failed().isEmpty() ? "" : ", " + result.failed().size() + " case(s) failed")
                 + (result.unlikeTraining().isEmpty() ? "" : ", " + result.unlikeTraining().size() + " case(s) unlike the "
-                        + "model's training data (warnings " + (quiet ? "above" : "above; check their masks") + ")")
+                        + "model's training data (warnings above)")
                 + (batch.seriesTable() != null ? " (series.csv maps series to masks)" : "");
     }
 }

@@ -2,6 +2,7 @@ package io.medseg.workbench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -375,8 +376,11 @@ class CommandLineTest {
         assertEquals(0, seg.code(), seg.err());
         List<String> csv = Files.readAllLines(masks.resolve("series.csv"));
         assertEquals(3, csv.size(), "header + 2 series");
-        String uid = csv.get(1).split(",")[0];
-        var mask = Nifti.readLabels(masks.resolve(uid + ".nii.gz"), ToothRootDataset.LABELS);
+        String maskFile = csv.get(1).split(",")[1]; // series_instance_uid,mask_file,…
+        // each series is alone in its folder: its mask is named after the folder, the UID stays in the table
+        assertEquals(List.of("axial.nii.gz", "oblique.nii.gz"), List.of(csv.get(1).split(",")[1], csv.get(2).split(",")[1])
+                .stream().sorted().toList());
+        var mask = Nifti.readLabels(masks.resolve(maskFile), ToothRootDataset.LABELS);
         var scan = DicomSeries.scan(dicom.resolve(csv.get(1).contains("axial") ? "axial" : "oblique"));
         var geometry = scan.series().get(0).load().geometry();
         assertArrayEquals(new long[] {24, 20, 10}, mask.sizeXyz());
@@ -384,6 +388,18 @@ class CommandLineTest {
 
         Run eval = medseg("evaluate", "--reference", masks.toString(), "--prediction", masks.toString());
         assertEquals(0, eval.code(), eval.err() + eval.out());
+
+        // references named by Series Instance UID (as masks of older versions were) pair through series.csv
+        Path references = Files.createDirectories(tmp.resolve("references"));
+        String uid = csv.get(1).split(",")[0];
+        Files.copy(masks.resolve(maskFile), references.resolve(uid + ".nii.gz"));
+        Run byUid = medseg("evaluate", "--reference", references.toString(), "--prediction", masks.toString());
+        assertTrue(byUid.out().contains(uid), "scored under the reference's name: " + byUid.out());
+        assertTrue(byUid.out().contains("(0/1 cases)"), "one case evaluated (both empty for this untrained model): "
+                + byUid.out());
+        String other = maskFile.equals("axial.nii.gz") ? "oblique.nii.gz" : "axial.nii.gz";
+        assertTrue(byUid.out().contains("skipped " + other + ": prediction " + other + " has no reference"), byUid.out());
+        assertFalse(byUid.out().contains("skipped " + maskFile), "the paired mask is not left over: " + byUid.out());
     }
 
     @Test

@@ -286,8 +286,9 @@ class Ct3dEndToEndTest {
                 "--output", dicomMasks.toString());
         assertEquals(0, dseg.code(), dseg.err());
         List<String> csv = Files.readAllLines(dicomMasks.resolve("series.csv"));
-        String uid = csv.get(1).split(",")[0];
-        LabelMap dicomMask = Nifti.readLabels(dicomMasks.resolve(uid + ".nii.gz"), LABELS);
+        String maskFile = csv.get(1).split(",")[1]; // series_instance_uid,mask_file,…
+        assertEquals("oblique.nii.gz", maskFile, "named after the series' folder");
+        LabelMap dicomMask = Nifti.readLabels(dicomMasks.resolve(maskFile), LABELS);
         Volume series = DicomSeries.scan(dicom).series().get(0).load();
         assertArrayEquals(series.sizeXyz(), dicomMask.sizeXyz());
         assertNull(series.geometry().mismatch(dicomMask.geometry()));
