@@ -51,14 +51,14 @@ MEDSEG_CPU_ISA=avx2 "$root/medseg" train --data "$tmp/Dataset003_AbdomenCTTrain"
 if [ -n "$output" ]; then
   mkdir -p "$(dirname "$output")"
   cp -r "$tmp/model" "$output"
-  cp "$tmp/model.history.csv" "$output.history.csv"
+  cp "$tmp/model.training/history.csv" "$output.history.csv"
   cp "$tmp/train.log" "$output.log"
   echo "wrote $output"
 elif [ "$replace" = true ] || [ ! -d "$target" ]; then
   rm -rf "$target"
   mkdir -p "$(dirname "$target")"
   cp -r "$tmp/model" "$target"
-  cp "$tmp/model.history.csv" "$target.history.csv"
+  cp "$tmp/model.training/history.csv" "$target.history.csv"
   echo "wrote $target"
 elif cmp -s "$tmp/model/parameters.params" "$target/parameters.params"; then
   echo "retrained parameters are bit-for-bit identical to $target"

@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The record of a training run beside its bundle: {@code BUNDLE.history.csv} (one row per epoch:
- * loss, validation Dice, learning rate, best so far) and {@code BUNDLE.log} (settings, plan and the
- * same figures with time stamps). Both are flushed after every epoch so a long run can be followed.
+ * The record of a training run in its {@link TrainingFiles} folder: {@code history.csv} (one row per
+ * epoch: loss, validation Dice, learning rate, best so far) and {@code train.log} (settings, plan and
+ * the same figures with time stamps). Both are flushed after every epoch so a long run can be followed.
  */
 public final class TrainingHistory implements TrainingListener, AutoCloseable {
     private final PrintWriter csv;
@@ -37,29 +37,29 @@ public final class TrainingHistory implements TrainingListener, AutoCloseable {
     }
 
     /**
-     * Opens the history and the log beside {@code bundle} (and, when closed, draws the learning curve
-     * {@code MODEL.learning_curve.png}); refuses to replace them unless asked.
+     * Opens the history and the log of {@code bundle}'s run (and, when closed, draws the learning
+     * curve); refuses to replace them unless asked.
      *
      * @param continued the epochs of the run being continued (null for a new run): the history is
      *     written anew from them, so it matches the saved state whatever the kill interrupted, and
      *     the log is appended to
      */
-    public static TrainingHistory beside(Path bundle, boolean overwrite, List<EpochRecord> continued) throws IOException {
-        Path name = bundle.toAbsolutePath();
-        Path csv = name.resolveSibling(name.getFileName() + ".history.csv");
-        Path log = name.resolveSibling(name.getFileName() + ".log");
+    public static TrainingHistory of(Path bundle, boolean overwrite, List<EpochRecord> continued) throws IOException {
+        TrainingFiles files = TrainingFiles.of(bundle);
+        Path csv = files.history();
+        Path log = files.log();
         for (Path p : new Path[] {csv, log}) {
             if (Files.exists(p) && !overwrite && continued == null) {
                 throw new OutputExistsException(p);
             }
         }
-        Files.createDirectories(name.getParent());
+        Files.createDirectories(files.folder());
         OpenOption[] logMode = continued != null
                 ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
                 : new OpenOption[0];
         TrainingHistory h = new TrainingHistory(new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8)),
                 new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8, logMode)),
-                name.resolveSibling(name.getFileName() + ".learning_curve.png"));
+                files.learningCurve());
         if (continued != null) {
             continued.forEach(r -> h.row(r, ""));
             h.log("continued after epoch " + continued.size());

@@ -90,7 +90,7 @@ public final class TrainingRun {
         AtomicFiles.removeStaleTemporaries(stateDir);
         if (r.resume()) {
             if (!Files.isDirectory(stateDir)) {
-                throw new IOException(r.output() + ": no interrupted training run to continue (" + stateDir.getFileName()
+                throw new IOException(r.output() + ": no interrupted training run to continue (" + stateDir
                         + " is missing" + (Files.exists(r.output()) ? "; the bundle is complete)" : ")"));
             }
         } else {
@@ -187,7 +187,7 @@ public final class TrainingRun {
         header.add("training: " + settings);
         CaseSplit split = CaseSplit.of(cases, r.validationFraction(), r.seed());
         try (ModelBundle bundle = ModelBundle.create(c.model(), device, r.seed());
-                TrainingHistory history = TrainingHistory.beside(r.output(), r.overwrite(),
+                TrainingHistory history = TrainingHistory.of(r.output(), r.overwrite(),
                         r.resume() ? TrainingState.read(stateDir).history() : null)) {
             FineTuning fineTuning = r.fineTune() == null ? null
                     : startFromParent(r.fineTune(), bundle, device, c.provenance(), header);
@@ -281,10 +281,9 @@ public final class TrainingRun {
         return new FineTuning(f.freeze(), f.pretrainedLearningRate(), new HashSet<>(transfer.copied()));
     }
 
-    /** Beside the bundle: what a killed run needs to continue ({@code MODEL.resume/}). */
+    /** What a killed run needs to continue ({@code MODEL.training/resume/}). */
     public static Path stateDir(Path output) {
-        Path abs = output.toAbsolutePath();
-        return abs.resolveSibling(abs.getFileName() + ".resume");
+        return TrainingFiles.of(output).resumeState();
     }
 
     /** A continued run must be the same run: same network, data handling and training settings. */

@@ -55,9 +55,9 @@ class TrainingRunTest {
         assertTrue(ModelBundle.readConfig(stopped).complete());
         assertArrayEquals(Files.readAllBytes(straight.resolve("parameters.params")),
                 Files.readAllBytes(stopped.resolve("parameters.params")));
-        assertEquals(Files.readAllLines(straight.resolveSibling("straight.history.csv")).stream()
+        assertEquals(Files.readAllLines(TrainingFiles.of(straight).history()).stream()
                         .map(l -> l.substring(0, l.lastIndexOf(','))).toList(),
-                Files.readAllLines(stopped.resolveSibling("stopped.history.csv")).stream()
+                Files.readAllLines(TrainingFiles.of(stopped).history()).stream()
                         .map(l -> l.substring(0, l.lastIndexOf(','))).toList());
     }
 }

@@ -1,6 +1,7 @@
 package io.medseg.workbench;
 
 import io.medseg.pipeline.RunManifest;
+import io.medseg.pipeline.TrainingFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,34 +18,37 @@ import picocli.CommandLine.Parameters;
  * folder and reports, file by file, whether every output is bit-identical to the recorded one.
  */
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
-        description = "Rerun the command of a run manifest (manifest.json of segment/evaluate, MODEL.manifest.json of "
-                + "train) into another folder and check that every output is bit-identical.")
+        description = "Rerun the command of a run manifest (manifest.json of segment/evaluate, MODEL.training/manifest.json"
+                + " of train) into another folder and check that every output is bit-identical.")
 final class ReproduceCommand implements Callable<Integer> {
     /** Exit code when an output differs or an input changed. */
     static final int NOT_REPRODUCED = 5;
 
     @Parameters(paramLabel = "MANIFEST", description = "the run manifest, or the folder a run wrote (its "
-            + "manifest.json; for a model bundle, MODEL.manifest.json beside it)")
+            + "manifest.json; for a model bundle, MODEL.training/manifest.json beside it)")
     Path manifest;
     @Option(names = "--output", description = "where the rerun writes (default: the recorded output + .reproduced)")
     Path output;
 
-    /** The manifest a path names: itself, a run folder's manifest.json, or a bundle's MODEL.manifest.json. */
+    /**
+     * The manifest a path names: itself, a run folder's manifest.json, or a bundle's
+     * MODEL.training/manifest.json (MODEL.manifest.json beside it for bundles trained before 2026-12).
+     */
     static Path manifestOf(Path given) throws IOException {
         if (!Files.isDirectory(given)) {
             return given;
         }
-        Path inside = given.resolve(SegmentCommand.MANIFEST);
         Path abs = given.toAbsolutePath().normalize();
-        Path beside = abs.resolveSibling(abs.getFileName() + ".manifest.json");
-        if (Files.isRegularFile(inside)) {
-            return inside;
-        }
-        if (Files.isRegularFile(beside)) {
-            return beside;
+        Path inside = given.resolve(SegmentCommand.MANIFEST);
+        Path training = TrainingFiles.of(abs).manifest();
+        Path older = abs.resolveSibling(abs.getFileName() + ".manifest.json");
+        for (Path p : List.of(inside, training, older)) {
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
         }
         throw new IOException(given + ": a folder without a run manifest (looked for " + inside.getFileName() + " in it"
-                + " and " + beside.getFileName() + " beside it)");
+                + " and " + abs.getParent().relativize(training) + " beside it)");
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.medseg.core.train.TrainingLoop;
 import io.medseg.core.bundle.TrainingSettings;
 import io.medseg.pipeline.RunManifest;
 import io.medseg.pipeline.SpatialSizes;
+import io.medseg.pipeline.TrainingFiles;
 import io.medseg.pipeline.TrainingRequest;
 import io.medseg.pipeline.TrainingRun;
 import java.io.IOException;
@@ -132,7 +133,7 @@ final class TrainCommand implements Callable<Integer> {
         } finally {
             progress.finish();
         }
-        Path manifest = output.toAbsolutePath().resolveSibling(output.toAbsolutePath().getFileName() + ".manifest.json");
+        Path manifest = TrainingFiles.of(output).manifest();
         List<Path> inputs = new ArrayList<>(List.of(data.resolve("dataset.json"), data.resolve("imagesTr"),
                 data.resolve("labelsTr")));
         if (fineTune != null) {
@@ -142,25 +143,23 @@ final class TrainCommand implements Callable<Integer> {
         TrainingLoop.Result result = outcome.result();
         System.out.printf(Locale.ROOT, "best validation Dice %.4f at epoch %d of %d%s; %.1f min; model bundle: %s "
                         + "(run manifest %s)%n", result.bestDice(), result.bestEpoch(), result.history().size(),
-                result.stoppedEarly() ? " (stopped early)" : "", outcome.minutes(), output, manifest.getFileName());
+                result.stoppedEarly() ? " (stopped early)" : "", outcome.minutes(), output, manifest);
         return 0;
     }
 
     /**
-     * The run writes {@code MODEL.log} and {@code MODEL.history.csv} itself; a {@code --log-file} naming one
+     * The run writes its log and history itself ({@link TrainingFiles}); a {@code --log-file} naming one
      * of them would be created by the progress printer first and then refused as an existing output.
      */
     private void refuseTheRunsOwnRecordAsLogFile() {
         if (log.logFile == null) {
             return;
         }
-        Path name = output.toAbsolutePath().normalize();
+        TrainingFiles files = TrainingFiles.of(output.toAbsolutePath().normalize());
         Path given = log.logFile.toAbsolutePath().normalize();
-        for (String suffix : new String[] {".log", ".history.csv"}) {
-            if (given.equals(name.resolveSibling(name.getFileName() + suffix))) {
-                throw new IllegalArgumentException("--log-file " + log.logFile + " is the run's own record, which medseg "
-                        + "train writes beside the bundle anyway; give another file");
-            }
+        if (given.equals(files.log()) || given.equals(files.history())) {
+            throw new IllegalArgumentException("--log-file " + log.logFile + " is the run's own record, which medseg "
+                    + "train writes in " + files.folder() + " anyway; give another file");
         }
     }
 

@@ -184,7 +184,7 @@ class Ct3dEndToEndTest {
         double clipLow = json.getAsJsonObject("intensity").get("clipLow").getAsDouble();
         assertTrue(clipLow > 0 && clipLow < 70, "0.5th percentile of liver and kidney HU, got " + clipLow);
         assertEquals(json.getAsJsonArray("patchSize"), plan.getAsJsonArray("patchSize"));
-        assertTrue(Files.readString(tmp.resolve("ct-unet3d.history.csv")).lines().count() == 3, "header + 2 epochs");
+        assertTrue(Files.readString(tmp.resolve("ct-unet3d.training/history.csv")).lines().count() == 3, "header + 2 epochs");
         assertTrue(Files.readString(tmp.resolve("ct-unet3d.log")).contains("plan: spacing"));
 
         Path masks = tmp.resolve("masks");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.medseg.image.Geometry;
 import io.medseg.image.Volume;
 import io.medseg.io.PlainImages;
+import io.medseg.pipeline.TrainingFiles;
 import io.medseg.samples.DentalRadiographs;
 import io.medseg.samples.ToothRootDataset;
 import java.io.File;
@@ -71,7 +72,7 @@ class KillAndResumeTest {
 
     /** The history without its wall-clock column. */
     private static List<String> history(Path model) throws Exception {
-        return Files.readAllLines(model.resolveSibling(model.getFileName() + ".history.csv")).stream()
+        return Files.readAllLines(TrainingFiles.of(model).history()).stream()
                 .map(l -> l.substring(0, l.lastIndexOf(','))).toList();
     }
 
@@ -83,7 +84,7 @@ class KillAndResumeTest {
         assertTrue(Files.readString(reference.resolve("model.json")).contains("\"state\": \"complete\""));
 
         Path killed = tmp.resolve("killed");
-        Path state = killed.resolveSibling("killed.resume").resolve("state.json");
+        Path state = TrainingFiles.of(killed).resumeState().resolve("state.json");
         Process p = SecondJvm.start(tmp.resolve("train.log"), train(killed));
         killWhen(p, v -> {
             try {
@@ -111,7 +112,7 @@ class KillAndResumeTest {
                 Files.readAllBytes(killed.resolve("parameters.params")), "same best weights as the uninterrupted run");
         assertEquals(history(reference), history(killed), "same losses and validation Dice in every epoch");
         assertTrue(Files.readString(killed.resolve("model.json")).contains("\"state\": \"complete\""));
-        assertFalse(Files.exists(killed.resolveSibling("killed.resume")), "the resume state is removed when done");
+        assertFalse(Files.exists(TrainingFiles.of(killed).resumeState()), "the resume state is removed when done");
         CommandLineTest.Run nothing = medseg(train(killed, "--continue"));
         assertEquals(1, nothing.code());
         assertTrue(nothing.err().contains("no interrupted training run to continue"), nothing.err());

@@ -22,12 +22,12 @@ class ReproduceTest {
         Path model = tmp.resolve("model");
         assertEquals(0, medseg("train", "--data", data.toString(), "--output", model.toString(), "--epochs", "2",
                 "--iterations", "2", "--batch", "2", "--patch", "16x16", "--depth", "1", "--filters", "2").code());
-        Path trainManifest = tmp.resolve("model.manifest.json");
+        Path trainManifest = tmp.resolve("model.training/manifest.json");
         JsonObject m = JsonParser.parseString(Files.readString(trainManifest)).getAsJsonObject();
         assertTrue(m.getAsJsonObject("inputs").has(data.resolve("dataset.json").toAbsolutePath().toString()), m.toString());
         assertEquals("[\"model.json\",\"parameters.params\"]", m.getAsJsonObject("outputs").keySet().toString()
                 .replace("[", "[\"").replace("]", "\"]").replace(", ", "\",\""));
-        CommandLineTest.Run train = medseg("reproduce", model.toString()); // the bundle: MODEL.manifest.json beside it
+        CommandLineTest.Run train = medseg("reproduce", model.toString()); // the bundle: MODEL.training/manifest.json beside it
         assertEquals(0, train.code(), train.out() + train.err());
         assertTrue(train.out().contains("reproduced: 2 of 2 outputs bit-identical"), train.out());
 
@@ -48,7 +48,7 @@ class ReproduceTest {
         CommandLineTest.Run none = medseg("reproduce", data.toString());
         assertEquals(1, none.code());
         assertTrue(none.err().contains(data + ": a folder without a run manifest (looked for manifest.json in it and "
-                + data.getFileName() + ".manifest.json beside it)"), none.err());
+                + data.getFileName() + ".training/manifest.json beside it)"), none.err());
 
         // an output that comes out otherwise than recorded, and a changed input, are reported with exit code 5
         Path manifest = masks.resolve("manifest.json");
