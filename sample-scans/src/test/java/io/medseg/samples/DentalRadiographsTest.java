@@ -74,13 +74,14 @@ class DentalRadiographsTest {
     @Test
     void committedDatasetIsWhatTheGeneratorMakes(@TempDir Path tmp) throws Exception {
         Path committed = Path.of("data/Dataset001_ToothRoot");
-        ToothRootDataset.write(tmp.resolve("ds"), 2015, 24, 8, 256, 224);
+        Path ds = tmp.resolve("Dataset001_ToothRoot"); // dataset.json is named after the folder
+        ToothRootDataset.write(ds, 2015, 24, 8, 256, 224);
         for (String file : new String[] {"dataset.json", "imagesTr/case_000_0000.png", "labelsTr/case_023.png",
                 "imagesTs/case_031_0000.png", "labelsTs/case_024.png"}) {
-            assertArrayEquals(Files.readAllBytes(committed.resolve(file)), Files.readAllBytes(tmp.resolve("ds").resolve(file)), file);
+            assertArrayEquals(Files.readAllBytes(committed.resolve(file)), Files.readAllBytes(ds.resolve(file)), file);
         }
-        assertEquals(24, Files.list(tmp.resolve("ds/imagesTr")).count());
-        var mask = PlainImages.readLabels(tmp.resolve("ds/labelsTs/case_024.png"), ToothRootDataset.LABELS);
+        assertEquals(24, Files.list(ds.resolve("imagesTr")).count());
+        var mask = PlainImages.readLabels(ds.resolve("labelsTs/case_024.png"), ToothRootDataset.LABELS);
         assertEquals(1, mask.maxLabel());
     }
 }
