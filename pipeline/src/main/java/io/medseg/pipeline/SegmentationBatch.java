@@ -8,6 +8,7 @@ import io.medseg.files.OutputExistsException;
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
 import io.medseg.io.ImageFiles;
+import io.medseg.io.ScanHeader;
 import io.medseg.io.dicom.DicomSeries;
 import io.medseg.io.nifti.Nifti;
 import java.io.IOException;
@@ -40,8 +41,8 @@ public final class SegmentationBatch {
      * series, whose {@code readableName} says patient, date, series number and description and
      * {@code seriesUid} is its Series Instance UID (both null for images).
      */
-    public record Job(String name, List<Path> inputs, Path output, ScanLoader loader, String readableName,
-            String seriesUid) {
+    public record Job(String name, List<Path> inputs, Path output, ScanLoader loader, HeaderReader header,
+            String readableName, String seriesUid) {
         public boolean dicom() {
             return seriesUid != null;
         }
@@ -51,6 +52,12 @@ public final class SegmentationBatch {
     @FunctionalInterface
     public interface ScanLoader {
         Volume load() throws IOException;
+    }
+
+    /** Reads a job's size, channels and geometry without its voxels (to check and count before the run). */
+    @FunctionalInterface
+    public interface HeaderReader {
+        ScanHeader read() throws IOException;
     }
 
     /**
@@ -207,17 +214,17 @@ public final class SegmentationBatch {
         List<Job> skipped = new ArrayList<>();
         Map<Job, String> failed = new LinkedHashMap<>();
         Map<Job, String> unlikeTraining = new LinkedHashMap<>();
+        Map<Job, Long> tiles = tileEstimates(segmenter);
+        long total = total(tiles);
         long tilesDone = 0;
-        int segmented = 0;
-        progress.start("segment", jobs.size(), "tiles");
+        progress.start("segment", total, "tiles");
         try {
             for (Job job : jobs) {
                 if (progress.stopRequested()) {
                     throw new StoppedException("segmentation stopped after " + written.size() + " of " + jobs.size()
                             + " cases; the masks written are complete");
                 }
-                if (existing == Existing.SKIP && Files.isRegularFile(job.output())
-                        && (!saveProbabilities || Files.isRegularFile(probabilitiesFile(job)))) {
+                if (complete(job)) {
                     skipped.add(job);
                     progress.message("skipped " + job.name() + ": " + job.output() + " is already complete");
                     continue;
@@ -231,13 +238,14 @@ public final class SegmentationBatch {
                         unlikeTraining.put(job, domain);
                         progress.message("warning: " + job.name() + ": " + domain);
                     }
-                    long tiles = segmenter.tileCount(scan);
-                    // the total is an estimate until every scan is loaded: tiles so far + the mean for the rest
+                    // the header's count, unless the voxels say otherwise (a reader's repair): the total follows
+                    long caseTiles = segmenter.tileCount(scan);
+                    total += caseTiles - tiles.get(job);
+                    tiles.put(job, caseTiles);
                     long before = tilesDone;
-                    long remaining = jobs.size() - skipped.size() - failed.size() - segmented - 1;
-                    long total = before + tiles + remaining * (before + tiles) / (segmented + 1);
+                    long caseTotal = total;
                     Segmenter.Segmentation result = MemoryFallback.segment(segmenter, scan,
-                            done -> progress.update(before + done, total, job.name()), saveProbabilities,
+                            done -> progress.update(before + done, caseTotal, job.name()), saveProbabilities,
                             line -> progress.message(job.name() + ": " + line));
                     if (!result.warning().isEmpty()) {
                         progress.message("warning: " + job.name() + ": " + result.warning());
@@ -247,8 +255,7 @@ public final class SegmentationBatch {
                         progress.message("wrote " + probabilitiesFile(job));
                     }
                     ScanFiles.writeLabels(result.mask(), job.output(), existing != Existing.REFUSE);
-                    tilesDone += tiles;
-                    segmented++;
+                    tilesDone += caseTiles;
                     written.add(job);
                     progress.message(String.format(Locale.ROOT, "wrote %s (%.1f s)", job.output(),
                             (System.nanoTime() - caseStart) / 1e9));
@@ -258,6 +265,8 @@ public final class SegmentationBatch {
                     // whatever went wrong is this case's failure; the next case still gets its turn
                     String why = failure(job, e);
                     failed.put(job, why);
+                    total -= tiles.get(job); // its tiles will not be done: the bar moves on, not back
+                    progress.update(tilesDone, total, job.name());
                     progress.message("failed " + job.name() + ": " + why);
                 }
             }
@@ -269,6 +278,46 @@ public final class SegmentationBatch {
         }
         unlikeTraining.keySet().retainAll(written);
         return new Result(written, skipped, failed, unlikeTraining, outputs(failed));
+    }
+
+    /** Whether {@code --continue} keeps this case: its mask (and probabilities, when asked for) complete. */
+    private boolean complete(Job job) {
+        return existing == Existing.SKIP && Files.isRegularFile(job.output())
+                && (!saveProbabilities || Files.isRegularFile(probabilitiesFile(job)));
+    }
+
+    /**
+     * Tiles per case from the headers, before any voxel is read, so the progress total is known at
+     * the start and the bar does not jump back when a large case comes; a case whose header cannot
+     * be read or does not fit counts the mean of the others (it fails or is counted when it runs).
+     * Cases --continue keeps count 0.
+     */
+    private Map<Job, Long> tileEstimates(Segmenter segmenter) {
+        Map<Job, Long> tiles = new HashMap<>();
+        long known = 0;
+        int counted = 0;
+        for (Job job : jobs) {
+            if (complete(job)) {
+                tiles.put(job, 0L);
+                continue;
+            }
+            try {
+                ScanHeader h = job.header().read();
+                long n = segmenter.tileCount(h.sizeXyz(), h.channels(), h.geometry());
+                tiles.put(job, n);
+                known += n;
+                counted++;
+            } catch (Exception e) {
+                tiles.put(job, -1L); // the case's failure is reported when it runs
+            }
+        }
+        long mean = counted == 0 ? 1 : Math.max(1, known / counted);
+        tiles.replaceAll((job, n) -> n < 0 ? mean : n);
+        return tiles;
+    }
+
+    private static long total(Map<Job, Long> tiles) {
+        return tiles.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** The files of every case that did not fail, and the series table. */
@@ -314,11 +363,7 @@ public final class SegmentationBatch {
     }
 
     private static boolean is2d(Job job) throws IOException {
-        if (job.dicom() && job.inputs().size() > 1) {
-            return false; // a series of several files is a volume
-        }
-        long[] size = job.dicom() ? DicomSeries.scanFiles(job.inputs()).series().get(0).header().sizeXyz()
-                : ImageFiles.readHeader(job.inputs().get(0)).sizeXyz();
+        long[] size = job.header().read().sizeXyz();
         return size.length == 2 || size[2] == 1;
     }
 
@@ -372,8 +417,12 @@ public final class SegmentationBatch {
             ScanLoader loader = why != null ? () -> {
                 throw new ImageFileException(files.get(0), why);
             } : () -> ScanFiles.readChannels(files);
-            jobs.add(new Job(c.plainName() ? files.get(0).getFileName().toString() : c.id(), files, output, loader, null,
-                    null));
+            HeaderReader header = () -> {
+                ScanHeader first = ImageFiles.readHeader(files.get(0));
+                return files.size() == 1 ? first : new ScanHeader(first.sizeXyz(), files.size(), first.geometry(), List.of());
+            };
+            jobs.add(new Job(c.plainName() ? files.get(0).getFileName().toString() : c.id(), files, output, loader, header,
+                    null, null));
         }
         return jobs;
     }
@@ -393,7 +442,7 @@ public final class SegmentationBatch {
         for (int i = 0; i < chosen.size(); i++) {
             DicomSeries series = chosen.get(i);
             jobs.add(new Job(names.get(i), series.files(), outputDir.resolve(names.get(i) + ".nii.gz"), series::load,
-                    SeriesConversion.readableName(series), series.uid()));
+                    series::header, SeriesConversion.readableName(series), series.uid()));
         }
         if (oneFile && jobs.isEmpty()) {
             throw new ImageFileException(input, "a DICOM file without an image series ("

@@ -118,6 +118,48 @@ class SegmentationBatchTest {
     }
 
     @Test
+    void theProgressTotalIsKnownAtTheStartSoTheBarNeverGoesBack() throws Exception {
+        Path in = input(tmp); // two small cases, then a large one: the old running estimate jumped back here
+        Path large = tmp.resolve("large");
+        ToothRootDataset.write(large, 77, 1, 1, 160, 120);
+        Files.copy(large.resolve("imagesTs/case_001_0000.png"), in.resolve("case_009_0000.png"));
+        List<long[]> updates = new ArrayList<>();
+        long[] started = new long[1];
+        Progress recording = new Progress() {
+            @Override
+            public void start(String task, long total, String unit) {
+                started[0] = total;
+            }
+
+            @Override
+            public void update(long done, long total, String detail) {
+                updates.add(new long[] {done, total});
+            }
+
+            @Override
+            public void message(String line) {}
+
+            @Override
+            public void finish() {}
+        };
+        try (Segmenter segmenter = Segmenter.load(model, Device.cpu())) {
+            SegmentationBatch.plan(in, tmp.resolve("out"), 1, SegmentationBatch.Existing.REFUSE).run(segmenter, recording);
+            long expected = 0;
+            for (String name : List.of("case_004_0000.png", "case_005_0000.png", "case_009_0000.png")) {
+                expected += segmenter.tileCount(ScanFiles.readImage(in.resolve(name)));
+            }
+            assertEquals(expected, started[0], "the sum of every case's tiles, from the headers");
+        }
+        double fraction = 0;
+        for (long[] u : updates) {
+            assertEquals(started[0], u[1], "the total does not move");
+            assertTrue(u[0] / (double) u[1] >= fraction, "never back");
+            fraction = u[0] / (double) u[1];
+        }
+        assertEquals(1.0, fraction);
+    }
+
+    @Test
     void a3dModelIsRefusedUpFrontForAnInputOfOnly2dImages() throws Exception {
         Path in = input(tmp);
         SegmentationBatch batch = SegmentationBatch.plan(in, tmp.resolve("out"), 1, SegmentationBatch.Existing.REFUSE);

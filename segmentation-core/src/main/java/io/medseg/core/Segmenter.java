@@ -5,6 +5,7 @@ import io.medseg.core.bundle.Architectures;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
 import io.medseg.core.engine.TensorLayout;
+import io.medseg.image.Geometry;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Shapes;
 import io.medseg.image.Reorientation;
@@ -146,20 +147,30 @@ public final class Segmenter implements AutoCloseable {
 
     /** Number of tiles {@link #segment} will predict for this scan (for progress bars). */
     public int tileCount(Volume scan) {
-        checkScan(scan);
+        return tileCount(scan.sizeXyz(), scan.channels(), scan.geometry());
+    }
+
+    /**
+     * Number of tiles for a scan known from its header (size, channels, geometry), before its voxels
+     * are read: a batch adds these up for a progress total that does not move.
+     *
+     * @throws IllegalArgumentException when the scan does not fit the model or its working memory
+     */
+    public int tileCount(long[] sizeXyz, int channels, Geometry geometry) {
+        checkShape(sizeXyz, channels);
         // counted in the voxel order segment() works in
-        Reorientation order = Reorientation.toClosestCanonical(scan.geometry(), scan.sizeXyz());
-        if (resamples(scan)) {
-            long[] grid = Resampling.targetSize(order.canonicalSize(), order.canonicalGeometry(scan.geometry()).spacingMm(),
+        Reorientation order = Reorientation.toClosestCanonical(geometry, sizeXyz);
+        if (resamples(sizeXyz.length)) {
+            long[] grid = Resampling.targetSize(order.canonicalSize(), order.canonicalGeometry(geometry).spacingMm(),
                     config().spacingMm());
-            checkWorkingSize(scan, grid, "resampled to the model's spacing " + Arrays.toString(config().spacingMm())
-                    + " mm");
+            checkWorkingSize(sizeXyz, geometry.spacingMm(), channels, grid, "resampled to the model's spacing "
+                    + Arrays.toString(config().spacingMm()) + " mm");
             return window.tileCount(grid);
         }
-        checkWorkingSize(scan, scan.sizeXyz(), "on its own grid");
+        checkWorkingSize(sizeXyz, geometry.spacingMm(), channels, sizeXyz, "on its own grid");
         long[] size = order.canonicalSize();
         int dims = config().patchSize().length;
-        long slices = slices(scan) == 1 ? 1 : size[2]; // a 2D model on a 3D scan: its canonical slices
+        long slices = slices(sizeXyz) == 1 ? 1 : size[2]; // a 2D model on a 3D scan: its canonical slices
         return window.tileCount(Arrays.copyOf(size, dims)) * (int) slices;
     }
 
@@ -278,17 +289,21 @@ public final class Segmenter implements AutoCloseable {
      * come from headers and spacings, and one absurd case must fail alone, not crash the batch.
      */
     private void checkWorkingSize(Volume scan, long[] grid, String how) {
+        checkWorkingSize(scan.sizeXyz(), scan.geometry().spacingMm(), scan.channels(), grid, how);
+    }
+
+    private void checkWorkingSize(long[] sizeXyz, double[] spacingMm, int channels, long[] grid, String how) {
         long[] tile = window.tileXyz();
         long[] padded = grid.clone();
         for (int k = 0; k < padded.length && k < tile.length; k++) {
             padded[k] = Math.max(padded[k], tile[k]);
         }
-        String what = "the scan of " + Arrays.toString(scan.sizeXyz()) + " voxels at "
-                + Arrays.toString(scan.geometry().spacingMm()) + " mm, " + how + " (" + Arrays.toString(grid) + ")";
+        String what = "the scan of " + Arrays.toString(sizeXyz) + " voxels at "
+                + Arrays.toString(spacingMm) + " mm, " + how + " (" + Arrays.toString(grid) + ")";
         long voxels = Shapes.arrayLength(what, padded);
         Shapes.arrayLength(what + ": its class scores", config().classes(), voxels);
-        Shapes.arrayLength(what + ": its input channels", scan.channels(), voxels);
-        double bytes = 4.0 * voxels * (config().classes() + scan.channels() + 1);
+        Shapes.arrayLength(what + ": its input channels", channels, voxels);
+        double bytes = 4.0 * voxels * (config().classes() + channels + 1);
         long max = Runtime.getRuntime().maxMemory();
         if (bytes > max) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "%s would need %.2f GB of working"
@@ -307,16 +322,24 @@ public final class Segmenter implements AutoCloseable {
      * @throws IllegalArgumentException saying what does not fit
      */
     public void checkScan(Volume scan) {
-        if (scan.channels() != config().inputChannels()) {
+        checkShape(scan.sizeXyz(), scan.channels());
+    }
+
+    private void checkShape(long[] sizeXyz, int channels) {
+        if (channels != config().inputChannels()) {
             throw new IllegalArgumentException("the model expects " + config().inputChannels()
-                    + " input channel(s), the image has " + scan.channels());
+                    + " input channel(s), the image has " + channels);
         }
-        slices(scan);
+        slices(sizeXyz);
     }
 
     /** Whether this scan is resampled to the model's spacing: models with a plan, scans of their dimension. */
     private boolean resamples(Volume scan) {
-        return config().plan() != null && scan.numDimensions() == config().patchSize().length;
+        return resamples(scan.numDimensions());
+    }
+
+    private boolean resamples(int scanDims) {
+        return config().plan() != null && scanDims == config().patchSize().length;
     }
 
     /** The scan's extent at the model's spacing. */
@@ -337,13 +360,17 @@ public final class Segmenter implements AutoCloseable {
 
     /** 1 if the scan has the network's dimensions, else its number of slices (2D network on 3D scan). */
     private long slices(Volume scan) {
+        return slices(scan.sizeXyz());
+    }
+
+    private long slices(long[] sizeXyz) {
         int dims = config().patchSize().length;
-        int n = scan.numDimensions();
+        int n = sizeXyz.length;
         if (n == dims) {
             return 1;
         }
         if (dims == 2 && n == 3) {
-            return scan.sizeXyz()[2];
+            return sizeXyz[2];
         }
         throw new IllegalArgumentException("the model is " + dims + "D, the image is " + n + "D"
                 + (dims == 3 ? " (one slice); give the whole series or volume" : ""));
