@@ -24,6 +24,10 @@ import java.util.TreeMap;
  * false negatives in two colours.
  */
 public final class EvaluateSegmentationPlugin implements PlugIn {
+    static {
+        QuietLogging.apply();
+    }
+
     static final String COMMAND = "Evaluate Segmentation";
     static final String TABLE = "Segmentation Evaluation";
     static final String IMAGES = "two open images";

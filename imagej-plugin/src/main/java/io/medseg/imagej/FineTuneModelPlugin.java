@@ -18,6 +18,10 @@ import java.util.Locale;
  * labels, the chosen layers frozen. Progress and Esc as in Train Model....
  */
 public final class FineTuneModelPlugin implements PlugIn {
+    static {
+        QuietLogging.apply();
+    }
+
     static final String COMMAND = "Fine-tune Model";
     static final String[] FREEZE = {"none", "encoder", "levels:1", "levels:2", "all-but-head"};
     /** Shorter than a training run's: the dialog's suggestion for a few labelled cases on a trained network. */

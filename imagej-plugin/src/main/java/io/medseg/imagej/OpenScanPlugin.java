@@ -4,6 +4,8 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.plugin.PlugIn;
 import ij.process.StackStatistics;
+import io.medseg.image.Geometry;
+import io.medseg.image.Reorientation;
 import io.medseg.image.Volume;
 import io.medseg.pipeline.ScanSources;
 import java.nio.file.Path;
@@ -16,6 +18,10 @@ import java.util.List;
  * a CT window.
  */
 public final class OpenScanPlugin implements PlugIn {
+    static {
+        QuietLogging.apply();
+    }
+
     static final String COMMAND = "Open Scan";
 
     /** CT display windows (HU): abdomen W400/L40, liver W150/L30, bone W1800/L400. */
@@ -75,10 +81,49 @@ public final class OpenScanPlugin implements PlugIn {
             for (String note : volume.notes()) {
                 IJ.log(COMMAND + ": " + source.name() + ": " + note);
             }
-            ImagePlus imp = ScanImages.toImage(volume, source.name());
+            ImagePlus imp = radiological(volume, source.name());
             applyWindow(imp, window, source.modality());
             imp.show();
         });
+    }
+
+    /**
+     * The scan as a radiologist reads it whatever its storage: axial slices in the voxel order
+     * closest to LPS (patient's right on the screen's left, anterior up, slice 1 the lowest), the
+     * order the networks see. A file stored otherwise (RAS as dcm2niix writes it, coronal, sagittal,
+     * flipped) is permuted and flipped, never resampled, and its own grid is kept with the image so
+     * Save Mask writes masks back on it exactly.
+     */
+    static ImagePlus radiological(Volume volume, String title) {
+        Reorientation order = Reorientation.toClosestCanonical(volume.geometry(), volume.sizeXyz());
+        if (order.isIdentity()) {
+            return ScanImages.toImage(volume, title);
+        }
+        ImagePlus imp = ScanImages.toImage(order.apply(volume), title);
+        ScanImages.setFileGrid(imp, volume.sizeXyz(), volume.geometry());
+        IJ.log(COMMAND + ": " + title + ": stored " + axisCodes(volume.geometry()) + "; shown in radiological"
+                + " orientation (axial, patient's right on the left, anterior up); Save Mask writes masks on the file's"
+                + " own grid");
+        return imp;
+    }
+
+    /**
+     * Where each voxel axis points, as nibabel's axis codes: "RAS" is x toward the patient's right,
+     * y anterior, z superior (each axis named by its dominant direction).
+     */
+    static String axisCodes(Geometry g) {
+        int n = g.numDimensions();
+        double[] d = g.direction();
+        String[][] letters = {{"L", "R"}, {"P", "A"}, {"S", "I"}}; // LPS: + then −
+        StringBuilder codes = new StringBuilder();
+        for (int axis = 0; axis < n; axis++) {
+            int best = 0;
+            for (int r = 1; r < n; r++) {
+                best = Math.abs(d[r * n + axis]) > Math.abs(d[best * n + axis]) ? r : best;
+            }
+            codes.append(letters[best][d[best * n + axis] >= 0 ? 0 : 1]);
+        }
+        return codes.toString();
     }
 
     /**

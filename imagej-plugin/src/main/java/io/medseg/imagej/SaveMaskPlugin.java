@@ -7,6 +7,7 @@ import ij.plugin.PlugIn;
 import ij.process.StackStatistics;
 import io.medseg.image.Geometry;
 import io.medseg.image.LabelMap;
+import io.medseg.image.Reorientation;
 import io.medseg.io.ImageFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,6 +21,10 @@ import java.util.TreeMap;
  * name and renamed; an existing file is replaced only when asked.
  */
 public final class SaveMaskPlugin implements PlugIn {
+    static {
+        QuietLogging.apply();
+    }
+
     static final String COMMAND = "Save Mask";
     static final String OWN = "the label image's own";
 
@@ -69,6 +74,7 @@ public final class SaveMaskPlugin implements PlugIn {
             mask = LabelMap.wrap(mask.data(), mask.numDimensions() == g.numDimensions() ? mask.sizeXyz()
                     : Arrays.copyOf(mask.sizeXyz(), g.numDimensions()), g, mask.labelNames());
         }
+        mask = onFileGrid(mask, source != null ? source : labels);
         if (!ImageFiles.isReadableImage(file)) {
             throw new PluginException(file + ": choose a .nii.gz, .nii, .png or .tif file name");
         }
@@ -77,6 +83,26 @@ public final class SaveMaskPlugin implements PlugIn {
         }
         ImageFiles.writeLabels(mask, file, overwrite);
         return file;
+    }
+
+    /**
+     * The mask on the grid of the file the scan was opened from when Open Scan showed it reoriented
+     * (the same voxels permuted and flipped back, so the mask matches the file voxel for voxel);
+     * as shown otherwise.
+     */
+    static LabelMap onFileGrid(LabelMap mask, ImagePlus gridHolder) {
+        ScanImages.FileGrid file = ScanImages.fileGrid(gridHolder);
+        if (file == null) {
+            return mask;
+        }
+        Reorientation order = Reorientation.toClosestCanonical(file.geometry(), file.sizeXyz());
+        if (!Arrays.equals(order.canonicalSize(), mask.sizeXyz())
+                || order.canonicalGeometry(file.geometry()).mismatch(mask.geometry()) != null) {
+            IJ.log(COMMAND + ": \"" + gridHolder.getTitle() + "\" no longer has the grid it was opened with; the mask is"
+                    + " saved as shown (same place in the patient, another voxel order than the file)");
+            return mask;
+        }
+        return LabelMap.wrap(order.restore(mask.data()), file.sizeXyz(), file.geometry(), mask.labelNames());
     }
 
     private static Map<Integer, String> defaultNames(ImagePlus labels) {

@@ -30,6 +30,11 @@ import java.util.TreeMap;
 public final class ScanImages {
     /** Image property holding the exact geometry. */
     public static final String GEOMETRY = "medseg.geometry";
+    /**
+     * Image property holding the grid of the file a reoriented view was opened from (its size and
+     * geometry, JSON), so a mask drawn on the view is saved on the file's own grid.
+     */
+    public static final String FILE_GRID = "medseg.fileGrid";
     /** Image property holding a label image's label names. */
     public static final String LABELS = "medseg.labels";
     private static final Gson GSON = new Gson();
@@ -235,6 +240,35 @@ public final class ScanImages {
         cal.yOrigin = -origin[1] / s[1];
         cal.zOrigin = s.length > 2 ? -origin[2] / s[2] : 0;
         imp.setCalibration(cal);
+    }
+
+    /** The size (x, y[, z]) and geometry of the file a view was opened from. */
+    public record FileGrid(long[] sizeXyz, Geometry geometry) {}
+
+    /** Records that {@code imp} shows the file of this grid in another voxel order. */
+    static void setFileGrid(ImagePlus imp, long[] sizeXyz, Geometry g) {
+        JsonObject o = new JsonObject();
+        o.add("size", GSON.toJsonTree(sizeXyz));
+        o.add("spacing", GSON.toJsonTree(g.spacingMm()));
+        o.add("origin", GSON.toJsonTree(g.originMm()));
+        o.add("direction", GSON.toJsonTree(g.direction()));
+        imp.setProp(FILE_GRID, GSON.toJson(o));
+    }
+
+    /** The grid of the file {@code imp} was opened from when it is shown reoriented, else null. */
+    static FileGrid fileGrid(ImagePlus imp) {
+        String json = imp.getProp(FILE_GRID);
+        if (json == null) {
+            return null;
+        }
+        try {
+            JsonObject o = GSON.fromJson(json, JsonObject.class);
+            return new FileGrid(GSON.fromJson(o.get("size"), long[].class), new Geometry(
+                    GSON.fromJson(o.get("spacing"), double[].class), GSON.fromJson(o.get("origin"), double[].class),
+                    GSON.fromJson(o.get("direction"), double[].class)));
+        } catch (JsonParseException | IllegalArgumentException | NullPointerException e) {
+            throw new PluginException("\"" + imp.getTitle() + "\" has an unreadable " + FILE_GRID + " property: " + json);
+        }
     }
 
     /** Black background, then one distinct colour per label value. */

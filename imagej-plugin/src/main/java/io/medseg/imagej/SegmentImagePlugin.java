@@ -34,6 +34,10 @@ import java.util.Map;
  * the ROI Manager, and a table "TITLE-measurements" per label. The image itself is not changed.
  */
 public final class SegmentImagePlugin implements PlugIn {
+    static {
+        QuietLogging.apply();
+    }
+
     static final String COMMAND = "Segment Image";
     static final String OTHER = "folder below";
     /**
@@ -179,6 +183,9 @@ public final class SegmentImagePlugin implements PlugIn {
             ImagePlus labels = ScanImages.toImage(mask, WindowManager.getImage(title) == null ? title
                     : WindowManager.getUniqueName(title));
             labels.setProp("medseg.model", bundle.toAbsolutePath().toString());
+            if (imp.getProp(ScanImages.FILE_GRID) != null) { // shown reoriented: the mask is saved on the file's grid
+                labels.setProp(ScanImages.FILE_GRID, imp.getProp(ScanImages.FILE_GRID));
+            }
             if (outlines || roiManager) {
                 List<Roi> rois = LabelOutlines.of(labels, names, imp);
                 if (outlines) {

@@ -18,6 +18,10 @@ import java.util.Locale;
  * and what is needed to continue the run.
  */
 public final class TrainModelPlugin implements PlugIn {
+    static {
+        QuietLogging.apply();
+    }
+
     static final String COMMAND = "Train Model";
     static final String[] ARCHITECTURES = Architectures.names().toArray(String[]::new);
 

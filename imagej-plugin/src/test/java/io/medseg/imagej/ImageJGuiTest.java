@@ -1,6 +1,7 @@
 package io.medseg.imagej;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.medseg.evaluation.report.ErrorOverlay;
@@ -34,6 +35,8 @@ class ImageJGuiTest {
         assertEquals(0, p.exitValue(), String.join("\n", session) + "\n" + Files.readString(log));
         assertEquals("OK", session.get(session.size() - 1));
         assertTrue(session.contains("replayed: same labels"), String.join("\n", session));
+        String console = Files.readString(OUT.resolve("imagej.log"));
+        assertFalse(console.contains("SLF4J"), "no SLF4J lines on ImageJ's console: " + console);
 
         // the pictures show what they claim: the open submenu's five entries, the outlines' colours
         BufferedImage menu = ImageIO.read(OUT.resolve("imagej-menu.png").toFile());
