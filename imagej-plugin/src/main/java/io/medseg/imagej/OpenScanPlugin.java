@@ -81,9 +81,10 @@ public final class OpenScanPlugin implements PlugIn {
             for (String note : volume.notes()) {
                 IJ.log(COMMAND + ": " + source.name() + ": " + note);
             }
-            ImagePlus imp = radiological(volume, source.name());
+            ImagePlus imp = radiological(volume, shortTitle(source.name()));
             applyWindow(imp, window, source.modality());
             imp.show();
+            ScanDisplay.zoom(imp, ScanDisplay.readableZoom(imp.getWidth(), imp.getHeight()));
         });
     }
 
@@ -124,6 +125,14 @@ public final class OpenScanPlugin implements PlugIn {
             codes.append(letters[best][d[best * n + axis] >= 0 ? 0 : 1]);
         }
         return codes.toString();
+    }
+
+    /** Longest window title Open Scan gives (a DICOM series' readable name can be 120 characters). */
+    static final int TITLE_LENGTH = 40;
+
+    /** The name cut to {@value #TITLE_LENGTH} characters, so titles and the names derived from them stay readable. */
+    static String shortTitle(String name) {
+        return name.length() <= TITLE_LENGTH ? name : name.substring(0, TITLE_LENGTH - 3) + "...";
     }
 
     /**

@@ -201,7 +201,10 @@ public final class SegmentImagePlugin implements PlugIn {
             if (!domain.isEmpty()) {
                 labels.setProp("medseg.warning", domain);
             }
+            ScanDisplay.legend(labels, names);
             labels.show();
+            ScanDisplay.zoom(labels, ScanDisplay.zoomOf(imp));
+            ScanDisplay.followSlices(imp, labels);
             IJ.showStatus(COMMAND + ": done" + (domain.isEmpty() ? "" : "; the scan is unlike the model's training data"
                     + " (see the Log window)"));
             return labels;

@@ -8,6 +8,7 @@ import ij.WindowManager;
 import ij.gui.GenericDialog;
 import ij.gui.ImageWindow;
 import ij.gui.Roi;
+import ij.gui.StackWindow;
 import ij.plugin.frame.Recorder;
 import ij.plugin.frame.RoiManager;
 import ij.text.TextWindow;
@@ -114,16 +115,24 @@ public final class GuiSession {
                 "the ROI Manager keeps the user's ROI and gets the " + scan.getOverlay().size() + " outlines: " + rm.getCount());
         check(scan.getOverlay() != null && scan.getOverlay().size() > 0, "outlines on the scan: "
                 + (scan.getOverlay() == null ? 0 : scan.getOverlay().size()));
+        check(ScanDisplay.zoomOf(scan) == 400, "the 128×128 scan opened at 400 %: " + ScanDisplay.zoomOf(scan));
+        check(ScanDisplay.zoomOf(labels) == ScanDisplay.zoomOf(scan), "the label image at the scan's zoom: "
+                + ScanDisplay.zoomOf(labels));
+        check(labels.getCurrentSlice() == scan.getCurrentSlice(), "the label image opened at the scan's slice "
+                + scan.getCurrentSlice() + ": " + labels.getCurrentSlice());
+        check(labels.getOverlay() != null && labels.getOverlay().size() == 2, "a legend of two labels on the label image");
         int slice = sliceWithBoth(labels);
-        scan.setSlice(slice);
-        labels.setSlice(slice);
-        zoom(scan, 4, 0, 100);
-        zoom(labels, 2, 560, 100);
+        EventQueue.invokeAndWait(() -> ((StackWindow) scan.getWindow()).showSlice(slice)); // as the slider does
+        robot.delay(500);
+        check(labels.getCurrentSlice() == slice, "the label image follows the scan to slice " + slice + ": "
+                + labels.getCurrentSlice());
+        zoom(scan, 1, 0, 100);
+        zoom(labels, 1, 560, 100);
         Window measurements = waitForWindow("ct_004_0000-measurements");
-        place(measurements, 560, 420);
+        place(measurements, 0, 680);
         measurements.setSize(560, 140);
         robot.delay(1500);
-        shoot("imagej-overlay.png", new Rectangle(0, 100, 1130, 600));
+        shoot("imagej-overlay.png", new Rectangle(0, 100, 1130, 720));
 
         IJ.run("Open Scan...", "scan=" + ct.resolve("labelsTs/ct_004.nii.gz") + " window=[full range]");
         waitForImage("ct_004");
