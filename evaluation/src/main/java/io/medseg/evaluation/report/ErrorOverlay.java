@@ -18,11 +18,9 @@ import java.util.Arrays;
  */
 public final class ErrorOverlay {
     /** Orange-red: predicted where the reference has another label (false positive). */
-    public static final Color FALSE_POSITIVE = new Color(0xE6, 0x55, 0x0D);
+    public static final Color FALSE_POSITIVE = ReportColours.FALSE_POSITIVE;
     /** Blue: reference voxels the prediction missed (false negative). */
-    public static final Color FALSE_NEGATIVE = new Color(0x31, 0x82, 0xBD);
-    private static final Color[] LABEL_COLOURS = {new Color(0x31, 0xA3, 0x54), new Color(0xFE, 0xC4, 0x4F),
-            new Color(0x75, 0x6B, 0xB1), new Color(0xDE, 0x2D, 0x26)};
+    public static final Color FALSE_NEGATIVE = ReportColours.FALSE_NEGATIVE;
     private static final int TITLE = 22;
     /** Panels are zoomed by a whole factor to about this many pixels on their longer side. */
     private static final int TARGET = 320;
@@ -121,7 +119,7 @@ public final class ErrorOverlay {
         if (label == 0) {
             return grey * 0x010101;
         }
-        Color c = LABEL_COLOURS[(label - 1) % LABEL_COLOURS.length];
+        Color c = ReportColours.label(label);
         return mix(grey, c, 0.55);
     }
 

@@ -31,8 +31,6 @@ public final class SliceViews {
     private static final int GAP = 6;
     private static final int TITLE = 20;
     private static final double MARGIN_MM = 20;
-    private static final Color[] LABEL_COLOURS = {new Color(0x31, 0xA3, 0x54), new Color(0xFE, 0xC4, 0x4F),
-            new Color(0xB1, 0x6B, 0xD5), new Color(0xDE, 0x2D, 0x26)};
 
     private SliceViews() {}
 
@@ -105,7 +103,7 @@ public final class SliceViews {
     private static void legend(Graphics2D g, int x, int y) {
         Object[][] items = {{ErrorOverlay.FALSE_POSITIVE, "false positive (predicted, not in the reference)"},
                 {ErrorOverlay.FALSE_NEGATIVE, "false negative (in the reference, missed)"},
-                {LABEL_COLOURS[0], "reference contour (label colour)"}, {Color.WHITE, "predicted contour"}};
+                {ReportColours.label(1), "reference contour (label colour)"}, {Color.WHITE, "predicted contour"}};
         for (Object[] item : items) {
             g.setColor((Color) item[0]);
             g.fillRect(x, y - 10, 12, 12);
@@ -133,7 +131,7 @@ public final class SliceViews {
     }
 
     static Color labelColour(int label) {
-        return LABEL_COLOURS[(label - 1) % LABEL_COLOURS.length];
+        return ReportColours.label(label);
     }
 
     private static double[] percentiles(float[] v) {
