@@ -108,6 +108,12 @@ class ReportTest {
         }
         String html = Files.readString(tmp.resolve("index.html"));
         assertTrue(html.contains("<img src=\"overlays/A.png\"") && html.contains("1 case(s) not evaluated"), html);
+        // the summary at a glance: five columns, every other one in the full table that opens on a click
+        String glance = html.substring(html.indexOf("<table class=\"glance\">"), html.indexOf("<details>"));
+        assertEquals(5, glance.split("<th", -1).length - 1, glance);
+        assertTrue(glance.contains("title=\"median "), "medians on hover: " + glance);
+        String details = html.substring(html.indexOf("<details>"), html.indexOf("</details>"));
+        assertTrue(details.contains("<th>IoU</th>") && details.contains("pooled Dice"), details);
         // four panels of the 4×4 case zoomed 8×, each widened to 120 pixels for the legend
         assertEquals(4 * 120, ImageIO.read(tmp.resolve("overlays/A.png").toFile()).getWidth());
         Files.delete(tmp.resolve("index.html"));

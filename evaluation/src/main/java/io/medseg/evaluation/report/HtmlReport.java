@@ -85,9 +85,37 @@ public final class HtmlReport {
         b.append("</ul></div>\n");
     }
 
+    /**
+     * The summary at a glance: per label the case count, Dice (mean ± SD), HD95 and NSD means, each
+     * cell's median and Dice's 95 % interval on hover; every other column in the full table below it
+     * (opened on a click) and in summary.csv.
+     */
     private static void summary(StringBuilder b, EvaluationReport report) {
         DatasetSummary s = report.summary();
-        b.append("<h2>Summary (mean ± SD over cases; median in brackets)</h2>\n<table><tr><th class=\"l\">label</th>")
+        String len = report.units().length();
+        b.append("<h2>Summary</h2>\n<table class=\"glance\"><tr><th class=\"l\">label</th><th>cases</th>")
+                .append("<th title=\"mean ± SD over cases\">Dice</th><th title=\"mean over cases\">HD95 ").append(len)
+                .append("</th><th title=\"mean over cases\">NSD</th></tr>\n");
+        for (int l = 1; l < s.labels(); l++) {
+            MetricSummary dice = s.of(l, Metric.DICE);
+            MetricSummary hd95 = s.of(l, Metric.HD95);
+            MetricSummary nsd = s.of(l, Metric.NSD);
+            String ci = Double.isNaN(dice.ci95Low()) ? "" : "; 95% CI " + f(dice.ci95Low()) + " – " + f(dice.ci95High());
+            b.append("<tr><td class=\"l\">").append(esc(dice.labelName())).append("</td><td>").append(dice.count())
+                    .append("</td><td title=\"median ").append(f(dice.median())).append(ci).append("\">")
+                    .append(f(dice.mean())).append(" ± ").append(spread(dice.std())).append("</td><td title=\"median ")
+                    .append(f(hd95.median())).append("\">").append(f(hd95.mean())).append("</td><td title=\"median ")
+                    .append(f(nsd.median())).append("\">").append(f(nsd.mean())).append("</td></tr>\n");
+        }
+        b.append("</table>\n<details><summary>All summary columns (IoU, ASSD, medians, confidence interval, pooled Dice,"
+                + " empty masks; also in summary.csv)</summary>\n");
+        fullSummary(b, report);
+        b.append("</details>\n");
+    }
+
+    private static void fullSummary(StringBuilder b, EvaluationReport report) {
+        DatasetSummary s = report.summary();
+        b.append("<h3>Summary (mean ± SD over cases; median in brackets)</h3>\n<table><tr><th class=\"l\">label</th>")
                 .append("<th>cases (valid)</th><th>Dice</th><th>IoU</th><th>HD95 ").append(report.units().length())
                 .append("</th><th>ASSD ").append(report.units().length()).append("</th><th>NSD</th>")
                 .append("<th>Dice 95% CI (bootstrap)</th><th>pooled Dice</th><th>ref empty</th><th>pred empty</th><th>both empty</th>")
