@@ -112,10 +112,11 @@ public final class ExplainRun {
                     write(NetworkViews.montage(view.background(), view.w(), view.h(), panels, 4, zoom,
                             probabilities ? new float[] {0, 1} : null), tmp.resolve(file));
                     sections.add(section(probabilities ? "Class probabilities" : "Layer " + m.layer(), file,
-                            probabilities ? "softmax of the head, 0 (dark) to 1 (yellow), over the image"
+                            probabilities ? "softmax of the head beside the image, 0 (dark) to 1 (yellow)"
                                     : m.channels() + " channels at " + mw + "×" + mh + (shown.length < m.channels()
                                     ? ", the " + shown.length + " most active for this image shown" : "")
-                                    + "; each map in its own range (dark low, yellow high)"));
+                                    + ", beside the image; each map from its minimum (dark) to its maximum (yellow),"
+                                    + " given in brackets in its caption"));
                 }
                 NetworkExplainer.Layer target = r.maximiseLayer() != null ? explainer.layer(r.maximiseLayer())
                         : explainer.defaultLayers().get(1);
@@ -125,14 +126,17 @@ public final class ExplainRun {
                     NetworkExplainer.Excitation e = explainer.maximise(target, c, view.sizeXyz(), r.steps(), 0.1, 0.01, c);
                     excitations.add(e);
                     float[] shown = e.sizeXyz().length == 3 ? centralSlice(e.input(), e.sizeXyz()) : e.input();
-                    grown.add(new NetworkViews.Panel(String.format(Locale.ROOT, "ch %d: %.3f → %.3f", c, e.before(), e.after()),
-                            shown, (int) e.sizeXyz()[0], (int) e.sizeXyz()[1]));
+                    grown.add(new NetworkViews.Panel(String.format(Locale.ROOT, "ch %d: %.3f → %.3f (%+.3f)", c, e.before(),
+                            e.after(), e.after() - e.before()), shown, (int) e.sizeXyz()[0], (int) e.sizeXyz()[1]));
                 }
                 if (!grown.isEmpty()) {
                     write(NetworkViews.greys(grown, 4, zoom), tmp.resolve("maximised.png"));
                     sections.add(section("What excites " + target.name(), "maximised.png", "inputs grown from faint noise by "
-                            + r.steps() + " steps of gradient ascent on each channel's mean activation (with a small L2 "
-                            + "penalty); the caption gives the mean activation before and after"
+                            + r.steps() + " steps of gradient ascent on each channel's mean activation, regularised so the"
+                            + " picture is readable (random shifts of up to " + NetworkExplainer.JITTER + " pixels each step,"
+                            + " a slight blur every " + NetworkExplainer.BLUR_EVERY + " steps, penalties on the input's size"
+                            + " and on its total variation); the caption gives the mean activation before → after and how"
+                            + " much it rose"
                             + (view.sizeXyz().length == 3 ? "; central slice of the 3D input" : "")));
                 }
                 Files.writeString(tmp.resolve("index.html"), html(r, config, view, sections), StandardCharsets.UTF_8);
@@ -262,7 +266,7 @@ public final class ExplainRun {
         for (int i = 0; i < f.count(); i++) {
             System.arraycopy(f.weights(), i * f.inputChannels() * kernel + centre, shown, i * kw * kh, kw * kh);
         }
-        return NetworkViews.filters(shown, f.count(), kw, kh, Math.max(4, 48 / Math.max(kw, kh)));
+        return NetworkViews.filters(shown, f.count(), kw, kh, Math.max(8, 96 / Math.max(kw, kh)));
     }
 
     private static void write(BufferedImage img, Path file) throws IOException {

@@ -3,6 +3,7 @@ package io.medseg.workbench;
 import static io.medseg.workbench.CommandLineTest.medseg;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -26,6 +27,10 @@ class ExplainCommandTest {
         System.setProperty("medseg.home", Path.of("..").toAbsolutePath().normalize().toString());
     }
 
+    private static boolean grey(int rgb) {
+        return (rgb >> 16 & 255) == (rgb >> 8 & 255) && (rgb >> 8 & 255) == (rgb & 255);
+    }
+
     @Test
     void theToothRootModelsPagesShowItsLayersOverTheRadiograph(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("explain");
@@ -39,11 +44,15 @@ class ExplainCommandTest {
         String html = Files.readString(out.resolve("index.html"));
         assertTrue(html.contains("Layer bottleneck") && html.contains("192 channels at 16×14")
                 && html.contains("the 16 most active for this image shown"), html);
-        // 12 first-layer filters of 3×3 in one row; 12 encoder0 maps of the 256×224 image in 3 rows of 4
+        // the 256×224 image, then its 12 encoder0 maps beside it, in 4 rows of 4, and the colour bar below
         BufferedImage maps = ImageIO.read(out.resolve("activations_encoder0.png").toFile());
         assertEquals(4 * (256 + 4) + 4, maps.getWidth());
-        assertEquals(3 * (224 + 4 + 16) + 4, maps.getHeight());
-        assertEquals(2 * (256 + 4) + 4, ImageIO.read(out.resolve("probabilities.png").toFile()).getWidth());
+        assertEquals(4 * (224 + 4 + 16) + 4 + 30, maps.getHeight());
+        assertTrue(grey(maps.getRGB(10, 10)), "the first panel is the image itself, in grey");
+        assertFalse(grey(maps.getRGB(260 + 4 + 10, 10)), "the next is a heat map, not blended with the image");
+        assertEquals(3 * (256 + 4) + 4, ImageIO.read(out.resolve("probabilities.png").toFile()).getWidth());
+        // 12 first-layer filters of 3×3 in one row, 96 pixels each
+        assertEquals(12 * (96 + 4) + 4, ImageIO.read(out.resolve("filters.png").toFile()).getWidth());
         // each excited channel's mean activation rose
         Matcher m = Pattern.compile("encoder1 channel (\\d+): mean activation ([-0-9.]+) -> ([-0-9.]+)").matcher(run.out());
         int found = 0;
@@ -73,7 +82,8 @@ class ExplainCommandTest {
         assertTrue(html.contains("patch 96×96×32 at 3.00×3.00×4.00 mm") && html.contains("central slice shown"), html);
         // 96×96 patch slices zoomed 3×; probabilities for background, liver, kidney
         BufferedImage p = ImageIO.read(out.resolve("probabilities.png").toFile());
-        assertArrayEquals(new int[] {3 * (288 + 4) + 4, 288 + 4 + 16 + 4}, new int[] {p.getWidth(), p.getHeight()});
+        // the slice and its three maps in one row, and the colour bar
+        assertArrayEquals(new int[] {4 * (288 + 4) + 4, 288 + 4 + 16 + 4 + 30}, new int[] {p.getWidth(), p.getHeight()});
         assertTrue(run.out().contains("bottleneck channel 0: mean activation"), run.out());
     }
 }

@@ -5,13 +5,17 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Pictures of what a network computes ({@code medseg explain}): filter grids in a diverging
- * blue–white–red scale, and montages of maps as heat maps over the image they were computed for,
- * each panel captioned. Maps coarser than the image (deeper layers) are drawn with nearest-neighbour
+ * blue–white–red scale, and montages of maps as heat maps beside the image they were computed for,
+ * each panel captioned with its range, under a colour bar. Maps coarser than the image (deeper layers) are drawn with nearest-neighbour
  * blocks, so their real resolution shows. Inputs are plain float arrays, x fastest.
  */
 public final class NetworkViews {
@@ -62,8 +66,9 @@ public final class NetworkViews {
     }
 
     /**
-     * Heat maps over a greyscale image, {@code columns} per row; each map scaled to its own range
-     * ({@code fixedRange} null) or to a fixed one (probabilities: 0..1).
+     * The image, then heat maps beside it (not over it: a blend hides both), {@code columns} per row,
+     * and a colour bar below. Each map is scaled to its own range, given in its caption
+     * ({@code fixedRange} null), or to a fixed one (probabilities: 0..1) that the colour bar names.
      *
      * @param image w × h values, shown between their 0.5th and 99.5th percentiles
      * @param zoom whole-pixel magnification of the image (1 = its own size)
@@ -71,22 +76,62 @@ public final class NetworkViews {
     public static BufferedImage montage(float[] image, int w, int h, List<Panel> panels, int columns, int zoom,
             float[] fixedRange) {
         int[] grey = grey(image);
+        List<Panel> all = new ArrayList<>();
+        all.add(new Panel("image", image, w, h));
         float[][] ranges = new float[panels.size()][];
         for (int p = 0; p < panels.size(); p++) {
-            float[] m = panels.get(p).map();
-            ranges[p] = fixedRange != null ? fixedRange : new float[] {min(m), max(m)};
-        }
-        return grid(panels, columns, w * zoom, h * zoom, (p, x, y) -> {
             Panel panel = panels.get(p);
+            float[] m = panel.map();
+            ranges[p] = fixedRange != null ? fixedRange : new float[] {min(m), max(m)};
+            all.add(fixedRange != null ? panel : new Panel(panel.caption() + String.format(Locale.ROOT, " [%s, %s]",
+                    number(ranges[p][0]), number(ranges[p][1])), m, panel.mapW(), panel.mapH()));
+        }
+        BufferedImage maps = grid(all, columns, w * zoom, h * zoom, (p, x, y) -> {
             int ix = x / zoom;
             int iy = y / zoom;
+            if (p == 0) {
+                int v = grey[iy * w + ix];
+                return v << 16 | v << 8 | v;
+            }
+            Panel panel = panels.get(p - 1);
             int mx = (int) ((long) ix * panel.mapW() / w);
             int my = (int) ((long) iy * panel.mapH() / h);
-            float lo = ranges[p][0];
-            float hi = ranges[p][1];
-            float t = hi > lo ? (panel.map()[my * panel.mapW() + mx] - lo) / (hi - lo) : 0f;
-            return blend(grey[iy * w + ix], viridis(t), 0.65);
+            float lo = ranges[p - 1][0];
+            float hi = ranges[p - 1][1];
+            return viridis(hi > lo ? (panel.map()[my * panel.mapW() + mx] - lo) / (hi - lo) : 0f);
         });
+        return withColourBar(maps, fixedRange);
+    }
+
+    /** Height of the colour bar strip under a montage. */
+    static final int COLOUR_BAR = 30;
+
+    /** The montage with a strip below: the viridis bar from low to high and what its ends mean. */
+    private static BufferedImage withColourBar(BufferedImage maps, float[] fixedRange) {
+        BufferedImage img = new BufferedImage(maps.getWidth(), maps.getHeight() + COLOUR_BAR, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = graphics(img);
+        g.drawImage(maps, 0, 0, null);
+        int x0 = GAP + 40;
+        int y0 = maps.getHeight() + 4;
+        int width = 200;
+        for (int x = 0; x < width; x++) {
+            g.setColor(new Color(viridis(x / (float) (width - 1))));
+            g.fillRect(x0 + x, y0, 1, 12);
+        }
+        g.setColor(Color.DARK_GRAY);
+        String low = fixedRange != null ? number(fixedRange[0]) : "min";
+        String high = fixedRange != null ? number(fixedRange[1]) : "max";
+        g.drawString(low, GAP, y0 + 11);
+        g.drawString(high, x0 + width + 6, y0 + 11);
+        g.drawString(fixedRange != null ? "the same scale for every map" : "each map from its own minimum to its maximum"
+                + " (in brackets in its caption)", x0 + width + 40, y0 + 11);
+        g.dispose();
+        return img;
+    }
+
+    /** Three significant digits: what a caption needs. */
+    private static String number(float v) {
+        return v == 0 ? "0" : new BigDecimal(v).round(new MathContext(3)).stripTrailingZeros().toPlainString();
     }
 
     /** Greyscale images (the inputs grown by gradient ascent), each in its own range, captioned. */
@@ -190,12 +235,6 @@ public final class NetworkViews {
         return r << 16 | g << 8 | b;
     }
 
-    private static int blend(int grey, int rgb, double alpha) {
-        int r = (int) Math.round(grey * (1 - alpha) + (rgb >> 16 & 255) * alpha);
-        int g = (int) Math.round(grey * (1 - alpha) + (rgb >> 8 & 255) * alpha);
-        int b = (int) Math.round(grey * (1 - alpha) + (rgb & 255) * alpha);
-        return r << 16 | g << 8 | b;
-    }
 
     private static float min(float[] v) {
         float m = Float.POSITIVE_INFINITY;

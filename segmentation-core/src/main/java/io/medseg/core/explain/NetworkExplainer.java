@@ -146,20 +146,33 @@ public final class NetworkExplainer {
         return new Maps(name, size, (int) a.getShape().get(1), a.toFloatArray());
     }
 
+    /** Largest random shift (voxels per axis) of the input at each step: jitter, against high-frequency patterns. */
+    public static final int JITTER = 2;
+    /** The input is blurred (1-2-1 per axis) every this many steps, as Yosinski et al. (2015) regularise. */
+    public static final int BLUR_EVERY = 4;
+    /** Weight of the total-variation penalty (mean squared neighbour difference): a frequency penalty. */
+    public static final double TOTAL_VARIATION = 0.05;
+
     /**
-     * Gradient ascent on the input (activation maximisation, Erhan et al. 2009): starting from faint
-     * seeded noise, each step moves the input along the gradient of the channel's mean activation
-     * minus {@code l2} × the input's mean square (so it does not grow without bound), with the
-     * gradient scaled to unit RMS, and keeps values within ±3 (three standard deviations of the
-     * normalised intensities). The network runs in inference mode; its weights get no gradient.
+     * Gradient ascent on the input (activation maximisation, Erhan et al. 2009), regularised as in
+     * the feature-visualisation literature (Yosinski et al. 2015; Olah et al. 2017) so that the
+     * picture is readable rather than noise: starting from faint seeded noise, each step shifts the
+     * input by a random offset of up to {@value #JITTER} voxels per axis (jitter), moves it along the
+     * gradient of the channel's mean activation minus {@code l2} × its mean square and
+     * {@value #TOTAL_VARIATION} × its total variation (a penalty on high frequencies), with the
+     * gradient scaled to unit RMS, keeps values within ±3 (three standard deviations of the
+     * normalised intensities), and every {@value #BLUR_EVERY} steps blurs it slightly. The first and
+     * last activations are measured without a shift, so {@link Excitation#before()} and
+     * {@link Excitation#after()} compare like with like. The network runs in inference mode; its
+     * weights get no gradient.
      */
     public Excitation maximise(Layer layer, int channel, long[] sizeXyz, int steps, double stepSize, double l2, long seed) {
         int channels = bundle.config().inputChannels();
         int voxels = (int) Arrays.stream(sizeXyz).reduce(1, (a, b) -> a * b);
-        float[] start = new float[channels * voxels];
+        float[] input = new float[channels * voxels];
         SplittableRandom random = new SplittableRandom(seed);
-        for (int i = 0; i < start.length; i++) {
-            start[i] = (float) (0.1 * random.nextGaussian());
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) (0.1 * random.nextGaussian());
         }
         double[] trace = new double[steps + 1];
         List<Parameter> trainable = new ArrayList<>();
@@ -170,11 +183,18 @@ public final class NetworkExplainer {
             }
         });
         try (NDManager manager = bundle.model().getNDManager().newSubManager()) {
-            NDArray x = manager.create(start, TensorLayout.tensorShape(1, channels, sizeXyz));
             for (int step = 0; step <= steps; step++) {
+                int[] shift = new int[sizeXyz.length];
+                if (step > 0 && step < steps) {
+                    for (int k = 0; k < shift.length; k++) {
+                        shift[k] = random.nextInt(2 * JITTER + 1) - JITTER;
+                    }
+                }
                 try (NDManager stepManager = manager.newSubManager()) {
+                    NDArray x = stepManager.create(roll(input, sizeXyz, channels, shift),
+                            TensorLayout.tensorShape(1, channels, sizeXyz));
                     x.setRequiresGradient(true);
-                    NDArray gradient;
+                    float[] gradient;
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector();
                             ActivationTap tap = ActivationTap.watch(List.of(layer.block()))) {
                         bundle.block().forward(new ParameterStore(stepManager, false), new NDList(x), false);
@@ -188,19 +208,102 @@ public final class NetworkExplainer {
                         if (step == steps) {
                             break;
                         }
-                        NDArray objective = activation.sub(x.square().mean().mul(l2));
+                        NDArray objective = activation.sub(x.square().mean().mul(l2))
+                                .sub(totalVariation(x, sizeXyz.length).mul(TOTAL_VARIATION));
                         collector.backward(objective);
                     }
-                    gradient = x.getGradient();
-                    float rms = (float) Math.sqrt(gradient.square().mean().getFloat()) + 1e-8f;
-                    NDArray next = x.add(gradient.div(rms).mul(stepSize)).clip(-3, 3);
-                    next.attach(manager);
-                    x = next;
+                    gradient = roll(x.getGradient().toFloatArray(), sizeXyz, channels, negate(shift));
+                    double squares = 0;
+                    for (float g : gradient) {
+                        squares += (double) g * g;
+                    }
+                    float scale = (float) (stepSize / (Math.sqrt(squares / gradient.length) + 1e-8));
+                    for (int i = 0; i < input.length; i++) {
+                        input[i] = Math.max(-3f, Math.min(3f, input[i] + gradient[i] * scale));
+                    }
+                    if ((step + 1) % BLUR_EVERY == 0) {
+                        blur(input, sizeXyz, channels);
+                    }
                 }
             }
-            return new Excitation(layer.name(), channel, sizeXyz.clone(), x.toFloatArray(), trace);
+            return new Excitation(layer.name(), channel, sizeXyz.clone(), input, trace);
         } finally {
             trainable.forEach(p -> p.freeze(false));
+        }
+    }
+
+    /** Mean squared difference of neighbours along every spatial axis of an (N, C, [D,] H, W) tensor. */
+    private static NDArray totalVariation(NDArray x, int spatialDims) {
+        NDArray sum = null;
+        long[] shape = x.getShape().getShape();
+        for (int axis = 2; axis < 2 + spatialDims; axis++) {
+            if (shape[axis] < 2) {
+                continue;
+            }
+            String[] from = new String[shape.length];
+            String[] to = new String[shape.length];
+            Arrays.fill(from, ":");
+            Arrays.fill(to, ":");
+            from[axis] = "1:";
+            to[axis] = ":" + (shape[axis] - 1);
+            NDArray d = x.get(new NDIndex(String.join(",", from))).sub(x.get(new NDIndex(String.join(",", to))));
+            NDArray term = d.square().mean();
+            sum = sum == null ? term : sum.add(term);
+        }
+        return sum != null ? sum : x.getManager().create(0f);
+    }
+
+    private static int[] negate(int[] v) {
+        return Arrays.stream(v).map(i -> -i).toArray();
+    }
+
+    /** The channels × voxels array shifted cyclically by {@code shift} voxels per axis (x fastest). */
+    static float[] roll(float[] data, long[] sizeXyz, int channels, int[] shift) {
+        if (Arrays.stream(shift).allMatch(s -> s == 0)) {
+            return data.clone();
+        }
+        int n = sizeXyz.length;
+        int voxels = data.length / channels;
+        float[] out = new float[data.length];
+        int[] index = new int[n];
+        for (int i = 0; i < voxels; i++) {
+            int rest = i;
+            int target = 0;
+            int stride = 1;
+            for (int k = 0; k < n; k++) {
+                int size = (int) sizeXyz[k];
+                index[k] = rest % size;
+                rest /= size;
+                target += Math.floorMod(index[k] + shift[k], size) * stride;
+                stride *= size;
+            }
+            for (int c = 0; c < channels; c++) {
+                out[c * voxels + target] = data[c * voxels + i];
+            }
+        }
+        return out;
+    }
+
+    /** A 1-2-1 blur along every axis, in place (edges repeat their value). */
+    static void blur(float[] data, long[] sizeXyz, int channels) {
+        int voxels = data.length / channels;
+        float[] tmp = new float[voxels];
+        int stride = 1;
+        for (long axisSize : sizeXyz) {
+            int size = (int) axisSize;
+            if (size > 1) {
+                for (int c = 0; c < channels; c++) {
+                    int base = c * voxels;
+                    for (int i = 0; i < voxels; i++) {
+                        int position = i / stride % size;
+                        float left = data[base + (position > 0 ? i - stride : i)];
+                        float right = data[base + (position < size - 1 ? i + stride : i)];
+                        tmp[i] = 0.25f * left + 0.5f * data[base + i] + 0.25f * right;
+                    }
+                    System.arraycopy(tmp, 0, data, base, voxels);
+                }
+            }
+            stride *= size;
         }
     }
 }
