@@ -104,7 +104,12 @@ public final class ReportPlots {
 
     /** One column of points per label, spread sideways by a fixed pattern so equal values stay visible. */
     private static XYChart strip(DatasetSummary s, Metric m, String title) {
-        XYChart chart = scatter(title, "labels, left to right as in the legend", name(m));
+        List<String> names = new ArrayList<>();
+        for (int l = 1; l < s.labels(); l++) {
+            names.add(s.of(l, m).labelName());
+        }
+        // the columns named on the axis, left to right (XChart places number ticks, not category names, here)
+        XYChart chart = scatter(title, String.join("      ", names) + "   (left to right)", name(m));
         for (int l = 1; l < s.labels(); l++) {
             double[] v = aggregated(s, l, m);
             String name = s.of(l, m).labelName();
@@ -121,7 +126,7 @@ public final class ReportPlots {
         }
         chart.getStyler().setXAxisMin(0.5);
         chart.getStyler().setXAxisMax(s.labels() - 0.5);
-        chart.getStyler().setXAxisTicksVisible(false); // the legend names the columns, left to right
+        chart.getStyler().setXAxisTicksVisible(false);
         return chart;
     }
 
