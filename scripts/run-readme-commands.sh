@@ -2,7 +2,7 @@
 # Runs the README's commands as written, in order, in a fresh clone of this repository's HEAD: every
 # line of the README's ```bash blocks that starts with ./medseg (continuation lines joined; comments
 # after '#' are the README's, not the shell's). Two kinds are adapted and said so: the placeholder
-# /path/to/Fiji.app becomes an empty folder made here, and ./medseg-imagej (an interactive ImageJ
+# /path/to/Fiji.app becomes a bare Fiji.app (jars/, plugins/) made here, and ./medseg-imagej (an interactive ImageJ
 # window) is started under Xvfb and closed after 20 s when xvfb-run exists, else skipped. `mvn -B
 # verify` is CI's own command and is not run again. Prints one line per command (exit code,
 # seconds) and exits 1 when any command failed. The CT training example trains for its default
@@ -21,7 +21,7 @@ if [ -e "$clone" ]; then
   exit 1
 fi
 git clone -q "$root" "$clone" || exit 1
-mkdir -p "$work/Fiji.app"
+mkdir -p "$work/Fiji.app/jars" "$work/Fiji.app/plugins" # the least a Fiji.app folder has
 # the README's ./medseg lines, continuation lines joined
 mapfile -t commands < <(awk '/^```bash/{b=1;next} /^```/{b=0} b' "$root/README.md" \
   | sed -e ':a' -e '/\\$/N; s/\\\n[[:space:]]*/ /; ta' | grep -E '^\./medseg' | sed -E 's/[[:space:]]+#.*$//')
