@@ -52,7 +52,11 @@ public final class ErrorOverlay {
         int ch = crop[3] - crop[1];
         int k = Math.max(1, Math.min(MAX_ZOOM, TARGET / Math.max(cw, ch)));
         int pw = Math.max(cw * k, MIN_PANEL_WIDTH);
-        BufferedImage out = new BufferedImage(4 * pw, ch * k + 2 * TITLE, BufferedImage.TYPE_INT_RGB);
+        // at a zoom below CLOSE_UP a one-pixel error is hard to see: a fifth panel shows the errors
+        // where they are densest, a quarter of the width and height at four times the zoom
+        int[] close = k < CLOSE_UP ? densestErrors(g, p, w, crop, cw / 4, ch / 4) : null;
+        int panels = close == null ? 4 : 5;
+        BufferedImage out = new BufferedImage(panels * pw, ch * k + 2 * TITLE, BufferedImage.TYPE_INT_RGB);
         for (int dy = 0; dy < ch * k; dy++) {
             for (int dx = 0; dx < cw * k; dx++) {
                 int i = (crop[1] + dy / k) * w + crop[0] + dx / k;
@@ -61,6 +65,11 @@ public final class ErrorOverlay {
                 out.setRGB(pw + dx, y, blend(grey[i], g[i] & 0xff));
                 out.setRGB(2 * pw + dx, y, blend(grey[i], p[i] & 0xff));
                 out.setRGB(3 * pw + dx, y, error(grey[i], g[i] & 0xff, p[i] & 0xff));
+                if (close != null) {
+                    int j = (close[1] + Math.min(dy / (4 * k), close[3] - 1)) * w + close[0]
+                            + Math.min(dx / (4 * k), close[2] - 1);
+                    out.setRGB(4 * pw + dx, y, error(grey[j], g[j] & 0xff, p[j] & 0xff));
+                }
             }
         }
         w = pw;
@@ -70,13 +79,55 @@ public final class ErrorOverlay {
         gr.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         gr.setColor(Color.WHITE);
         String[] titles = {caseId + (k > 1 || cw * ch < reference.data().length ? " (zoom " + k + "×)" : ""), "reference",
-                "prediction", "errors"};
-        for (int panel = 0; panel < 4; panel++) {
+                "prediction", "errors", close == null ? "" : "errors, close-up (zoom " + 4 * k + "×)"};
+        for (int panel = 0; panel < panels; panel++) {
             gr.drawString(titles[panel], panel * w + 6, TITLE - 6);
+        }
+        if (close != null) { // where the close-up is, on the errors panel
+            gr.drawRect(3 * w + (close[0] - crop[0]) * k, TITLE + (close[1] - crop[1]) * k, close[2] * k - 1,
+                    close[3] * k - 1);
         }
         legend(gr, 3 * w + 6, h + 2 * TITLE - 7);
         gr.dispose();
         return out;
+    }
+
+    /** Below this zoom the overlay adds a close-up of the densest errors. */
+    static final int CLOSE_UP = 3;
+
+    /**
+     * {x, y, width, height}: the window of {@code ww} × {@code wh} pixels inside {@code crop} that
+     * holds the most pixels where reference and prediction differ (the first such window in row
+     * order, by a summed-area table); null when they agree everywhere or the window is empty.
+     */
+    static int[] densestErrors(byte[] g, byte[] p, int w, int[] crop, int ww, int wh) {
+        if (ww < 1 || wh < 1) {
+            return null;
+        }
+        int cw = crop[2] - crop[0];
+        int ch = crop[3] - crop[1];
+        long[] sum = new long[(cw + 1) * (ch + 1)];
+        for (int y = 0; y < ch; y++) {
+            for (int x = 0; x < cw; x++) {
+                int i = (crop[1] + y) * w + crop[0] + x;
+                int e = g[i] != p[i] ? 1 : 0;
+                sum[(y + 1) * (cw + 1) + x + 1] = e + sum[y * (cw + 1) + x + 1] + sum[(y + 1) * (cw + 1) + x]
+                        - sum[y * (cw + 1) + x];
+            }
+        }
+        long best = 0;
+        int[] at = null;
+        for (int y = 0; y + wh <= ch; y++) {
+            for (int x = 0; x + ww <= cw; x++) {
+                long n = sum[(y + wh) * (cw + 1) + x + ww] - sum[y * (cw + 1) + x + ww] - sum[(y + wh) * (cw + 1) + x]
+                        + sum[y * (cw + 1) + x];
+                if (n > best) {
+                    best = n;
+                    at = new int[] {crop[0] + x, crop[1] + y, ww, wh};
+                }
+            }
+        }
+        return at;
     }
 
     /**
