@@ -185,7 +185,7 @@ class Ct3dEndToEndTest {
         assertTrue(clipLow > 0 && clipLow < 70, "0.5th percentile of liver and kidney HU, got " + clipLow);
         assertEquals(json.getAsJsonArray("patchSize"), plan.getAsJsonArray("patchSize"));
         assertTrue(Files.readString(tmp.resolve("ct-unet3d.training/history.csv")).lines().count() == 3, "header + 2 epochs");
-        assertTrue(Files.readString(tmp.resolve("ct-unet3d.log")).contains("plan: spacing"));
+        assertTrue(Files.readString(tmp.resolve("ct-unet3d.training/train.log")).contains("plan: spacing"));
 
         Path masks = tmp.resolve("masks");
         CommandLineTest.Run seg = medseg("segment", "--model", model.toString(), "--input",
