@@ -103,9 +103,11 @@ class HeadlessCommandsTest {
         HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + png + " window=[full range]");
         ImagePlus scan = HeadlessImageJ.image("case_024_0000");
         float[] before = ScanImages.toVolume(scan).data().clone();
-        HeadlessImageJ.run(SegmentImagePlugin.class,
+        String logged = HeadlessImageJ.run(SegmentImagePlugin.class,
                 "image=case_024_0000 model=tooth-root-unet2d tile=0.5 tiles=2 outlines measurements device=cpu");
+        assertFalse(logged.contains("unlike the model's training data"), "a test radiograph is the model's kind: " + logged);
         ImagePlus labels = HeadlessImageJ.image("case_024_0000-labels");
+        assertNull(labels.getProp("medseg.warning"));
         LabelMap mask = ScanImages.toLabelMap(labels, TOOTH_LABELS);
         LabelMap ref = PlainImages.readLabels(TOOTH.resolve("labelsTs/case_024.png"), TOOTH_LABELS);
         double dice = Evaluator.meanForegroundDice(ref, mask);
@@ -171,6 +173,23 @@ class HeadlessCommandsTest {
         assertNotNull(HeadlessImageJ.image("case_024_0000-labels-1"));
         HeadlessImageJ.image("case_024_0000-labels-1").close();
         HeadlessImageJ.image("case_024_0000-labels").close();
+    }
+
+    @Test
+    void aScanUnlikeTheTrainingDataIsSegmentedWithAWarningInTheLog() {
+        // a quarter-size crop of a radiograph: 64 × 56 mm against the 256 × 224 mm the model was trained on
+        Path png = TOOTH.resolve("imagesTs/case_024_0000.png");
+        HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + png + " window=[full range]");
+        ImagePlus scan = HeadlessImageJ.image("case_024_0000");
+        scan.setRoi(0, 0, 64, 56);
+        ImagePlus small = scan.crop();
+        small.setTitle("small64");
+        small.show();
+        String logged = HeadlessImageJ.run(SegmentImagePlugin.class, "image=small64 model=tooth-root-unet2d device=cpu");
+        assertTrue(logged.contains("warning: \"small64\" is unlike the model's training data: extent 64 × 56 mm (trained on"
+                + " 256 × 224 mm)"), logged);
+        ImagePlus labels = HeadlessImageJ.image("small64-labels");
+        assertTrue(labels.getProp("medseg.warning").startsWith("unlike the model's training data: extent"));
     }
 
     @Test
