@@ -3,9 +3,13 @@ package io.medseg.imagej;
 import ij.IJ;
 import ij.ImageListener;
 import ij.ImagePlus;
+import ij.gui.ImageCanvas;
+import ij.gui.ImageWindow;
 import ij.gui.Overlay;
 import ij.gui.TextRoi;
+import java.awt.EventQueue;
 import java.awt.Font;
+import java.lang.reflect.InvocationTargetException;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -37,10 +41,32 @@ final class ScanDisplay {
         return zoom;
     }
 
-    /** Zooms a shown image to {@code percent} (nothing without a window: headless, batch mode). */
+    /**
+     * Zooms a shown image in, ImageJ's zoom levels one at a time, until it reaches {@code percent}
+     * (nothing without a window: headless, batch mode). Through the canvas, not IJ.run("Set..."),
+     * which would be recorded in the user's macro in place of the command that called it.
+     */
     static void zoom(ImagePlus imp, int percent) {
-        if (percent != 100 && imp.getWindow() != null) {
-            IJ.run(imp, "Set... ", "zoom=" + percent);
+        ImageWindow window = imp.getWindow();
+        if (percent <= 100 || window == null) {
+            return;
+        }
+        Runnable zoomIn = () -> {
+            ImageCanvas canvas = window.getCanvas();
+            for (int i = 0; i < 10 && canvas.getMagnification() * 100 < percent - 0.5; i++) {
+                canvas.zoomIn(imp.getWidth() / 2, imp.getHeight() / 2);
+            }
+        };
+        if (EventQueue.isDispatchThread()) {
+            zoomIn.run();
+        } else {
+            try {
+                EventQueue.invokeAndWait(zoomIn);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (InvocationTargetException e) {
+                IJ.log("could not zoom \"" + imp.getTitle() + "\": " + e.getCause());
+            }
         }
     }
 

@@ -171,10 +171,19 @@ public final class GuiSession {
         click(((GenericDialog) dialog).getButtons()[0]); // OK, with the dialog's defaults
         ImagePlus first = waitForImage("case_024_0000-labels");
         byte[] recordedPixels = ((byte[]) first.getProcessor().getPixels()).clone();
-        String text = ((Recorder) recorder).getText();
-        String line = Arrays.stream(text.split("\n")).filter(l -> l.startsWith("run(\"Segment Image...\""))
-                .findFirst().orElse(null);
+        // the recorder gets the line when the command returns, a moment after its label image appears
+        String text = "";
+        String line = null;
+        for (int wait = 0; wait < 100 && line == null; wait++) {
+            text = ((Recorder) recorder).getText();
+            line = Arrays.stream(text.split("\n")).filter(l -> l.startsWith("run(\"Segment Image...\""))
+                    .findFirst().orElse(null);
+            if (line == null) {
+                robot.delay(100);
+            }
+        }
         check(line != null, "the recorder recorded Segment Image: " + text);
+        check(!text.contains("run(\"Set... \""), "the label image's zoom is not recorded in the user's macro: " + text);
         lines.add("recorded: " + line);
         check(line.contains("model=tooth-root-unet2d"), "the dialog's default model fits the 2D image: " + line);
         first.changes = false;
