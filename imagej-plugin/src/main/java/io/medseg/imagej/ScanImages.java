@@ -212,9 +212,7 @@ public final class ScanImages {
             return null;
         }
         try {
-            JsonObject o = GSON.fromJson(json, JsonObject.class);
-            Geometry g = new Geometry(GSON.fromJson(o.get("spacing"), double[].class),
-                    GSON.fromJson(o.get("origin"), double[].class), GSON.fromJson(o.get("direction"), double[].class));
+            Geometry g = geometryOf(GSON.fromJson(json, JsonObject.class));
             boolean fits = g.numDimensions() == 2 ? imp.getNSlices() == 1 : g.numDimensions() == 3;
             return fits ? g : null;
         } catch (JsonParseException | IllegalArgumentException | NullPointerException e) {
@@ -224,11 +222,7 @@ public final class ScanImages {
 
     /** Stores {@code g} with the image and sets ImageJ's calibration from it (mm, origin in pixels). */
     public static void setGeometry(ImagePlus imp, Geometry g) {
-        JsonObject o = new JsonObject();
-        o.add("spacing", GSON.toJsonTree(g.spacingMm()));
-        o.add("origin", GSON.toJsonTree(g.originMm()));
-        o.add("direction", GSON.toJsonTree(g.direction()));
-        imp.setProp(GEOMETRY, GSON.toJson(o));
+        imp.setProp(GEOMETRY, GSON.toJson(json(g)));
         Calibration cal = new Calibration(imp);
         cal.setUnit("mm");
         double[] s = g.spacingMm();
@@ -247,12 +241,23 @@ public final class ScanImages {
 
     /** Records that {@code imp} shows the file of this grid in another voxel order. */
     static void setFileGrid(ImagePlus imp, long[] sizeXyz, Geometry g) {
-        JsonObject o = new JsonObject();
+        JsonObject o = json(g);
         o.add("size", GSON.toJsonTree(sizeXyz));
+        imp.setProp(FILE_GRID, GSON.toJson(o));
+    }
+
+    /** A geometry as the image properties hold it: spacing, origin and direction. */
+    private static JsonObject json(Geometry g) {
+        JsonObject o = new JsonObject();
         o.add("spacing", GSON.toJsonTree(g.spacingMm()));
         o.add("origin", GSON.toJsonTree(g.originMm()));
         o.add("direction", GSON.toJsonTree(g.direction()));
-        imp.setProp(FILE_GRID, GSON.toJson(o));
+        return o;
+    }
+
+    private static Geometry geometryOf(JsonObject o) {
+        return new Geometry(GSON.fromJson(o.get("spacing"), double[].class), GSON.fromJson(o.get("origin"), double[].class),
+                GSON.fromJson(o.get("direction"), double[].class));
     }
 
     /** The grid of the file {@code imp} was opened from when it is shown reoriented, else null. */
@@ -263,9 +268,7 @@ public final class ScanImages {
         }
         try {
             JsonObject o = GSON.fromJson(json, JsonObject.class);
-            return new FileGrid(GSON.fromJson(o.get("size"), long[].class), new Geometry(
-                    GSON.fromJson(o.get("spacing"), double[].class), GSON.fromJson(o.get("origin"), double[].class),
-                    GSON.fromJson(o.get("direction"), double[].class)));
+            return new FileGrid(GSON.fromJson(o.get("size"), long[].class), geometryOf(o));
         } catch (JsonParseException | IllegalArgumentException | NullPointerException e) {
             throw new PluginException("\"" + imp.getTitle() + "\" has an unreadable " + FILE_GRID + " property: " + json);
         }
