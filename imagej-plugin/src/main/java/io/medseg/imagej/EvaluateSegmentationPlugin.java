@@ -108,6 +108,8 @@ public final class EvaluateSegmentationPlugin implements PlugIn {
         Map<Integer, String> labels = EvaluationRun.labelsFor(referenceDir, null);
         EvaluationRun.Outcome outcome = EvaluationRun.evaluate(referenceDir, predictionDir, labels,
                 EvaluationSettings.DEFAULT, null, new ImageJProgress(COMMAND));
+        outcome.pairedThroughSeriesTable().forEach((ref, mask) -> IJ.log(COMMAND + ": paired " + ref + " with " + mask
+                + " through series.csv"));
         outcome.skipped().forEach((name, why) -> IJ.log(COMMAND + ": skipped " + name + ": " + why));
         ResultsTable rt = Tables.create();
         for (CaseEvaluation c : outcome.report().summary().cases()) {

@@ -2,6 +2,7 @@ package io.medseg.imagej;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.WindowManager;
 import ij.plugin.PlugIn;
 import ij.process.StackStatistics;
 import io.medseg.image.Geometry;
@@ -81,7 +82,10 @@ public final class OpenScanPlugin implements PlugIn {
             for (String note : volume.notes()) {
                 IJ.log(COMMAND + ": " + source.name() + ": " + note);
             }
-            ImagePlus imp = radiological(volume, shortTitle(source.name()));
+            String title = shortTitle(source.name());
+            // cut names may coincide: a macro finds images by title, so each open scan gets its own
+            ImagePlus imp = radiological(volume, WindowManager.getImage(title) == null ? title
+                    : WindowManager.getUniqueName(title));
             applyWindow(imp, window, source.modality());
             imp.show();
             ScanDisplay.zoom(imp, ScanDisplay.readableZoom(imp.getWidth(), imp.getHeight()));

@@ -49,7 +49,11 @@ public final class EvaluationRun {
     private EvaluationRun() {}
 
     /** The report, and the pictures of its cases (error overlays of 2D cases, slice views of 3D ones). */
-    public record Outcome(EvaluationReport report, Map<String, BufferedImage> overlays) {
+    /**
+     * @param pairedThroughSeriesTable reference file → the mask of another name that series.csv paired it with
+     */
+    public record Outcome(EvaluationReport report, Map<String, BufferedImage> overlays,
+            Map<String, String> pairedThroughSeriesTable) {
         public Map<String, String> skipped() {
             return report.skipped();
         }
@@ -73,6 +77,7 @@ public final class EvaluationRun {
         // masks of DICOM series pair with references named by the series' UID, readable name or folder
         Map<String, String> throughSeriesTable = SeriesTable.maskByName(SeriesTable.read(predictionDir));
         Set<String> paired = new HashSet<>();
+        Map<String, String> throughTable = new TreeMap<>();
         progress.start("evaluate", references.size(), "cases");
         try {
             int done = 0;
@@ -85,6 +90,7 @@ public final class EvaluationRun {
                 Path pred = predictionDir.resolve(name);
                 if (!Files.isRegularFile(pred) && throughSeriesTable.containsKey(id)) {
                     pred = predictionDir.resolve(throughSeriesTable.get(id));
+                    throughTable.put(name, throughSeriesTable.get(id));
                 }
                 paired.add(pred.getFileName().toString());
                 progress.update(done++, references.size(), name);
@@ -124,7 +130,7 @@ public final class EvaluationRun {
         // PNG/TIFF masks carry no spacing: their distances and areas are pixels, not millimetres
         boolean plain = references.stream().noneMatch(ImageFiles::isNifti);
         return new Outcome(EvaluationReport.of(evaluator, cases, labels, skipped, plain ? Units.PIXELS : Units.MILLIMETRES),
-                overlays);
+                overlays, throughTable);
     }
 
     /** Prints the table and the skipped cases, and writes the report folder when {@code outputDir} is set. */
@@ -139,6 +145,8 @@ public final class EvaluationRun {
         if (!outcome.report().summary().cases().isEmpty()) {
             out.print(ReportWriter.confusionTable(outcome.report().summary()));
         }
+        outcome.pairedThroughSeriesTable().forEach((ref, mask) -> out.println("paired " + ref + " with " + mask
+                + " through series.csv"));
         outcome.skipped().forEach((name, why) -> out.println("skipped " + name + ": " + why));
         if (outputDir != null) {
             try (FolderLock lock = FolderLock.acquireFor(outputDir, "medseg evaluate")) {

@@ -7,6 +7,7 @@ import io.medseg.core.preprocess.ScanProfile;
 import io.medseg.pipeline.Dataset;
 import io.medseg.pipeline.DatasetDomain;
 import io.medseg.pipeline.ScanSources;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -52,7 +53,7 @@ final class DomainCommand implements Callable<Integer> {
             throw new IllegalArgumentException(bundle + " records its training domain already (" + config.domain()
                     + "); --overwrite replaces it");
         }
-        if (!ModelBundle.isBundle(bundle) || !bundle.toFile().isDirectory()) {
+        if (!Files.isDirectory(bundle)) {
             throw new IllegalArgumentException(bundle + ": the domain is recorded in a bundle folder, not a zip");
         }
         TrainingDomain domain = DatasetDomain.of(Dataset.open(what.dataset));

@@ -408,6 +408,8 @@ class CommandLineTest {
         Files.copy(masks.resolve(maskFile), references.resolve(uid + ".nii.gz"));
         Run byUid = medseg("evaluate", "--reference", references.toString(), "--prediction", masks.toString());
         assertTrue(byUid.out().contains(uid), "scored under the reference's name: " + byUid.out());
+        assertTrue(byUid.out().contains("paired " + uid + ".nii.gz with " + maskFile + " through series.csv"),
+                "and the pairing said: " + byUid.out());
         assertTrue(byUid.out().contains("(0/1 cases)"), "one case evaluated (both empty for this untrained model): "
                 + byUid.out());
         String other = maskFile.equals("axial.nii.gz") ? "oblique.nii.gz" : "axial.nii.gz";
