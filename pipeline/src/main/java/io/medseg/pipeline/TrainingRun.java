@@ -186,9 +186,13 @@ public final class TrainingRun {
         }
         header.add("training: " + settings);
         CaseSplit split = CaseSplit.of(cases, r.validationFraction(), r.seed());
+        TrainingState interrupted = r.resume() ? TrainingState.read(stateDir) : null;
+        if (interrupted != null) {
+            header.add("continuing the interrupted run after epoch " + interrupted.epoch() + " of " + settings.epochs());
+        }
         try (ModelBundle bundle = ModelBundle.create(c.model(), device, r.seed());
                 TrainingHistory history = TrainingHistory.of(r.output(), r.overwrite(),
-                        r.resume() ? TrainingState.read(stateDir).history() : null)) {
+                        interrupted == null ? null : interrupted.history())) {
             FineTuning fineTuning = r.fineTune() == null ? null
                     : startFromParent(r.fineTune(), bundle, device, c.provenance(), header);
             header.forEach(log);

@@ -106,8 +106,9 @@ class KillAndResumeTest {
         assertTrue(again.err().contains("an interrupted training run, which can be continued; pass --continue to finish that"
                 + " run, or --overwrite to start anew"), again.err());
 
-        CommandLineTest.Run resumed = medseg(train(killed, "--continue"));
-        assertEquals(0, resumed.code(), resumed.err());
+        // a second JVM, so that what libtorch itself prints on stderr is seen
+        String resumed = quietRun(tmp.resolve("resumed.log"), train(killed, "--continue"));
+        assertTrue(resumed.contains("continuing the interrupted run after epoch "), resumed);
         assertArrayEquals(Files.readAllBytes(reference.resolve("parameters.params")),
                 Files.readAllBytes(killed.resolve("parameters.params")), "same best weights as the uninterrupted run");
         assertEquals(history(reference), history(killed), "same losses and validation Dice in every epoch");
@@ -118,6 +119,21 @@ class KillAndResumeTest {
         assertTrue(nothing.err().contains("no interrupted training run to continue"), nothing.err());
         CommandLineTest.Run other = medseg(train(tmp.resolve("other"), "--continue"));
         assertEquals(1, other.code());
+
+        String fineTuned = quietRun(tmp.resolve("fine-tune.log"), "train", "--data", dataset.toString(), "--output",
+                tmp.resolve("child").toString(), "--init-from", reference.toString(), "--freeze", "encoder", "--epochs",
+                "1", "--iterations", "2", "--seed", "3");
+        assertTrue(fineTuned.contains("head kept"), fineTuned);
+    }
+
+    /** Runs medseg in a second JVM to exit 0 and returns what it printed, which must hold no libtorch warning. */
+    private static String quietRun(Path log, String... args) throws Exception {
+        Process p = SecondJvm.start(log, args);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out");
+        String printed = Files.readString(log);
+        assertEquals(0, p.exitValue(), printed);
+        assertFalse(printed.contains("[W ") || printed.contains("deprecated"), "libtorch printed a warning:\n" + printed);
+        return printed;
     }
 
     @Test

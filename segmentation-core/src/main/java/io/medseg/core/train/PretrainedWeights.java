@@ -92,7 +92,7 @@ public final class PretrainedWeights {
             } else if (childHead.containsKey(e.getValue())) {
                 copyChannels(from.getArray(), target, source);
             } else if (from.getArray().getShape().equals(target.getShape())) {
-                target.set(from.getArray().toByteBuffer());
+                InPlaceCopy.copy(from.getArray(), target);
                 copied.add(e.getKey());
             } else {
                 fresh.add(e.getKey());
@@ -130,6 +130,8 @@ public final class PretrainedWeights {
                 System.arraycopy(parent, (int) (s * perChannel), child, (int) (k * perChannel), (int) perChannel);
             }
         });
-        target.set(child);
+        try (NDArray values = target.getManager().create(child, target.getShape())) {
+            InPlaceCopy.copy(values, target);
+        }
     }
 }

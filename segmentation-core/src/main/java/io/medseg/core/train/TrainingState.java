@@ -92,7 +92,7 @@ public record TrainingState(int epoch, int stepsDone, double bestDice, int bestE
                     throw new IOException(dir.resolve(WEIGHTS) + ": " + p.getKey() + " has shape " + saved.getShape()
                             + ", the network's " + target.getShape());
                 }
-                target.set(saved.toByteBuffer());
+                InPlaceCopy.copy(saved, target);
             }
             OptimizerMoments.restore(optimizer, block, moments);
         } catch (IllegalArgumentException e) {
