@@ -113,7 +113,7 @@ public final class Reorientation {
                 out[base + i] = src[base + index[i]];
             }
         }
-        return Volume.wrap(out, canonicalSize(), v.channels(), canonicalGeometry(v.geometry()));
+        return Volume.wrap(out, canonicalSize(), v.channels(), canonicalGeometry(v.geometry())).withModality(v.modality());
     }
 
     /** The label map in canonical order; the same object when the order already is canonical. */

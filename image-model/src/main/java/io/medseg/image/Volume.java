@@ -22,14 +22,16 @@ public final class Volume {
     private final int channels;
     private final Geometry geometry;
     private final List<String> notes;
+    private final String modality;
 
     private Volume(ArrayImg<FloatType, FloatArray> voxels, long[] sizeXyz, int channels, Geometry geometry,
-            List<String> notes) {
+            List<String> notes, String modality) {
         this.voxels = voxels;
         this.sizeXyz = sizeXyz;
         this.channels = channels;
         this.geometry = geometry;
         this.notes = notes;
+        this.modality = modality;
     }
 
     /**
@@ -52,7 +54,7 @@ public final class Volume {
         }
         long[] dims = Arrays.copyOf(sizeXyz, sizeXyz.length + 1);
         dims[sizeXyz.length] = channels;
-        return new Volume(ArrayImgs.floats(data, dims), sizeXyz.clone(), channels, geometry, List.of());
+        return new Volume(ArrayImgs.floats(data, dims), sizeXyz.clone(), channels, geometry, List.of(), "");
     }
 
     /**
@@ -60,12 +62,22 @@ public final class Volume {
      * field repaired as nibabel does), one line each; shown where the scan is opened or segmented.
      */
     public Volume withNotes(List<String> readerNotes) {
-        return new Volume(voxels, sizeXyz, channels, geometry, List.copyOf(readerNotes));
+        return new Volume(voxels, sizeXyz, channels, geometry, List.copyOf(readerNotes), modality);
     }
 
     /** What the reader did to give these voxels and geometry (empty when it read the file as it is). */
     public List<String> notes() {
         return notes;
+    }
+
+    /** The same voxels with the modality the file states (DICOM's Modality, e.g. "CT", "MR", "DX"). */
+    public Volume withModality(String fileModality) {
+        return new Volume(voxels, sizeXyz, channels, geometry, notes, fileModality == null ? "" : fileModality.trim());
+    }
+
+    /** The modality the file states, or "" when it states none (NIfTI, PNG). */
+    public String modality() {
+        return modality;
     }
 
     /** A zero-filled volume. */

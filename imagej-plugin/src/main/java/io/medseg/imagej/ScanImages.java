@@ -10,6 +10,7 @@ import ij.process.ByteProcessor;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 import ij.process.LUT;
+import ij.util.DicomTools;
 import io.medseg.image.Geometry;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
@@ -37,6 +38,10 @@ public final class ScanImages {
     public static final String FILE_GRID = "medseg.fileGrid";
     /** Image property holding a label image's label names. */
     public static final String LABELS = "medseg.labels";
+    /** Image property: the modality the scan's file stated (DICOM's Modality), compared with a model's training data. */
+    public static final String MODALITY = "medseg.modality";
+    /** ImageJ's DICOM reader keeps the header in the image's info; this is the Modality tag there. */
+    private static final String DICOM_MODALITY_TAG = "0008,0060";
     private static final Gson GSON = new Gson();
 
     private ScanImages() {}
@@ -62,6 +67,9 @@ public final class ScanImages {
             imp = new ij.CompositeImage(imp, ij.CompositeImage.GRAYSCALE);
         }
         setGeometry(imp, v.geometry());
+        if (!v.modality().isEmpty()) {
+            imp.setProp(MODALITY, v.modality());
+        }
         imp.resetDisplayRange();
         return imp;
     }
@@ -127,7 +135,17 @@ public final class ScanImages {
                 }
             }
         }
-        return Volume.wrap(data, sizeOf(w, h, slices, g), channels, g);
+        return Volume.wrap(data, sizeOf(w, h, slices, g), channels, g).withModality(modality(imp));
+    }
+
+    /** The modality medseg's Open Scan recorded, else the one in a DICOM header ImageJ opened, else "". */
+    static String modality(ImagePlus imp) {
+        String recorded = imp.getProp(MODALITY);
+        if (recorded != null) {
+            return recorded;
+        }
+        String dicom = DicomTools.getTag(imp, DICOM_MODALITY_TAG);
+        return dicom == null ? "" : dicom.trim();
     }
 
     /**

@@ -13,6 +13,7 @@ import io.medseg.image.Volume;
 import io.medseg.io.nifti.Nifti;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -56,11 +57,12 @@ class RadiologicalViewTest {
         for (int i = 0; i < values.length; i++) {
             values[i] = i; // each voxel says where it came from
         }
-        Volume file = Volume.wrap(values, SIZE, 1, fileGeometry);
+        Volume file = Volume.wrap(values, SIZE, 1, fileGeometry).withModality("MR");
         assertEquals(storage, OpenScanPlugin.axisCodes(fileGeometry));
 
         ImagePlus view = OpenScanPlugin.radiological(file, "scan");
         Volume shown = ScanImages.toVolume(view);
+        assertEquals("MR", shown.modality(), "the file's modality is kept for the training-domain check");
         double[] d = shown.geometry().direction();
         for (int k = 0; k < 3; k++) {
             assertTrue(d[k * 3 + k] > 0.99, storage + ": shown axis " + k + " points L, P, S: " + java.util.Arrays.toString(d));
@@ -89,5 +91,13 @@ class RadiologicalViewTest {
         assertArrayEquals(SIZE, saved.sizeXyz());
         assertArrayEquals(fileLabels, saved.data(), storage + ": the file's voxel order");
         assertNull(fileGeometry.mismatch(saved.geometry()), storage + ": the file's geometry");
+    }
+
+    @Test
+    void aDicomOpenedByImageJGivesItsModalityFromTheHeader() {
+        ImagePlus imp = new ImagePlus("dicom", new ij.process.FloatProcessor(3, 2));
+        imp.setProperty("Info", "0008,0020  Study Date: 20260101\n0008,0060  Modality: MR\n0010,0010  Patient's Name: x\n");
+        assertEquals("MR", ScanImages.toVolume(imp).modality());
+        assertEquals("", ScanImages.toVolume(new ImagePlus("png", new ij.process.FloatProcessor(3, 2))).modality());
     }
 }

@@ -204,9 +204,9 @@ public final class DicomSeries {
         }
         long[] size = {columns, rows, slices};
         if (stack.shifts() != null) {
-            return GantryTilt.resample(data, size, channels, stack.shifts(), h).withNotes(h.notes());
+            return GantryTilt.resample(data, size, channels, stack.shifts(), h).withNotes(h.notes()).withModality(modality());
         }
-        return Volume.wrap(data, size, channels, h.geometry()).withNotes(h.notes());
+        return Volume.wrap(data, size, channels, h.geometry()).withNotes(h.notes()).withModality(modality());
     }
 
     private static int bitsStored(DicomFile f) {

@@ -40,6 +40,7 @@ class DicomSeriesTest {
         assertEquals(0, scan.skipped().size(), scan.skipped().toString());
         Volume v = scan.series().get(0).load();
         assertArrayEquals(new long[] {24, 20, 10}, v.sizeXyz());
+        assertEquals("CT", v.modality(), "the file's Modality travels with the voxels (the domain check compares it)");
         JsonArray stored = GOLDEN.getAsJsonArray("stored");
         float[] d = v.data();
         for (int i = 0; i < d.length; i++) {

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a model was trained on, recorded in its {@code model.json} so that a scan far from it is
@@ -95,6 +97,10 @@ public record TrainingDomain(int dims, String modality, int cases, double[][] sp
             out.add(scan.dims() == 3 ? "a volume; the model was trained on 2D images (it goes slice by slice)"
                     : "a 2D image; the model was trained on volumes");
         }
+        Set<String> expected = dicomModalities(modality);
+        if (!scan.modality().isEmpty() && !expected.isEmpty() && !expected.contains(scan.modality().toUpperCase(Locale.ROOT))) {
+            out.add("DICOM modality " + scan.modality() + " (the model was trained on " + modality + ")");
+        }
         int axes = Math.min(spacingMm.length, scan.spacingMm().length);
         if (scan.dims() == 3 && dims == 2) {
             axes = Math.min(axes, 2);
@@ -127,6 +133,31 @@ public record TrainingDomain(int dims, String modality, int cases, double[][] sp
                 out.add(String.format(Locale.ROOT, "intensity distribution: 1st and 99th percentiles at %s and %s"
                         + " standard deviations from the mean (trained on %s and %s)", number(low), number(high), rangeText(z1),
                         rangeText(z99)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The DICOM Modality values (0008,0060) a training channel's name stands for, or none when the
+     * name says no modality (e.g. nnU-Net's "noNorm"), in which case the file's modality is not compared.
+     */
+    static Set<String> dicomModalities(String channelName) {
+        if (channelName == null) {
+            return Set.of();
+        }
+        Set<String> out = new TreeSet<>();
+        for (String word : channelName.toLowerCase(Locale.ROOT).split("[^a-z0-9]+")) {
+            switch (word) {
+                case "ct", "cta", "cect", "ncct" -> out.add("CT");
+                case "mr", "mri", "mra", "t1", "t1w", "t1ce", "t1c", "t2", "t2w", "flair", "dwi", "adc", "pd", "pdw" ->
+                    out.add("MR");
+                case "pet", "pt" -> out.add("PT");
+                case "radiograph", "radiography", "xray", "x", "cr", "dx", "periapical", "bitewing", "panoramic" ->
+                    out.addAll(List.of("CR", "DX", "IO", "PX", "RG"));
+                case "mammography", "mammogram", "mg" -> out.add("MG");
+                case "us", "ultrasound" -> out.add("US");
+                default -> { }
             }
         }
         return out;

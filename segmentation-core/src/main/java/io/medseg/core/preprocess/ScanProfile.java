@@ -17,9 +17,10 @@ import java.util.Arrays;
  * @param p99 99th percentile of channel 0
  * @param mean mean of channel 0
  * @param std standard deviation of channel 0
+ * @param modality the modality the file states (DICOM's Modality), "" when it states none
  */
 public record ScanProfile(int dims, double[] spacingMm, double[] extentMm, double p1, double p99, double mean,
-        double std) {
+        double std, String modality) {
     /** Voxels sampled at most (a regular stride through the scan, so the result does not depend on chance). */
     public static final int MAX_SAMPLES = 1 << 20;
 
@@ -50,7 +51,7 @@ public record ScanProfile(int dims, double[] spacingMm, double[] extentMm, doubl
         }
         return new ScanProfile(oneSlice ? 2 : size.length, spacing, extent,
                 ForegroundIntensities.percentile(sorted, 1), ForegroundIntensities.percentile(sorted, 99), mean,
-                Math.sqrt(squares / sorted.length));
+                Math.sqrt(squares / sorted.length), scan.modality());
     }
 
     /**
