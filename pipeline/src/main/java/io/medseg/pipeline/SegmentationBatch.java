@@ -122,7 +122,8 @@ public final class SegmentationBatch {
         List<Job> jobs = new ArrayList<>(imageJobs(found.images(), outputDir, channels, notes));
         boolean dicom = !found.dicomFiles().isEmpty();
         if (dicom) {
-            jobs.addAll(dicomJobs(input, found.dicomFiles(), outputDir, notes));
+            List<Job> series = dicomJobs(input, found.dicomFiles(), outputDir, notes);
+            jobs.addAll(existing == Existing.SKIP ? keepEarlierNames(series, notes) : series);
         }
         if (jobs.isEmpty()) {
             throw new ImageFileException(input, "no scans to segment: " + found.skipped().size() + " file(s) looked at,"
@@ -449,6 +450,27 @@ public final class SegmentationBatch {
                     + scan.skipped().getOrDefault(input, "no pixel data") + ")");
         }
         return jobs;
+    }
+
+    /**
+     * Continuing a batch that an earlier version started, when masks of DICOM series were named by
+     * Series Instance UID: a series whose mask exists only under that name keeps it, so it is not
+     * segmented again under its readable name (a second mask of the same series).
+     */
+    private static List<Job> keepEarlierNames(List<Job> series, List<String> notes) {
+        List<Job> out = new ArrayList<>();
+        for (Job job : series) {
+            Path earlier = job.output().resolveSibling(job.seriesUid() + ".nii.gz");
+            if (!Files.exists(job.output()) && Files.isRegularFile(earlier)) {
+                notes.add("note: " + job.name() + ": continuing with the mask named " + earlier.getFileName()
+                        + " by an earlier version (series are now named readably)");
+                out.add(new Job(job.name(), job.inputs(), earlier, job.loader(), job.header(), job.readableName(),
+                        job.seriesUid()));
+            } else {
+                out.add(job);
+            }
+        }
+        return out;
     }
 
     /**

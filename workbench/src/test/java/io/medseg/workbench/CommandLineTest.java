@@ -415,6 +415,20 @@ class CommandLineTest {
         String other = maskFile.equals("axial.nii.gz") ? "oblique.nii.gz" : "axial.nii.gz";
         assertTrue(byUid.out().contains("skipped " + other + ": prediction " + other + " has no reference"), byUid.out());
         assertFalse(byUid.out().contains("skipped " + maskFile), "the paired mask is not left over: " + byUid.out());
+
+        // a batch an earlier version began (masks named by UID) continues without a second mask of that series
+        Path earlier = Files.createDirectories(tmp.resolve("earlier"));
+        Files.copy(masks.resolve(maskFile), earlier.resolve(uid + ".nii.gz"));
+        Run continued = medseg("segment", "--model", model.toString(), "--input", dicom.toString(), "--output",
+                earlier.toString(), "--continue");
+        assertEquals(0, continued.code(), continued.err());
+        assertTrue(continued.err().contains("continuing with the mask named " + uid + ".nii.gz by an earlier version"),
+                continued.err());
+        assertTrue(continued.err().contains("skipped " + maskFile.replace(".nii.gz", "")), continued.err());
+        assertFalse(Files.exists(earlier.resolve(maskFile)), "no second mask of the series kept under its UID");
+        assertTrue(Files.exists(earlier.resolve(other)), "the other series is segmented");
+        assertTrue(Files.readString(earlier.resolve("series.csv")).contains(uid + "," + uid + ".nii.gz"),
+                "series.csv lists the mask under the name it has");
     }
 
     @Test
