@@ -3,6 +3,7 @@ package io.medseg.imagej;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,6 +96,16 @@ class HeadlessCommandsTest {
         assertArrayEquals(ref.data(), ScanImages.toVolume(imp).data());
         assertEquals(-160, imp.getDisplayRangeMin(), 0);
         assertEquals(240, imp.getDisplayRangeMax(), 0);
+        assertEquals("CT", ScanImages.toVolume(imp).modality(), "the series' modality is kept for the domain check");
+        assertTrue(imp.getTitle().length() <= OpenScanPlugin.TITLE_LENGTH && imp.getTitle().endsWith("..."),
+                "the long series name is cut: " + imp.getTitle());
+
+        // the same series again: a macro finds images by title, so the second gets its own
+        HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + folder + " window=automatic");
+        assertEquals(2, WindowManager.getImageCount());
+        String second = WindowManager.getCurrentImage().getTitle();
+        assertNotEquals(imp.getTitle(), second);
+        assertTrue(second.startsWith(imp.getTitle().substring(0, OpenScanPlugin.TITLE_LENGTH - 3)), second);
     }
 
     @Test
