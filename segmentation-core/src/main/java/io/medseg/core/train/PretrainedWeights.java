@@ -5,6 +5,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
+import io.medseg.core.engine.InPlaceCopy;
 import io.medseg.core.nn.NetworkParts;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -8,6 +8,7 @@ import ai.djl.training.optimizer.Optimizer;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import io.medseg.core.engine.InPlaceCopy;
 import io.medseg.core.train.TrainingListener.EpochRecord;
 import io.medseg.files.AtomicFiles;
 import java.io.IOException;

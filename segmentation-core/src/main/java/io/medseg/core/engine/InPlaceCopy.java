@@ -1,4 +1,4 @@
-package io.medseg.core.train;
+package io.medseg.core.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
@@ -9,11 +9,11 @@ import ai.djl.ndarray.index.NDIndex;
  * libtorch's deprecated {@code AutoNonVariableTypeMode}, which prints a warning on stderr; an
  * indexed copy with the gradient switched off for its duration does not.
  */
-final class InPlaceCopy {
+public final class InPlaceCopy {
     private InPlaceCopy() {}
 
     /** Copies {@code values} (same shape and data type) into {@code target}. */
-    static void copy(NDArray values, NDArray target) {
+    public static void copy(NDArray values, NDArray target) {
         if (!values.getShape().equals(target.getShape()) || values.getDataType() != target.getDataType()) {
             throw new IllegalArgumentException("cannot copy " + values.getDataType() + values.getShape() + " into "
                     + target.getDataType() + target.getShape());
