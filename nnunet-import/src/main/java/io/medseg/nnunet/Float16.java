@@ -1,0 +1,29 @@
+package io.medseg.nnunet;
+
+/**
+ * Rounding to IEEE 754 half precision, kept in a float. nnU-Net's predictor accumulates tile
+ * logits and Gaussian weights in {@code torch.half} even on the CPU, so its logits carry that
+ * rounding; reproducing its results means rounding where it does.
+ */
+final class Float16 {
+    /** Values from here up round to infinity in half precision (65504 is the largest finite one). */
+    private static final float OVERFLOW = 65520f;
+    private static final float SMALLEST_NORMAL = 0x1p-14f;
+
+    private Float16() {}
+
+    /** {@code f} rounded to the nearest half-precision value, ties to even (as a cast to torch.half). */
+    static float round(float f) {
+        if (Float.isNaN(f) || Float.isInfinite(f) || f == 0) {
+            return f;
+        }
+        float a = Math.abs(f);
+        if (a >= OVERFLOW) {
+            return Math.copySign(Float.POSITIVE_INFINITY, f);
+        }
+        // the spacing of half values near a: 2^-24 among subnormals, else 2^(exponent - 10)
+        float quantum = a < SMALLEST_NORMAL ? 0x1p-24f : Math.scalb(1f, Math.getExponent(a) - 10);
+        // a / quantum is exact (a power of two), and rint rounds ties to even
+        return Math.copySign((float) (Math.rint(a / quantum) * quantum), f);
+    }
+}

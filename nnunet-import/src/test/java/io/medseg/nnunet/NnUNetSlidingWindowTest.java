@@ -1,0 +1,55 @@
+package io.medseg.nnunet;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** The pieces of nnU-Net's sliding window that are pure arithmetic, against hand-computed values. */
+class NnUNetSlidingWindowTest {
+    @Test
+    void everyHalfValueRoundsToItselfAndMidpointsToEven() {
+        for (int bits = 0; bits < 0x10000; bits++) {
+            float h = TorchCheckpoint.halfToFloat((short) bits);
+            if (Float.isNaN(h)) {
+                continue;
+            }
+            assertEquals(h, Float16.round(h), "half 0x" + Integer.toHexString(bits));
+            int next = bits + 1;
+            if ((bits & 0x7fff) < 0x7bff) { // below the largest finite magnitude
+                float above = TorchCheckpoint.halfToFloat((short) next);
+                float mid = (h + above) / 2; // exact in float: halves have 11 significant bits
+                float even = (bits & 1) == 0 ? h : above;
+                assertEquals(even, Float16.round(mid), "midpoint after half 0x" + Integer.toHexString(bits));
+            }
+        }
+        assertEquals(Float.POSITIVE_INFINITY, Float16.round(65520f));
+        assertEquals(65504f, Float16.round(65519.99f));
+    }
+
+    @Test
+    void stepsAreNnUNetsWithNumpysRoundingOfTies() {
+        // size 10, tile 4, step 0.5: target 2, ceil(6/2)+1 = 4 steps of 2
+        assertArrayEquals(new int[] {0, 2, 4, 6}, NnUNetSlidingWindow.steps(10, 4, 0.5));
+        // size 13, tile 4: ceil(9/2)+1 = 6 steps of 1.8: 0, 1.8, 3.6, 5.4, 7.2, 9 -> 0, 2, 4, 5, 7, 9
+        assertArrayEquals(new int[] {0, 2, 4, 5, 7, 9}, NnUNetSlidingWindow.steps(13, 4, 0.5));
+        // size 15, tile 10: ceil(5/5)+1 = 2 steps; size 19, tile 10: ceil(9/5)+1 = 3 steps of 4.5 -> 0, 4 (4.5 to even), 9
+        assertArrayEquals(new int[] {0, 5}, NnUNetSlidingWindow.steps(15, 10, 0.5));
+        assertArrayEquals(new int[] {0, 4, 9}, NnUNetSlidingWindow.steps(19, 10, 0.5));
+        assertArrayEquals(new int[] {0}, NnUNetSlidingWindow.steps(8, 8, 0.5));
+    }
+
+    @Test
+    void theGaussianPeaksAtTenAtSizeHalfAndHasNoZeros() {
+        float[] g = NnUNetSlidingWindow.gaussian(new int[] {4, 6});
+        // peak at (4 // 2, 6 // 2) = (2, 3): 10 exactly
+        assertEquals(10f, g[2 * 6 + 3]);
+        // along the first axis σ = 0.5, radius int(2.5) = 2: one step away exp(-2) of the peak, in half precision
+        assertEquals(Float16.round((float) (10 * Math.exp(-2))), g[1 * 6 + 3]);
+        // index 0 lies 2 from the centre, within the radius: exp(-8) · 10, still above zero
+        assertEquals(Float16.round((float) (10 * Math.exp(-8))), g[3]);
+        for (float v : g) {
+            assertEquals(true, v > 0);
+        }
+    }
+}
