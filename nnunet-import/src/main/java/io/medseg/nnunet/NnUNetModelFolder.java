@@ -143,7 +143,7 @@ public final class NnUNetModelFolder {
         return merged;
     }
 
-    /** Fold numbers that hold {@code checkpoint}, ascending ({@code fold_all} is left out, as nnU-Net does). */
+    /** Fold numbers that hold {@code checkpoint}, in nnU-Net's order ({@code fold_all} is left out, as nnU-Net does). */
     public List<Integer> folds(Checkpoint checkpoint) throws IOException {
         List<Integer> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(folder)) {
@@ -154,7 +154,9 @@ public final class NnUNetModelFolder {
                 }
             }
         }
-        out.sort(null);
+        // nnU-Net lists fold folders in plain string order (fold_10 before fold_2), and folds are summed in
+        // half precision in that order
+        out.sort((a, b) -> ("fold_" + a).compareTo("fold_" + b));
         return out;
     }
 

@@ -60,11 +60,10 @@ final class NnUNetSlidingWindow {
             double sigma = patch[k] * (1.0 / 8);
             int radius = (int) (4.0 * sigma + 0.5);
             double[] phi = new double[2 * radius + 1];
-            double sum = 0;
             for (int i = -radius; i <= radius; i++) {
-                phi[i + radius] = Math.exp(-0.5 / (sigma * sigma) * i * i);
-                sum += phi[i + radius];
+                phi[i + radius] = Math.exp(-0.5 / (sigma * sigma) * (double) (i * i)); // scipy: (-0.5/σ²)·x²
             }
+            double sum = NumpySum.pairwise(phi, 0, phi.length);
             double[] axis = new double[patch[k]];
             int centre = patch[k] / 2;
             for (int p = 0; p < patch[k]; p++) {

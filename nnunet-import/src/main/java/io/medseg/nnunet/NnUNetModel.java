@@ -1,0 +1,253 @@
+package io.medseg.nnunet;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.medseg.core.engine.Devices;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An nnU-Net v2 model ready to predict: the configuration's network with each chosen fold's
+ * weights, the mirror axes its checkpoints allow, and nnU-Net's fold ensemble (the folds' logits
+ * summed and divided, in half precision as nnU-Net's predictor does).
+ */
+public final class NnUNetModel implements AutoCloseable {
+    private final NnUNetModelFolder folder;
+    private final JsonObject configuration;
+    private final NnUNetArchitecture architecture;
+    private final NDManager manager;
+    private final List<NnUNetNetwork> folds;
+    private final List<Path> checkpoints;
+    private final int[] mirrorAxes;
+    private final int inputChannels;
+    private final int classes;
+    private final int[] patch;
+
+    private NnUNetModel(NnUNetModelFolder folder, JsonObject configuration, NnUNetArchitecture architecture,
+            NDManager manager, List<NnUNetNetwork> folds, List<Path> checkpoints, int[] mirrorAxes, int inputChannels,
+            int classes, int[] patch) {
+        this.folder = folder;
+        this.configuration = configuration;
+        this.architecture = architecture;
+        this.manager = manager;
+        this.folds = folds;
+        this.checkpoints = checkpoints;
+        this.mirrorAxes = mirrorAxes;
+        this.inputChannels = inputChannels;
+        this.classes = classes;
+        this.patch = patch;
+    }
+
+    /**
+     * Loads {@code folds} (empty: every fold found) of the model folder.
+     *
+     * @throws CheckpointException naming the file for anything this reader does not reproduce or cannot read
+     */
+    public static NnUNetModel load(Path path, List<String> folds, NnUNetModelFolder.Checkpoint which, Device device)
+            throws IOException {
+        NnUNetModelFolder folder = NnUNetModelFolder.open(path);
+        JsonObject configuration = folder.configuration();
+        Path plans = path.resolve("plans.json");
+        if (configuration.has("previous_stage")) {
+            throw new CheckpointException(plans, "configuration " + folder.configurationName() + " is the second stage of "
+                    + "a cascade (it takes the masks of " + configuration.get("previous_stage").getAsString() + "); "
+                    + "cascades are not supported yet");
+        }
+        NnUNetArchitecture architecture = NnUNetArchitecture.of(configuration, plans);
+        JsonObject dataset = folder.datasetJson();
+        int inputChannels = channels(dataset, path.resolve("dataset.json"));
+        int classes = classes(dataset, path.resolve("dataset.json"));
+        int[] patch = ints(configuration.getAsJsonArray("patch_size"));
+        if (patch.length != architecture.spatialDims()) {
+            throw new CheckpointException(plans, "patch_size " + configuration.get("patch_size") + " does not match the "
+                    + architecture.spatialDims() + "D network");
+        }
+        List<Path> files = folder.checkpoints(folds, which);
+        NDManager manager = Devices.engine().newBaseManager(device);
+        try {
+            List<NnUNetNetwork> networks = new ArrayList<>();
+            int[] mirror = null;
+            for (Path file : files) {
+                try (TorchCheckpoint c = TorchCheckpoint.open(file)) {
+                    Map<?, ?> root = c.root();
+                    checkConfiguration(c, root, folder.configurationName());
+                    int[] axes = mirrorAxes(root, architecture.spatialDims());
+                    if (mirror == null) {
+                        mirror = axes;
+                    }
+                    if (!(root.get("network_weights") instanceof Map<?, ?> weights)) {
+                        throw new CheckpointException(file, "no network_weights");
+                    }
+                    NnUNetNetwork network = NnUNetNetwork.build(architecture, classes);
+                    long[] shape = new long[2 + patch.length];
+                    shape[0] = 1;
+                    shape[1] = inputChannels;
+                    for (int k = 0; k < patch.length; k++) {
+                        shape[2 + k] = patch[k];
+                    }
+                    network.block().initialize(manager, DataType.FLOAT32, new Shape(shape));
+                    network.load(c, weights);
+                    networks.add(network);
+                }
+            }
+            return new NnUNetModel(folder, configuration, architecture, manager, List.copyOf(networks), List.copyOf(files),
+                    mirror, inputChannels, classes, patch);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** The checkpoint was saved for this folder's configuration (init_args.configuration), as nnU-Net reads it. */
+    private static void checkConfiguration(TorchCheckpoint c, Map<?, ?> root, String expected) throws CheckpointException {
+        if (root.get("init_args") instanceof Map<?, ?> init && init.get("configuration") != null
+                && !expected.equals(String.valueOf(init.get("configuration")))) {
+            throw new CheckpointException(c.file(), "saved for configuration " + init.get("configuration") + ", but it lies"
+                    + " in a folder for " + expected);
+        }
+    }
+
+    /** The checkpoint's inference_allowed_mirroring_axes (every spatial axis when it has none, as older nnU-Net). */
+    private static int[] mirrorAxes(Map<?, ?> root, int dims) throws CheckpointException {
+        Object axes = root.get("inference_allowed_mirroring_axes");
+        if (axes == null) {
+            int[] all = new int[dims];
+            for (int k = 0; k < dims; k++) {
+                all[k] = k;
+            }
+            return all;
+        }
+        Object[] t = axes instanceof Object[] a ? a : ((List<?>) axes).toArray();
+        int[] out = new int[t.length];
+        for (int i = 0; i < t.length; i++) {
+            out[i] = ((Number) t[i]).intValue();
+        }
+        return out;
+    }
+
+    private static int channels(JsonObject dataset, Path file) throws CheckpointException {
+        String key = dataset.has("channel_names") ? "channel_names" : "modality";
+        if (!dataset.has(key) || !dataset.get(key).isJsonObject()) {
+            throw new CheckpointException(file, "no channel_names");
+        }
+        return dataset.getAsJsonObject(key).size();
+    }
+
+    /** nnU-Net's num_segmentation_heads for label-based models: the number of labels, background included. */
+    private static int classes(JsonObject dataset, Path file) throws CheckpointException {
+        if (!dataset.has("labels") || !dataset.get("labels").isJsonObject()) {
+            throw new CheckpointException(file, "no labels");
+        }
+        JsonObject labels = dataset.getAsJsonObject("labels");
+        for (Map.Entry<String, JsonElement> e : labels.entrySet()) {
+            if (e.getValue().isJsonArray()) {
+                throw new CheckpointException(file, "label \"" + e.getKey() + "\" is a region " + e.getValue()
+                        + "; region-based models are not supported yet");
+            }
+        }
+        return labels.size();
+    }
+
+    private static int[] ints(JsonArray a) {
+        int[] out = new int[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).getAsInt();
+        }
+        return out;
+    }
+
+    /**
+     * nnU-Net's logits for a preprocessed array (channels, size…) in its axis order: each fold's
+     * sliding-window logits, summed over folds and divided by their number in half precision.
+     */
+    public float[] logits(float[] data, int[] size, double stepSize, boolean mirror) {
+        NnUNetSlidingWindow window = new NnUNetSlidingWindow(patch, stepSize, mirror ? mirrorAxes : new int[0]);
+        float[] sum = null;
+        for (NnUNetNetwork network : folds) {
+            float[] l = window.predict(data, inputChannels, size, classes, tile(network));
+            if (sum == null) {
+                sum = l;
+            } else {
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] = Float16.round(sum[i] + l[i]);
+                }
+            }
+        }
+        if (folds.size() > 1) {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] = Float16.round(sum[i] / folds.size());
+            }
+        }
+        return sum;
+    }
+
+    /** One network run on one tile. */
+    NnUNetSlidingWindow.TileNetwork tile(NnUNetNetwork network) {
+        return (tile, channels, size) -> {
+            try (NDManager m = manager.newSubManager()) {
+                long[] shape = new long[2 + size.length];
+                shape[0] = 1;
+                shape[1] = channels;
+                for (int k = 0; k < size.length; k++) {
+                    shape[2 + k] = size[k];
+                }
+                NDArray x = m.create(tile, new Shape(shape));
+                NDList out = network.block().forward(new ParameterStore(m, false), new NDList(x), false);
+                return out.singletonOrThrow().toFloatArray();
+            }
+        };
+    }
+
+    /** The first fold's network on one tile (for checking logits against nnU-Net's). */
+    float[] forward(float[] tile, int[] size) {
+        return tile(folds.get(0)).forward(tile, inputChannels, size);
+    }
+
+    public NnUNetModelFolder folder() {
+        return folder;
+    }
+
+    public JsonObject configuration() {
+        return configuration.deepCopy();
+    }
+
+    public NnUNetArchitecture architecture() {
+        return architecture;
+    }
+
+    public List<Path> checkpoints() {
+        return checkpoints;
+    }
+
+    public int[] mirrorAxes() {
+        return mirrorAxes.clone();
+    }
+
+    public int inputChannels() {
+        return inputChannels;
+    }
+
+    public int classes() {
+        return classes;
+    }
+
+    public int[] patch() {
+        return patch.clone();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
