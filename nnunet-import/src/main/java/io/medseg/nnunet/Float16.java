@@ -14,16 +14,21 @@ final class Float16 {
 
     /** {@code f} rounded to the nearest half-precision value, ties to even (as a cast to torch.half). */
     static float round(float f) {
-        if (Float.isNaN(f) || Float.isInfinite(f) || f == 0) {
+        return (float) round((double) f);
+    }
+
+    /** {@code d} rounded straight to half precision, ties to even (numpy's float64 to float16 cast). */
+    static double round(double f) {
+        if (Double.isNaN(f) || Double.isInfinite(f) || f == 0) {
             return f;
         }
-        float a = Math.abs(f);
+        double a = Math.abs(f);
         if (a >= OVERFLOW) {
-            return Math.copySign(Float.POSITIVE_INFINITY, f);
+            return Math.copySign(Double.POSITIVE_INFINITY, f);
         }
         // the spacing of half values near a: 2^-24 among subnormals, else 2^(exponent - 10)
-        float quantum = a < SMALLEST_NORMAL ? 0x1p-24f : Math.scalb(1f, Math.getExponent(a) - 10);
+        double quantum = a < SMALLEST_NORMAL ? 0x1p-24 : Math.scalb(1.0, Math.getExponent(a) - 10);
         // a / quantum is exact (a power of two), and rint rounds ties to even
-        return Math.copySign((float) (Math.rint(a / quantum) * quantum), f);
+        return Math.copySign(Math.rint(a / quantum) * quantum, f);
     }
 }

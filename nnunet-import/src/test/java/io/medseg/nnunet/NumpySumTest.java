@@ -22,4 +22,20 @@ class NumpySumTest {
         // float(a[:100].sum()) = 384.3820049669787
         assertEquals(384.3820049669787, NumpySum.pairwise(a, 0, 100));
     }
+
+    @Test
+    void float32MeanAndStdAsNumpy() {
+        float[] a = new float[100000];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) (Math.sin(i) * 1e3 + 1.0 / (i + 1));
+        }
+        // numpy 2.4.6: a = np.array([np.sin(i)*1e3 + 1.0/(i+1) for i in range(100000)], dtype=np.float32)
+        assertEquals(1824.1309814453125f, NumpySum.pairwise(a, 0, a.length)); // float(a.sum())
+        float[] ms = NumpySum.meanAndStd(a);
+        assertEquals(0.018241310492157936f, ms[0]); // float(a.mean())
+        assertEquals(707.1068725585938f, ms[1]); // float(a.std())
+        float[] head = NumpySum.meanAndStd(java.util.Arrays.copyOf(a, 1000));
+        assertEquals(-0.005424316506832838f, head[0]);
+        assertEquals(706.7601928710938f, head[1]);
+    }
 }
