@@ -11,11 +11,14 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.medseg.core.engine.Devices;
+import io.medseg.image.LabelMap;
+import io.medseg.image.Volume;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * An nnU-Net v2 model ready to predict: the configuration's network with each chosen fold's
@@ -33,10 +36,12 @@ public final class NnUNetModel implements AutoCloseable {
     private final int inputChannels;
     private final int classes;
     private final int[] patch;
+    private final NnUNetPlan plan;
+    private final Map<Integer, String> labelNames;
 
     private NnUNetModel(NnUNetModelFolder folder, JsonObject configuration, NnUNetArchitecture architecture,
             NDManager manager, List<NnUNetNetwork> folds, List<Path> checkpoints, int[] mirrorAxes, int inputChannels,
-            int classes, int[] patch) {
+            int classes, int[] patch, NnUNetPlan plan, Map<Integer, String> labelNames) {
         this.folder = folder;
         this.configuration = configuration;
         this.architecture = architecture;
@@ -47,6 +52,8 @@ public final class NnUNetModel implements AutoCloseable {
         this.inputChannels = inputChannels;
         this.classes = classes;
         this.patch = patch;
+        this.plan = plan;
+        this.labelNames = labelNames;
     }
 
     /**
@@ -73,6 +80,9 @@ public final class NnUNetModel implements AutoCloseable {
             throw new CheckpointException(plans, "patch_size " + configuration.get("patch_size") + " does not match the "
                     + architecture.spatialDims() + "D network");
         }
+        NnUNetPlan plan = NnUNetPlan.of(folder.plansJson(), configuration, inputChannels, plans);
+        Map<Integer, String> labelNames = new TreeMap<>();
+        dataset.getAsJsonObject("labels").entrySet().forEach(e -> labelNames.put(e.getValue().getAsInt(), e.getKey()));
         List<Path> files = folder.checkpoints(folds, which);
         NDManager manager = Devices.engine().newBaseManager(device);
         try {
@@ -102,7 +112,7 @@ public final class NnUNetModel implements AutoCloseable {
                 }
             }
             return new NnUNetModel(folder, configuration, architecture, manager, List.copyOf(networks), List.copyOf(files),
-                    mirror, inputChannels, classes, patch);
+                    mirror, inputChannels, classes, patch, plan, Map.copyOf(labelNames));
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
@@ -192,6 +202,34 @@ public final class NnUNetModel implements AutoCloseable {
         return sum;
     }
 
+    /**
+     * The mask nnU-Net's predictor writes for {@code scan}, on the scan's own grid: the voxels in the
+     * file's order as nnU-Net reads them (a NIfTI's axes reversed: (z, y, x)), never reoriented.
+     */
+    public LabelMap segment(Volume scan, double stepSize, boolean mirror) {
+        if (scan.channels() != inputChannels) {
+            throw new IllegalArgumentException("the model takes " + inputChannels + " channel(s), the scan has "
+                    + scan.channels());
+        }
+        long[] size = scan.sizeXyz();
+        double[] sp = scan.geometry().spacingMm();
+        int[] shape;
+        double[] spacing;
+        if (size.length == 3) {
+            shape = new int[] {(int) size[2], (int) size[1], (int) size[0]};
+            spacing = new double[] {sp[2], sp[1], sp[0]};
+        } else {
+            // nnU-Net's 2D image readers: (1, rows, columns) with a placeholder spacing of 999 on the first axis
+            shape = new int[] {1, (int) size[1], (int) size[0]};
+            spacing = new double[] {999, sp[1], sp[0]};
+        }
+        NnUNetPreprocessor.Preprocessed p = NnUNetPreprocessor.run(scan.data(), inputChannels, shape, spacing, plan,
+                architecture.spatialDims());
+        float[] l = logits(p.data(), p.shape(), stepSize, mirror);
+        byte[] labels = NnUNetExport.labels(l, classes, p.shape(), p.properties(), plan, architecture.spatialDims());
+        return LabelMap.wrap(labels, size, scan.geometry(), labelNames);
+    }
+
     /** One network run on one tile. */
     NnUNetSlidingWindow.TileNetwork tile(NnUNetNetwork network) {
         return (tile, channels, size) -> {
@@ -240,6 +278,14 @@ public final class NnUNetModel implements AutoCloseable {
 
     public int classes() {
         return classes;
+    }
+
+    NnUNetPlan plan() {
+        return plan;
+    }
+
+    public Map<Integer, String> labelNames() {
+        return labelNames;
     }
 
     public int[] patch() {

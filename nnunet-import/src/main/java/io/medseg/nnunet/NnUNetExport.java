@@ -1,0 +1,70 @@
+package io.medseg.nnunet;
+
+/**
+ * nnU-Net v2's {@code convert_predicted_logits_to_segmentation_with_correct_shape} without
+ * probabilities: the (half-precision) logits resampled back to the cropped box's size (order 1 by
+ * default, stored in half precision), the argmax over classes (ties to the lower class), the box
+ * put back into a background-filled array of the scan's size, and {@code transpose_backward}.
+ */
+final class NnUNetExport {
+    private NnUNetExport() {}
+
+    /** Labels (C order, the scan's array order) for {@code logits} (classes, shape) of a preprocessed case. */
+    static byte[] labels(float[] logits, int classes, int[] shape, NnUNetPreprocessor.Properties p, NnUNetPlan plan,
+            int dims) {
+        if (classes > 255) {
+            throw new IllegalArgumentException(classes + " classes do not fit a byte label map");
+        }
+        double[] current = dims == 3 ? plan.spacing()
+                : new double[] {p.spacingTransposed()[0], plan.spacing()[0], plan.spacing()[1]};
+        NnUNetPlan.Resampling r = plan.probabilities();
+        int axis = NnUNetResampling.separateAxis(current, p.spacingTransposed(), r.forceSeparateZ());
+        int[] cropped = p.shapeAfterCropping();
+        float[] back = NnUNetResampling.resample(logits, classes, shape, cropped, r.order(), r.orderZ(), axis,
+                NnUNetResampling.Precision.FLOAT16);
+        int n = cropped[0] * cropped[1] * cropped[2];
+        byte[] box = new byte[n];
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            float value = back[i];
+            for (int c = 1; c < classes; c++) {
+                if (back[c * n + i] > value) { // numpy's argmax keeps the first of equal values
+                    value = back[c * n + i];
+                    best = c;
+                }
+            }
+            box[i] = (byte) best;
+        }
+        int[] full = p.shapeBeforeCropping();
+        byte[] labels = new byte[full[0] * full[1] * full[2]];
+        int[][] bbox = p.bbox();
+        int j = 0;
+        for (int a = bbox[0][0]; a < bbox[0][1]; a++) {
+            for (int b = bbox[1][0]; b < bbox[1][1]; b++) {
+                int row = (a * full[1] + b) * full[2];
+                System.arraycopy(box, j, labels, row + bbox[2][0], cropped[2]);
+                j += cropped[2];
+            }
+        }
+        return transposeBack(labels, full, plan.transposeBackward());
+    }
+
+    /** seg.transpose(transpose_backward): output axis k is input axis perm[k]. */
+    private static byte[] transposeBack(byte[] labels, int[] shape, int[] perm) {
+        if (perm[0] == 0 && perm[1] == 1 && perm[2] == 2) {
+            return labels;
+        }
+        int[] out = {shape[perm[0]], shape[perm[1]], shape[perm[2]]};
+        int[] stride = {shape[1] * shape[2], shape[2], 1};
+        byte[] r = new byte[labels.length];
+        int i = 0;
+        for (int a = 0; a < out[0]; a++) {
+            for (int b = 0; b < out[1]; b++) {
+                for (int d = 0; d < out[2]; d++) {
+                    r[i++] = labels[a * stride[perm[0]] + b * stride[perm[1]] + d * stride[perm[2]]];
+                }
+            }
+        }
+        return r;
+    }
+}
