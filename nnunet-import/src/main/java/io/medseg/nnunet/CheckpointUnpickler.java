@@ -60,7 +60,7 @@ final class CheckpointUnpickler extends Unpickler {
         m.put("numpy.dtype", args -> new NumpyScalar(args));
         // protocol 2 writes bytes as _codecs.encode(latin-1 text): the inverse of that, nothing more
         m.put("_codecs.encode", args -> String.valueOf(args[0]).getBytes(StandardCharsets.ISO_8859_1));
-        STORAGES.forEach((name, type) -> m.put(name, args -> type));
+        STORAGES.forEach((name, type) -> m.put(name, new StorageType(type)));
         return Map.copyOf(m);
     }
 
@@ -107,9 +107,10 @@ final class CheckpointUnpickler extends Unpickler {
     @Override
     protected Object persistentLoad(Object pid) {
         if (!(pid instanceof Object[] t) || t.length != 5 || !"storage".equals(t[0])
-                || !(t[1] instanceof StoredTensor.DType type)) {
+                || !(t[1] instanceof StorageType storageType)) {
             throw new RefusedGlobalException("an unknown persistent id in the pickle: " + describe(pid));
         }
+        StoredTensor.DType type = storageType.type();
         String storageKey = String.valueOf(t[2]);
         long numel = ((Number) t[4]).longValue();
         storageBytes.put(storageKey, numel * type.bytes());
@@ -119,6 +120,17 @@ final class CheckpointUnpickler extends Unpickler {
     /** Storage keys and their sizes in bytes, as the pickle states them (checked against the zip). */
     Map<String, Long> storageBytes() {
         return storageBytes;
+    }
+
+    /**
+     * A storage class named by GLOBAL ({@code torch.FloatStorage}): it only marks a persistent id's
+     * element type, so calling it is refused.
+     */
+    record StorageType(StoredTensor.DType type) implements IObjectConstructor {
+        @Override
+        public Object construct(Object[] args) {
+            throw new RefusedGlobalException("the pickle calls a storage class, which torch.save never does");
+        }
     }
 
     /** A storage as the pickle refers to it. */

@@ -45,10 +45,10 @@ public final class NnUNetNetwork {
     private NnUNetNetwork(NnUNetArchitecture architecture, int classes) {
         this.architecture = architecture;
         this.dims = SpatialDims.of(architecture.spatialDims());
+        Block body = stage(0);
         Block head = dims.pointwise(classes);
-        int last = architecture.stages() - 2;
-        bind("decoder.seg_layers." + last + ".", head, false);
-        this.block = new Chain().add(stage(0)).add(head);
+        bind("decoder.seg_layers." + (architecture.stages() - 2) + ".", head, false); // after the rest, as in the state_dict
+        this.block = new Chain().add(body).add(head);
     }
 
     /** The network for {@code classes} outputs (nnU-Net's {@code num_segmentation_heads}). */
