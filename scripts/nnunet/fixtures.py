@@ -91,8 +91,8 @@ def ct_phantom(params, world_xyz, rng):
     kidney = ellipsoid(*params["kidney"]) & body & ~liver
     hu = np.full(x.shape, -1000.0)
     hu[body] = 40.0
-    hu[liver] = 65.0
-    hu[kidney] = 170.0
+    hu[liver] = 110.0
+    hu[kidney] = 210.0
     hu += rng.normal(0, 12.0, x.shape)
     seg = np.zeros(x.shape, np.uint8)
     seg[liver] = 1

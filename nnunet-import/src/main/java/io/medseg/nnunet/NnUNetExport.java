@@ -12,16 +12,79 @@ final class NnUNetExport {
     /** Labels (C order, the scan's array order) for {@code logits} (classes, shape) of a preprocessed case. */
     static byte[] labels(float[] logits, int classes, int[] shape, NnUNetPreprocessor.Properties p, NnUNetPlan plan,
             int dims) {
-        if (classes > 255) {
-            throw new IllegalArgumentException(classes + " classes do not fit a byte label map");
-        }
+        return labelsOfBox(inCroppedBox(logits, classes, shape, p, plan, dims), classes, p, plan);
+    }
+
+    /** The logits resampled to the cropped box's size, in half precision (resampling_fn_probabilities). */
+    static float[] inCroppedBox(float[] logits, int classes, int[] shape, NnUNetPreprocessor.Properties p,
+            NnUNetPlan plan, int dims) {
         double[] current = dims == 3 ? plan.spacing()
                 : new double[] {p.spacingTransposed()[0], plan.spacing()[0], plan.spacing()[1]};
         NnUNetPlan.Resampling r = plan.probabilities();
         int axis = NnUNetResampling.separateAxis(current, p.spacingTransposed(), r.forceSeparateZ());
-        int[] cropped = p.shapeAfterCropping();
-        float[] back = NnUNetResampling.resample(logits, classes, shape, cropped, r.order(), r.orderZ(), axis,
+        return NnUNetResampling.resample(logits, classes, shape, p.shapeAfterCropping(), r.order(), r.orderZ(), axis,
                 NnUNetResampling.Precision.FLOAT16);
+    }
+
+    /**
+     * Softmax probabilities (classes, the scan's array shape) as nnU-Net saves them: softmax in float32
+     * of the box's logits, class 0 = 1 outside the box, then transpose_backward.
+     */
+    static float[] probabilities(float[] box, int classes, NnUNetPreprocessor.Properties p, NnUNetPlan plan) {
+        int[] cropped = p.shapeAfterCropping();
+        int n = cropped[0] * cropped[1] * cropped[2];
+        int[] full = p.shapeBeforeCropping();
+        int m = full[0] * full[1] * full[2];
+        float[] out = new float[classes * m];
+        java.util.Arrays.fill(out, 0, m, 1f);
+        int[][] bbox = p.bbox();
+        float[] e = new float[classes];
+        int j = 0;
+        for (int a = bbox[0][0]; a < bbox[0][1]; a++) {
+            for (int b = bbox[1][0]; b < bbox[1][1]; b++) {
+                int row = (a * full[1] + b) * full[2];
+                for (int d = bbox[2][0]; d < bbox[2][1]; d++, j++) {
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int c = 0; c < classes; c++) {
+                        max = Math.max(max, box[c * n + j]);
+                    }
+                    float sum = 0;
+                    for (int c = 0; c < classes; c++) {
+                        e[c] = (float) Math.exp(box[c * n + j] - max);
+                        sum += e[c];
+                    }
+                    for (int c = 0; c < classes; c++) {
+                        out[c * m + row + d] = e[c] / sum;
+                    }
+                }
+            }
+        }
+        int[] perm = plan.transposeBackward();
+        if (perm[0] == 0 && perm[1] == 1 && perm[2] == 2) {
+            return out;
+        }
+        float[] r = new float[out.length];
+        int[] shape = {full[perm[0]], full[perm[1]], full[perm[2]]};
+        int[] stride = {full[1] * full[2], full[2], 1};
+        for (int c = 0; c < classes; c++) {
+            int i = 0;
+            for (int a = 0; a < shape[0]; a++) {
+                for (int b = 0; b < shape[1]; b++) {
+                    for (int d = 0; d < shape[2]; d++) {
+                        r[c * m + i++] = out[c * m + a * stride[perm[0]] + b * stride[perm[1]] + d * stride[perm[2]]];
+                    }
+                }
+            }
+        }
+        return r;
+    }
+
+    /** Argmax in the box, the box put back in a background array of the scan's size, transpose_backward. */
+    static byte[] labelsOfBox(float[] back, int classes, NnUNetPreprocessor.Properties p, NnUNetPlan plan) {
+        if (classes > 255) {
+            throw new IllegalArgumentException(classes + " classes do not fit a byte label map");
+        }
+        int[] cropped = p.shapeAfterCropping();
         int n = cropped[0] * cropped[1] * cropped[2];
         byte[] box = new byte[n];
         for (int i = 0; i < n; i++) {

@@ -64,10 +64,12 @@ public final class NnUNetModel implements AutoCloseable {
     public static NnUNetModel load(Path path, List<String> folds, NnUNetModelFolder.Checkpoint which, Device device)
             throws IOException {
         NnUNetModelFolder folder = NnUNetModelFolder.open(path);
-        JsonObject configuration = folder.configuration();
+        List<Path> files = folder.checkpoints(folds, which);
+        String configurationName = configurationName(files.get(0), folder);
+        JsonObject configuration = folder.configuration(configurationName);
         Path plans = path.resolve("plans.json");
         if (configuration.has("previous_stage")) {
-            throw new CheckpointException(plans, "configuration " + folder.configurationName() + " is the second stage of "
+            throw new CheckpointException(plans, "configuration " + configurationName + " is the second stage of "
                     + "a cascade (it takes the masks of " + configuration.get("previous_stage").getAsString() + "); "
                     + "cascades are not supported yet");
         }
@@ -83,7 +85,6 @@ public final class NnUNetModel implements AutoCloseable {
         NnUNetPlan plan = NnUNetPlan.of(folder.plansJson(), configuration, inputChannels, plans);
         Map<Integer, String> labelNames = new TreeMap<>();
         dataset.getAsJsonObject("labels").entrySet().forEach(e -> labelNames.put(e.getValue().getAsInt(), e.getKey()));
-        List<Path> files = folder.checkpoints(folds, which);
         NDManager manager = Devices.engine().newBaseManager(device);
         try {
             List<NnUNetNetwork> networks = new ArrayList<>();
@@ -91,7 +92,7 @@ public final class NnUNetModel implements AutoCloseable {
             for (Path file : files) {
                 try (TorchCheckpoint c = TorchCheckpoint.open(file)) {
                     Map<?, ?> root = c.root();
-                    checkConfiguration(c, root, folder.configurationName());
+                    checkConfiguration(c, root, configurationName);
                     int[] axes = mirrorAxes(root, architecture.spatialDims());
                     if (mirror == null) {
                         mirror = axes;
@@ -119,12 +120,30 @@ public final class NnUNetModel implements AutoCloseable {
         }
     }
 
-    /** The checkpoint was saved for this folder's configuration (init_args.configuration), as nnU-Net reads it. */
+    /** The configuration the first checkpoint was trained for (nnU-Net's predictor reads it there), else the folder's. */
+    private static String configurationName(Path first, NnUNetModelFolder folder) throws IOException {
+        try (TorchCheckpoint c = TorchCheckpoint.open(first)) {
+            if (c.root().get("init_args") instanceof Map<?, ?> init && init.get("configuration") instanceof String name) {
+                if (folder.configurationName() != null && !folder.configurationName().equals(name)) {
+                    throw new CheckpointException(first, "saved for configuration " + name + ", but it lies in a folder "
+                            + "for " + folder.configurationName());
+                }
+                return name;
+            }
+        }
+        if (folder.configurationName() == null) {
+            throw new CheckpointException(first, "says no configuration (init_args), and the folder name is not "
+                    + "TRAINER__PLANS__CONFIGURATION");
+        }
+        return folder.configurationName();
+    }
+
+    /** Every checkpoint was saved for the same configuration (init_args.configuration). */
     private static void checkConfiguration(TorchCheckpoint c, Map<?, ?> root, String expected) throws CheckpointException {
         if (root.get("init_args") instanceof Map<?, ?> init && init.get("configuration") != null
                 && !expected.equals(String.valueOf(init.get("configuration")))) {
-            throw new CheckpointException(c.file(), "saved for configuration " + init.get("configuration") + ", but it lies"
-                    + " in a folder for " + expected);
+            throw new CheckpointException(c.file(), "saved for configuration " + init.get("configuration") + ", the other"
+                    + " folds for " + expected);
         }
     }
 
@@ -207,6 +226,17 @@ public final class NnUNetModel implements AutoCloseable {
      * file's order as nnU-Net reads them (a NIfTI's axes reversed: (z, y, x)), never reoriented.
      */
     public LabelMap segment(Volume scan, double stepSize, boolean mirror) {
+        return predict(scan, stepSize, mirror, false).mask();
+    }
+
+    /**
+     * The mask and, when asked, the softmax probabilities nnU-Net saves with {@code
+     * --save_probabilities} ((classes, z, y, x) for a volume: nnU-Net's array order, C order).
+     */
+    public record Prediction(LabelMap mask, float[] probabilities) {}
+
+    /** As {@link #segment}, with the probabilities when {@code keepProbabilities}. */
+    public Prediction predict(Volume scan, double stepSize, boolean mirror, boolean keepProbabilities) {
         if (scan.channels() != inputChannels) {
             throw new IllegalArgumentException("the model takes " + inputChannels + " channel(s), the scan has "
                     + scan.channels());
@@ -226,8 +256,10 @@ public final class NnUNetModel implements AutoCloseable {
         NnUNetPreprocessor.Preprocessed p = NnUNetPreprocessor.run(scan.data(), inputChannels, shape, spacing, plan,
                 architecture.spatialDims());
         float[] l = logits(p.data(), p.shape(), stepSize, mirror);
-        byte[] labels = NnUNetExport.labels(l, classes, p.shape(), p.properties(), plan, architecture.spatialDims());
-        return LabelMap.wrap(labels, size, scan.geometry(), labelNames);
+        float[] box = NnUNetExport.inCroppedBox(l, classes, p.shape(), p.properties(), plan, architecture.spatialDims());
+        byte[] labels = NnUNetExport.labelsOfBox(box, classes, p.properties(), plan);
+        float[] probabilities = keepProbabilities ? NnUNetExport.probabilities(box, classes, p.properties(), plan) : null;
+        return new Prediction(LabelMap.wrap(labels, size, scan.geometry(), labelNames), probabilities);
     }
 
     /** One network run on one tile. */

@@ -74,9 +74,9 @@ public final class NnUNetModelFolder {
     }
 
     /**
-     * Reads the folder's JSON files. The configuration is the one the folder name gives
-     * ({@code TRAINER__PLANS__CONFIGURATION}); the checkpoints say the same, which {@link
-     * NnUNetModel} checks.
+     * Reads the folder's JSON files. The folder name ({@code TRAINER__PLANS__CONFIGURATION}) gives
+     * the trainer, plans and configuration when nnU-Net named it; the checkpoints say them too, and
+     * {@link NnUNetModel} goes by the checkpoints, as nnU-Net's predictor does.
      */
     public static NnUNetModelFolder open(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {
@@ -89,17 +89,19 @@ public final class NnUNetModelFolder {
                     + ", so not an nnU-Net v2 trained-model folder (TRAINER__PLANS__CONFIGURATION with dataset.json, "
                     + "plans.json and fold_K/checkpoint_final.pth)");
         }
+        // nnU-Net names the folder TRAINER__PLANS__CONFIGURATION, but a renamed copy still works: its
+        // checkpoints say the trainer and configuration
         String[] parts = folder.toAbsolutePath().normalize().getFileName().toString().split("__");
-        if (parts.length != 3) {
-            throw new CheckpointException(folder, "the folder name is not TRAINER__PLANS__CONFIGURATION as nnU-Net names "
-                    + "trained-model folders (e.g. nnUNetTrainer__nnUNetPlans__3d_fullres); its configuration is unknown");
-        }
+        boolean named = parts.length == 3;
         JsonObject plansJson = json(plans);
         if (!plansJson.has("configurations") || !plansJson.get("configurations").isJsonObject()) {
             throw new CheckpointException(plans, "no \"configurations\"; not nnU-Net v2 plans");
         }
-        NnUNetModelFolder f = new NnUNetModelFolder(folder, json(dataset), plansJson, parts[0], parts[1], parts[2]);
-        f.configuration(); // an unknown configuration is an error now, not at the first scan
+        NnUNetModelFolder f = new NnUNetModelFolder(folder, json(dataset), plansJson, named ? parts[0] : null,
+                named ? parts[1] : null, named ? parts[2] : null);
+        if (named) {
+            f.configuration(parts[2]); // an unknown configuration is an error now, not at the first scan
+        }
         return f;
     }
 
@@ -116,11 +118,11 @@ public final class NnUNetModelFolder {
     }
 
     /**
-     * The configuration's settings with {@code inherits_from} resolved as nnU-Net's PlansManager
+     * A configuration's settings with {@code inherits_from} resolved as nnU-Net's PlansManager
      * resolves it (the parent's entries, overridden by the child's).
      */
-    public JsonObject configuration() throws CheckpointException {
-        return resolve(configurationName, new ArrayList<>());
+    public JsonObject configuration(String name) throws CheckpointException {
+        return resolve(name, new ArrayList<>());
     }
 
     private JsonObject resolve(String name, List<String> visited) throws CheckpointException {
@@ -222,6 +224,7 @@ public final class NnUNetModelFolder {
         return plansJson.deepCopy();
     }
 
+    /** The trainer in the folder name, or null when the folder was renamed. */
     public String trainer() {
         return trainer;
     }
@@ -230,6 +233,7 @@ public final class NnUNetModelFolder {
         return plansName;
     }
 
+    /** The configuration in the folder name, or null when the folder was renamed. */
     public String configurationName() {
         return configurationName;
     }

@@ -44,7 +44,7 @@ class NnUNetModelFolderTest {
         assertEquals("3d_cascade_fullres", f.configurationName());
         assertEquals(List.of(0, 1), f.folds(NnUNetModelFolder.Checkpoint.FINAL), "fold_all is not among them");
         assertEquals(List.of(3), f.folds(NnUNetModelFolder.Checkpoint.BEST));
-        JsonObject c = f.configuration();
+        JsonObject c = f.configuration(f.configurationName());
         assertEquals(2, c.get("batch_size").getAsInt(), "inherited");
         assertEquals("3d_lowres", c.get("previous_stage").getAsString(), "its own");
         assertEquals(List.of(model.resolve("fold_0/checkpoint_final.pth"), model.resolve("fold_1/checkpoint_final.pth")),
@@ -71,8 +71,7 @@ class NnUNetModelFolderTest {
         Path renamed = Files.createDirectories(tmp.resolve("my_model"));
         Files.writeString(renamed.resolve("plans.json"), "{\"configurations\": {}}");
         Files.writeString(renamed.resolve("dataset.json"), "{}");
-        assertTrue(assertThrows(CheckpointException.class, () -> NnUNetModelFolder.open(renamed)).getMessage()
-                .startsWith(renamed + ": the folder name is not TRAINER__PLANS__CONFIGURATION"));
+        assertEquals(null, NnUNetModelFolder.open(renamed).configurationName(), "a renamed folder: the checkpoints say");
 
         Path other = Files.createDirectories(tmp.resolve("nnUNetTrainer__nnUNetPlans__2d"));
         Files.writeString(other.resolve("plans.json"), "{\"configurations\": {\"3d_fullres\": {}}}");
