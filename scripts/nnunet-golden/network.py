@@ -3,7 +3,7 @@ PlainConvUNet (run in the venv of scripts/nnunet/make-fixtures.sh):
 
   /work/nnunet-venv/bin/python scripts/nnunet-golden/network.py nnunet-import/src/test/resources/nnunet/network
 
-For a 3D and a 2D network (tiny, seeded random weights): the plans' architecture block, a checkpoint
+For a 3D and a 2D PlainConvUNet and a 3D ResidualEncoderUNet (tiny, seeded random weights): the plans' architecture block, a checkpoint
 saved as nnU-Net's trainer saves one (torch.save of a dict with network_weights, init_args holding
 a torch.device, numpy scalars in the log), an input patch and the network's logits in eval mode."""
 import json
@@ -12,7 +12,7 @@ import sys
 
 import numpy as np
 import torch
-from dynamic_network_architectures.architectures.unet import PlainConvUNet
+from dynamic_network_architectures.architectures.unet import PlainConvUNet, ResidualEncoderUNet
 
 out_dir = sys.argv[1]
 os.makedirs(out_dir, exist_ok=True)
@@ -31,10 +31,16 @@ cases = {
                     n_conv_per_stage=[2, 2, 2, 2], n_conv_per_stage_decoder=[1, 2, 2], conv_bias=True,
                     norm_op='torch.nn.modules.instancenorm.InstanceNorm2d', norm_op_kwargs={'eps': 1e-05, 'affine': True},
                     dropout_op=None, dropout_op_kwargs=None, nonlin='torch.nn.LeakyReLU', nonlin_kwargs={'inplace': True}),
+    'resenc3d': dict(n_stages=3, features_per_stage=[4, 8, 16], conv_op='torch.nn.modules.conv.Conv3d',
+                     kernel_sizes=[[3, 3, 3], [3, 3, 3], [3, 3, 3]], strides=[[1, 1, 1], [1, 2, 2], [2, 2, 2]],
+                     n_blocks_per_stage=[1, 2, 2], n_conv_per_stage_decoder=[1, 1], conv_bias=True,
+                     norm_op='torch.nn.modules.instancenorm.InstanceNorm3d', norm_op_kwargs={'eps': 1e-05, 'affine': True},
+                     dropout_op=None, dropout_op_kwargs=None, nonlin='torch.nn.LeakyReLU', nonlin_kwargs={'inplace': True}),
 }
-patches = {'plain3d': (8, 16, 16), 'plain2d': (32, 24)}
-channels = {'plain3d': 1, 'plain2d': 2}
-classes = {'plain3d': 3, 'plain2d': 2}
+patches = {'plain3d': (8, 16, 16), 'plain2d': (32, 24), 'resenc3d': (8, 16, 16)}
+channels = {'plain3d': 1, 'plain2d': 2, 'resenc3d': 2}
+classes = {'plain3d': 3, 'plain2d': 2, 'resenc3d': 3}
+networks = {'plain3d': PlainConvUNet, 'plain2d': PlainConvUNet, 'resenc3d': ResidualEncoderUNet}
 summary = {'torch': torch.__version__, 'cases': {}}
 for name, kwargs in cases.items():
     import pydoc
@@ -42,7 +48,7 @@ for name, kwargs in cases.items():
     for k in ('conv_op', 'norm_op', 'dropout_op', 'nonlin'):
         if built[k] is not None:
             built[k] = pydoc.locate(built[k])
-    net = PlainConvUNet(input_channels=channels[name], num_classes=classes[name], deep_supervision=False, **built)
+    net = networks[name](input_channels=channels[name], num_classes=classes[name], deep_supervision=False, **built)
     # non-trivial norm weights too (init leaves them at 1 and 0)
     with torch.no_grad():
         for n, p in net.named_parameters():
@@ -58,16 +64,17 @@ for name, kwargs in cases.items():
         'logging': {'mean_fg_dice': [np.float32(0.5)], 'ema_fg_dice': [np.float64(0.25)], 'lrs': [0.01]},
         '_best_ema': np.float64(0.25),
         'current_epoch': 2,
-        'init_args': {'plans': {'plans_name': 'x'}, 'configuration': '3d_fullres' if name == 'plain3d' else '2d',
+        'init_args': {'plans': {'plans_name': 'x'}, 'configuration': '2d' if name == 'plain2d' else '3d_fullres',
                       'fold': 0, 'dataset_json': {}, 'device': torch.device('cpu')},
         'trainer_name': 'nnUNetTrainer',
-        'inference_allowed_mirroring_axes': (0, 1, 2) if name == 'plain3d' else (0, 1),
+        'inference_allowed_mirroring_axes': (0, 1) if name == 'plain2d' else (0, 1, 2),
     }
     torch.save(checkpoint, os.path.join(out_dir, name + '.pth'))
     np.save(os.path.join(out_dir, name + '_input.npy'), x.numpy())
     np.save(os.path.join(out_dir, name + '_logits.npy'), y.numpy())
     summary['cases'][name] = {'architecture': {'network_class_name':
-                              'dynamic_network_architectures.architectures.unet.PlainConvUNet', 'arch_kwargs': kwargs,
+                              'dynamic_network_architectures.architectures.unet.' + networks[name].__name__,
+                              'arch_kwargs': kwargs,
                               '_kw_requires_import': ['conv_op', 'norm_op', 'dropout_op', 'nonlin']},
                               'classes': classes[name], 'channels': channels[name], 'patch': patches[name]}
 with open(os.path.join(out_dir, 'cases.json'), 'w') as f:

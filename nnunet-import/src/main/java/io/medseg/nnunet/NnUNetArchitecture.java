@@ -10,20 +10,26 @@ import java.util.Set;
 /**
  * The {@code architecture} block of an nnU-Net v2 configuration ({@code network_class_name} and
  * {@code arch_kwargs}) for the networks this reader builds: dynamic-network-architectures'
- * {@code PlainConvUNet}. Every key is read or refused: a setting this reader does not reproduce
- * exactly (another normalisation, a leaky-ReLU slope other than 0.01, dropout) is an error naming it,
- * never a network that computes something else.
+ * {@code PlainConvUNet} and {@code ResidualEncoderUNet} (with {@code BasicBlockD}, nnU-Net's ResEnc
+ * presets). Every key is read or refused: a setting this reader does not reproduce exactly (another
+ * normalisation, a leaky-ReLU slope other than 0.01, dropout, bottleneck blocks) is an error naming
+ * it, never a network that computes something else.
  *
  * @param spatialDims 2 ({@code Conv2d}) or 3 ({@code Conv3d})
  * @param features channels per stage
  * @param kernels per stage, per axis in tensor order (after nnU-Net's {@code transpose_forward})
  * @param strides per stage, per axis; stage 0's are all 1 in nnU-Net's plans
- * @param encoderConvs convolutions per encoder stage
+ * @param encoderConvs convolutions per encoder stage (PlainConvUNet), or residual blocks per stage
+ *     (ResidualEncoderUNet, after a stem of one convolution)
  * @param decoderConvs convolutions per decoder stage, deepest first (nnU-Net's order)
  * @param convBias whether convolutions (and transposed convolutions) have a bias
  */
 public record NnUNetArchitecture(String networkClass, int spatialDims, int[] features, int[][] kernels, int[][] strides,
         int[] encoderConvs, int[] decoderConvs, boolean convBias) {
+    private static final Set<String> RESIDUAL_KEYS = Set.of("n_stages", "features_per_stage", "conv_op", "kernel_sizes",
+            "strides", "n_blocks_per_stage", "n_conv_per_stage_decoder", "conv_bias", "norm_op", "norm_op_kwargs",
+            "dropout_op", "dropout_op_kwargs", "nonlin", "nonlin_kwargs", "block", "bottleneck_channels", "stem_channels");
+
     public static final String PLAIN_CONV_UNET = "dynamic_network_architectures.architectures.unet.PlainConvUNet";
     public static final String RESIDUAL_ENCODER_UNET =
             "dynamic_network_architectures.architectures.unet.ResidualEncoderUNet";
@@ -40,19 +46,24 @@ public record NnUNetArchitecture(String networkClass, int spatialDims, int[] fea
         }
         JsonObject a = configuration.getAsJsonObject("architecture");
         String name = a.get("network_class_name").getAsString();
-        if (name.equals(RESIDUAL_ENCODER_UNET)) {
-            throw new CheckpointException(plans, "network " + name + " (nnU-Net's ResEnc presets) is not supported yet; "
-                    + "PlainConvUNet is");
-        }
-        if (!name.equals(PLAIN_CONV_UNET)) {
-            throw new CheckpointException(plans, "network " + name + " is not supported (PlainConvUNet is)");
+        boolean residual = name.equals(RESIDUAL_ENCODER_UNET);
+        if (!name.equals(PLAIN_CONV_UNET) && !residual) {
+            throw new CheckpointException(plans, "network " + name + " is not supported (PlainConvUNet and "
+                    + "ResidualEncoderUNet are)");
         }
         JsonObject k = a.getAsJsonObject("arch_kwargs");
         for (String key : k.keySet()) {
-            if (!PLAIN_KEYS.contains(key)) {
+            if (!(residual ? RESIDUAL_KEYS : PLAIN_KEYS).contains(key)) {
                 throw new CheckpointException(plans, "arch_kwargs." + key + " is a setting this reader does not know; "
                         + "refused rather than ignored");
             }
+        }
+        if (k.has("block") && !k.get("block").isJsonNull() && !k.get("block").getAsString().endsWith("BasicBlockD")) {
+            throw new CheckpointException(plans, "arch_kwargs.block " + k.get("block").getAsString() + " is not supported "
+                    + "(BasicBlockD, nnU-Net's ResEnc presets, is)");
+        }
+        if (k.has("bottleneck_channels") && !k.get("bottleneck_channels").isJsonNull()) {
+            throw new CheckpointException(plans, "arch_kwargs.bottleneck_channels is not supported (BasicBlockD has none)");
         }
         int dims = switch (text(k, "conv_op")) {
             case "torch.nn.modules.conv.Conv2d", "torch.nn.Conv2d" -> 2;
@@ -91,7 +102,13 @@ public record NnUNetArchitecture(String networkClass, int spatialDims, int[] fea
         int[] features = ints(k.get("features_per_stage"), stages, plans, "features_per_stage");
         int[][] kernels = perStage(k.get("kernel_sizes"), stages, dims, plans, "kernel_sizes");
         int[][] strides = perStage(k.get("strides"), stages, dims, plans, "strides");
-        int[] encoder = ints(k.get("n_conv_per_stage"), stages, plans, "n_conv_per_stage");
+        String perStage = residual ? "n_blocks_per_stage" : "n_conv_per_stage";
+        int[] encoder = ints(k.get(perStage), stages, plans, perStage);
+        if (residual && k.has("stem_channels") && !k.get("stem_channels").isJsonNull()
+                && k.get("stem_channels").getAsInt() != features[0]) {
+            throw new CheckpointException(plans, "arch_kwargs.stem_channels " + k.get("stem_channels") + " differs from "
+                    + "features_per_stage[0]; not supported");
+        }
         int[] decoder = ints(k.get("n_conv_per_stage_decoder"), stages - 1, plans, "n_conv_per_stage_decoder");
         boolean bias = !k.has("conv_bias") || k.get("conv_bias").getAsBoolean();
         for (int[] kernel : kernels) {
@@ -144,5 +161,10 @@ public record NnUNetArchitecture(String networkClass, int spatialDims, int[] fea
 
     public int stages() {
         return features.length;
+    }
+
+    /** Whether this is the residual-encoder U-Net (stem, then BasicBlockD stages). */
+    public boolean residual() {
+        return networkClass.equals(RESIDUAL_ENCODER_UNET);
     }
 }

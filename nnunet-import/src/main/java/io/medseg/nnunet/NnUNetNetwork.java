@@ -10,6 +10,8 @@ import io.medseg.core.nn.Chain;
 import io.medseg.core.nn.ConvBlock;
 import io.medseg.core.nn.ConvSpec;
 import io.medseg.core.nn.Normalization;
+import io.medseg.core.nn.Pooling;
+import io.medseg.core.nn.Residual;
 import io.medseg.core.nn.SkipConnection;
 import io.medseg.core.nn.SpatialDims;
 import io.medseg.core.nn.TransposedConvolution;
@@ -22,7 +24,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * dynamic-network-architectures' {@code PlainConvUNet} built from core's blocks, with the name of
+ * dynamic-network-architectures' {@code PlainConvUNet} and {@code ResidualEncoderUNet} built from
+ * core's blocks, with the name of
  * every parameter in nnU-Net's {@code state_dict}, so a checkpoint's tensors go where nnU-Net puts
  * them. The structure is the one {@code io.medseg.unet.PlainUNet} draws (stage = convolutions, skip
  * around the deeper stages and a transposed convolution, convolutions), but every stage's width and
@@ -64,8 +67,8 @@ public final class NnUNetNetwork {
     }
 
     private Block stage(int s) {
-        Chain encoder = convs(s, architecture.encoderConvs()[s], architecture.strides()[s],
-                "encoder.stages." + s + ".0.convs.", false);
+        Chain encoder = architecture.residual() ? residualStage(s) : convs(s, architecture.encoderConvs()[s],
+                architecture.strides()[s], "encoder.stages." + s + ".0.convs.", false);
         if (s == architecture.stages() - 1) {
             return encoder;
         }
@@ -80,17 +83,71 @@ public final class NnUNetNetwork {
         return new Chain().add(encoder).add(new SkipConnection(deeper)).add(decoder);
     }
 
+    /**
+     * ResidualEncoder's stage s (after the stem at s = 0): BasicBlockD blocks, the first with the
+     * stage's stride; y = leakyReLU(conv2(conv1(x)) + skip(x)), conv2 without activation, skip =
+     * average pooling by the stride and a 1×1 projection without bias when size or width change.
+     */
+    private Chain residualStage(int s) {
+        Chain chain = new Chain();
+        int in = architecture.features()[s == 0 ? 0 : s - 1];
+        if (s == 0) {
+            ConvSpec stem = spec(0).withActivation(ActivationKind.LEAKY_RELU);
+            ConvBlock b = new ConvBlock(stem);
+            bindConvBlock("encoder.stem.convs.0.", b, false);
+            chain.add(b);
+        }
+        for (int i = 0; i < architecture.encoderConvs()[s]; i++) {
+            String prefix = "encoder.stages." + s + ".blocks." + i + ".";
+            int[] stride = i == 0 ? architecture.strides()[s] : dims.uniform(1);
+            int from = i == 0 ? in : architecture.features()[s];
+            ConvBlock conv1 = new ConvBlock(spec(s).withStride(stride));
+            ConvBlock conv2 = new ConvBlock(spec(s).withActivation(ActivationKind.NONE));
+            bindConvBlock(prefix + "conv1.", conv1, false);
+            bindConvBlock(prefix + "conv2.", conv2, false);
+            boolean strided = Arrays.stream(stride).anyMatch(v -> v != 1);
+            boolean projected = from != architecture.features()[s];
+            Block block;
+            Chain inner = new Chain().add(conv1).add(conv2);
+            if (strided || projected) {
+                Chain skip = new Chain();
+                if (strided) {
+                    skip.add(new Pooling(Pooling.Kind.AVG, dims, stride));
+                }
+                if (projected) {
+                    ConvBlock projection = new ConvBlock(new ConvSpec(dims, architecture.features()[s], dims.uniform(1),
+                            dims.uniform(1), dims.uniform(1), false, Normalization.INSTANCE, ActivationKind.NONE, 0f));
+                    bindConvBlock(prefix + "skip." + (strided ? 1 : 0) + ".", projection, false);
+                    skip.add(projection);
+                }
+                block = new Residual(inner, skip, ActivationKind.LEAKY_RELU.block());
+            } else {
+                block = new Residual(inner, ActivationKind.LEAKY_RELU.block(), false);
+            }
+            chain.add(block);
+        }
+        return chain;
+    }
+
+    private ConvSpec spec(int s) {
+        return new ConvSpec(dims, architecture.features()[s], architecture.kernels()[s], dims.uniform(1), dims.uniform(1),
+                architecture.convBias(), Normalization.INSTANCE, ActivationKind.LEAKY_RELU, 0f);
+    }
+
+    private void bindConvBlock(String prefix, ConvBlock b, boolean swap) {
+        bind(prefix + "conv.", b.getChildren().valueAt(0), swap);
+        Block norm = b.getChildren().valueAt(1);
+        bindings.add(new Binding(prefix + "norm.weight", norm.getParameters().get("gamma"), false));
+        bindings.add(new Binding(prefix + "norm.bias", norm.getParameters().get("beta"), false));
+    }
+
     /** n conv → instance norm → leaky ReLU blocks of stage s, the first with {@code firstStride}. */
     private Chain convs(int s, int n, int[] firstStride, String prefix, boolean afterSkip) {
-        ConvSpec spec = new ConvSpec(dims, architecture.features()[s], architecture.kernels()[s], dims.uniform(1),
-                dims.uniform(1), architecture.convBias(), Normalization.INSTANCE, ActivationKind.LEAKY_RELU, 0f);
+        ConvSpec spec = spec(s);
         Chain chain = new Chain();
         for (int i = 0; i < n; i++) {
             ConvBlock b = new ConvBlock(i == 0 ? spec.withStride(firstStride) : spec);
-            bind(prefix + i + ".conv.", b.getChildren().valueAt(0), afterSkip && i == 0);
-            Block norm = b.getChildren().valueAt(1);
-            bindings.add(new Binding(prefix + i + ".norm.weight", norm.getParameters().get("gamma"), false));
-            bindings.add(new Binding(prefix + i + ".norm.bias", norm.getParameters().get("beta"), false));
+            bindConvBlock(prefix + i + ".", b, afterSkip && i == 0);
             chain.add(b);
         }
         return chain;

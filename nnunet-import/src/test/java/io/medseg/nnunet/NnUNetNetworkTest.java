@@ -22,13 +22,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Checkpoints written by torch.save as nnU-Net's trainer writes them (a torch.device and numpy
  * scalars in the pickle), read without Python into core's blocks: the logits equal those of
- * dynamic-network-architectures' PlainConvUNet on the same input (scripts/nnunet-golden/network.py).
+ * dynamic-network-architectures' PlainConvUNet and ResidualEncoderUNet on the same input (scripts/nnunet-golden/network.py).
  */
 class NnUNetNetworkTest {
     static final Path DIR = Path.of("src/test/resources/nnunet/network");
 
     @ParameterizedTest
-    @ValueSource(strings = {"plain3d", "plain2d"})
+    @ValueSource(strings = {"plain3d", "plain2d", "resenc3d"})
     void logitsEqualPyTorchsWithinOneInTenThousand(String name) throws Exception {
         JsonObject c = JsonParser.parseString(Files.readString(DIR.resolve("cases.json"))).getAsJsonObject()
                 .getAsJsonObject("cases").getAsJsonObject(name);

@@ -20,6 +20,7 @@ import java.util.Arrays;
  */
 public final class Residual extends AbstractBlock {
     private final Block inner;
+    private final Block shortcut;
     private final Block activation;
     private final boolean repeatChannels;
 
@@ -29,8 +30,20 @@ public final class Residual extends AbstractBlock {
      */
     public Residual(Block inner, Block activation, boolean repeatChannels) {
         this.inner = addChildBlock("inner", inner);
+        this.shortcut = null;
         this.activation = activation == null ? null : addChildBlock("activation", activation);
         this.repeatChannels = repeatChannels;
+    }
+
+    /**
+     * y = activation(inner(x) + shortcut(x)) with a shortcut of its own that maps x to inner's output
+     * shape (nnU-Net's residual encoder: average pooling by the stride, then a 1×1 projection).
+     */
+    public Residual(Block inner, Block shortcut, Block activation) {
+        this.inner = addChildBlock("inner", inner);
+        this.shortcut = addChildBlock("shortcut", shortcut);
+        this.activation = activation == null ? null : addChildBlock("activation", activation);
+        this.repeatChannels = false;
     }
 
     @Override
@@ -41,7 +54,11 @@ public final class Residual extends AbstractBlock {
         long width = y.getShape().get(1);
         long channels = x.getShape().get(1);
         NDArray sum;
-        if (channels == width) {
+        if (shortcut != null) {
+            NDArray s = shortcut.forward(store, inputs, training, params).singletonOrThrow();
+            sum = y.add(s);
+            s.close();
+        } else if (channels == width) {
             sum = y.add(x);
         } else {
             long[] repeats = new long[x.getShape().dimension()];
@@ -65,6 +82,13 @@ public final class Residual extends AbstractBlock {
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape in = inputShapes[0];
         Shape out = inner.getOutputShapes(inputShapes)[0];
+        if (shortcut != null) {
+            Shape s = shortcut.getOutputShapes(inputShapes)[0];
+            if (!s.equals(out)) {
+                throw new IllegalArgumentException("residual block: the shortcut gives " + s + ", the inner block " + out);
+            }
+            return new Shape[] {out};
+        }
         if (!in.slice(2).equals(out.slice(2))) {
             throw new IllegalArgumentException("residual block: inner block maps spatial size " + in.slice(2) + " to "
                     + out.slice(2) + "; it must keep it");
@@ -79,6 +103,9 @@ public final class Residual extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         inner.initialize(manager, dataType, inputShapes);
+        if (shortcut != null) {
+            shortcut.initialize(manager, dataType, inputShapes);
+        }
         if (activation != null) {
             activation.initialize(manager, dataType, inner.getOutputShapes(inputShapes));
         }
