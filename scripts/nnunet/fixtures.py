@@ -74,7 +74,7 @@ def ct_phantom_params(rng):
         "liver": ((rng.uniform(-11, -7), rng.uniform(-3, 3), rng.uniform(-4, 4)),
                   (rng.uniform(12, 15), rng.uniform(10, 13), rng.uniform(18, 24))),
         "kidney": ((rng.uniform(12, 15), rng.uniform(4, 8), rng.uniform(-8, -2)),
-                   (rng.uniform(4.5, 6), rng.uniform(6, 8), rng.uniform(9, 12))),
+                   (rng.uniform(6, 7.5), rng.uniform(7.5, 9.5), rng.uniform(11, 14))),
     }
 
 
@@ -303,12 +303,364 @@ def step_tiny_plans(preprocessed: str):
             print(f"{ds}: {src} -> {dst}")
 
 
+# ---------------------------------------------------------------------------------------------
+# predictions with nnU-Net's own predictor
+
+def make_predictor(mirror: bool):
+    import torch
+    from nnunetv2.inference.predict_from_raw_data import nnUNetPredictor
+    return nnUNetPredictor(tile_step_size=0.5, use_gaussian=True, use_mirroring=mirror,
+                           perform_everything_on_device=False, device=torch.device("cpu"),
+                           verbose=False, verbose_preprocessing=False, allow_tqdm=False)
+
+
+def fold_sets(folds):
+    sets = [(f"fold{f}", (f,)) for f in folds]
+    if len(folds) > 1:
+        sets.append(("folds" + "".join(str(f) for f in folds), tuple(folds)))
+    return sets
+
+
+def step_predict(results: str, test_root: str, out: str):
+    results, test_root, out = Path(results), Path(test_root), Path(out)
+    for key, ds, _, _, folds in MODELS:
+        sets = fold_sets(folds)
+        for set_name, use_folds in sets:
+            for mirror in (True, False):
+                target = out / key / f"{set_name}_{'mirror' if mirror else 'nomirror'}"
+                if target.exists():
+                    shutil.rmtree(target)
+                # probabilities for the ensemble (or the only fold) with mirroring, as nnU-Net exports them
+                save_probs = mirror and set_name == sets[-1][0]
+                predictor = make_predictor(mirror)
+                predictor.initialize_from_trained_model_folder(str(model_dir(results, key)), use_folds=use_folds,
+                                                               checkpoint_name="checkpoint_final.pth")
+                predictor.predict_from_files(str(test_root / ds / "images"), str(target),
+                                             save_probabilities=save_probs, overwrite=True,
+                                             num_processes_preprocessing=1, num_processes_segmentation_export=1)
+                # the copies of plans/dataset.json are the model's; the args file holds machine paths
+                for f in ("plans.json", "dataset.json", "predict_from_raw_data_args.json"):
+                    (target / f).unlink(missing_ok=True)
+                for pkl in sorted(target.glob("*.pkl")):  # trusted (written just now); kept as JSON instead
+                    with open(pkl, "rb") as fh:
+                        save_json(properties_to_json(pickle.load(fh)), pkl.with_suffix(".properties.json"))
+                    pkl.unlink()
+                save_json({"model": key, "folds": list(use_folds), "checkpoint": "checkpoint_final.pth",
+                           "use_mirroring": mirror, "tile_step_size": 0.5, "use_gaussian": True,
+                           "perform_everything_on_device": False, "device": "cpu",
+                           "save_probabilities": save_probs}, target / "predictor_settings.json")
+                print(f"predicted {target}")
+
+
+def properties_to_json(props: dict) -> dict:
+    out = {}
+    for k, v in props.items():
+        if isinstance(v, dict):
+            out[k] = properties_to_json(v)
+        elif isinstance(v, np.ndarray):
+            out[k] = v.tolist()
+        elif isinstance(v, (list, tuple)):
+            out[k] = [x.tolist() if isinstance(x, np.ndarray) else _plain(x) for x in v]
+        else:
+            out[k] = _plain(v)
+    return out
+
+
+def _plain(x):
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (np.floating,)):
+        return float(x)
+    if isinstance(x, (list, tuple)):
+        return [_plain(i) for i in x]
+    return x
+
+
+# ---------------------------------------------------------------------------------------------
+# intermediate arrays for exact unit tests
+
+def step_intermediates(results: str, test_root: str, out: str):
+    import torch
+    from acvl_utils.cropping_and_padding.padding import pad_nd_image
+    from nnunetv2.inference.sliding_window_prediction import compute_gaussian, compute_steps_for_sliding_window
+
+    results, test_root, out = Path(results), Path(test_root), Path(out)
+    for key, ds, _, cfg, _ in MODELS:
+        target = out / key
+        if target.exists():
+            shutil.rmtree(target)
+        target.mkdir(parents=True)
+        predictor = make_predictor(mirror=False)
+        predictor.initialize_from_trained_model_folder(str(model_dir(results, key)), use_folds=(0,),
+                                                       checkpoint_name="checkpoint_final.pth")
+        pm, cm = predictor.plans_manager, predictor.configuration_manager
+        ending = predictor.dataset_json["file_ending"]
+        case = "case_000"
+        image_files = [str(test_root / ds / "images" / f"{case}_0000{ending}")]
+
+        # the predictor's data iterator runs exactly this (data_iterators.preprocess_fromfiles_save_to_queue)
+        preprocessor = cm.preprocessor_class(verbose=False)
+        data, _, props = preprocessor.run_case(image_files, None, pm, cm, predictor.dataset_json)
+        data = np.ascontiguousarray(data, dtype=np.float32)
+        np.save(target / "preprocessed.npy", data)
+        save_json(properties_to_json(props), target / "properties.json")
+
+        # first sliding-window patch, cut as predict_sliding_window_return_logits cuts it
+        x = torch.from_numpy(data)
+        padded, revert = pad_nd_image(x, cm.patch_size, "constant", {"value": 0}, True, None)
+        slicers = predictor._internal_get_sliding_window_slicers(padded.shape[1:])
+        patch = padded[slicers[0]][None].contiguous()
+        net = predictor.network
+        net.load_state_dict(predictor.list_of_parameters[0])
+        net.eval()
+        with torch.no_grad():
+            patch_logits = net(patch)
+        np.save(target / "patch_input.npy", patch.numpy().astype(np.float32))
+        np.save(target / "patch_logits.npy", patch_logits.numpy().astype(np.float32))
+
+        # full sliding-window logits of fold 0 without mirroring, before resampling back; nnU-Net
+        # accumulates them in float16 (predicted_logits and n_predictions are torch.half)
+        full = predictor.predict_logits_from_preprocessed_data(x)
+        full_dtype = str(full.dtype)
+        np.save(target / "sliding_window_logits.npy", full.float().numpy())
+
+        gauss = compute_gaussian(tuple(cm.patch_size), sigma_scale=1. / 8, value_scaling_factor=10,
+                                 device=torch.device("cpu"))
+        np.save(target / "gaussian.npy", gauss.float().numpy())
+
+        steps = compute_steps_for_sliding_window(padded.shape[1:] if len(cm.patch_size) == len(padded.shape[1:])
+                                                 else padded.shape[2:], cm.patch_size, 0.5)
+        sd = predictor.list_of_parameters[0]
+        save_json({"shape": {k: list(v.shape) for k, v in sd.items()}, "dtype": {k: str(v.dtype) for k, v in sd.items()},
+                   "order": list(sd.keys())}, target / "state_dict_keys.json")
+        save_json({
+            "model": key, "dataset": ds, "configuration": cfg, "fold": 0, "checkpoint": "checkpoint_final.pth",
+            "test_image": [str(Path(f).relative_to(test_root)) for f in image_files],
+            "files": {
+                "preprocessed.npy": {"shape": list(data.shape), "dtype": "float32",
+                                     "what": "DefaultPreprocessor.run_case output: transpose_forward, crop to nonzero, "
+                                             "normalisation, resampling to the plans' spacing (axes after transpose)"},
+                "properties.json": "the properties dict run_case returns (pickled by nnU-Net, here JSON)",
+                "patch_input.npy": {"shape": list(patch.shape), "dtype": "float32",
+                                    "what": "first sliding-window patch (batch axis added) of the preprocessed array "
+                                            "after pad_nd_image to at least the patch size"},
+                "patch_logits.npy": {"shape": list(patch_logits.shape), "dtype": "float32",
+                                     "what": "network(patch_input) in eval mode, fold 0, no mirroring, no gaussian; "
+                                             "deep supervision off (only the full-resolution output)"},
+                "sliding_window_logits.npy": {"shape": list(full.shape), "dtype": "float32",
+                                              "nnunet_dtype": full_dtype,
+                                              "what": "predict_logits_from_preprocessed_data: gaussian-weighted sliding "
+                                                      "window, tile_step_size 0.5, fold 0, no mirroring, cropped back "
+                                                      "to the preprocessed shape; not yet resampled to the image"},
+                "gaussian.npy": {"shape": list(gauss.shape), "dtype": "float32", "nnunet_dtype": str(gauss.dtype),
+                                 "what": "compute_gaussian(patch_size, sigma_scale=1/8, value_scaling_factor=10)"},
+                "state_dict_keys.json": "network_weights of fold 0: key order, shapes, dtypes",
+            },
+            "padded_shape": list(padded.shape),
+            "pad_revert_slicer": [[s.start, s.stop] for s in revert],
+            "first_patch_slicer": [None if s == slice(None) else (s if isinstance(s, int) else [s.start, s.stop])
+                                   for s in slicers[0]],
+            "all_patch_slicers": [[None if s == slice(None) else (s if isinstance(s, int) else [s.start, s.stop])
+                                   for s in sl] for sl in slicers],
+            "steps_per_axis": steps,
+            "patch_size": list(cm.patch_size),
+            "transpose_forward": pm.transpose_forward,
+            "transpose_backward": pm.transpose_backward,
+            "allowed_mirroring_axes": list(predictor.allowed_mirroring_axes or []),
+        }, target / "intermediates.json")
+        print(f"intermediates {target}")
+
+
+# ---------------------------------------------------------------------------------------------
+# hostile and broken checkpoints; none of them is ever unpickled here
+
+class _OsSystemPayload:
+    def __reduce__(self):
+        return (os.system, ("touch /tmp/medseg-pwned",))
+
+
+def torch_like_zip(path: Path, data_pkl: bytes):
+    """The layout torch.save writes (stored, not deflated; records under the file's stem), with no tensors."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stem = path.stem
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        for name, payload in ((f"{stem}/data.pkl", data_pkl), (f"{stem}/.format_version", b"1"),
+                              (f"{stem}/.storage_alignment", b"64"), (f"{stem}/byteorder", b"little"),
+                              (f"{stem}/version", b"3\n"),
+                              (f"{stem}/.data/serialization_id", b"0000000000000000000000000000000000000000")):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            z.writestr(info, payload)
+
+
+def pickle_globals(data: bytes):
+    """Globals a pickle would import, read with pickletools (which never executes anything)."""
+    import pickletools
+    found = []
+    for op, arg, _ in pickletools.genops(data):
+        if op.name in ("GLOBAL", "INST"):
+            found.append(arg.replace(" ", "."))
+    return sorted(set(found))
+
+
+def checkpoint_globals(pth: Path):
+    with zipfile.ZipFile(pth) as z:
+        name = next(n for n in z.namelist() if n.endswith("/data.pkl"))
+        return pickle_globals(z.read(name))
+
+
+def copy_model_jsons(src_model: Path, dst: Path):
+    dst.mkdir(parents=True, exist_ok=True)
+    for f in ("plans.json", "dataset.json", "dataset_fingerprint.json"):
+        shutil.copy2(src_model / f, dst / f)
+
+
+def step_broken(results: str, out: str):
+    import torch
+    results, out = Path(results), Path(out)
+    if out.exists():
+        shutil.rmtree(out)
+    src_model = model_dir(results, "tiny2d_plain")
+    src_ckpt = src_model / "fold_0" / "checkpoint_final.pth"
+    info = {}
+
+    # (a) the classic __reduce__ payload; pickle.dumps writes the global as posix.system (os.system's module)
+    d = out / "malicious_os_system"
+    copy_model_jsons(src_model, d)
+    payload = pickle.dumps(_OsSystemPayload(), protocol=2)
+    torch_like_zip(d / "fold_0" / "checkpoint_final.pth", payload)
+    info["malicious_os_system"] = {
+        "file": "malicious_os_system/fold_0/checkpoint_final.pth",
+        "what": "torch.save zip layout whose data.pkl is pickle.dumps(obj) with obj.__reduce__ returning "
+                "(os.system, ('touch /tmp/medseg-pwned',)); loading it with a full unpickler runs the command",
+        "pickle_globals": pickle_globals(payload)}
+
+    # (a2) the same payload nested where a loader looks after the state dict
+    d = out / "malicious_nested"
+    copy_model_jsons(src_model, d)
+    payload = pickle.dumps({"network_weights": {}, "trainer_name": TRAINER, "init_args": _OsSystemPayload()},
+                           protocol=2)
+    torch_like_zip(d / "fold_0" / "checkpoint_final.pth", payload)
+    info["malicious_nested"] = {
+        "file": "malicious_nested/fold_0/checkpoint_final.pth",
+        "what": "a checkpoint-like dict whose init_args value is the os.system payload",
+        "pickle_globals": pickle_globals(payload)}
+
+    # (b) truncated copy of a real checkpoint
+    d = out / "truncated"
+    copy_model_jsons(src_model, d)
+    raw = src_ckpt.read_bytes()
+    (d / "fold_0").mkdir(parents=True, exist_ok=True)
+    (d / "fold_0" / "checkpoint_final.pth").write_bytes(raw[: int(len(raw) * 0.6)])
+    info["truncated"] = {"file": "truncated/fold_0/checkpoint_final.pth",
+                         "what": f"first 60% ({int(len(raw) * 0.6)} of {len(raw)} bytes) of tiny2d_plain fold_0 "
+                                 "checkpoint_final.pth (zip central directory missing)"}
+
+    # (c) one tensor that does not fit the plans: the first convolution expects 2 input channels
+    d = out / "shape_mismatch"
+    copy_model_jsons(src_model, d)
+    ckpt = torch.load(src_ckpt, map_location="cpu", weights_only=False)  # our own file, trusted
+    sd = ckpt["network_weights"]
+    key = "encoder.stages.0.0.convs.0.conv.weight"
+    alias = "encoder.stages.0.0.convs.0.all_modules.0.weight"  # the same parameter, registered twice
+    old_shape = list(sd[key].shape)
+    g = torch.Generator().manual_seed(7)
+    new = torch.randn((old_shape[0], 2, *old_shape[2:]), generator=g)
+    sd[key] = new
+    sd[alias] = new
+    (d / "fold_0").mkdir(parents=True, exist_ok=True)
+    torch.save(ckpt, d / "fold_0" / "checkpoint_final.pth")
+    info["shape_mismatch"] = {"file": "shape_mismatch/fold_0/checkpoint_final.pth",
+                              "what": f"tiny2d_plain fold_0 checkpoint_final.pth with {key} (and its alias {alias}) "
+                                      f"replaced: shape {old_shape} -> {list(new.shape)}, as if trained with 2 input "
+                                      "channels; plans.json/dataset.json are the model's (1 channel)"}
+    save_json(info, out / "broken.json")
+    assert not Path("/tmp/medseg-pwned").exists(), "something unpickled the payload"
+
+
+# ---------------------------------------------------------------------------------------------
+# determinism: two trainings into two result roots, tensors compared (not zip bytes)
+
+def _flatten(obj, prefix=""):
+    import torch
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _flatten(v, f"{prefix}/{k}")
+    elif isinstance(obj, (list, tuple)):
+        for i, v in enumerate(obj):
+            yield from _flatten(v, f"{prefix}[{i}]")
+    else:
+        yield prefix, obj
+
+
+def step_compare(results_a: str, results_b: str, out_json: str):
+    import torch
+    results_a, results_b = Path(results_a), Path(results_b)
+    report = {"compared": [], "all_tensors_bit_identical": True}
+    for pth_b in sorted(results_b.rglob("checkpoint_*.pth")):
+        rel = pth_b.relative_to(results_b)
+        pth_a = results_a / rel
+        a = torch.load(pth_a, map_location="cpu", weights_only=False)  # own files
+        b = torch.load(pth_b, map_location="cpu", weights_only=False)
+        fa, fb = dict(_flatten(a)), dict(_flatten(b))
+        n_t, diff_t, diff_other = 0, [], []
+        for k in sorted(set(fa) | set(fb)):
+            va, vb = fa.get(k), fb.get(k)
+            if isinstance(va, torch.Tensor) or isinstance(vb, torch.Tensor):
+                n_t += 1
+                same = (isinstance(va, torch.Tensor) and isinstance(vb, torch.Tensor) and va.dtype == vb.dtype
+                        and va.shape == vb.shape and torch.equal(va, vb))
+                if not same:
+                    diff_t.append(k)
+            elif "timestamps" in k:
+                continue  # wall-clock times in the logger differ by nature
+            else:
+                same = (np.array_equal(va, vb) if isinstance(va, np.ndarray) else va == vb)
+                if not same:
+                    diff_other.append(k)
+        entry = {"checkpoint": str(rel), "tensors": n_t, "tensors_differing": diff_t,
+                 "non_tensor_values_differing_except_timestamps": diff_other}
+        if diff_t:
+            report["all_tensors_bit_identical"] = False
+            entry["max_abs_diff"] = max(float((fa[k].float() - fb[k].float()).abs().max()) for k in diff_t
+                                        if isinstance(fa.get(k), torch.Tensor) and isinstance(fb.get(k), torch.Tensor)
+                                        and fa[k].shape == fb[k].shape) if diff_t else 0.0
+        report["compared"].append(entry)
+        print(f"{rel}: {n_t} tensors, {len(diff_t)} differ, other differing: {diff_other}")
+    save_json(report, Path(out_json))
+
+
+# ---------------------------------------------------------------------------------------------
+def step_manifest(out: str, versions_json: str):
+    out = Path(out)
+    files = {}
+    for f in sorted(out.rglob("*")):
+        if f.is_file() and f.name != "manifest.json":
+            files[str(f.relative_to(out))] = {"bytes": f.stat().st_size,
+                                              "sha256": hashlib.sha256(f.read_bytes()).hexdigest()}
+    globals_ = {}
+    for pth in sorted((out / "nnUNet_results").rglob("*.pth")):
+        globals_[str(pth.relative_to(out))] = checkpoint_globals(pth)
+    manifest = json.loads(Path(versions_json).read_text())
+    manifest.update({
+        "models": [{"key": k, "dataset": d, "trainer": TRAINER, "plans": p, "configuration": c, "folds": list(f),
+                    "folder": f"nnUNet_results/{d}/{TRAINER}__{p}__{c}"} for k, d, p, c, f in MODELS],
+        "checkpoint_pickle_globals": globals_,
+        "files": files,
+    })
+    save_json(manifest, out / "manifest.json")
+
+
 def main():
     step, *args = sys.argv[1:]
     steps = {
         "datasets": step_datasets,
         "test-images": step_test_images,
         "tiny-plans": step_tiny_plans,
+        "predict": step_predict,
+        "intermediates": step_intermediates,
+        "broken": step_broken,
+        "compare": step_compare,
+        "manifest": step_manifest,
     }
     steps[step](*args)
 

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntConsumer;
 
 /**
  * An nnU-Net v2 model ready to predict: the configuration's network with each chosen fold's
@@ -201,10 +202,22 @@ public final class NnUNetModel implements AutoCloseable {
      * sliding-window logits, summed over folds and divided by their number in half precision.
      */
     public float[] logits(float[] data, int[] size, double stepSize, boolean mirror) {
+        return logits(data, size, stepSize, mirror, done -> { });
+    }
+
+    /** As above, telling {@code progress} the network runs done so far (of {@link #networkRuns}). */
+    public float[] logits(float[] data, int[] size, double stepSize, boolean mirror, IntConsumer progress) {
         NnUNetSlidingWindow window = new NnUNetSlidingWindow(patch, stepSize, mirror ? mirrorAxes : new int[0]);
         float[] sum = null;
+        int[] done = {0};
         for (NnUNetNetwork network : folds) {
-            float[] l = window.predict(data, inputChannels, size, classes, tile(network));
+            NnUNetSlidingWindow.TileNetwork net = tile(network);
+            NnUNetSlidingWindow.TileNetwork counted = (tile, channels, patchSize) -> {
+                float[] out = net.forward(tile, channels, patchSize);
+                progress.accept(++done[0]);
+                return out;
+            };
+            float[] l = window.predict(data, inputChannels, size, classes, counted);
             if (sum == null) {
                 sum = l;
             } else {
@@ -237,25 +250,53 @@ public final class NnUNetModel implements AutoCloseable {
 
     /** As {@link #segment}, with the probabilities when {@code keepProbabilities}. */
     public Prediction predict(Volume scan, double stepSize, boolean mirror, boolean keepProbabilities) {
+        return predict(scan, stepSize, mirror, keepProbabilities, done -> { });
+    }
+
+    /**
+     * Network runs (tiles × mirror passes × folds) for a scan of {@code sizeXyz} and {@code spacing}
+     * (mm per x, y[, z]): for progress bars, from the header alone, as preprocessing would size it.
+     */
+    public long networkRuns(long[] sizeXyz, double[] spacing, double stepSize, boolean mirror) {
+        int[] shape = nnUNetShape(sizeXyz);
+        double[] sp = nnUNetSpacing(sizeXyz, spacing);
+        int[] tf = plan.transposeForward();
+        int[] shapeT = new int[3];
+        double[] spacingT = new double[3];
+        for (int k = 0; k < 3; k++) {
+            shapeT[k] = shape[tf[k]];
+            spacingT[k] = sp[tf[k]];
+        }
+        double[] target = architecture.spatialDims() == 3 ? plan.spacing()
+                : new double[] {spacingT[0], plan.spacing()[0], plan.spacing()[1]};
+        int[] size = NnUNetResampling.newShape(shapeT, spacingT, target); // an upper bound: cropping only shrinks it
+        NnUNetSlidingWindow window = new NnUNetSlidingWindow(patch, stepSize, mirror ? mirrorAxes : new int[0]);
+        return (long) window.tileCount(size) * folds.size();
+    }
+
+    private static int[] nnUNetShape(long[] size) {
+        return size.length == 3 ? new int[] {(int) size[2], (int) size[1], (int) size[0]}
+                : new int[] {1, (int) size[1], (int) size[0]};
+    }
+
+    /** nnU-Net's spacing order; its 2D image readers put a placeholder 999 on the first axis. */
+    private static double[] nnUNetSpacing(long[] size, double[] sp) {
+        return size.length == 3 ? new double[] {sp[2], sp[1], sp[0]} : new double[] {999, sp[1], sp[0]};
+    }
+
+    /** As above, telling {@code progress} the network runs done. */
+    public Prediction predict(Volume scan, double stepSize, boolean mirror, boolean keepProbabilities,
+            IntConsumer progress) {
         if (scan.channels() != inputChannels) {
             throw new IllegalArgumentException("the model takes " + inputChannels + " channel(s), the scan has "
                     + scan.channels());
         }
         long[] size = scan.sizeXyz();
-        double[] sp = scan.geometry().spacingMm();
-        int[] shape;
-        double[] spacing;
-        if (size.length == 3) {
-            shape = new int[] {(int) size[2], (int) size[1], (int) size[0]};
-            spacing = new double[] {sp[2], sp[1], sp[0]};
-        } else {
-            // nnU-Net's 2D image readers: (1, rows, columns) with a placeholder spacing of 999 on the first axis
-            shape = new int[] {1, (int) size[1], (int) size[0]};
-            spacing = new double[] {999, sp[1], sp[0]};
-        }
+        int[] shape = nnUNetShape(size);
+        double[] spacing = nnUNetSpacing(size, scan.geometry().spacingMm());
         NnUNetPreprocessor.Preprocessed p = NnUNetPreprocessor.run(scan.data(), inputChannels, shape, spacing, plan,
                 architecture.spatialDims());
-        float[] l = logits(p.data(), p.shape(), stepSize, mirror);
+        float[] l = logits(p.data(), p.shape(), stepSize, mirror, progress);
         float[] box = NnUNetExport.inCroppedBox(l, classes, p.shape(), p.properties(), plan, architecture.spatialDims());
         byte[] labels = NnUNetExport.labelsOfBox(box, classes, p.properties(), plan);
         float[] probabilities = keepProbabilities ? NnUNetExport.probabilities(box, classes, p.properties(), plan) : null;

@@ -1,7 +1,6 @@
 package io.medseg.pipeline;
 
 import io.medseg.core.Segmenter;
-import io.medseg.core.preprocess.ScanProfile;
 import io.medseg.files.AtomicFiles;
 import io.medseg.files.FolderLock;
 import io.medseg.files.OutputExistsException;
@@ -204,12 +203,17 @@ public final class SegmentationBatch {
 
     /** Runs the batch; checks {@code progress.stopRequested()} between cases. */
     public Result run(Segmenter segmenter, Progress progress) throws IOException {
+        return run(ScanSegmenter.of(segmenter), progress);
+    }
+
+    /** Runs the batch with any model (a bundle, an nnU-Net folder); checks {@code progress.stopRequested()} between cases. */
+    public Result run(ScanSegmenter segmenter, Progress progress) throws IOException {
         try (FolderLock lock = FolderLock.acquire(outputDir, "medseg segment")) {
             return runLocked(segmenter, progress);
         }
     }
 
-    private Result runLocked(Segmenter segmenter, Progress progress) throws IOException {
+    private Result runLocked(ScanSegmenter segmenter, Progress progress) throws IOException {
         removeStaleTemporaries();
         List<Job> written = new ArrayList<>();
         List<Job> skipped = new ArrayList<>();
@@ -234,7 +238,7 @@ public final class SegmentationBatch {
                 try {
                     Volume scan = job.loader().load();
                     scan.notes().forEach(n -> progress.message("note: " + job.name() + ": " + n));
-                    String domain = segmenter.config().domainWarning(ScanProfile.of(scan));
+                    String domain = segmenter.domainWarning(scan);
                     if (!domain.isEmpty()) {
                         unlikeTraining.put(job, domain);
                         progress.message("warning: " + job.name() + ": " + domain);
@@ -245,7 +249,7 @@ public final class SegmentationBatch {
                     tiles.put(job, caseTiles);
                     long before = tilesDone;
                     long caseTotal = total;
-                    Segmenter.Segmentation result = MemoryFallback.segment(segmenter, scan,
+                    Segmenter.Segmentation result = segmenter.segment(scan,
                             done -> progress.update(before + done, caseTotal, job.name()), saveProbabilities,
                             line -> progress.message(job.name() + ": " + line));
                     if (!result.warning().isEmpty()) {
@@ -293,7 +297,7 @@ public final class SegmentationBatch {
      * be read or does not fit counts the mean of the others (it fails or is counted when it runs).
      * Cases --continue keeps count 0.
      */
-    private Map<Job, Long> tileEstimates(Segmenter segmenter) {
+    private Map<Job, Long> tileEstimates(ScanSegmenter segmenter) {
         Map<Job, Long> tiles = new HashMap<>();
         long known = 0;
         int counted = 0;

@@ -4,26 +4,44 @@ import ai.djl.Device;
 import io.medseg.core.Segmenter;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.infer.KeptComponents;
+import io.medseg.nnunet.NnUNetModel;
+import io.medseg.nnunet.NnUNetModelFolder;
 import io.medseg.pipeline.EvaluationRun;
+import io.medseg.pipeline.NnUNetScanSegmenter;
 import io.medseg.pipeline.RunManifest;
+import io.medseg.pipeline.ScanSegmenter;
 import io.medseg.pipeline.SegmentationBatch;
 import io.medseg.pipeline.SpatialSizes;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code medseg segment}: masks for an image or a folder of images. */
 @Command(name = "segment", mixinStandardHelpOptions = true,
-        description = "Segment an image or every image in a folder with a model bundle; masks keep the file names.")
+        description = "Segment an image or every image in a folder with a model bundle or an nnU-Net v2 model folder; "
+                + "masks keep the file names.")
 final class SegmentCommand implements Callable<Integer> {
     /** The run manifest in the output folder (medseg reproduce reads it). */
     static final String MANIFEST = EvaluationRun.MANIFEST;
 
-    @Option(names = "--model", required = true, description = "model bundle folder or .zip, or the name of a bundled "
-            + "model (medseg models)")
+    @Option(names = "--model", required = true, description = "model bundle folder or .zip, the name of a bundled "
+            + "model (medseg models), or an nnU-Net v2 trained-model folder (TRAINER__PLANS__CONFIGURATION with "
+            + "plans.json, dataset.json and fold_K/)")
     Path model;
+    @Option(names = "--folds", paramLabel = "K[,K]|all", description = "nnU-Net models: the folds to ensemble, e.g. "
+            + "0,1,2,3,4 (default: every fold_K that holds the checkpoint, as nnU-Net finds them)")
+    String folds;
+    @Option(names = "--checkpoint", paramLabel = "final|best", description = "nnU-Net models: checkpoint_final.pth "
+            + "(default) or checkpoint_best.pth")
+    String checkpoint;
+    @Option(names = "--disable-tta", description = "nnU-Net models: no mirroring (nnU-Net mirrors over the axes its "
+            + "checkpoints allow by default, as nnUNetv2_predict does)")
+    boolean disableTta;
     @Option(names = "--input", required = true,
             description = "image file (PNG, TIFF, NIfTI), folder of images, or folder of DICOM series")
     Path input;
@@ -77,6 +95,13 @@ final class SegmentCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--tile-size and --tile give the same thing; give --tile-size (x×y×z)");
         }
         Device chosen = device.resolve(); // the flags first, then the files they name
+        if (NnUNetModelFolder.looksLikeOne(model)) {
+            return nnUNet(existing, chosen);
+        }
+        if (folds != null || checkpoint != null || disableTta) {
+            throw new IllegalArgumentException("--folds, --checkpoint and --disable-tta are for nnU-Net model folders; "
+                    + model + " is not one (no plans.json and dataset.json)");
+        }
         Path bundle = ModelsCommand.resolve(model);
         try (Segmenter segmenter = new Segmenter(ModelBundle.load(bundle, chosen),
                 new Segmenter.Options(overlap, tileBatch, tta, components))) {
@@ -104,6 +129,42 @@ final class SegmentCommand implements Callable<Integer> {
             SegmentationBatch.Result result = batch.run(segmenter, progress);
             RunManifest.of(Medseg.commandLine(), batch.inputs(bundle), output, result.outputs())
                     .write(output.resolve(MANIFEST));
+            int code = summarize(batch, result, output, log.quiet);
+            progress.record(summary(batch, result, output, log.quiet));
+            return code;
+        }
+    }
+
+    /** An nnU-Net v2 model folder: nnU-Net's own pipeline, reproduced, over the same batch. */
+    private Integer nnUNet(SegmentationBatch.Existing existing, Device chosen) throws Exception {
+        if (tileSize != null || tileTensorOrder != null || keepComponents != null || largestComponent || tta) {
+            throw new IllegalArgumentException("--tile-size, --keep-components, --largest-component and --tta are for "
+                    + "this project's bundles; an nnU-Net model runs as nnU-Net runs it (patch from its plans, mirroring "
+                    + "unless --disable-tta, no post-processing)");
+        }
+        if (!(overlap >= 0 && overlap < 1)) {
+            throw new IllegalArgumentException("--overlap must be in [0, 1), got " + overlap);
+        }
+        List<String> foldList = folds == null ? List.of() : List.of(folds.split(","));
+        NnUNetModelFolder.Checkpoint which = checkpoint == null ? NnUNetModelFolder.Checkpoint.FINAL
+                : NnUNetModelFolder.Checkpoint.parse(checkpoint);
+        try (NnUNetModel nnunet = NnUNetModel.load(model, foldList, which, chosen)) {
+            SegmentationBatch batch = SegmentationBatch.plan(input, output, nnunet.inputChannels(), existing,
+                    saveProbabilities);
+            batch.checkDimensions(nnunet.architecture().spatialDims(), input);
+            TerminalProgress progress = log.progress();
+            progress.message("model " + model + " (nnU-Net v2, " + nnunet.architecture().networkClass()
+                    .substring(nnunet.architecture().networkClass().lastIndexOf('.') + 1) + ", folds "
+                    + nnunet.checkpoints().stream().map(p -> p.getParent().getFileName().toString().substring(5))
+                            .collect(Collectors.joining(", ")) + ", " + which.fileName() + ", mirroring "
+                    + (disableTta ? "off" : "on") + "), device " + chosen);
+            batch.notes().forEach(progress::message);
+            ScanSegmenter segmenter = new NnUNetScanSegmenter(nnunet, 1 - overlap, !disableTta);
+            SegmentationBatch.Result result = batch.run(segmenter, progress);
+            List<Path> inputs = new ArrayList<>(List.of(model.resolve("plans.json"), model.resolve("dataset.json")));
+            inputs.addAll(nnunet.checkpoints());
+            inputs.addAll(batch.inputs(model).subList(1, batch.inputs(model).size()));
+            RunManifest.of(Medseg.commandLine(), inputs, output, result.outputs()).write(output.resolve(MANIFEST));
             int code = summarize(batch, result, output, log.quiet);
             progress.record(summary(batch, result, output, log.quiet));
             return code;
