@@ -126,7 +126,8 @@ train_lane() {  # $1 results root, $2 preprocessed root, $3 lane name
 log "training (2 lanes)"
 train_lane "$nnUNet_results" "$nnUNet_preprocessed" main & lane_main=$!
 train_lane "$WORK/nnUNet_results_rerun" "$WORK/nnUNet_preprocessed_rerun" rerun & lane_rerun=$!
-wait "$lane_main"; wait "$lane_rerun"
+rc=0; wait "$lane_main" || rc=1; wait "$lane_rerun" || rc=1
+[ "$rc" = 0 ] || exit 1
 
 log "determinism check"
 "$PY" "$here/fixtures.py" compare "$nnUNet_results" "$WORK/nnUNet_results_rerun" "$OUT/determinism.json"
