@@ -6,6 +6,7 @@ import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.infer.KeptComponents;
 import io.medseg.nnunet.NnUNetModel;
 import io.medseg.nnunet.NnUNetModelFolder;
+import io.medseg.nnunet.NnUNetZip;
 import io.medseg.pipeline.EvaluationRun;
 import io.medseg.pipeline.NnUNetScanSegmenter;
 import io.medseg.pipeline.RunManifest;
@@ -31,7 +32,7 @@ final class SegmentCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "model bundle folder or .zip, the name of a bundled "
             + "model (medseg models), or an nnU-Net v2 trained-model folder (TRAINER__PLANS__CONFIGURATION with "
-            + "plans.json, dataset.json and fold_K/)")
+            + "plans.json, dataset.json and fold_K/) or the zip nnUNetv2_export_model_to_zip makes of one")
     Path model;
     @Option(names = "--folds", paramLabel = "K[,K]|all", description = "nnU-Net models: the folds to ensemble, e.g. "
             + "0,1,2,3,4 (default: every fold_K that holds the checkpoint, as nnU-Net finds them)")
@@ -96,7 +97,10 @@ final class SegmentCommand implements Callable<Integer> {
         }
         Device chosen = device.resolve(); // the flags first, then the files they name
         if (NnUNetModelFolder.looksLikeOne(model)) {
-            return nnUNet(existing, chosen);
+            return nnUNet(model, existing, chosen);
+        }
+        if (NnUNetZip.looksLikeOne(model)) {
+            return nnUNet(NnUNetZip.extract(model), existing, chosen);
         }
         if (folds != null || checkpoint != null || disableTta) {
             throw new IllegalArgumentException("--folds, --checkpoint and --disable-tta are for nnU-Net model folders; "
@@ -136,7 +140,7 @@ final class SegmentCommand implements Callable<Integer> {
     }
 
     /** An nnU-Net v2 model folder: nnU-Net's own pipeline, reproduced, over the same batch. */
-    private Integer nnUNet(SegmentationBatch.Existing existing, Device chosen) throws Exception {
+    private Integer nnUNet(Path folder, SegmentationBatch.Existing existing, Device chosen) throws Exception {
         if (tileSize != null || tileTensorOrder != null || keepComponents != null || largestComponent || tta) {
             throw new IllegalArgumentException("--tile-size, --keep-components, --largest-component and --tta are for "
                     + "this project's bundles; an nnU-Net model runs as nnU-Net runs it (patch from its plans, mirroring "
@@ -148,7 +152,7 @@ final class SegmentCommand implements Callable<Integer> {
         List<String> foldList = folds == null ? List.of() : List.of(folds.split(","));
         NnUNetModelFolder.Checkpoint which = checkpoint == null ? NnUNetModelFolder.Checkpoint.FINAL
                 : NnUNetModelFolder.Checkpoint.parse(checkpoint);
-        try (NnUNetModel nnunet = NnUNetModel.load(model, foldList, which, chosen)) {
+        try (NnUNetModel nnunet = NnUNetModel.load(folder, foldList, which, chosen)) {
             SegmentationBatch batch = SegmentationBatch.plan(input, output, nnunet.inputChannels(), existing,
                     saveProbabilities);
             batch.checkDimensions(nnunet.architecture().spatialDims(), input);
@@ -161,8 +165,13 @@ final class SegmentCommand implements Callable<Integer> {
             batch.notes().forEach(progress::message);
             ScanSegmenter segmenter = new NnUNetScanSegmenter(nnunet, 1 - overlap, !disableTta);
             SegmentationBatch.Result result = batch.run(segmenter, progress);
-            List<Path> inputs = new ArrayList<>(List.of(model.resolve("plans.json"), model.resolve("dataset.json")));
-            inputs.addAll(nnunet.checkpoints());
+            List<Path> inputs = new ArrayList<>();
+            if (folder.equals(model)) {
+                inputs.addAll(List.of(folder.resolve("plans.json"), folder.resolve("dataset.json")));
+                inputs.addAll(nnunet.checkpoints());
+            } else {
+                inputs.add(model); // the zip: its unpacked copy is gone after the run
+            }
             inputs.addAll(batch.inputs(model).subList(1, batch.inputs(model).size()));
             RunManifest.of(Medseg.commandLine(), inputs, output, result.outputs()).write(output.resolve(MANIFEST));
             int code = summarize(batch, result, output, log.quiet);
