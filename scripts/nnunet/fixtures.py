@@ -37,9 +37,11 @@ TINY_PLANS = {
 }
 # features per stage of the Tiny plans: the planner's numbers divided by 8, at most 16 ([32, 64, 128, 256]
 # becomes [4, 8, 16, 16]). The counts still differ between stages (a channel mix-up cannot go unnoticed)
-# and a 3D checkpoint stays under 0.5 MB (weights plus SGD momentum of the same size).
+# and a 3D checkpoint stays near 0.5 MB (weights plus SGD momentum of the same size). The residual
+# encoder has 1, 3, 4, 6 blocks per stage, so it is capped at 8 ([4, 8, 8, 8]) for the same size.
 FEATURE_DIVISOR = 8
-FEATURE_CAP = 16
+FEATURE_CAP = {"nnUNetResEncUNetTinyPlans": 8}
+FEATURE_CAP_DEFAULT = 16
 
 
 def model_dir(results: Path, key: str) -> Path:
@@ -70,11 +72,11 @@ def _json_default(o):
 
 def ct_phantom_params(rng):
     return {
-        "body": (rng.uniform(28, 32), rng.uniform(20, 23)),  # elliptic cross-section, semi-axes x, y
-        "liver": ((rng.uniform(-11, -7), rng.uniform(-3, 3), rng.uniform(-4, 4)),
-                  (rng.uniform(12, 15), rng.uniform(10, 13), rng.uniform(18, 24))),
-        "kidney": ((rng.uniform(12, 15), rng.uniform(4, 8), rng.uniform(-8, -2)),
-                   (rng.uniform(6, 7.5), rng.uniform(7.5, 9.5), rng.uniform(11, 14))),
+        "body": (rng.uniform(23, 26), rng.uniform(16, 18)),  # elliptic cross-section, semi-axes x, y
+        "liver": ((rng.uniform(-8, -5), rng.uniform(-2, 2), rng.uniform(-3, 3)),
+                  (rng.uniform(10, 12), rng.uniform(8, 10), rng.uniform(14, 18))),
+        "kidney": ((rng.uniform(9, 11), rng.uniform(3, 5), rng.uniform(-6, -2)),
+                   (rng.uniform(5, 6), rng.uniform(6, 7.5), rng.uniform(9, 11))),
     }
 
 
@@ -132,7 +134,8 @@ def make_ct_dataset(raw: Path, name: str, n_cases: int, seed: int, z_first: bool
     for c in range(n_cases):
         sxy = rng.uniform(1.4, 1.6)
         sz = rng.uniform(2.75, 3.25)
-        shape = (int(rng.integers(44, 53)), int(rng.integers(44, 53)), int(rng.integers(22, 27)))
+        # about 40 x 40 x 20 voxels (60 mm cubed): small enough that patch-sized arrays stay ~0.1 MB
+        shape = (int(rng.integers(37, 44)), int(rng.integers(37, 44)), int(rng.integers(18, 23)))
         params = ct_phantom_params(rng)
         affine = axial_affine((sxy, sxy, sz), shape)
         hu, seg = ct_phantom(params, grid_world(shape, affine), rng)
@@ -168,11 +171,11 @@ def ct_test_images(out: Path, seed: int, z_first: bool):
     rng = np.random.default_rng(seed)
     cases = []
     # 1: like training
-    cases.append(("like_training", (1.5, 1.5, 3.0), (48, 48, 24), None))
+    cases.append(("like_training", (1.5, 1.5, 3.0), (40, 40, 20), None))
     # 2: finer spacing, smaller field of view (keeps the files small)
-    cases.append(("spacing_1x1x2", (1.0, 1.0, 2.0), (56, 56, 30), None))
+    cases.append(("spacing_1x1x2", (1.0, 1.0, 2.0), (48, 48, 26), None))
     # 3: same grid as 1 but stored with permuted and flipped axes (affine consistent with the data)
-    cases.append(("permuted_flipped", (1.5, 1.5, 3.0), (48, 48, 24), [[1, -1], [2, 1], [0, -1]]))
+    cases.append(("permuted_flipped", (1.5, 1.5, 3.0), (40, 40, 20), [[1, -1], [2, 1], [0, -1]]))
     info = []
     for i, (label, spacing, shape, ornt) in enumerate(cases):
         params = ct_phantom_params(rng)
@@ -280,8 +283,9 @@ def step_test_images(out: str):
 
 
 # ---------------------------------------------------------------------------------------------
-def tiny_features(features):
-    return [max(1, min(FEATURE_CAP, f // FEATURE_DIVISOR)) for f in features]
+def tiny_features(features, plans_name):
+    cap = FEATURE_CAP.get(plans_name, FEATURE_CAP_DEFAULT)
+    return [max(1, min(cap, f // FEATURE_DIVISOR)) for f in features]
 
 
 def step_tiny_plans(preprocessed: str):
@@ -296,8 +300,10 @@ def step_tiny_plans(preprocessed: str):
                 if "architecture" not in cfg:
                     continue  # inheriting configurations (3d_cascade_fullres) carry no architecture
                 kw = cfg["architecture"]["arch_kwargs"]
-                kw["features_per_stage"] = tiny_features(kw["features_per_stage"])
-                # own preprocessed folder, so the Tiny plans never share data with the planner's plans
+                kw["features_per_stage"] = tiny_features(kw["features_per_stage"], dst)
+                # own preprocessed folder where the planner named it after its plans (nnUNetPlans_3d_fullres ->
+                # nnUNetPlansTiny_3d_fullres); the ResEnc planners name theirs nnUNetPlans_* on purpose (same
+                # data as the default plans), and that stays
                 cfg["data_identifier"] = cfg["data_identifier"].replace(src, dst, 1)
             save_json(plans, pre / ds / f"{dst}.json")
             print(f"{ds}: {src} -> {dst}")
@@ -426,7 +432,9 @@ def step_intermediates(results: str, test_root: str, out: str):
 
         gauss = compute_gaussian(tuple(cm.patch_size), sigma_scale=1. / 8, value_scaling_factor=10,
                                  device=torch.device("cpu"))
-        np.save(target / "gaussian.npy", gauss.float().numpy())
+        # one file per patch size: models with the same patch share it
+        gauss_name = "gaussian_" + "x".join(str(i) for i in cm.patch_size) + ".npy"
+        np.save(out / gauss_name, gauss.float().numpy())
 
         steps = compute_steps_for_sliding_window(padded.shape[1:] if len(cm.patch_size) == len(padded.shape[1:])
                                                  else padded.shape[2:], cm.patch_size, 0.5)
@@ -452,8 +460,9 @@ def step_intermediates(results: str, test_root: str, out: str):
                                               "what": "predict_logits_from_preprocessed_data: gaussian-weighted sliding "
                                                       "window, tile_step_size 0.5, fold 0, no mirroring, cropped back "
                                                       "to the preprocessed shape; not yet resampled to the image"},
-                "gaussian.npy": {"shape": list(gauss.shape), "dtype": "float32", "nnunet_dtype": str(gauss.dtype),
-                                 "what": "compute_gaussian(patch_size, sigma_scale=1/8, value_scaling_factor=10)"},
+                f"../{gauss_name}": {"shape": list(gauss.shape), "dtype": "float32", "nnunet_dtype": str(gauss.dtype),
+                                     "what": "compute_gaussian(patch_size, sigma_scale=1/8, value_scaling_factor=10), "
+                                             "the weight of every patch in the sliding window"},
                 "state_dict_keys.json": "network_weights of fold 0: key order, shapes, dtypes",
             },
             "padded_shape": list(padded.shape),
@@ -621,9 +630,10 @@ def step_compare(results_a: str, results_b: str, out_json: str):
                  "non_tensor_values_differing_except_timestamps": diff_other}
         if diff_t:
             report["all_tensors_bit_identical"] = False
-            entry["max_abs_diff"] = max(float((fa[k].float() - fb[k].float()).abs().max()) for k in diff_t
-                                        if isinstance(fa.get(k), torch.Tensor) and isinstance(fb.get(k), torch.Tensor)
-                                        and fa[k].shape == fb[k].shape) if diff_t else 0.0
+            diffs = [float((fa[k].double() - fb[k].double()).abs().max()) for k in diff_t
+                     if isinstance(fa.get(k), torch.Tensor) and isinstance(fb.get(k), torch.Tensor)
+                     and fa[k].shape == fb[k].shape]
+            entry["max_abs_diff"] = max(diffs, default=None)
         report["compared"].append(entry)
         print(f"{rel}: {n_t} tensors, {len(diff_t)} differ, other differing: {diff_other}")
     save_json(report, Path(out_json))

@@ -151,8 +151,9 @@ log "broken checkpoints"
 log "collecting model folders and plans"
 mkdir -p "$OUT/nnUNet_results"
 cp -r "$nnUNet_results"/Dataset* "$OUT/nnUNet_results/"
-# size: checkpoint_best.pth stays only for the 3D PlainConvUNet (both folds); the others keep checkpoint_final.pth
-find "$OUT/nnUNet_results" -name checkpoint_best.pth ! -path '*nnUNetTrainer_Fixture__nnUNetPlansTiny__3d_fullres*' -delete
+# size: checkpoint_best.pth stays only for the 2D model (both folds, the smallest checkpoints);
+# the 3D models keep checkpoint_final.pth only
+find "$OUT/nnUNet_results" -name checkpoint_best.pth ! -path '*Dataset992_Tiny2D*' -delete
 for ds in Dataset991_TinyCT Dataset992_Tiny2D Dataset993_TinyCTZFirst; do
   mkdir -p "$OUT/plans/$ds"
   cp "$nnUNet_preprocessed/$ds"/*.json "$OUT/plans/$ds/"

@@ -12,13 +12,17 @@ import io.medseg.core.Segmenter;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.engine.Devices;
 import io.medseg.core.infer.KeptComponents;
-import io.medseg.core.preprocess.ScanProfile;
 import io.medseg.image.LabelMap;
+import io.medseg.image.Reorientation;
 import io.medseg.image.Volume;
+import io.medseg.nnunet.NnUNetModel;
+import io.medseg.nnunet.NnUNetModelFolder;
+import io.medseg.nnunet.NnUNetZip;
 import io.medseg.pipeline.LabelMeasurements;
-import io.medseg.pipeline.StoppedException;
-import io.medseg.pipeline.MemoryFallback;
+import io.medseg.pipeline.NnUNetScanSegmenter;
+import io.medseg.pipeline.ScanSegmenter;
 import io.medseg.pipeline.SpatialSizes;
+import io.medseg.pipeline.StoppedException;
 import java.awt.GraphicsEnvironment;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -70,7 +74,7 @@ public final class SegmentImagePlugin implements PlugIn {
             PluginDialog dialog = new PluginDialog(COMMAND, LEGACY_KEYS);
             dialog.addImage("Image", imp);
             dialog.addChoice("Model", models.toArray(String[]::new), fitting != null ? fitting : models.get(0));
-            dialog.addDirectory("Bundle folder (Model: " + OTHER + ")", "");
+            dialog.addDirectory("Bundle or nnU-Net model folder or .zip (Model: " + OTHER + ")", "");
             dialog.addNumber("Overlap of tiles (0-0.9)", 0.5, 2);
             dialog.addNumber("Batch of tiles per network pass", 2, 0);
             dialog.addString("Tile-size WxH or WxHxD, width first (empty = the model's patch)", "");
@@ -122,93 +126,116 @@ public final class SegmentImagePlugin implements PlugIn {
             throw new PluginException("choose a bundle folder (Model: " + OTHER + ")");
         }
         Path p = Path.of(folder);
-        if (!ModelBundle.isBundle(p)) {
-            throw new PluginException(p + " is not a model bundle (no model.json); choose a folder written by "
-                    + "Train Model... or medseg train");
+        if (!ModelBundle.isBundle(p) && !NnUNetModelFolder.looksLikeOne(p) && !NnUNetZip.looksLikeOne(p)) {
+            throw new PluginException(p + " is neither a model bundle (no model.json) nor an nnU-Net v2 model (no "
+                    + "plans.json and dataset.json); choose a folder written by Train Model..., medseg train or nnU-Net");
         }
         return p;
     }
 
     /**
-     * Segments {@code imp}; shows the label image and the chosen outputs. Out of memory, it tries
-     * again with one tile per batch, then with tiles half as large in-plane ({@link MemoryFallback}),
-     * then gives up with a message.
+     * Segments {@code imp} with the bundle or nnU-Net model at {@code model}. An nnU-Net model runs
+     * as nnU-Net runs it (every fold, final checkpoint, mirroring, tile step 0.5); the bundle options
+     * do not apply to it.
      */
-    static ImagePlus segment(ImagePlus imp, Path bundle, Segmenter.Options options, Device device, boolean outlines,
+    static ImagePlus segment(ImagePlus imp, Path model, Segmenter.Options options, Device device, boolean outlines,
             boolean roiManager, boolean table) throws IOException {
-        Volume scan = ScanImages.toVolume(imp); // checks the image before the model is loaded
-        try (Segmenter segmenter = Segmenter.load(bundle, device, options)) {
-            int dims = segmenter.config().patchSize().length;
-            if (dims == 2 && scan.numDimensions() == 3) {
-                IJ.log(COMMAND + ": the model is 2D; segmenting the " + imp.getNSlices() + " slices of \""
-                        + imp.getTitle() + "\" one by one");
+        Path folder = NnUNetZip.looksLikeOne(model) ? NnUNetZip.extract(model) : model;
+        if (NnUNetModelFolder.looksLikeOne(folder)) {
+            IJ.log(COMMAND + ": " + model.getFileName() + " is an nnU-Net v2 model: every fold, mirroring, as nnU-Net "
+                    + "predicts (the tile and component options are for this project's bundles)");
+            try (NnUNetModel nnunet = NnUNetModel.load(folder, List.of(), NnUNetModelFolder.Checkpoint.FINAL, device)) {
+                return segment(imp, new NnUNetScanSegmenter(nnunet, 0.5, true), model, outlines, roiManager, table);
             }
-            int tiles;
-            try {
-                tiles = segmenter.tileCount(scan);
-            } catch (IllegalArgumentException e) {
-                throw new PluginException("\"" + imp.getTitle() + "\" does not fit " + bundle.getFileName() + ": "
-                        + e.getMessage());
-            }
-            // a scan unlike the training data still gets its mask, with the warning where the user looks
-            String domain = segmenter.config().domainWarning(ScanProfile.of(scan));
-            if (!domain.isEmpty()) {
-                IJ.log(COMMAND + ": warning: \"" + imp.getTitle() + "\" is " + domain);
-            }
-            IJ.resetEscape(); // an Esc pressed before this run (closing a menu) is not a request to stop it
-            IJ.showStatus(COMMAND + ": " + tiles + " tiles with " + bundle.getFileName() + " (Esc stops)");
-            Segmenter.Segmentation result;
-            long start = System.nanoTime();
-            try {
-                result = MemoryFallback.segment(segmenter, scan, done -> {
-                    IJ.showProgress(done, tiles);
-                    IJ.showStatus(COMMAND + ": " + done + " of " + tiles + " tiles, " + eta(start, done, tiles)
-                            + " (Esc stops)");
-                    if (IJ.escapePressed()) {
-                        throw new StoppedException("Esc pressed after " + done + " of " + tiles + " tiles; nothing was "
-                                + "added");
-                    }
-                }, false, line -> IJ.log(COMMAND + ": " + line));
-            } catch (OutOfMemoryError e) {
-                throw new PluginException("out of memory segmenting \"" + imp.getTitle() + "\" " + e.getMessage()
-                        + "; give ImageJ more memory (Edit > Options > Memory & Threads) or segment a cropped part");
-            }
-            if (!result.warning().isEmpty()) {
-                IJ.log(COMMAND + ": \"" + imp.getTitle() + "\": " + result.warning());
-            }
-            LabelMap mask = result.mask();
-            Map<Integer, String> names = segmenter.config().labels();
-            // a second run beside the first gets a title of its own ("-labels-1"), not a second window of the same name
-            String title = imp.getTitle() + "-labels";
-            ImagePlus labels = ScanImages.toImage(mask, WindowManager.getImage(title) == null ? title
-                    : WindowManager.getUniqueName(title));
-            labels.setProp("medseg.model", bundle.toAbsolutePath().toString());
-            if (imp.getProp(ScanImages.FILE_GRID) != null) { // shown reoriented: the mask is saved on the file's grid
-                labels.setProp(ScanImages.FILE_GRID, imp.getProp(ScanImages.FILE_GRID));
-            }
-            if (outlines || roiManager) {
-                List<Roi> rois = LabelOutlines.of(labels, names, imp);
-                if (outlines) {
-                    LabelOutlines.show(imp, rois);
-                }
-                if (roiManager) {
-                    addToRoiManager(rois);
-                }
-            }
-            if (table) {
-                Tables.show(measurements(mask, scan), imp.getTitle() + "-measurements");
-            }
-            if (!domain.isEmpty()) {
-                labels.setProp("medseg.warning", domain);
-            }
-            ScanDisplay.legend(labels, names);
-            labels.show();
-            ScanDisplay.zoom(labels, ScanDisplay.zoomOf(imp));
-            ScanDisplay.followSlices(imp, labels);
-            IJ.showStatus(COMMAND + ": done" + (domain.isEmpty() ? "" : "; the scan is unlike the model's training data"
-                    + " (see the Log window)"));
-            return labels;
         }
+        try (Segmenter segmenter = Segmenter.load(model, device, options)) {
+            return segment(imp, ScanSegmenter.of(segmenter), model, outlines, roiManager, table);
+        }
+    }
+
+    /**
+     * Segments {@code imp}; shows the label image and the chosen outputs. A bundle out of memory
+     * tries again with one tile per batch, then with tiles half as large in-plane (pipeline's
+     * MemoryFallback), then gives up with a message.
+     */
+    static ImagePlus segment(ImagePlus imp, ScanSegmenter segmenter, Path bundle, boolean outlines, boolean roiManager,
+            boolean table) throws IOException {
+        Volume shown = ScanImages.toVolume(imp);
+        // a model that works in the file's voxel order sees the scan as stored, not as the radiological view shows it
+        ScanImages.FileGrid grid = segmenter.fileVoxelOrder() ? ScanImages.fileGrid(imp) : null;
+        Reorientation order = grid == null ? null : Reorientation.toClosestCanonical(grid.geometry(), grid.sizeXyz());
+        Volume scan = order == null ? shown : Volume.wrap(order.restore(shown.data(), shown.channels()), grid.sizeXyz(),
+                shown.channels(), grid.geometry()).withModality(shown.modality());
+        int dims = segmenter.dims();
+        if (dims == 2 && scan.numDimensions() == 3) {
+            IJ.log(COMMAND + ": the model is 2D; segmenting the " + imp.getNSlices() + " slices of \""
+                    + imp.getTitle() + "\" one by one");
+        }
+        int tiles;
+        try {
+            tiles = Math.toIntExact(segmenter.tileCount(scan));
+        } catch (IllegalArgumentException e) {
+            throw new PluginException("\"" + imp.getTitle() + "\" does not fit " + bundle.getFileName() + ": "
+                    + e.getMessage());
+        }
+        // a scan unlike the training data still gets its mask, with the warning where the user looks
+        String domain = segmenter.domainWarning(scan);
+        if (!domain.isEmpty()) {
+            IJ.log(COMMAND + ": warning: \"" + imp.getTitle() + "\" is " + domain);
+        }
+        IJ.resetEscape(); // an Esc pressed before this run (closing a menu) is not a request to stop it
+        IJ.showStatus(COMMAND + ": " + tiles + " tiles with " + bundle.getFileName() + " (Esc stops)");
+        Segmenter.Segmentation result;
+        long start = System.nanoTime();
+        try {
+            result = segmenter.segment(scan, done -> {
+                IJ.showProgress(done, tiles);
+                IJ.showStatus(COMMAND + ": " + done + " of " + tiles + " tiles, " + eta(start, done, tiles)
+                        + " (Esc stops)");
+                if (IJ.escapePressed()) {
+                    throw new StoppedException("Esc pressed after " + done + " of " + tiles + " tiles; nothing was "
+                            + "added");
+                }
+            }, false, line -> IJ.log(COMMAND + ": " + line));
+        } catch (OutOfMemoryError e) {
+            throw new PluginException("out of memory segmenting \"" + imp.getTitle() + "\" " + e.getMessage()
+                    + "; give ImageJ more memory (Edit > Options > Memory & Threads) or segment a cropped part");
+        }
+        if (!result.warning().isEmpty()) {
+            IJ.log(COMMAND + ": \"" + imp.getTitle() + "\": " + result.warning());
+        }
+        LabelMap mask = order == null ? result.mask() : order.apply(result.mask());
+        Map<Integer, String> names = segmenter.labels();
+        // a second run beside the first gets a title of its own ("-labels-1"), not a second window of the same name
+        String title = imp.getTitle() + "-labels";
+        ImagePlus labels = ScanImages.toImage(mask, WindowManager.getImage(title) == null ? title
+                : WindowManager.getUniqueName(title));
+        labels.setProp("medseg.model", bundle.toAbsolutePath().toString());
+        if (imp.getProp(ScanImages.FILE_GRID) != null) { // shown reoriented: the mask is saved on the file's grid
+            labels.setProp(ScanImages.FILE_GRID, imp.getProp(ScanImages.FILE_GRID));
+        }
+        if (outlines || roiManager) {
+            List<Roi> rois = LabelOutlines.of(labels, names, imp);
+            if (outlines) {
+                LabelOutlines.show(imp, rois);
+            }
+            if (roiManager) {
+                addToRoiManager(rois);
+            }
+        }
+        if (table) {
+            Tables.show(measurements(mask, shown), imp.getTitle() + "-measurements");
+        }
+        if (!domain.isEmpty()) {
+            labels.setProp("medseg.warning", domain);
+        }
+        ScanDisplay.legend(labels, names);
+        labels.show();
+        ScanDisplay.zoom(labels, ScanDisplay.zoomOf(imp));
+        ScanDisplay.followSlices(imp, labels);
+        IJ.showStatus(COMMAND + ": done" + (domain.isEmpty() ? "" : "; the scan is unlike the model's training data"
+                + " (see the Log window)"));
+        return labels;
     }
 
     /** "ETA m:ss" from the time per tile so far, as the command line's progress bar says it. */

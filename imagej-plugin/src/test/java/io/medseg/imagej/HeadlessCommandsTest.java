@@ -313,7 +313,7 @@ class HeadlessCommandsTest {
 
         log = HeadlessImageJ.run(SegmentImagePlugin.class,
                 "image=case_025_0000 model=[folder below] bundle=" + tmp + " device=cpu");
-        assertTrue(log.contains(tmp + " is not a model bundle"), log);
+        assertTrue(log.contains(tmp + " is neither a model bundle (no model.json) nor an nnU-Net v2 model"), log);
 
         log = HeadlessImageJ.run(SegmentImagePlugin.class,
                 "image=case_025_0000 model=tooth-root-unet2d components=root device=cpu");

@@ -4,6 +4,7 @@ import io.medseg.core.Segmenter;
 import io.medseg.image.Geometry;
 import io.medseg.image.Volume;
 import io.medseg.nnunet.NnUNetModel;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
@@ -35,6 +36,16 @@ public final class NnUNetScanSegmenter implements ScanSegmenter {
     @Override
     public int dims() {
         return model.architecture().spatialDims();
+    }
+
+    @Override
+    public Map<Integer, String> labels() {
+        return model.labelNames();
+    }
+
+    @Override
+    public boolean fileVoxelOrder() {
+        return true;
     }
 
     @Override

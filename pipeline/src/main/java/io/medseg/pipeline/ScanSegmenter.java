@@ -4,6 +4,7 @@ import io.medseg.core.Segmenter;
 import io.medseg.core.preprocess.ScanProfile;
 import io.medseg.image.Geometry;
 import io.medseg.image.Volume;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
@@ -17,6 +18,17 @@ public interface ScanSegmenter {
 
     /** 2 or 3: the model's dimensionality. */
     int dims();
+
+    /** Label value → name, 0 = background. */
+    Map<Integer, String> labels();
+
+    /**
+     * Whether the model must see scans in their file's voxel order (nnU-Net works so and never
+     * reorients); a view shown in another order (Fiji's radiological view) is turned back first.
+     */
+    default boolean fileVoxelOrder() {
+        return false;
+    }
 
     /** The one-line training-domain warning for {@code scan}, or "" (also when the model records no domain). */
     String domainWarning(Volume scan);
@@ -46,6 +58,11 @@ public interface ScanSegmenter {
             @Override
             public int dims() {
                 return segmenter.config().patchSize().length;
+            }
+
+            @Override
+            public Map<Integer, String> labels() {
+                return segmenter.config().labels();
             }
 
             @Override
