@@ -16,6 +16,7 @@ import io.medseg.image.Volume;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -114,7 +115,7 @@ public final class NnUNetModel implements AutoCloseable {
                 }
             }
             return new NnUNetModel(folder, configuration, architecture, manager, List.copyOf(networks), List.copyOf(files),
-                    mirror, inputChannels, classes, patch, plan, Map.copyOf(labelNames));
+                    mirror, inputChannels, classes, patch, plan, Collections.unmodifiableMap(labelNames));
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;

@@ -1,15 +1,20 @@
 package io.medseg.workbench;
 
 import ai.djl.Device;
+import com.google.gson.JsonObject;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
 import io.medseg.core.engine.TensorLayout;
+import io.medseg.core.train.TrainingState;
 import io.medseg.image.Geometry;
 import io.medseg.io.ImageFileException;
 import io.medseg.io.ImageFiles;
-import io.medseg.io.dicom.DicomSeries;
-import io.medseg.core.train.TrainingState;
 import io.medseg.io.ScanHeader;
+import io.medseg.io.dicom.DicomSeries;
+import io.medseg.nnunet.NnUNetArchitecture;
+import io.medseg.nnunet.NnUNetModel;
+import io.medseg.nnunet.NnUNetModelFolder;
+import io.medseg.nnunet.NnUNetZip;
 import io.medseg.pipeline.InputFiles;
 import io.medseg.pipeline.TrainingRun;
 import java.io.IOException;
@@ -26,7 +31,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code medseg info}: what a model bundle, a scan file or a folder of scans holds. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Describe a model bundle (architecture, labels, patch, spacing, training data, validation Dice), "
+        description = "Describe a model bundle (architecture, labels, patch, spacing, training data, validation Dice) or "
+                + "an nnU-Net v2 model folder, "
                 + "a scan file, or the DICOM series, NIfTI and PNG/TIFF images in a folder: size, spacing, orientation.")
 final class InfoCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", description = "model bundle, scan file or folder")
@@ -44,10 +50,41 @@ final class InfoCommand implements Callable<Integer> {
             }
             return 0;
         }
+        if (NnUNetModelFolder.looksLikeOne(path) || NnUNetZip.looksLikeOne(path)) {
+            Path folder = Files.isDirectory(path) ? path : NnUNetZip.extract(path);
+            // loaded: checkpoints that do not fit the plans, or hostile ones, are refused here as in segment
+            try (NnUNetModel model = NnUNetModel.load(folder, List.of(), NnUNetModelFolder.Checkpoint.FINAL, Device.cpu())) {
+                System.out.print(describe(path, model));
+            }
+            return 0;
+        }
         if (Files.isRegularFile(path)) {
             return file(path);
         }
         return folder(path);
+    }
+
+    /** An nnU-Net v2 model: configuration, network, input, labels, folds and how segment runs it. */
+    static String describe(Path path, NnUNetModel model) {
+        JsonObject c = model.configuration();
+        NnUNetArchitecture a = model.architecture();
+        StringBuilder b = new StringBuilder();
+        b.append(path).append(": nnU-Net v2 model (medseg segment runs it as nnU-Net's predictor does; docs/nnunet.md)\n");
+        NnUNetModelFolder f = model.folder();
+        if (f.trainer() != null) {
+            b.append("  trainer ").append(f.trainer()).append(", plans ").append(f.plansName()).append('\n');
+        }
+        b.append("  configuration: ").append(a.spatialDims()).append("D ").append(a.networkClass()
+                .substring(a.networkClass().lastIndexOf('.') + 1)).append(", ").append(a.stages()).append(" stages, features ")
+                .append(Arrays.toString(a.features())).append('\n');
+        b.append("  patch ").append(c.get("patch_size")).append(", spacing ").append(c.get("spacing"))
+                .append(" mm (nnU-Net's axis order), normalisation ").append(c.get("normalization_schemes")).append('\n');
+        b.append("  input channels ").append(model.inputChannels()).append(", labels ").append(model.labelNames())
+                .append('\n');
+        b.append("  folds ").append(model.checkpoints().stream().map(p -> p.getParent().getFileName().toString()
+                .substring("fold_".length())).toList()).append(" (checkpoint_final.pth), mirroring axes ")
+                .append(Arrays.toString(model.mirrorAxes())).append('\n');
+        return b.toString();
     }
 
     /** One file: an image, or one DICOM file (not the folder it lies in). Headers only: no voxel is read. */
