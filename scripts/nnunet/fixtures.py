@@ -72,11 +72,11 @@ def _json_default(o):
 
 def ct_phantom_params(rng):
     return {
-        "body": (rng.uniform(23, 26), rng.uniform(16, 18)),  # elliptic cross-section, semi-axes x, y
-        "liver": ((rng.uniform(-8, -5), rng.uniform(-2, 2), rng.uniform(-3, 3)),
-                  (rng.uniform(10, 12), rng.uniform(8, 10), rng.uniform(14, 18))),
-        "kidney": ((rng.uniform(9, 11), rng.uniform(3, 5), rng.uniform(-6, -2)),
-                   (rng.uniform(5, 6), rng.uniform(6, 7.5), rng.uniform(9, 11))),
+        "body": (rng.uniform(18, 21), rng.uniform(13, 15)),  # elliptic cross-section, semi-axes x, y
+        "liver": ((rng.uniform(-6, -4), rng.uniform(-1.5, 1.5), rng.uniform(-2, 2)),
+                  (rng.uniform(8, 9.5), rng.uniform(6.5, 8), rng.uniform(11, 14))),
+        "kidney": ((rng.uniform(7, 9), rng.uniform(2.5, 4), rng.uniform(-5, -1.5)),
+                   (rng.uniform(4, 5), rng.uniform(5, 6), rng.uniform(7, 9))),
     }
 
 
@@ -134,8 +134,8 @@ def make_ct_dataset(raw: Path, name: str, n_cases: int, seed: int, z_first: bool
     for c in range(n_cases):
         sxy = rng.uniform(1.4, 1.6)
         sz = rng.uniform(2.75, 3.25)
-        # about 40 x 40 x 20 voxels (60 mm cubed): small enough that patch-sized arrays stay ~0.1 MB
-        shape = (int(rng.integers(37, 44)), int(rng.integers(37, 44)), int(rng.integers(18, 23)))
+        # about 32 x 32 x 16 voxels (48 mm cubed): patch-sized float arrays stay near 0.2 MB
+        shape = (int(rng.integers(30, 36)), int(rng.integers(30, 36)), int(rng.integers(14, 19)))
         params = ct_phantom_params(rng)
         affine = axial_affine((sxy, sxy, sz), shape)
         hu, seg = ct_phantom(params, grid_world(shape, affine), rng)
@@ -171,11 +171,11 @@ def ct_test_images(out: Path, seed: int, z_first: bool):
     rng = np.random.default_rng(seed)
     cases = []
     # 1: like training
-    cases.append(("like_training", (1.5, 1.5, 3.0), (40, 40, 20), None))
+    cases.append(("like_training", (1.5, 1.5, 3.0), (32, 32, 16), None))
     # 2: finer spacing, smaller field of view (keeps the files small)
-    cases.append(("spacing_1x1x2", (1.0, 1.0, 2.0), (48, 48, 26), None))
+    cases.append(("spacing_1x1x2", (1.0, 1.0, 2.0), (40, 40, 22), None))
     # 3: same grid as 1 but stored with permuted and flipped axes (affine consistent with the data)
-    cases.append(("permuted_flipped", (1.5, 1.5, 3.0), (40, 40, 20), [[1, -1], [2, 1], [0, -1]]))
+    cases.append(("permuted_flipped", (1.5, 1.5, 3.0), (32, 32, 16), [[1, -1], [2, 1], [0, -1]]))
     info = []
     for i, (label, spacing, shape, ornt) in enumerate(cases):
         params = ct_phantom_params(rng)

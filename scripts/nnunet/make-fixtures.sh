@@ -82,8 +82,8 @@ mkdir -p "$WORK/logs"
 export nnUNet_raw="$WORK/nnUNet_raw" nnUNet_preprocessed="$WORK/nnUNet_preprocessed" nnUNet_results="$WORK/nnUNet_results"
 # one thread everywhere: repeatable float sums, and two trainings can run side by side on 2 cores
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 nnUNet_def_n_proc=1 nnUNet_compile=f
-# nnU-Net's progress.png is a 30x54 inch figure; at 20 dpi it stays readable and ~50 kB instead of ~350 kB
-printf 'backend: Agg\nsavefig.dpi: 20\n' > "$WORK/matplotlibrc"
+# nnU-Net's progress.png is a 30x54 inch figure: 12 dpi keeps it legible at ~40 kB instead of ~350 kB
+printf 'backend: Agg\nsavefig.dpi: 12\n' > "$WORK/matplotlibrc"
 export MATPLOTLIBRC="$WORK/matplotlibrc" MPLCONFIGDIR="$WORK/mpl"
 
 log "datasets"
@@ -151,9 +151,9 @@ log "broken checkpoints"
 log "collecting model folders and plans"
 mkdir -p "$OUT/nnUNet_results"
 cp -r "$nnUNet_results"/Dataset* "$OUT/nnUNet_results/"
-# size: checkpoint_best.pth stays only for the 2D model (both folds, the smallest checkpoints);
-# the 3D models keep checkpoint_final.pth only
-find "$OUT/nnUNet_results" -name checkpoint_best.pth ! -path '*Dataset992_Tiny2D*' -delete
+# size: checkpoint_best.pth stays only for the 2D model's fold 0 (the smallest checkpoint); everything
+# else keeps checkpoint_final.pth, which is what nnU-Net's predictor and export use by default
+find "$OUT/nnUNet_results" -name checkpoint_best.pth ! -path '*Dataset992_Tiny2D*/fold_0/*' -delete
 for ds in Dataset991_TinyCT Dataset992_Tiny2D Dataset993_TinyCTZFirst; do
   mkdir -p "$OUT/plans/$ds"
   cp "$nnUNet_preprocessed/$ds"/*.json "$OUT/plans/$ds/"
@@ -176,4 +176,4 @@ EOF
 cp "$here/README.md" "$OUT/README.md"
 "$PY" "$here/fixtures.py" manifest "$OUT" "$OUT/versions.json"
 log "done in $((ended - started)) s: $OUT"
-du -sh "$OUT"/* "$OUT"
+du -sh "$OUT"/*; du -sh "$OUT"

@@ -295,6 +295,27 @@ class HeadlessCommandsTest {
     }
 
     @Test
+    void segmentImageRunsAnNnUNetFolderOnTheFilesVoxelOrderAndShowsTheMaskInTheView() throws Exception {
+        Path fixtures = Path.of("..", "nnunet-import", "src", "test", "resources", "nnunet", "fixtures").toAbsolutePath()
+                .normalize();
+        Path model = fixtures.resolve("nnUNet_results/Dataset991_TinyCT/nnUNetTrainer_Fixture__nnUNetPlansTiny__3d_fullres");
+        // stored with permuted and flipped axes: Open Scan shows it reoriented, nnU-Net must see the file's order
+        Path scan = fixtures.resolve("test_images/Dataset991_TinyCT/images/case_002_0000.nii.gz");
+        HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + scan + " window=automatic");
+        ImagePlus shown = HeadlessImageJ.image("case_002_0000");
+        assertTrue(shown.getProp(ScanImages.FILE_GRID) != null, "shown reoriented");
+        String log = HeadlessImageJ.run(SegmentImagePlugin.class, "image=case_002_0000 model=[folder below] bundle=" + model
+                + " outlines measurements device=cpu");
+        assertTrue(log.contains("is an nnU-Net v2 model"), log);
+        ImagePlus labels = HeadlessImageJ.image("case_002_0000-labels");
+        Map<Integer, String> names = Map.of(0, "background", 1, "liver-like", 2, "kidney-like");
+        LabelMap onFile = SaveMaskPlugin.onFileGrid(ScanImages.toLabelMap(labels, names), labels);
+        LabelMap nnunet = Nifti.readLabels(fixtures.resolve("predictions/ct3d_plain/folds01_mirror/case_002.nii.gz"), names);
+        assertArrayEquals(nnunet.data(), onFile.data(), "every fold, mirroring: nnU-Net's own mask, voxel for voxel");
+        assertEquals(null, nnunet.geometry().mismatch(onFile.geometry()));
+    }
+
+    @Test
     void badInputGetsOneLineAndChangesNothing() throws Exception {
         ImagePlus rgb = new ImagePlus("photo", new ColorProcessor(64, 48));
         rgb.getProcessor().setColor(Color.ORANGE);

@@ -1,0 +1,57 @@
+package io.medseg.nnunet;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.Device;
+import io.medseg.image.Volume;
+import io.medseg.io.PlainImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Model folders made broken or hostile by the fixture script (scripts/nnunet/make-fixtures.sh, from
+ * real checkpoints), and the zip nnU-Net's own nnUNetv2_export_model_to_zip wrote.
+ */
+class NnUNetBrokenModelsTest {
+    static final Path FIXTURES = NnUNetAgreementTest.FIXTURES;
+    static final Path BROKEN = FIXTURES.resolve("broken");
+
+    private static String refusal(String folder) {
+        return assertThrows(CheckpointException.class, () -> NnUNetModel.load(BROKEN.resolve(folder), List.of(),
+                NnUNetModelFolder.Checkpoint.FINAL, Device.cpu())).getMessage();
+    }
+
+    @Test
+    void eachIsOneLineNamingTheFileAndNothingRuns() {
+        Path marker = Path.of("/tmp/medseg-pwned");
+        for (String hostile : List.of("malicious_os_system", "malicious_nested")) {
+            assertEquals(BROKEN.resolve(hostile).resolve("fold_0/checkpoint_final.pth") + ": the pickle names posix.system,"
+                    + " which a model checkpoint does not need; refused, nothing of it was run", refusal(hostile));
+        }
+        assertFalse(Files.exists(marker), "the payload's command did not run");
+        assertEquals(BROKEN.resolve("truncated/fold_0/checkpoint_final.pth") + ": truncated or damaged: the zip archive "
+                + "has no central directory", refusal("truncated"));
+        assertEquals(BROKEN.resolve("shape_mismatch/fold_0/checkpoint_final.pth") + ": encoder.stages.0.0.convs.0.conv.weight"
+                + " has shape (4, 2, 3, 3) in the checkpoint, (4, 1, 3, 3) in the network the plans describe",
+                refusal("shape_mismatch"));
+    }
+
+    @Test
+    void theExportedZipGivesTheFoldersMasks() throws Exception {
+        Path zip = FIXTURES.resolve("model_zips/Dataset992_Tiny2D__nnUNetTrainer_Fixture__nnUNetPlansTiny__2d.zip");
+        Path folder = NnUNetZip.extract(zip);
+        Path original = FIXTURES.resolve("nnUNet_results/Dataset992_Tiny2D/nnUNetTrainer_Fixture__nnUNetPlansTiny__2d");
+        Volume scan = PlainImages.readVolume(FIXTURES.resolve("test_images/Dataset992_Tiny2D/images/case_001_0000.png"));
+        try (NnUNetModel fromZip = NnUNetModel.load(folder, List.of(), NnUNetModelFolder.Checkpoint.FINAL, Device.cpu());
+                NnUNetModel fromFolder = NnUNetModel.load(original, List.of(), NnUNetModelFolder.Checkpoint.FINAL,
+                        Device.cpu())) {
+            assertEquals(2, fromZip.checkpoints().size(), "both folds");
+            assertArrayEquals(fromFolder.segment(scan, 0.5, true).data(), fromZip.segment(scan, 0.5, true).data());
+        }
+    }
+}
