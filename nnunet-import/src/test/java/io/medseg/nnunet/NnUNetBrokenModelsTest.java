@@ -54,4 +54,17 @@ class NnUNetBrokenModelsTest {
             assertArrayEquals(fromFolder.segment(scan, 0.5, true).data(), fromZip.segment(scan, 0.5, true).data());
         }
     }
+
+    @Test
+    void theBestCheckpointIsTakenWhenAskedAndAFolderWithoutItSaysWhatItHas() throws Exception {
+        Path twoD = FIXTURES.resolve("nnUNet_results/Dataset992_Tiny2D/nnUNetTrainer_Fixture__nnUNetPlansTiny__2d");
+        try (NnUNetModel best = NnUNetModel.load(twoD, List.of(), NnUNetModelFolder.Checkpoint.BEST, Device.cpu())) {
+            assertEquals(List.of(twoD.resolve("fold_0/checkpoint_best.pth"), twoD.resolve("fold_1/checkpoint_best.pth")),
+                    best.checkpoints());
+        }
+        Path ct = FIXTURES.resolve("nnUNet_results/Dataset991_TinyCT/nnUNetTrainer_Fixture__nnUNetPlansTiny__3d_fullres");
+        assertEquals(ct + ": no fold_K folder holds checkpoint_best.pth (folds here: 0, 1)", assertThrows(
+                CheckpointException.class, () -> NnUNetModel.load(ct, List.of(), NnUNetModelFolder.Checkpoint.BEST,
+                        Device.cpu())).getMessage());
+    }
 }
