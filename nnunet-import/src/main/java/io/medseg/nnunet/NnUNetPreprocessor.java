@@ -1,6 +1,5 @@
 package io.medseg.nnunet;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
@@ -50,10 +49,13 @@ final class NnUNetPreprocessor {
         return new Preprocessed(resampled, newShape, new Properties(shapeT, bbox, cropped, spacingT));
     }
 
-    /** data.transpose([0, *(t + 1)]): output axis k is input axis perm[k]. */
+    /**
+     * data.transpose([0, *(t + 1)]): output axis k is input axis perm[k]. The identity returns
+     * {@code data} itself (cropping copies it before anything writes to it).
+     */
     static float[] transpose(float[] data, int channels, int[] shape, int[] perm) {
         if (perm[0] == 0 && perm[1] == 1 && perm[2] == 2) {
-            return data.clone();
+            return data;
         }
         int n = shape[0] * shape[1] * shape[2];
         int[] out = {shape[perm[0]], shape[perm[1]], shape[perm[2]]};
@@ -91,16 +93,19 @@ final class NnUNetPreprocessor {
     static boolean[] fillHoles(boolean[] mask, int[] shape) {
         int n = mask.length;
         boolean[] outside = new boolean[n];
-        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        // every voxel enters the queue at most once: an int array of n is the whole queue
+        int[] queue = new int[n];
+        int head = 0;
+        int tail = 0;
         int[] stride = {shape[1] * shape[2], shape[2], 1};
         for (int i = 0; i < n; i++) {
             if (!mask[i] && onBorder(i, shape, stride)) {
                 outside[i] = true;
-                queue.add(i);
+                queue[tail++] = i;
             }
         }
-        while (!queue.isEmpty()) {
-            int i = queue.poll();
+        while (head < tail) {
+            int i = queue[head++];
             for (int k = 0; k < 3; k++) {
                 int coordinate = i / stride[k] % shape[k];
                 for (int step = -1; step <= 1; step += 2) {
@@ -111,7 +116,7 @@ final class NnUNetPreprocessor {
                     int j = i + step * stride[k];
                     if (!mask[j] && !outside[j]) {
                         outside[j] = true;
-                        queue.add(j);
+                        queue[tail++] = j;
                     }
                 }
             }
