@@ -3,7 +3,7 @@
 # nnU-Net plans (planner output and a "Tiny" copy with fewer features per stage), trained model
 # folders (nnUNetTrainer, shortened), a model zip, nnU-Net's predictions and probabilities, exact
 # intermediate arrays, hostile/broken checkpoints and a checkpoint determinism check.
-# What comes out and why: README.md beside this script. About 30 minutes on 2 cores.
+# What comes out and why: README.md beside this script. About 18 minutes on 2 cores (plus the venv the first time).
 # Usage: scripts/nnunet/make-fixtures.sh OUT_DIR
 #   NNUNET_VENV (default /work/nnunet-venv) venv, created and filled if missing or stale
 #   NNUNET_FIXTURES_WORK (default OUT_DIR-work) nnU-Net raw/preprocessed/results, wiped on every run

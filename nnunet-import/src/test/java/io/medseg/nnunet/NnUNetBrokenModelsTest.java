@@ -58,10 +58,14 @@ class NnUNetBrokenModelsTest {
     @Test
     void theBestCheckpointIsTakenWhenAskedAndAFolderWithoutItSaysWhatItHas() throws Exception {
         Path twoD = FIXTURES.resolve("nnUNet_results/Dataset992_Tiny2D/nnUNetTrainer_Fixture__nnUNetPlansTiny__2d");
+        // the fixture script kept checkpoint_best.pth of this model's fold 0 only: the folds found are those that have it
         try (NnUNetModel best = NnUNetModel.load(twoD, List.of(), NnUNetModelFolder.Checkpoint.BEST, Device.cpu())) {
-            assertEquals(List.of(twoD.resolve("fold_0/checkpoint_best.pth"), twoD.resolve("fold_1/checkpoint_best.pth")),
-                    best.checkpoints());
+            assertEquals(List.of(twoD.resolve("fold_0/checkpoint_best.pth")), best.checkpoints());
         }
+        assertEquals(twoD.resolve("fold_1") + ": no checkpoint_best.pth (it has checkpoint_final.pth; choose the final "
+                + "checkpoint)", assertThrows(CheckpointException.class,
+                () -> NnUNetModel.load(twoD, List.of("0", "1"), NnUNetModelFolder.Checkpoint.BEST, Device.cpu()))
+                .getMessage());
         Path ct = FIXTURES.resolve("nnUNet_results/Dataset991_TinyCT/nnUNetTrainer_Fixture__nnUNetPlansTiny__3d_fullres");
         assertEquals(ct + ": no fold_K folder holds checkpoint_best.pth (folds here: 0, 1)", assertThrows(
                 CheckpointException.class, () -> NnUNetModel.load(ct, List.of(), NnUNetModelFolder.Checkpoint.BEST,
