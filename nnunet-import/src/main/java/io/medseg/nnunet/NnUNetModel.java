@@ -95,7 +95,7 @@ public final class NnUNetModel implements AutoCloseable {
                 try (TorchCheckpoint c = TorchCheckpoint.open(file)) {
                     Map<?, ?> root = c.root();
                     checkConfiguration(c, root, configurationName);
-                    int[] axes = mirrorAxes(root, architecture.spatialDims());
+                    int[] axes = mirrorAxes(c, root);
                     if (mirror == null) {
                         mirror = axes;
                     }
@@ -149,15 +149,17 @@ public final class NnUNetModel implements AutoCloseable {
         }
     }
 
-    /** The checkpoint's inference_allowed_mirroring_axes (every spatial axis when it has none, as older nnU-Net). */
-    private static int[] mirrorAxes(Map<?, ?> root, int dims) throws CheckpointException {
+    /**
+     * The checkpoint's inference_allowed_mirroring_axes. None, or no such key, means no mirroring, as
+     * in nnU-Net's predictor (trainers without mirroring save None).
+     */
+    private static int[] mirrorAxes(TorchCheckpoint c, Map<?, ?> root) throws CheckpointException {
         Object axes = root.get("inference_allowed_mirroring_axes");
         if (axes == null) {
-            int[] all = new int[dims];
-            for (int k = 0; k < dims; k++) {
-                all[k] = k;
-            }
-            return all;
+            return new int[0];
+        }
+        if (!(axes instanceof Object[]) && !(axes instanceof List<?>)) {
+            throw new CheckpointException(c.file(), "inference_allowed_mirroring_axes is " + axes + ", not a tuple of axes");
         }
         Object[] t = axes instanceof Object[] a ? a : ((List<?>) axes).toArray();
         int[] out = new int[t.length];
