@@ -153,7 +153,7 @@ public final class NnUNetModel implements AutoCloseable {
      * The checkpoint's inference_allowed_mirroring_axes. None, or no such key, means no mirroring, as
      * in nnU-Net's predictor (trainers without mirroring save None).
      */
-    private static int[] mirrorAxes(TorchCheckpoint c, Map<?, ?> root) throws CheckpointException {
+    static int[] mirrorAxes(TorchCheckpoint c, Map<?, ?> root) throws CheckpointException {
         Object axes = root.get("inference_allowed_mirroring_axes");
         if (axes == null) {
             return new int[0];

@@ -1,5 +1,6 @@
 package io.medseg.nnunet;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -82,5 +83,16 @@ class NnUNetModelFolderTest {
         Files.writeString(other.resolve("plans.json"), "{\"configurations\": ");
         assertTrue(assertThrows(CheckpointException.class, () -> NnUNetModelFolder.open(other)).getMessage()
                 .startsWith(other.resolve("plans.json") + ": not valid JSON"));
+    }
+
+    @Test
+    void mirrorAxesAreTheCheckpointsAndNoneMeansNoMirroring() throws Exception {
+        // what nnU-Net's trainers save: a tuple, or None (the NoMirroring variants); older checkpoints lack the key
+        assertArrayEquals(new int[] {0, 1, 2}, NnUNetModel.mirrorAxes(null,
+                java.util.Map.of("inference_allowed_mirroring_axes", new Object[] {0, 1, 2})));
+        java.util.Map<String, Object> none = new java.util.HashMap<>();
+        none.put("inference_allowed_mirroring_axes", null);
+        assertArrayEquals(new int[0], NnUNetModel.mirrorAxes(null, none));
+        assertArrayEquals(new int[0], NnUNetModel.mirrorAxes(null, java.util.Map.of()));
     }
 }
