@@ -18,8 +18,7 @@ final class NnUNetExport {
     /** The logits resampled to the cropped box's size, in half precision (resampling_fn_probabilities). */
     static float[] inCroppedBox(float[] logits, int classes, int[] shape, NnUNetPreprocessor.Properties p,
             NnUNetPlan plan, int dims) {
-        double[] current = dims == 3 ? plan.spacing()
-                : new double[] {p.spacingTransposed()[0], plan.spacing()[0], plan.spacing()[1]};
+        double[] current = NnUNetPreprocessor.targetSpacing(plan, p.spacingTransposed(), dims);
         NnUNetPlan.Resampling r = plan.probabilities();
         int axis = NnUNetResampling.separateAxis(current, p.spacingTransposed(), r.forceSeparateZ());
         return NnUNetResampling.resample(logits, classes, shape, p.shapeAfterCropping(), r.order(), r.orderZ(), axis,
@@ -59,24 +58,7 @@ final class NnUNetExport {
                 }
             }
         }
-        int[] perm = plan.transposeBackward();
-        if (perm[0] == 0 && perm[1] == 1 && perm[2] == 2) {
-            return out;
-        }
-        float[] r = new float[out.length];
-        int[] shape = {full[perm[0]], full[perm[1]], full[perm[2]]};
-        int[] stride = {full[1] * full[2], full[2], 1};
-        for (int c = 0; c < classes; c++) {
-            int i = 0;
-            for (int a = 0; a < shape[0]; a++) {
-                for (int b = 0; b < shape[1]; b++) {
-                    for (int d = 0; d < shape[2]; d++) {
-                        r[c * m + i++] = out[c * m + a * stride[perm[0]] + b * stride[perm[1]] + d * stride[perm[2]]];
-                    }
-                }
-            }
-        }
-        return r;
+        return NnUNetPreprocessor.transpose(out, classes, full, plan.transposeBackward());
     }
 
     /** Argmax in the box, the box put back in a background array of the scan's size, transpose_backward. */

@@ -261,18 +261,9 @@ public final class NnUNetModel implements AutoCloseable {
      * (mm per x, y[, z]): for progress bars, from the header alone, as preprocessing would size it.
      */
     public long networkRuns(long[] sizeXyz, double[] spacing, double stepSize, boolean mirror) {
-        int[] shape = nnUNetShape(sizeXyz);
-        double[] sp = nnUNetSpacing(sizeXyz, spacing);
-        int[] tf = plan.transposeForward();
-        int[] shapeT = new int[3];
-        double[] spacingT = new double[3];
-        for (int k = 0; k < 3; k++) {
-            shapeT[k] = shape[tf[k]];
-            spacingT[k] = sp[tf[k]];
-        }
-        double[] target = architecture.spatialDims() == 3 ? plan.spacing()
-                : new double[] {spacingT[0], plan.spacing()[0], plan.spacing()[1]};
-        int[] size = NnUNetResampling.newShape(shapeT, spacingT, target); // an upper bound: cropping only shrinks it
+        // an upper bound: cropping only shrinks it
+        int[] size = NnUNetPreprocessor.resampledShape(nnUNetShape(sizeXyz), nnUNetSpacing(sizeXyz, spacing), plan,
+                architecture.spatialDims());
         NnUNetSlidingWindow window = new NnUNetSlidingWindow(patch, stepSize, mirror ? mirrorAxes : new int[0]);
         return (long) window.tileCount(size) * folds.size();
     }

@@ -24,12 +24,8 @@ final class NnUNetPreprocessor {
      */
     static Preprocessed run(float[] image, int channels, int[] shape, double[] spacing, NnUNetPlan plan, int dims) {
         int[] tf = plan.transposeForward();
-        int[] shapeT = new int[3];
-        double[] spacingT = new double[3];
-        for (int k = 0; k < 3; k++) {
-            shapeT[k] = shape[tf[k]];
-            spacingT[k] = spacing[tf[k]];
-        }
+        int[] shapeT = permute(shape, tf);
+        double[] spacingT = permute(spacing, tf);
         float[] data = transpose(image, channels, shape, tf);
         boolean[] mask = fillHoles(nonZero(data, channels, shapeT), shapeT);
         int[][] bbox = bbox(mask, shapeT);
@@ -39,7 +35,7 @@ final class NnUNetPreprocessor {
         }
         data = crop(data, channels, shapeT, bbox);
         boolean[] croppedMask = crop(mask, shapeT, bbox);
-        double[] target = dims == 3 ? plan.spacing() : new double[] {spacingT[0], plan.spacing()[0], plan.spacing()[1]};
+        double[] target = targetSpacing(plan, spacingT, dims);
         int[] newShape = NnUNetResampling.newShape(cropped, spacingT, target);
         normalise(data, channels, croppedMask, plan);
         NnUNetPlan.Resampling r = plan.data();
@@ -47,6 +43,29 @@ final class NnUNetPreprocessor {
         float[] resampled = NnUNetResampling.resample(data, channels, cropped, newShape, r.order(), r.orderZ(), axis,
                 NnUNetResampling.Precision.FLOAT32);
         return new Preprocessed(resampled, newShape, new Properties(shapeT, bbox, cropped, spacingT));
+    }
+
+    /**
+     * The spacing a case is resampled to: the configuration's; a 2D configuration keeps the slice
+     * axis's own spacing before its two. Export resamples back from the same.
+     */
+    static double[] targetSpacing(NnUNetPlan plan, double[] spacingTransposed, int dims) {
+        return dims == 3 ? plan.spacing() : new double[] {spacingTransposed[0], plan.spacing()[0], plan.spacing()[1]};
+    }
+
+    /** The array size after resampling, before cropping: an upper bound of the network's input, from a header. */
+    static int[] resampledShape(int[] shape, double[] spacing, NnUNetPlan plan, int dims) {
+        double[] spacingT = permute(spacing, plan.transposeForward());
+        return NnUNetResampling.newShape(permute(shape, plan.transposeForward()), spacingT,
+                targetSpacing(plan, spacingT, dims));
+    }
+
+    static int[] permute(int[] a, int[] perm) {
+        return new int[] {a[perm[0]], a[perm[1]], a[perm[2]]};
+    }
+
+    static double[] permute(double[] a, int[] perm) {
+        return new double[] {a[perm[0]], a[perm[1]], a[perm[2]]};
     }
 
     /**
