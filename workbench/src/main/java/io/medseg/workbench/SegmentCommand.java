@@ -161,7 +161,7 @@ final class SegmentCommand implements Callable<Integer> {
                     .substring(nnunet.architecture().networkClass().lastIndexOf('.') + 1) + ", folds "
                     + nnunet.checkpoints().stream().map(p -> p.getParent().getFileName().toString().substring(5))
                             .collect(Collectors.joining(", ")) + ", " + which.fileName() + ", mirroring "
-                    + (disableTta ? "off" : "on") + "), device " + chosen);
+                    + (disableTta || nnunet.mirrorAxes().length == 0 ? "off" : "on") + "), device " + chosen);
             batch.notes().forEach(progress::message);
             ScanSegmenter segmenter = new NnUNetScanSegmenter(nnunet, 1 - overlap, !disableTta);
             SegmentationBatch.Result result = batch.run(segmenter, progress);
@@ -172,7 +172,8 @@ final class SegmentCommand implements Callable<Integer> {
             } else {
                 inputs.add(model); // the zip: its unpacked copy is gone after the run
             }
-            inputs.addAll(batch.inputs(model).subList(1, batch.inputs(model).size()));
+            List<Path> read = batch.inputs(model); // the model, then every case's files
+            inputs.addAll(read.subList(1, read.size()));
             RunManifest.of(Medseg.commandLine(), inputs, output, result.outputs()).write(output.resolve(MANIFEST));
             int code = summarize(batch, result, output, log.quiet);
             progress.record(summary(batch, result, output, log.quiet));
