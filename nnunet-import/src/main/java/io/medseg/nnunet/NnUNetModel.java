@@ -28,6 +28,8 @@ import java.util.function.IntConsumer;
  * summed and divided, in half precision as nnU-Net's predictor does).
  */
 public final class NnUNetModel implements AutoCloseable {
+    /** dataset.json's label for voxels left out of the loss; it has no output channel. */
+    private static final String IGNORE = "ignore";
     private final NnUNetModelFolder folder;
     private final JsonObject configuration;
     private final NnUNetArchitecture architecture;
@@ -86,7 +88,8 @@ public final class NnUNetModel implements AutoCloseable {
         }
         NnUNetPlan plan = NnUNetPlan.of(folder.plansJson(), configuration, inputChannels, plans);
         Map<Integer, String> labelNames = new TreeMap<>();
-        dataset.getAsJsonObject("labels").entrySet().forEach(e -> labelNames.put(e.getValue().getAsInt(), e.getKey()));
+        dataset.getAsJsonObject("labels").entrySet().stream().filter(e -> !e.getKey().equals(IGNORE))
+                .forEach(e -> labelNames.put(e.getValue().getAsInt(), e.getKey()));
         NDManager manager = Devices.engine().newBaseManager(device);
         try {
             List<NnUNetNetwork> networks = new ArrayList<>();
@@ -182,7 +185,8 @@ public final class NnUNetModel implements AutoCloseable {
         if (!dataset.has("labels") || !dataset.get("labels").isJsonObject()) {
             throw new CheckpointException(file, "no labels");
         }
-        JsonObject labels = dataset.getAsJsonObject("labels");
+        JsonObject labels = dataset.getAsJsonObject("labels").deepCopy();
+        labels.remove(IGNORE); // a training-only label: nnU-Net gives it no output channel
         for (Map.Entry<String, JsonElement> e : labels.entrySet()) {
             if (e.getValue().isJsonArray()) {
                 throw new CheckpointException(file, "label \"" + e.getKey() + "\" is a region " + e.getValue()
@@ -281,6 +285,10 @@ public final class NnUNetModel implements AutoCloseable {
     /** As above, telling {@code progress} the network runs done. */
     public Prediction predict(Volume scan, double stepSize, boolean mirror, boolean keepProbabilities,
             IntConsumer progress) {
+        if (architecture.spatialDims() == 3 && (scan.sizeXyz().length == 2 || scan.sizeXyz()[2] == 1)) {
+            // nnU-Net would resample the placeholder 999 mm slice axis to hundreds of slices: refuse instead
+            throw new IllegalArgumentException("a 2D image, and the model is a 3D nnU-Net configuration; give a volume");
+        }
         if (scan.channels() != inputChannels) {
             throw new IllegalArgumentException("the model takes " + inputChannels + " channel(s), the scan has "
                     + scan.channels());

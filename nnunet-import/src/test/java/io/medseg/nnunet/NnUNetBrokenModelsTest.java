@@ -71,4 +71,14 @@ class NnUNetBrokenModelsTest {
                 CheckpointException.class, () -> NnUNetModel.load(ct, List.of(), NnUNetModelFolder.Checkpoint.BEST,
                         Device.cpu())).getMessage());
     }
+
+    @Test
+    void aTwoDimensionalImageIsRefusedByAThreeDimensionalModel() throws Exception {
+        Path ct = FIXTURES.resolve("nnUNet_results/Dataset991_TinyCT/nnUNetTrainer_Fixture__nnUNetPlansTiny__3d_fullres");
+        Volume png = PlainImages.readVolume(FIXTURES.resolve("test_images/Dataset992_Tiny2D/images/case_000_0000.png"));
+        try (NnUNetModel model = NnUNetModel.load(ct, List.of("0"), NnUNetModelFolder.Checkpoint.FINAL, Device.cpu())) {
+            assertEquals("a 2D image, and the model is a 3D nnU-Net configuration; give a volume",
+                    assertThrows(IllegalArgumentException.class, () -> model.segment(png, 0.5, false)).getMessage());
+        }
+    }
 }
