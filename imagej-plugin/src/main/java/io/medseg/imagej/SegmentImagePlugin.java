@@ -140,11 +140,11 @@ public final class SegmentImagePlugin implements PlugIn {
      */
     static ImagePlus segment(ImagePlus imp, Path model, Segmenter.Options options, Device device, boolean outlines,
             boolean roiManager, boolean table) throws IOException {
-        Path folder = NnUNetZip.looksLikeOne(model) ? NnUNetZip.extract(model) : model;
-        if (NnUNetModelFolder.looksLikeOne(folder)) {
-            IJ.log(COMMAND + ": " + model.getFileName() + " is an nnU-Net v2 model: every fold, mirroring, as nnU-Net "
-                    + "predicts (the tile and component options are for this project's bundles)");
-            try (NnUNetModel nnunet = NnUNetModel.load(folder, List.of(), NnUNetModelFolder.Checkpoint.FINAL, device)) {
+        if (NnUNetModel.isOne(model)) {
+            IJ.log(COMMAND + ": " + model.getFileName() + " is an nnU-Net v2 model" + (NnUNetModel.isImportedBundle(model)
+                    ? " (imported)" : "") + ": every fold, mirroring, as nnU-Net predicts (the tile and component options "
+                    + "are for this project's bundles)");
+            try (NnUNetModel nnunet = NnUNetModel.open(model, List.of(), NnUNetModelFolder.Checkpoint.FINAL, device)) {
                 return segment(imp, new NnUNetScanSegmenter(nnunet, 0.5, true), model, outlines, roiManager, table);
             }
         }

@@ -23,7 +23,7 @@ public final class TrainModelPlugin implements PlugIn {
     }
 
     static final String COMMAND = "Train Model";
-    static final String[] ARCHITECTURES = Architectures.names().toArray(String[]::new);
+    static final String[] ARCHITECTURES = Architectures.trainableNames().toArray(String[]::new);
 
     @Override
     public void run(String arg) {

@@ -316,6 +316,34 @@ class HeadlessCommandsTest {
     }
 
     @Test
+    void importNnUNetModelWritesABundleThatSegmentsAsTheFolder() throws Exception {
+        Path fixtures = Path.of("..", "nnunet-import", "src", "test", "resources", "nnunet", "fixtures").toAbsolutePath()
+                .normalize();
+        Path model = fixtures.resolve("nnUNet_results/Dataset991_TinyCT/nnUNetTrainer_Fixture__nnUNetResEncUNetTinyPlans__3d_fullres");
+        Path bundle = tmp.resolve("imported-resenc");
+        String log = HeadlessImageJ.run(ImportNnUNetModelPlugin.class, "nnu-net=" + model + " bundle=" + bundle
+                + " folds=0,1 checkpoint=final");
+        assertTrue(log.contains("Import nnU-Net Model: imported " + model + " (3d_fullres, folds 0, 1, checkpoint_final.pth)"),
+                log);
+        Path scan = fixtures.resolve("test_images/Dataset991_TinyCT/images/case_001_0000.nii.gz");
+        HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + scan + " window=automatic");
+        log = HeadlessImageJ.run(SegmentImagePlugin.class, "image=case_001_0000 model=[folder below] bundle=" + bundle
+                + " device=cpu");
+        assertTrue(log.contains("is an nnU-Net v2 model (imported)"), log);
+        ImagePlus labels = HeadlessImageJ.image("case_001_0000-labels");
+        Map<Integer, String> names = Map.of(0, "background", 1, "liver-like", 2, "kidney-like");
+        LabelMap onFile = SaveMaskPlugin.onFileGrid(ScanImages.toLabelMap(labels, names), labels);
+        LabelMap nnunet = Nifti.readLabels(fixtures.resolve("predictions/ct3d_resenc/folds01_mirror/case_001.nii.gz"), names);
+        assertArrayEquals(nnunet.data(), onFile.data(), "the imported bundle gives nnU-Net's own mask");
+
+        Path hostile = tmp.resolve("hostile-bundle");
+        log = HeadlessImageJ.run(ImportNnUNetModelPlugin.class, "nnu-net=" + fixtures.resolve("broken/malicious_os_system")
+                + " bundle=" + hostile);
+        assertTrue(log.contains("Import nnU-Net Model: error:") && log.contains("the pickle names posix.system"), log);
+        assertFalse(Files.exists(hostile), "nothing written");
+    }
+
+    @Test
     void badInputGetsOneLineAndChangesNothing() throws Exception {
         ImagePlus rgb = new ImagePlus("photo", new ColorProcessor(64, 48));
         rgb.getProcessor().setColor(Color.ORANGE);

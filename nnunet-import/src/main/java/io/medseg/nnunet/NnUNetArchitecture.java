@@ -167,4 +167,57 @@ public record NnUNetArchitecture(String networkClass, int spatialDims, int[] fea
     public boolean residual() {
         return networkClass.equals(RESIDUAL_ENCODER_UNET);
     }
+
+    /** Each input size (tensor order) must be a multiple of these: the strides of all stages multiplied. */
+    public int[] sizeDivisors() {
+        int[] d = filled(spatialDims, 1);
+        for (int[] stride : strides) {
+            for (int k = 0; k < spatialDims; k++) {
+                d[k] *= stride[k];
+            }
+        }
+        return d;
+    }
+
+    /**
+     * Multiply-adds × 2 of one forward pass on an input of {@code size} (tensor order), counting the
+     * convolutions, the residual projections and the transposed convolutions (as PyTorch forward
+     * hooks on them would), the deep-supervision heads left out as at inference.
+     */
+    public double forwardFlops(int inputChannels, int classes, long[] size) {
+        double flops = 0;
+        long[] level = size.clone();
+        double[] voxels = new double[stages()];
+        for (int s = 0; s < stages(); s++) {
+            for (int k = 0; k < spatialDims; k++) {
+                level[k] /= strides[s][k];
+            }
+            voxels[s] = Arrays.stream(level).asDoubleStream().reduce(1, (a, b) -> a * b);
+            int in = s == 0 ? inputChannels : features[s - 1];
+            double kernel = Arrays.stream(kernels[s]).asDoubleStream().reduce(1, (a, b) -> a * b);
+            if (residual()) {
+                if (s == 0) { // the stem
+                    flops += 2 * kernel * inputChannels * features[0] * voxels[0];
+                    in = features[0];
+                }
+                for (int b = 0; b < encoderConvs[s]; b++) {
+                    int from = b == 0 ? in : features[s];
+                    flops += 2 * kernel * (from + features[s]) * features[s] * voxels[s];
+                    if (b == 0 && from != features[s]) {
+                        flops += 2.0 * from * features[s] * voxels[s]; // the 1×1 projection
+                    }
+                }
+            } else {
+                flops += 2 * kernel * (in + (encoderConvs[s] - 1.0) * features[s]) * features[s] * voxels[s];
+            }
+        }
+        for (int s = stages() - 2; s >= 0; s--) {
+            double up = Arrays.stream(strides[s + 1]).asDoubleStream().reduce(1, (a, b) -> a * b);
+            flops += 2 * up * features[s + 1] * features[s] * voxels[s + 1];
+            double kernel = Arrays.stream(kernels[s]).asDoubleStream().reduce(1, (a, b) -> a * b);
+            int convs = decoderConvs[stages() - 2 - s];
+            flops += 2 * kernel * (2.0 * features[s] + (convs - 1.0) * features[s]) * features[s] * voxels[s];
+        }
+        return flops + 2.0 * features[0] * classes * voxels[0];
+    }
 }

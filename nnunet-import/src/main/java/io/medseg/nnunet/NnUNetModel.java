@@ -6,11 +6,16 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.medseg.core.bundle.ModelBundle;
+import io.medseg.core.bundle.ModelConfig;
 import io.medseg.core.engine.Devices;
+import io.medseg.core.engine.InPlaceCopy;
+import io.medseg.core.preprocess.Intensity;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
 import java.io.IOException;
@@ -19,7 +24,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.IntConsumer;
 
 /**
@@ -30,12 +38,19 @@ import java.util.function.IntConsumer;
 public final class NnUNetModel implements AutoCloseable {
     /** dataset.json's label for voxels left out of the loss; it has no output channel. */
     private static final String IGNORE = "ignore";
-    private final NnUNetModelFolder folder;
+    /** dataset.json's image readers whose arrays this reader reproduces (nnU-Net's default for NIfTI is SimpleITK's). */
+    private static final Set<String> READERS = Set.of("SimpleITKIO", "NibabelIO", "NaturalImage2DIO", "Tiff3DIO");
+
+    /** Where a model came from and what it needs besides its networks. */
+    private record Source(NnUNetModelFolder folder, ModelConfig bundle, String trainer, String configurationName,
+            JsonObject plans, JsonObject dataset, List<String> foldNames, List<Path> checkpoints) {}
+
+    private final Source source;
     private final JsonObject configuration;
     private final NnUNetArchitecture architecture;
     private final NDManager manager;
-    private final List<NnUNetNetwork> folds;
-    private final List<Path> checkpoints;
+    private final AutoCloseable owner;
+    private final List<Block> folds;
     private final int[] mirrorAxes;
     private final int inputChannels;
     private final int classes;
@@ -43,21 +58,61 @@ public final class NnUNetModel implements AutoCloseable {
     private final NnUNetPlan plan;
     private final Map<Integer, String> labelNames;
 
-    private NnUNetModel(NnUNetModelFolder folder, JsonObject configuration, NnUNetArchitecture architecture,
-            NDManager manager, List<NnUNetNetwork> folds, List<Path> checkpoints, int[] mirrorAxes, int inputChannels,
-            int classes, int[] patch, NnUNetPlan plan, Map<Integer, String> labelNames) {
-        this.folder = folder;
+    private NnUNetModel(Source source, JsonObject configuration, NnUNetArchitecture architecture, NDManager manager,
+            AutoCloseable owner, List<Block> folds, int[] mirrorAxes, int inputChannels, int classes, int[] patch,
+            NnUNetPlan plan, Map<Integer, String> labelNames) {
+        this.source = source;
         this.configuration = configuration;
         this.architecture = architecture;
         this.manager = manager;
+        this.owner = owner;
         this.folds = folds;
-        this.checkpoints = checkpoints;
         this.mirrorAxes = mirrorAxes;
         this.inputChannels = inputChannels;
         this.classes = classes;
         this.patch = patch;
         this.plan = plan;
         this.labelNames = labelNames;
+    }
+
+    /** What the configuration and dataset say, checked: everything but the networks. */
+    private record Contract(JsonObject configuration, NnUNetArchitecture architecture, NnUNetPlan plan, int inputChannels,
+            int classes, int[] patch, Map<Integer, String> labelNames) {}
+
+    private static Contract contract(JsonObject plans, JsonObject dataset, String configurationName, Path plansFile,
+            Path datasetFile) throws CheckpointException {
+        JsonObject configuration = NnUNetModelFolder.configuration(plans, configurationName, plansFile);
+        if (configuration.has("previous_stage")) {
+            throw new CheckpointException(plansFile, "configuration " + configurationName + " is the second stage of "
+                    + "a cascade (it takes the masks of " + configuration.get("previous_stage").getAsString() + "); "
+                    + "cascades are not supported yet");
+        }
+        if (dataset.has("overwrite_image_reader_writer") && !READERS.contains(
+                dataset.get("overwrite_image_reader_writer").getAsString())) {
+            throw new CheckpointException(datasetFile, "overwrite_image_reader_writer "
+                    + dataset.get("overwrite_image_reader_writer").getAsString() + " is not supported (it reads images "
+                    + "other than in the file's voxel order; " + String.join(", ", new TreeSet<>(READERS)) + " are)");
+        }
+        NnUNetArchitecture architecture = NnUNetArchitecture.of(configuration, plansFile);
+        int inputChannels = channels(dataset, datasetFile);
+        int classes = classes(dataset, datasetFile);
+        int[] patch = ints(configuration.getAsJsonArray("patch_size"));
+        if (patch.length != architecture.spatialDims()) {
+            throw new CheckpointException(plansFile, "patch_size " + configuration.get("patch_size") + " does not match "
+                    + "the " + architecture.spatialDims() + "D network");
+        }
+        NnUNetPlan plan = NnUNetPlan.of(plans, configuration, inputChannels, plansFile);
+        Map<Integer, String> labelNames = new TreeMap<>();
+        dataset.getAsJsonObject("labels").entrySet().stream().filter(e -> !e.getKey().equals(IGNORE))
+                .forEach(e -> labelNames.put(e.getValue().getAsInt(), e.getKey()));
+        for (int k = 0; k < classes; k++) {
+            if (!labelNames.containsKey(k)) {
+                throw new CheckpointException(datasetFile, "labels " + labelNames + " are not 0.." + (classes - 1)
+                        + " (nnU-Net needs consecutive labels)");
+            }
+        }
+        return new Contract(configuration, architecture, plan, inputChannels, classes, patch,
+                Collections.unmodifiableMap(labelNames));
     }
 
     /**
@@ -70,59 +125,122 @@ public final class NnUNetModel implements AutoCloseable {
         NnUNetModelFolder folder = NnUNetModelFolder.open(path);
         List<Path> files = folder.checkpoints(folds, which);
         String configurationName = configurationName(files.get(0), folder);
-        JsonObject configuration = folder.configuration(configurationName);
-        Path plans = path.resolve("plans.json");
-        if (configuration.has("previous_stage")) {
-            throw new CheckpointException(plans, "configuration " + configurationName + " is the second stage of "
-                    + "a cascade (it takes the masks of " + configuration.get("previous_stage").getAsString() + "); "
-                    + "cascades are not supported yet");
-        }
-        NnUNetArchitecture architecture = NnUNetArchitecture.of(configuration, plans);
-        JsonObject dataset = folder.datasetJson();
-        int inputChannels = channels(dataset, path.resolve("dataset.json"));
-        int classes = classes(dataset, path.resolve("dataset.json"));
-        int[] patch = ints(configuration.getAsJsonArray("patch_size"));
-        if (patch.length != architecture.spatialDims()) {
-            throw new CheckpointException(plans, "patch_size " + configuration.get("patch_size") + " does not match the "
-                    + architecture.spatialDims() + "D network");
-        }
-        NnUNetPlan plan = NnUNetPlan.of(folder.plansJson(), configuration, inputChannels, plans);
-        Map<Integer, String> labelNames = new TreeMap<>();
-        dataset.getAsJsonObject("labels").entrySet().stream().filter(e -> !e.getKey().equals(IGNORE))
-                .forEach(e -> labelNames.put(e.getValue().getAsInt(), e.getKey()));
+        Contract c = contract(folder.plansJson(), folder.datasetJson(), configurationName, path.resolve("plans.json"),
+                path.resolve("dataset.json"));
         NDManager manager = Devices.engine().newBaseManager(device);
         try {
-            List<NnUNetNetwork> networks = new ArrayList<>();
+            List<Block> networks = new ArrayList<>();
             int[] mirror = null;
+            String trainer = folder.trainer();
             for (Path file : files) {
-                try (TorchCheckpoint c = TorchCheckpoint.open(file)) {
-                    Map<?, ?> root = c.root();
-                    checkConfiguration(c, root, configurationName);
-                    int[] axes = mirrorAxes(c, root);
+                try (TorchCheckpoint checkpoint = TorchCheckpoint.open(file)) {
+                    Map<?, ?> root = checkpoint.root();
+                    checkConfiguration(checkpoint, root, configurationName);
+                    int[] axes = mirrorAxes(checkpoint, root);
                     if (mirror == null) {
                         mirror = axes;
+                    }
+                    if (root.get("trainer_name") instanceof String name && trainer == null) {
+                        trainer = name;
                     }
                     if (!(root.get("network_weights") instanceof Map<?, ?> weights)) {
                         throw new CheckpointException(file, "no network_weights");
                     }
-                    NnUNetNetwork network = NnUNetNetwork.build(architecture, classes);
-                    long[] shape = new long[2 + patch.length];
-                    shape[0] = 1;
-                    shape[1] = inputChannels;
-                    for (int k = 0; k < patch.length; k++) {
-                        shape[2 + k] = patch[k];
-                    }
-                    network.block().initialize(manager, DataType.FLOAT32, new Shape(shape));
-                    network.load(c, weights);
-                    networks.add(network);
+                    NnUNetNetwork network = NnUNetNetwork.build(c.architecture(), c.classes());
+                    network.block().initialize(manager, DataType.FLOAT32, inputShape(c.inputChannels(), c.patch()));
+                    network.load(checkpoint, weights);
+                    networks.add(network.block());
                 }
             }
-            return new NnUNetModel(folder, configuration, architecture, manager, List.copyOf(networks), List.copyOf(files),
-                    mirror, inputChannels, classes, patch, plan, Collections.unmodifiableMap(labelNames));
+            List<String> foldNames = files.stream().map(f -> f.getParent().getFileName().toString().substring(5)).toList();
+            Source source = new Source(folder, null, trainer, configurationName, folder.plansJson(), folder.datasetJson(),
+                    foldNames, List.copyOf(files));
+            return new NnUNetModel(source, c.configuration(), c.architecture(), manager, manager, List.copyOf(networks),
+                    mirror, c.inputChannels(), c.classes(), c.patch(), c.plan(), c.labelNames());
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * The model of a bundle written by {@code medseg import-nnunet} (architecture {@value
+     * ImportedNnUNetArchitecture#NAME}): its {@code folds} (empty: all it holds), run as nnU-Net runs
+     * them. The model owns the bundle and closes it.
+     *
+     * @param path the bundle, named in messages
+     */
+    public static NnUNetModel fromBundle(ModelBundle bundle, Path path, List<String> folds) throws IOException {
+        try {
+            Path modelJson = path.resolve(ModelBundle.CONFIG_FILE);
+            ImportedNnUNet imported = ImportedNnUNet.parse(bundle.config().arguments(), modelJson);
+            Contract c = contract(imported.plans(), imported.dataset(), imported.configuration(), modelJson, modelJson);
+            if (!c.labelNames().equals(bundle.config().labels()) || c.inputChannels() != bundle.config().inputChannels()) {
+                throw new CheckpointException(modelJson, "labels " + bundle.config().labels() + " and " + bundle.config()
+                        .inputChannels() + " channel(s) differ from its dataset.json's " + c.labelNames() + " and "
+                        + c.inputChannels());
+            }
+            if (!(bundle.block() instanceof FoldEnsemble ensemble)) {
+                throw new CheckpointException(modelJson, "not a bundle of imported nnU-Net folds");
+            }
+            List<String> chosen = folds.isEmpty() ? ensemble.folds() : folds.stream().map(String::trim).toList();
+            List<Block> networks = new ArrayList<>();
+            for (String fold : chosen) {
+                int i = ensemble.folds().indexOf(fold);
+                if (i < 0) {
+                    throw new CheckpointException(path, "no fold " + fold + " (the bundle holds folds "
+                            + String.join(", ", ensemble.folds()) + ")");
+                }
+                networks.add(ensemble.networks().get(i));
+            }
+            Source source = new Source(null, bundle.config(), bundle.config().provenance().get("nnunet_trainer"), imported.configuration(),
+                    imported.plans(), imported.dataset(), chosen, List.of());
+            return new NnUNetModel(source, c.configuration(), c.architecture(), bundle.model().getNDManager(), bundle,
+                    List.copyOf(networks), imported.mirrorAxes(), c.inputChannels(), c.classes(), c.patch(), c.plan(),
+                    c.labelNames());
+        } catch (IOException | RuntimeException e) {
+            bundle.close();
+            throw e;
+        }
+    }
+
+    /** Whether {@code path} is an nnU-Net model this class opens: a model folder, its zip, or an imported bundle. */
+    public static boolean isOne(Path path) {
+        return NnUNetModelFolder.looksLikeOne(path) || NnUNetZip.looksLikeOne(path) || isImportedBundle(path);
+    }
+
+    /** Whether {@code path} is a bundle written by {@code medseg import-nnunet}. */
+    public static boolean isImportedBundle(Path path) {
+        if (!ModelBundle.isBundle(path)) {
+            return false;
+        }
+        try {
+            return ImportedNnUNetArchitecture.NAME.equals(ModelBundle.readConfig(path).architecture());
+        } catch (IOException e) {
+            return false; // not readable as a bundle: opening it says why
+        }
+    }
+
+    /**
+     * Opens an nnU-Net model folder, its zip (unpacked to a temporary folder) or an imported bundle.
+     * A bundle holds one checkpoint per fold already: {@code which} applies to folders only.
+     */
+    public static NnUNetModel open(Path path, List<String> folds, NnUNetModelFolder.Checkpoint which, Device device)
+            throws IOException {
+        if (isImportedBundle(path)) {
+            return fromBundle(ModelBundle.load(path, device), path, folds);
+        }
+        return load(NnUNetZip.looksLikeOne(path) ? NnUNetZip.extract(path) : path, folds, which, device);
+    }
+
+    private static Shape inputShape(int channels, int[] patch) {
+        long[] shape = new long[2 + patch.length];
+        shape[0] = 1;
+        shape[1] = channels;
+        for (int k = 0; k < patch.length; k++) {
+            shape[2 + k] = patch[k];
+        }
+        return new Shape(shape);
     }
 
     /** The configuration the first checkpoint was trained for (nnU-Net's predictor reads it there), else the folder's. */
@@ -217,7 +335,7 @@ public final class NnUNetModel implements AutoCloseable {
         NnUNetSlidingWindow window = new NnUNetSlidingWindow(patch, stepSize, mirror ? mirrorAxes : new int[0]);
         float[] sum = null;
         int[] done = {0};
-        for (NnUNetNetwork network : folds) {
+        for (Block network : folds) {
             NnUNetSlidingWindow.TileNetwork net = tile(network);
             NnUNetSlidingWindow.TileNetwork counted = (tile, channels, patchSize) -> {
                 float[] out = net.forward(tile, channels, patchSize);
@@ -282,10 +400,32 @@ public final class NnUNetModel implements AutoCloseable {
         return size.length == 3 ? new double[] {sp[2], sp[1], sp[0]} : new double[] {999, sp[1], sp[0]};
     }
 
-    /** As above, telling {@code progress} the network runs done. */
-    public Prediction predict(Volume scan, double stepSize, boolean mirror, boolean keepProbabilities,
-            IntConsumer progress) {
-        if (architecture.spatialDims() == 3 && (scan.sizeXyz().length == 2 || scan.sizeXyz()[2] == 1)) {
+    /**
+     * A scan as nnU-Net's preprocessing gives it to the network: (channels, axes…) in nnU-Net's
+     * array order after {@code transpose_forward}, cropped to the non-zero region, normalised and
+     * resampled to the configuration's spacing.
+     */
+    public record NetworkInput(float[] data, int[] shape) {}
+
+    /**
+     * {@code scan} as {@link #predict} prepares it for the networks of an imported bundle, from its
+     * {@code model.json} alone (for looking at what the network sees: {@code medseg explain}).
+     *
+     * @param path the bundle, named in messages
+     */
+    public static NetworkInput preprocess(ModelConfig bundle, Path path, Volume scan) throws CheckpointException {
+        Path modelJson = path.resolve(ModelBundle.CONFIG_FILE);
+        ImportedNnUNet imported = ImportedNnUNet.parse(bundle.arguments(), modelJson);
+        Contract c = contract(imported.plans(), imported.dataset(), imported.configuration(), modelJson, modelJson);
+        checkScan(scan, c.architecture().spatialDims(), c.inputChannels());
+        long[] size = scan.sizeXyz();
+        NnUNetPreprocessor.Preprocessed p = NnUNetPreprocessor.run(scan.data(), c.inputChannels(), nnUNetShape(size),
+                nnUNetSpacing(size, scan.geometry().spacingMm()), c.plan(), c.architecture().spatialDims());
+        return new NetworkInput(p.data(), p.shape());
+    }
+
+    private static void checkScan(Volume scan, int dims, int inputChannels) {
+        if (dims == 3 && (scan.sizeXyz().length == 2 || scan.sizeXyz()[2] == 1)) {
             // nnU-Net would resample the placeholder 999 mm slice axis to hundreds of slices: refuse instead
             throw new IllegalArgumentException("a 2D image, and the model is a 3D nnU-Net configuration; give a volume");
         }
@@ -293,6 +433,12 @@ public final class NnUNetModel implements AutoCloseable {
             throw new IllegalArgumentException("the model takes " + inputChannels + " channel(s), the scan has "
                     + scan.channels());
         }
+    }
+
+    /** As above, telling {@code progress} the network runs done. */
+    public Prediction predict(Volume scan, double stepSize, boolean mirror, boolean keepProbabilities,
+            IntConsumer progress) {
+        checkScan(scan, architecture.spatialDims(), inputChannels);
         long[] size = scan.sizeXyz();
         int[] shape = nnUNetShape(size);
         double[] spacing = nnUNetSpacing(size, scan.geometry().spacingMm());
@@ -306,7 +452,7 @@ public final class NnUNetModel implements AutoCloseable {
     }
 
     /** One network run on one tile. */
-    NnUNetSlidingWindow.TileNetwork tile(NnUNetNetwork network) {
+    NnUNetSlidingWindow.TileNetwork tile(Block network) {
         return (tile, channels, size) -> {
             try (NDManager m = manager.newSubManager()) {
                 long[] shape = new long[2 + size.length];
@@ -316,7 +462,7 @@ public final class NnUNetModel implements AutoCloseable {
                     shape[2 + k] = size[k];
                 }
                 NDArray x = m.create(tile, new Shape(shape));
-                NDList out = network.block().forward(new ParameterStore(m, false), new NDList(x), false);
+                NDList out = network.forward(new ParameterStore(m, false), new NDList(x), false);
                 return out.singletonOrThrow().toFloatArray();
             }
         };
@@ -327,8 +473,92 @@ public final class NnUNetModel implements AutoCloseable {
         return tile(folds.get(0)).forward(tile, inputChannels, size);
     }
 
+    /** The model folder it was loaded from, or null for an imported bundle. */
     public NnUNetModelFolder folder() {
-        return folder;
+        return source.folder();
+    }
+
+    /** The imported bundle's model.json, or empty for a model folder. */
+    public Optional<ModelConfig> bundleConfig() {
+        return Optional.ofNullable(source.bundle());
+    }
+
+    /** The trainer that wrote the checkpoints (the folder name's or the checkpoint's), or null when neither says. */
+    public String trainer() {
+        return source.trainer();
+    }
+
+    public String configurationName() {
+        return source.configurationName();
+    }
+
+    /** The plans ({@code plans.json}) as read, every configuration included. */
+    public JsonObject plansJson() {
+        return source.plans().deepCopy();
+    }
+
+    public JsonObject datasetJson() {
+        return source.dataset().deepCopy();
+    }
+
+    /** The folds run (nnU-Net's K of fold_K), in the order their logits are summed. */
+    public List<String> foldNames() {
+        return source.foldNames();
+    }
+
+    /** The fold networks, in the order of {@link #foldNames}. */
+    List<Block> networks() {
+        return folds;
+    }
+
+    /**
+     * The first channel's normalisation as core's {@link Intensity} where it has one (nnU-Net's CT
+     * scheme), else per-image z-score: for descriptions of an imported bundle. Segmenting always
+     * uses nnU-Net's own scheme of every channel (rescaling and none included).
+     */
+    public Intensity intensity() {
+        NnUNetPlan.Normalisation n = plan.normalisation()[0];
+        return n.scheme() == NnUNetPlan.Scheme.CT ? Intensity.ct(n.p005(), n.p995(), n.mean(), n.std()) : Intensity.ZSCORE;
+    }
+
+    /** The configuration's spacing (mm per network axis, in tensor order). */
+    public double[] spacing() {
+        return plan.spacing().clone();
+    }
+
+    /** What a bundle of this model keeps as its arguments ({@code medseg import-nnunet}). */
+    public ImportedNnUNet imported() {
+        return new ImportedNnUNet(source.configurationName(), source.foldNames(), mirrorAxes, source.plans(),
+                source.dataset());
+    }
+
+    /**
+     * Copies every fold's weights into {@code target}, a {@link FoldEnsemble} built from {@link
+     * #imported} (same folds, same networks), tensor for tensor.
+     *
+     * @throws IllegalArgumentException when the target is another network
+     */
+    public void copyWeightsInto(Block target) {
+        if (!(target instanceof FoldEnsemble ensemble) || !ensemble.folds().equals(source.foldNames())) {
+            throw new IllegalArgumentException("the target is not an ensemble of folds " + source.foldNames());
+        }
+        for (int i = 0; i < folds.size(); i++) {
+            var from = folds.get(i).getParameters();
+            var to = ensemble.networks().get(i).getParameters();
+            if (from.size() != to.size()) {
+                throw new IllegalArgumentException("fold " + source.foldNames().get(i) + ": " + from.size() + " parameters, "
+                        + "the target has " + to.size());
+            }
+            for (int p = 0; p < from.size(); p++) {
+                NDArray a = from.valueAt(p).getArray();
+                NDArray b = to.valueAt(p).getArray();
+                if (!a.getShape().equals(b.getShape())) {
+                    throw new IllegalArgumentException("fold " + source.foldNames().get(i) + ": " + from.keyAt(p) + " has "
+                            + "shape " + a.getShape() + ", the target's " + b.getShape());
+                }
+                InPlaceCopy.copy(a, b);
+            }
+        }
     }
 
     public JsonObject configuration() {
@@ -339,8 +569,9 @@ public final class NnUNetModel implements AutoCloseable {
         return architecture;
     }
 
+    /** The checkpoint files read, in the order of {@link #foldNames}; empty for an imported bundle. */
     public List<Path> checkpoints() {
-        return checkpoints;
+        return source.checkpoints();
     }
 
     public int[] mirrorAxes() {
@@ -369,6 +600,10 @@ public final class NnUNetModel implements AutoCloseable {
 
     @Override
     public void close() {
-        manager.close();
+        try {
+            owner.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the model: " + e.getMessage(), e);
+        }
     }
 }

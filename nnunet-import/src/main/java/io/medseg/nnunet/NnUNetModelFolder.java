@@ -122,17 +122,23 @@ public final class NnUNetModelFolder {
      * resolves it (the parent's entries, overridden by the child's).
      */
     public JsonObject configuration(String name) throws CheckpointException {
-        return resolve(name, new ArrayList<>());
+        return configuration(plansJson, name, folder.resolve("plans.json"));
     }
 
-    private JsonObject resolve(String name, List<String> visited) throws CheckpointException {
-        JsonObject all = plansJson.getAsJsonObject("configurations");
+    /** As above, for plans read elsewhere (an imported bundle's copy); {@code file} names them in messages. */
+    public static JsonObject configuration(JsonObject plans, String name, Path file) throws CheckpointException {
+        return resolve(plans, name, file, new ArrayList<>());
+    }
+
+    private static JsonObject resolve(JsonObject plans, String name, Path file, List<String> visited)
+            throws CheckpointException {
+        JsonObject all = plans.getAsJsonObject("configurations");
         if (!all.has(name) || !all.get(name).isJsonObject()) {
-            throw new CheckpointException(folder.resolve("plans.json"), "no configuration \"" + name + "\" (it has "
+            throw new CheckpointException(file, "no configuration \"" + name + "\" (it has "
                     + String.join(", ", all.keySet()) + ")");
         }
         if (visited.contains(name)) {
-            throw new CheckpointException(folder.resolve("plans.json"), "configurations inherit in a circle: "
+            throw new CheckpointException(file, "configurations inherit in a circle: "
                     + String.join(" -> ", visited) + " -> " + name);
         }
         visited.add(name);
@@ -140,7 +146,7 @@ public final class NnUNetModelFolder {
         if (!own.has("inherits_from")) {
             return own.deepCopy();
         }
-        JsonObject merged = resolve(own.get("inherits_from").getAsString(), visited);
+        JsonObject merged = resolve(plans, own.get("inherits_from").getAsString(), file, visited);
         own.entrySet().forEach(e -> merged.add(e.getKey(), e.getValue().deepCopy()));
         return merged;
     }

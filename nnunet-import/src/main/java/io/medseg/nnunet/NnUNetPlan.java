@@ -99,8 +99,9 @@ record NnUNetPlan(int[] transposeForward, int[] transposeBackward, double[] spac
             throw new CheckpointException(file, key + " with order " + order + " and order_z " + orderZ + " is not "
                     + "supported (orders 0, 1, 3 with order_z 0 are)");
         }
-        Boolean force = kwargs.has("force_separate_z") && !kwargs.get("force_separate_z").isJsonNull()
-                ? kwargs.get("force_separate_z").getAsBoolean() : null;
+        // null (None) lets nnU-Net decide per image; a missing key is the function's default, False
+        Boolean force = !kwargs.has("force_separate_z") ? Boolean.FALSE
+                : kwargs.get("force_separate_z").isJsonNull() ? null : kwargs.get("force_separate_z").getAsBoolean();
         return new Resampling(order, orderZ, force);
     }
 

@@ -95,4 +95,15 @@ class NnUNetModelFolderTest {
         assertArrayEquals(new int[0], NnUNetModel.mirrorAxes(null, none));
         assertArrayEquals(new int[0], NnUNetModel.mirrorAxes(null, java.util.Map.of()));
     }
+
+    /** nnU-Net's resample_data_or_seg_to_shape: force_separate_z=False unless the plans say; None decides per image. */
+    @Test
+    void aMissingForceSeparateZIsFalseAndNullDecidesPerImage() throws Exception {
+        Path file = Path.of("src/test/resources/nnunet/fixtures/plans/Dataset991_TinyCT/nnUNetPlansTiny.json");
+        JsonObject plans = com.google.gson.JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        JsonObject configuration = NnUNetModelFolder.configuration(plans, "3d_fullres", file);
+        assertEquals(null, NnUNetPlan.of(plans, configuration, 1, file).data().forceSeparateZ(), "null as written");
+        configuration.getAsJsonObject("resampling_fn_data_kwargs").remove("force_separate_z");
+        assertEquals(Boolean.FALSE, NnUNetPlan.of(plans, configuration, 1, file).data().forceSeparateZ(), "missing");
+    }
 }

@@ -27,6 +27,25 @@ import org.junit.jupiter.params.provider.ValueSource;
 class NnUNetNetworkTest {
     static final Path DIR = Path.of("src/test/resources/nnunet/network");
 
+    /** Forward hooks on dynamic-network-architectures' convolutions counted them (scripts/nnunet-golden/flops.py). */
+    @ParameterizedTest
+    @ValueSource(strings = {"plain3d", "plain2d", "resenc3d"})
+    void forwardFlopsEqualTheCountOfPyTorchHooks(String name) throws Exception {
+        JsonObject c = JsonParser.parseString(Files.readString(DIR.resolve("cases.json"))).getAsJsonObject()
+                .getAsJsonObject("cases").getAsJsonObject(name);
+        JsonObject configuration = new JsonObject();
+        configuration.add("architecture", c.get("architecture"));
+        NnUNetArchitecture a = NnUNetArchitecture.of(configuration, DIR.resolve("cases.json"));
+        JsonObject flops = JsonParser.parseString(Files.readString(DIR.resolve("flops.json"))).getAsJsonObject()
+                .getAsJsonObject(name);
+        assertEquals(2, flops.size());
+        for (String size : flops.keySet()) {
+            long[] s = java.util.Arrays.stream(size.split("x")).mapToLong(Long::parseLong).toArray();
+            assertEquals(flops.get(size).getAsDouble(), a.forwardFlops(c.get("channels").getAsInt(),
+                    c.get("classes").getAsInt(), s), 0, name + " at " + size);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"plain3d", "plain2d", "resenc3d"})
     void logitsEqualPyTorchsWithinOneInTenThousand(String name) throws Exception {

@@ -13,6 +13,7 @@ import io.medseg.files.AtomicFiles;
 import io.medseg.files.OutputExistsException;
 import io.medseg.image.Reorientation;
 import io.medseg.image.Volume;
+import io.medseg.nnunet.NnUNetModel;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,8 @@ public final class ExplainRun {
             if (layers.isEmpty()) {
                 layers.addAll(explainer.defaultLayers());
             }
-            View view = view(r, scan, config);
+            View view = Architectures.byName(config.architecture()).bringsOwnPipeline()
+                    ? nnUNetView(r, scan, config) : view(r, scan, config);
             log.accept("explaining " + config.architecture() + " on " + view.where());
             List<NetworkExplainer.Maps> maps = explainer.activations(view.input(), view.sizeXyz(), layers);
             List<NetworkExplainer.Excitation> excitations = new ArrayList<>();
@@ -196,6 +198,43 @@ public final class ExplainRun {
         float[] background = Arrays.copyOfRange(input, local * w * h, (local + 1) * w * h);
         return new View(input, patch, local, background, w, h, r.image().getFileName() + ", slice " + z + " (network slice "
                 + zGrid + ", patch " + dims(patch) + " at " + dims(config.spacingMm()) + " mm)");
+    }
+
+    /**
+     * An imported nnU-Net model sees the scan as nnU-Net's preprocessing gives it (file voxel order
+     * after transpose_forward, cropped, normalised, resampled): a 2D configuration one slice along
+     * nnU-Net's first axis, whole; a 3D one a patch centred on that slice. Slices are counted along
+     * that axis of the preprocessed array, which the page says.
+     */
+    private static View nnUNetView(Request r, Volume scan, ModelConfig config) throws IOException {
+        NnUNetModel.NetworkInput in = NnUNetModel.preprocess(config, r.model(), scan);
+        int[] s = in.shape(); // nnU-Net's axes (the first is sliced)
+        long[] grid = {s[2], s[1], s[0]};
+        int channels = config.inputChannels();
+        int z = slice(r.slice(), grid[2]);
+        int[] divisors = Architectures.byName(config.architecture()).sizeDivisors(config.arguments());
+        String where = r.image().getFileName() + ", slice " + z + " of " + grid[2] + " along nnU-Net's first axis "
+                + "(after its crop, transpose and resampling to " + dims(config.spacingMm()) + " mm)";
+        if (config.patchSize().length == 2) {
+            long[] padded = {roundUp(grid[0], divisors[1]), roundUp(grid[1], divisors[0])};
+            float[] input = crop(in.data(), grid, channels, new long[] {0, 0, z}, new long[] {padded[0], padded[1], 1}, 0f);
+            int w = (int) padded[0];
+            int h = (int) padded[1];
+            return new View(input, padded, -1, Arrays.copyOf(input, w * h), w, h, where);
+        }
+        int[] p = config.patchSize(); // D, H, W
+        long[] patch = {p[2], p[1], p[0]};
+        long[] origin = new long[3];
+        for (int k = 0; k < 2; k++) {
+            origin[k] = Math.max(0, (grid[k] - patch[k]) / 2);
+        }
+        origin[2] = Math.max(0, Math.min(z - patch[2] / 2, grid[2] - patch[2]));
+        float[] input = crop(in.data(), grid, channels, origin, patch, 0f); // nnU-Net pads with 0 after normalising
+        int local = (int) (z - origin[2]);
+        int w = (int) patch[0];
+        int h = (int) patch[1];
+        float[] background = Arrays.copyOfRange(input, local * w * h, (local + 1) * w * h);
+        return new View(input, patch, local, background, w, h, where + ", patch " + dims(patch));
     }
 
     private static int slice(Integer asked, long slices) {

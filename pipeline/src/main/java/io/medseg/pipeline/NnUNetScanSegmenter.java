@@ -1,6 +1,7 @@
 package io.medseg.pipeline;
 
 import io.medseg.core.Segmenter;
+import io.medseg.core.preprocess.ScanProfile;
 import io.medseg.image.Geometry;
 import io.medseg.image.Volume;
 import io.medseg.nnunet.NnUNetModel;
@@ -9,9 +10,10 @@ import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
- * An nnU-Net v2 model folder in a batch: each scan as nnU-Net's own predictor segments it (its voxel
- * order, its preprocessing, its sliding window and export), progress counted in network runs. nnU-Net
- * records no training domain, so no scan is flagged.
+ * An nnU-Net v2 model (folder, zip or imported bundle) in a batch: each scan as nnU-Net's own
+ * predictor segments it (its voxel order, its preprocessing, its sliding window and export), progress
+ * counted in network runs. nnU-Net records no training domain, so scans are flagged only by an
+ * imported bundle that {@code medseg domain --record-from} gave one.
  */
 public final class NnUNetScanSegmenter implements ScanSegmenter {
     private final NnUNetModel model;
@@ -50,7 +52,7 @@ public final class NnUNetScanSegmenter implements ScanSegmenter {
 
     @Override
     public String domainWarning(Volume scan) {
-        return "";
+        return model.bundleConfig().map(c -> c.domainWarning(ScanProfile.of(scan))).orElse("");
     }
 
     @Override

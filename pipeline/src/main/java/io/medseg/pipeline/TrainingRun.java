@@ -105,6 +105,10 @@ public final class TrainingRun {
     private static Network architecture(TrainingRequest r, ModelConfig parent) {
         String name = parent != null ? parent.architecture() : r.arch() != null ? r.arch() : TrainingRequest.ARCHITECTURE;
         NetworkArchitecture architecture = Architectures.byName(name);
+        if (parent == null && !architecture.trainsFromScratch()) {
+            throw new IllegalArgumentException("architecture " + name + " is not trained from scratch here; trainable: "
+                    + String.join(", ", Architectures.trainableNames()));
+        }
         JsonObject arguments = parent != null ? parent.arguments().deepCopy() : architecture.defaultArguments();
         if (r.depth() != null && !arguments.has("depth")) {
             throw new IllegalArgumentException("depth applies to unet2d; " + name + " takes its stages from the plan"
@@ -246,6 +250,13 @@ public final class TrainingRun {
         if (!fixed.isEmpty()) {
             throw new IllegalArgumentException(String.join(", ", fixed) + ": fine-tuning keeps the network, spacing and "
                     + "normalisation of " + path + "; leave them unset");
+        }
+        if (Architectures.byName(parent.architecture()).bringsOwnPipeline()) {
+            // training prepares cases its own way (reoriented, its resampling and normalisation): the network
+            // would learn from inputs unlike those nnU-Net's pipeline gives it when it segments
+            throw new IllegalArgumentException(path + " is a " + parent.architecture() + " model (imported from nnU-Net);"
+                    + " fine-tuning it is not supported yet, as medseg's training would not prepare scans as nnU-Net's "
+                    + "pipeline does; fine-tune it with nnU-Net (-pretrained_weights) and import the result");
         }
         if (!parent.complete()) {
             throw new IllegalArgumentException(path + " is an unfinished training run (" + parent.state() + "); "

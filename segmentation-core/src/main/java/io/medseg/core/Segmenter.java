@@ -73,6 +73,10 @@ public final class Segmenter implements AutoCloseable {
     public Segmenter(ModelBundle bundle, Options options) {
         this.bundle = bundle;
         try {
+            if (Architectures.byName(bundle.config().architecture()).bringsOwnPipeline()) {
+                throw new IllegalArgumentException("a " + bundle.config().architecture() + " model prepares scans its own "
+                        + "way (an imported nnU-Net model: nnU-Net's pipeline), not with this project's Segmenter");
+            }
             useOptions(options);
         } catch (IllegalArgumentException e) {
             bundle.close(); // the Segmenter owns the bundle: it is not returned to close later

@@ -21,7 +21,8 @@ final class ExplainCommand implements Callable<Integer> {
     Path model;
     @Option(names = "--image", required = true, description = "a PNG, TIFF or NIfTI file, or a DICOM series")
     Path image;
-    @Option(names = "--slice", description = "3D scans: the axial slice (in the voxel order closest to LPS); default "
+    @Option(names = "--slice", description = "3D scans: the axial slice (in the voxel order closest to LPS; for an "
+            + "imported nnU-Net model, along nnU-Net's first axis of its preprocessed array); default "
             + "the middle one")
     Integer slice;
     @Option(names = "--layers", split = ",", description = "layers to show, e.g. encoder0,encoder2,bottleneck,decoder0 "

@@ -11,6 +11,8 @@ import io.medseg.io.ImageFileException;
 import io.medseg.io.ImageFiles;
 import io.medseg.io.ScanHeader;
 import io.medseg.io.dicom.DicomSeries;
+import io.medseg.nnunet.ImportedNnUNet;
+import io.medseg.nnunet.ImportedNnUNetArchitecture;
 import io.medseg.nnunet.NnUNetArchitecture;
 import io.medseg.nnunet.NnUNetModel;
 import io.medseg.nnunet.NnUNetModelFolder;
@@ -43,18 +45,19 @@ final class InfoCommand implements Callable<Integer> {
         if (!Files.exists(path)) {
             throw new ImageFileException(path, "no such file or folder");
         }
-        if (ModelBundle.isBundle(path)) {
-            // loaded, not only its model.json read: parameters that do not fit the recipe are refused here as in segment
-            try (ModelBundle bundle = ModelBundle.load(path, Device.cpu())) {
-                System.out.print(describe(path, bundle.config()));
-            }
-            return 0;
-        }
+        // an nnU-Net export zip is a .zip too: it is told apart from a bundle's zip by what it holds
         if (NnUNetModelFolder.looksLikeOne(path) || NnUNetZip.looksLikeOne(path)) {
             Path folder = Files.isDirectory(path) ? path : NnUNetZip.extract(path);
             // loaded: checkpoints that do not fit the plans, or hostile ones, are refused here as in segment
             try (NnUNetModel model = NnUNetModel.load(folder, List.of(), NnUNetModelFolder.Checkpoint.FINAL, Device.cpu())) {
                 System.out.print(describe(path, model));
+            }
+            return 0;
+        }
+        if (ModelBundle.isBundle(path)) {
+            // loaded, not only its model.json read: parameters that do not fit the recipe are refused here as in segment
+            try (ModelBundle bundle = ModelBundle.load(path, Device.cpu())) {
+                System.out.print(describe(path, bundle.config()));
             }
             return 0;
         }
@@ -133,19 +136,48 @@ final class InfoCommand implements Callable<Integer> {
         return problems == 0 ? 0 : 3;
     }
 
+    /** The configuration an imported nnU-Net bundle runs, inheritance resolved. */
+    private static JsonObject importedConfiguration(Path bundle, ModelConfig c) {
+        try {
+            ImportedNnUNet imported = ImportedNnUNet.parse(c.arguments(), bundle.resolve(ModelBundle.CONFIG_FILE));
+            return NnUNetModelFolder.configuration(imported.plans(), imported.configuration(),
+                    bundle.resolve(ModelBundle.CONFIG_FILE));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     /** A bundle in a few lines: what it segments, at which resolution, trained on what, how well. */
     static String describe(Path bundle, ModelConfig c) {
         StringBuilder b = new StringBuilder();
         b.append("model bundle ").append(bundle).append('\n');
-        b.append("  architecture ").append(c.architecture()).append(' ').append(c.arguments()).append('\n');
+        boolean imported = c.architecture().equals(ImportedNnUNetArchitecture.NAME);
+        JsonObject configuration = imported ? importedConfiguration(bundle, c) : null;
+        b.append("  architecture ").append(c.architecture()).append(' ').append(imported ? "(imported nnU-Net v2: "
+                + configuration.getAsJsonObject("architecture").get("network_class_name").getAsString()
+                        .replaceFirst(".*\\.", "") + ", configuration " + c.arguments().get("configuration").getAsString()
+                + ", folds " + c.arguments().get("folds") + ", mirror axes " + c.arguments().get("mirrorAxes")
+                + "; plans.json and dataset.json kept in model.json)" : c.arguments().toString()).append('\n');
         b.append("  labels ").append(c.labels()).append(", ").append(c.inputChannels()).append(" input channel(s)\n");
         b.append("  patch ").append(TensorLayout.describe(c.patchSize())).append(", spacing ")
-                .append(format(c.spacingMm())).append(" mm").append(c.plan() != null ? " (scans are resampled to it)" : "")
-                .append(", intensity ").append(c.intensity()).append('\n');
+                .append(format(c.spacingMm())).append(" mm").append(c.plan() != null || imported
+                        ? " (scans are resampled to it)" : "")
+                .append(", intensity ").append(imported ? "nnU-Net's " + configuration.get("normalization_schemes")
+                        : c.intensity()).append('\n');
         if (c.training() != null) {
             b.append("  training ").append(c.training()).append('\n');
         }
-        if (!c.provenance().isEmpty()) {
+        if (imported) {
+            Map<String, String> p = c.provenance();
+            b.append("  imported from ").append(p.getOrDefault("nnunet_source", "?")).append(": trainer ")
+                    .append(p.getOrDefault("nnunet_trainer", "?")).append(", plans ").append(p.getOrDefault("nnunet_plans", "?"))
+                    .append(", ").append(p.getOrDefault("nnunet_checkpoint", "?")).append('\n');
+            p.forEach((key, value) -> {
+                if (key.startsWith("nnunet_fold_") && key.endsWith("_sha256")) {
+                    b.append("  ").append(key).append(' ').append(value).append('\n');
+                }
+            });
+        } else if (!c.provenance().isEmpty()) {
             b.append("  trained on ").append(c.provenance().getOrDefault("dataset", "?")).append(" (sha256 ")
                     .append(c.provenance().getOrDefault("dataset_sha256", "?")).append("), seed ")
                     .append(c.provenance().getOrDefault("seed", "?")).append(", libtorch ")

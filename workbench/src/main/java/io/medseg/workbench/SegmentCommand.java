@@ -13,11 +13,11 @@ import io.medseg.pipeline.RunManifest;
 import io.medseg.pipeline.ScanSegmenter;
 import io.medseg.pipeline.SegmentationBatch;
 import io.medseg.pipeline.SpatialSizes;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -96,17 +96,17 @@ final class SegmentCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--tile-size and --tile give the same thing; give --tile-size (x×y×z)");
         }
         Device chosen = device.resolve(); // the flags first, then the files they name
-        if (NnUNetModelFolder.looksLikeOne(model)) {
+        if (NnUNetModelFolder.looksLikeOne(model) || NnUNetZip.looksLikeOne(model)) {
             return nnUNet(model, existing, chosen);
         }
-        if (NnUNetZip.looksLikeOne(model)) {
-            return nnUNet(NnUNetZip.extract(model), existing, chosen);
+        Path bundle = ModelsCommand.resolve(model);
+        if (NnUNetModel.isImportedBundle(bundle)) {
+            return nnUNet(bundle, existing, chosen);
         }
         if (folds != null || checkpoint != null || disableTta) {
-            throw new IllegalArgumentException("--folds, --checkpoint and --disable-tta are for nnU-Net model folders; "
-                    + model + " is not one (no plans.json and dataset.json)");
+            throw new IllegalArgumentException("--folds, --checkpoint and --disable-tta are for nnU-Net models; "
+                    + model + " is not one (no plans.json and dataset.json, not imported by medseg import-nnunet)");
         }
-        Path bundle = ModelsCommand.resolve(model);
         try (Segmenter segmenter = new Segmenter(ModelBundle.load(bundle, chosen),
                 new Segmenter.Options(overlap, tileBatch, tta, components))) {
             if (tileSize != null || tileTensorOrder != null) {
@@ -139,8 +139,8 @@ final class SegmentCommand implements Callable<Integer> {
         }
     }
 
-    /** An nnU-Net v2 model folder: nnU-Net's own pipeline, reproduced, over the same batch. */
-    private Integer nnUNet(Path folder, SegmentationBatch.Existing existing, Device chosen) throws Exception {
+    /** An nnU-Net v2 model folder, its zip or an imported bundle: nnU-Net's own pipeline, reproduced, over the same batch. */
+    private Integer nnUNet(Path path, SegmentationBatch.Existing existing, Device chosen) throws Exception {
         if (tileSize != null || tileTensorOrder != null || keepComponents != null || largestComponent || tta) {
             throw new IllegalArgumentException("--tile-size, --keep-components, --largest-component and --tta are for "
                     + "this project's bundles; an nnU-Net model runs as nnU-Net runs it (patch from its plans, mirroring "
@@ -149,30 +149,38 @@ final class SegmentCommand implements Callable<Integer> {
         if (!(overlap >= 0 && overlap < 1)) {
             throw new IllegalArgumentException("--overlap must be in [0, 1), got " + overlap);
         }
+        boolean bundle = NnUNetModel.isImportedBundle(path);
+        if (bundle && checkpoint != null) {
+            throw new IllegalArgumentException("--checkpoint is for nnU-Net model folders; " + path + " holds the "
+                    + "checkpoint it was imported from (medseg info shows which)");
+        }
         List<String> foldList = folds == null ? List.of() : List.of(folds.split(","));
         NnUNetModelFolder.Checkpoint which = checkpoint == null ? NnUNetModelFolder.Checkpoint.FINAL
                 : NnUNetModelFolder.Checkpoint.parse(checkpoint);
-        try (NnUNetModel nnunet = NnUNetModel.load(folder, foldList, which, chosen)) {
+        try (NnUNetModel nnunet = NnUNetModel.open(path, foldList, which, chosen)) {
             SegmentationBatch batch = SegmentationBatch.plan(input, output, nnunet.inputChannels(), existing,
                     saveProbabilities);
             batch.checkDimensions(nnunet.architecture().spatialDims(), input);
             TerminalProgress progress = log.progress();
-            progress.message("model " + model + " (nnU-Net v2, " + nnunet.architecture().networkClass()
-                    .substring(nnunet.architecture().networkClass().lastIndexOf('.') + 1) + ", folds "
-                    + nnunet.checkpoints().stream().map(p -> p.getParent().getFileName().toString().substring(5))
-                            .collect(Collectors.joining(", ")) + ", " + which.fileName() + ", mirroring "
+            String checkpointName = bundle ? nnunet.bundleConfig().orElseThrow().provenance()
+                    .getOrDefault("nnunet_checkpoint", "checkpoint unknown") : which.fileName();
+            progress.message("model " + model + " (nnU-Net v2" + (bundle ? " imported" : "") + ", "
+                    + nnunet.architecture().networkClass().substring(nnunet.architecture().networkClass().lastIndexOf('.')
+                    + 1) + ", folds " + String.join(", ", nnunet.foldNames()) + ", " + checkpointName + ", mirroring "
                     + (disableTta || nnunet.mirrorAxes().length == 0 ? "off" : "on") + "), device " + chosen);
             batch.notes().forEach(progress::message);
             ScanSegmenter segmenter = new NnUNetScanSegmenter(nnunet, 1 - overlap, !disableTta);
             SegmentationBatch.Result result = batch.run(segmenter, progress);
             List<Path> inputs = new ArrayList<>();
-            if (folder.equals(model)) {
-                inputs.addAll(List.of(folder.resolve("plans.json"), folder.resolve("dataset.json")));
+            if (NnUNetModelFolder.looksLikeOne(path)) {
+                inputs.addAll(List.of(path.resolve("plans.json"), path.resolve("dataset.json")));
                 inputs.addAll(nnunet.checkpoints());
+            } else if (bundle && Files.isDirectory(path)) {
+                inputs.addAll(List.of(path.resolve(ModelBundle.CONFIG_FILE), path.resolve(ModelBundle.PARAMETERS_FILE)));
             } else {
-                inputs.add(model); // the zip: its unpacked copy is gone after the run
+                inputs.add(path); // a zip: an nnU-Net export's unpacked copy is gone after the run
             }
-            List<Path> read = batch.inputs(model); // the model, then every case's files
+            List<Path> read = batch.inputs(path); // the model, then every case's files
             inputs.addAll(read.subList(1, read.size()));
             RunManifest.of(Medseg.commandLine(), inputs, output, result.outputs()).write(output.resolve(MANIFEST));
             int code = summarize(batch, result, output, log.quiet);

@@ -19,6 +19,18 @@ public final class Architectures {
         return names;
     }
 
+    /** The names of the architectures {@code medseg train} can start from scratch, sorted. */
+    public static List<String> trainableNames() {
+        List<String> names = new ArrayList<>();
+        for (NetworkArchitecture a : ServiceLoader.load(NetworkArchitecture.class)) {
+            if (a.trainsFromScratch()) {
+                names.add(a.name());
+            }
+        }
+        Collections.sort(names);
+        return names;
+    }
+
     /** @throws IllegalArgumentException naming the unknown architecture and the known ones */
     public static NetworkArchitecture byName(String name) {
         List<String> known = new ArrayList<>();

@@ -122,7 +122,9 @@ public record ModelConfig(String format, String architecture, JsonObject argumen
         if (domain == null) {
             return "";
         }
-        boolean resamples = plan != null && scan.dims() == patchSize.length;
+        // an imported nnU-Net model resamples as nnU-Net does, without this project's plan
+        boolean resamples = (plan != null || Architectures.byName(architecture).bringsOwnPipeline())
+                && scan.dims() == patchSize.length;
         List<String> differences = domain.differences(scan, resamples, intensity.scheme() == Intensity.Scheme.CT);
         return differences.isEmpty() ? "" : "unlike the model's training data: " + String.join("; ", differences)
                 + "; check the mask";

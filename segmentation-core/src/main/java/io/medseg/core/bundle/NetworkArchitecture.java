@@ -16,6 +16,23 @@ public interface NetworkArchitecture {
     /** Name stored in {@code model.json}, e.g. {@code unet2d}. */
     String name();
 
+    /**
+     * Whether {@code medseg train} can start this network from its default arguments; false for
+     * networks that come only from elsewhere (an imported nnU-Net model), which are fine-tuned or run.
+     */
+    default boolean trainsFromScratch() {
+        return true;
+    }
+
+    /**
+     * Whether the network's scans are prepared by code of its own rather than from the bundle's
+     * intensity and plan: an imported nnU-Net model runs nnU-Net's pipeline. Core's {@code
+     * Segmenter} and training refuse such bundles instead of preparing scans the wrong way.
+     */
+    default boolean bringsOwnPipeline() {
+        return false;
+    }
+
     /** Default arguments for this architecture, written into new bundles. */
     JsonObject defaultArguments();
 

@@ -14,7 +14,8 @@ import java.util.List;
  * deepest  = its encoder alone (the bottleneck)
  * </pre>
  *
- * What fine-tuning freezes and what {@code medseg explain} looks at are named in these terms.
+ * What fine-tuning freezes and what {@code medseg explain} looks at are named in these terms; for
+ * an {@link Ensemble}, those of its first network.
  *
  * @param levels level 0 (full resolution) first, the bottleneck last
  * @param head the final 1×1 convolution to the classes
@@ -37,6 +38,9 @@ public record NetworkParts(List<Level> levels, Block head) {
 
     /** @throws IllegalArgumentException if {@code network} does not have the shape above */
     public static NetworkParts of(Block network) {
+        if (network instanceof Ensemble e) {
+            return of(e.members().get(0));
+        }
         List<Block> top = children(network);
         if (!(network instanceof Chain) || top.size() != 2) {
             throw new IllegalArgumentException("not an encoder-decoder of medseg's recipes (Chain[level 0, head]): "
