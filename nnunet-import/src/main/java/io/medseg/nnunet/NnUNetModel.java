@@ -38,8 +38,12 @@ import java.util.function.IntConsumer;
 public final class NnUNetModel implements AutoCloseable {
     /** dataset.json's label for voxels left out of the loss; it has no output channel. */
     private static final String IGNORE = "ignore";
-    /** dataset.json's image readers whose arrays this reader reproduces (nnU-Net's default for NIfTI is SimpleITK's). */
-    private static final Set<String> READERS = Set.of("SimpleITKIO", "NibabelIO", "NaturalImage2DIO", "Tiff3DIO");
+    /**
+     * nnU-Net's image readers whose arrays and spacings this project's readers reproduce. Refused:
+     * NibabelIOWithReorient and SimpleITKIOWithReorient (they reorient first), Tiff3DIO (spacing from a
+     * sidecar JSON), any other.
+     */
+    private static final Set<String> READERS = Set.of("SimpleITKIO", "NibabelIO", "NaturalImage2DIO");
 
     /** Where a model came from and what it needs besides its networks. */
     private record Source(NnUNetModelFolder folder, ModelConfig bundle, String trainer, String configurationName,
@@ -87,11 +91,14 @@ public final class NnUNetModel implements AutoCloseable {
                     + "a cascade (it takes the masks of " + configuration.get("previous_stage").getAsString() + "); "
                     + "cascades are not supported yet");
         }
-        if (dataset.has("overwrite_image_reader_writer") && !READERS.contains(
-                dataset.get("overwrite_image_reader_writer").getAsString())) {
-            throw new CheckpointException(datasetFile, "overwrite_image_reader_writer "
-                    + dataset.get("overwrite_image_reader_writer").getAsString() + " is not supported (it reads images "
-                    + "other than in the file's voxel order; " + String.join(", ", new TreeSet<>(READERS)) + " are)");
+        // the predictor reads scans with the plans' image_reader_writer (dataset.json's override chose it)
+        for (var where : List.of(Map.entry(plans, plansFile), Map.entry(dataset, datasetFile))) {
+            String key = where.getKey() == plans ? "image_reader_writer" : "overwrite_image_reader_writer";
+            if (where.getKey().has(key) && !READERS.contains(where.getKey().get(key).getAsString())) {
+                throw new CheckpointException(where.getValue(), key + " " + where.getKey().get(key).getAsString()
+                        + " is not supported (it reads images otherwise than this project's readers; "
+                        + String.join(", ", new TreeSet<>(READERS)) + " are)");
+            }
         }
         NnUNetArchitecture architecture = NnUNetArchitecture.of(configuration, plansFile);
         int inputChannels = channels(dataset, datasetFile);

@@ -81,4 +81,20 @@ class NnUNetBrokenModelsTest {
                     assertThrows(IllegalArgumentException.class, () -> model.segment(png, 0.5, false)).getMessage());
         }
     }
+
+    /** A reader that reorients (or takes spacing from elsewhere) would give the network other arrays than ours. */
+    @Test
+    void aReorientingImageReaderIsRefused(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path ct = FIXTURES.resolve("nnUNet_results/Dataset991_TinyCT/nnUNetTrainer_Fixture__nnUNetPlansTiny__3d_fullres");
+        Path copy = tmp.resolve("nnUNetTrainer_Fixture__nnUNetPlansTiny__3d_fullres");
+        Files.createDirectories(copy.resolve("fold_0"));
+        Files.copy(ct.resolve("dataset.json"), copy.resolve("dataset.json"));
+        Files.copy(ct.resolve("fold_0/checkpoint_final.pth"), copy.resolve("fold_0/checkpoint_final.pth"));
+        Files.writeString(copy.resolve("plans.json"), Files.readString(ct.resolve("plans.json"))
+                .replace("\"image_reader_writer\": \"NibabelIO\"", "\"image_reader_writer\": \"NibabelIOWithReorient\""));
+        assertEquals(copy.resolve("plans.json") + ": image_reader_writer NibabelIOWithReorient is not supported (it reads "
+                + "images otherwise than this project's readers; NaturalImage2DIO, NibabelIO, SimpleITKIO are)",
+                assertThrows(CheckpointException.class, () -> NnUNetModel.load(copy, List.of(),
+                        NnUNetModelFolder.Checkpoint.FINAL, Device.cpu())).getMessage());
+    }
 }

@@ -184,20 +184,26 @@ public final class ExplainRun {
         float[] onGrid = NetworkInput.onGrid(canonical, config.intensity(), grid, kinds);
         int z = slice(r.slice(), size[2]);
         long zGrid = Math.min(grid[2] - 1, (long) ((z + 0.5) * grid[2] / size[2]));
-        int[] p = config.patchSize(); // D, H, W
-        long[] patch = {p[2], p[1], p[0]};
+        return patchAround(onGrid, grid, canonical.channels(), zGrid, config.patchSize(), fill,
+                r.image().getFileName() + ", slice " + z + " (network slice " + zGrid + ", patch "
+                + dims(ModelBundle.patchSizeXyz(config)) + " at " + dims(config.spacingMm()) + " mm)");
+    }
+
+    /** A 3D network's patch of {@code onGrid}, centred in-plane and along z on {@code zGrid}, shown at that slice. */
+    private static View patchAround(float[] onGrid, long[] grid, int channels, long zGrid, int[] patchTensorOrder,
+            float fill, String where) {
+        long[] patch = {patchTensorOrder[2], patchTensorOrder[1], patchTensorOrder[0]};
         long[] origin = new long[3];
         for (int k = 0; k < 2; k++) {
             origin[k] = Math.max(0, (grid[k] - patch[k]) / 2);
         }
         origin[2] = Math.max(0, Math.min(zGrid - patch[2] / 2, grid[2] - patch[2]));
-        float[] input = crop(onGrid, grid, canonical.channels(), origin, patch, fill);
+        float[] input = crop(onGrid, grid, channels, origin, patch, fill);
         int local = (int) (zGrid - origin[2]);
         int w = (int) patch[0];
         int h = (int) patch[1];
         float[] background = Arrays.copyOfRange(input, local * w * h, (local + 1) * w * h);
-        return new View(input, patch, local, background, w, h, r.image().getFileName() + ", slice " + z + " (network slice "
-                + zGrid + ", patch " + dims(patch) + " at " + dims(config.spacingMm()) + " mm)");
+        return new View(input, patch, local, background, w, h, where);
     }
 
     /**
@@ -222,19 +228,9 @@ public final class ExplainRun {
             int h = (int) padded[1];
             return new View(input, padded, -1, Arrays.copyOf(input, w * h), w, h, where);
         }
-        int[] p = config.patchSize(); // D, H, W
-        long[] patch = {p[2], p[1], p[0]};
-        long[] origin = new long[3];
-        for (int k = 0; k < 2; k++) {
-            origin[k] = Math.max(0, (grid[k] - patch[k]) / 2);
-        }
-        origin[2] = Math.max(0, Math.min(z - patch[2] / 2, grid[2] - patch[2]));
-        float[] input = crop(in.data(), grid, channels, origin, patch, 0f); // nnU-Net pads with 0 after normalising
-        int local = (int) (z - origin[2]);
-        int w = (int) patch[0];
-        int h = (int) patch[1];
-        float[] background = Arrays.copyOfRange(input, local * w * h, (local + 1) * w * h);
-        return new View(input, patch, local, background, w, h, where + ", patch " + dims(patch));
+        // nnU-Net pads with 0 after normalising
+        return patchAround(in.data(), grid, channels, z, config.patchSize(), 0f, where + ", patch "
+                + dims(ModelBundle.patchSizeXyz(config)));
     }
 
     private static int slice(Integer asked, long slices) {
