@@ -27,15 +27,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 class NnUNetNetworkTest {
     static final Path DIR = Path.of("src/test/resources/nnunet/network");
 
+    /** A case of network.py's cases.json: the plans' architecture block, channels, classes, patch. */
+    static JsonObject testCase(String name) throws Exception {
+        return JsonParser.parseString(Files.readString(DIR.resolve("cases.json"))).getAsJsonObject()
+                .getAsJsonObject("cases").getAsJsonObject(name);
+    }
+
+    static NnUNetArchitecture architecture(JsonObject testCase) throws Exception {
+        JsonObject configuration = new JsonObject();
+        configuration.add("architecture", testCase.get("architecture"));
+        return NnUNetArchitecture.of(configuration, DIR.resolve("cases.json"));
+    }
+
     /** Forward hooks on dynamic-network-architectures' convolutions counted them (scripts/nnunet-golden/flops.py). */
     @ParameterizedTest
     @ValueSource(strings = {"plain3d", "plain2d", "resenc3d"})
     void forwardFlopsEqualTheCountOfPyTorchHooks(String name) throws Exception {
-        JsonObject c = JsonParser.parseString(Files.readString(DIR.resolve("cases.json"))).getAsJsonObject()
-                .getAsJsonObject("cases").getAsJsonObject(name);
-        JsonObject configuration = new JsonObject();
-        configuration.add("architecture", c.get("architecture"));
-        NnUNetArchitecture a = NnUNetArchitecture.of(configuration, DIR.resolve("cases.json"));
+        JsonObject c = testCase(name);
+        NnUNetArchitecture a = architecture(c);
         JsonObject flops = JsonParser.parseString(Files.readString(DIR.resolve("flops.json"))).getAsJsonObject()
                 .getAsJsonObject(name);
         assertEquals(2, flops.size());
@@ -49,11 +58,8 @@ class NnUNetNetworkTest {
     @ParameterizedTest
     @ValueSource(strings = {"plain3d", "plain2d", "resenc3d"})
     void logitsEqualPyTorchsWithinOneInTenThousand(String name) throws Exception {
-        JsonObject c = JsonParser.parseString(Files.readString(DIR.resolve("cases.json"))).getAsJsonObject()
-                .getAsJsonObject("cases").getAsJsonObject(name);
-        JsonObject configuration = new JsonObject();
-        configuration.add("architecture", c.get("architecture"));
-        NnUNetArchitecture a = NnUNetArchitecture.of(configuration, DIR.resolve("cases.json"));
+        JsonObject c = testCase(name);
+        NnUNetArchitecture a = architecture(c);
         Npy input = Npy.read(DIR.resolve(name + "_input.npy"));
         Npy expected = Npy.read(DIR.resolve(name + "_logits.npy"));
         NnUNetNetwork network = NnUNetNetwork.build(a, c.get("classes").getAsInt());
