@@ -3,6 +3,7 @@ package io.medseg.pipeline;
 import ai.djl.Device;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
+import io.medseg.core.engine.TensorLayout;
 import io.medseg.files.OutputExistsException;
 import io.medseg.nnunet.ImportedNnUNetArchitecture;
 import io.medseg.nnunet.NnUNetModel;
@@ -19,8 +20,9 @@ import java.util.function.Consumer;
 /**
  * {@code medseg import-nnunet}: an nnU-Net v2 model folder (or its zip) as this project's bundle.
  * The checkpoints are read once, with the pickle allow-list, and their tensors written in DJL's
- * parameter format (one network per fold); {@code model.json} keeps plans.json and dataset.json
- * verbatim, so the bundle segments exactly as the folder does, without pickles. The provenance
+ * parameter format (one network per fold); {@code model.json} keeps the content of plans.json and
+ * dataset.json (as JSON text, nulls included), so the bundle segments exactly as the folder does,
+ * without pickles. The provenance
  * names the source, trainer, plans, configuration, folds and each checkpoint's SHA-256.
  */
 public final class NnUNetImport {
@@ -56,11 +58,7 @@ public final class NnUNetImport {
                         RunManifest.sha256(model.checkpoints().get(i)));
             }
             provenance.put("medseg", Provenance.MEDSEG_VERSION);
-            double[] spacing = model.spacing();
-            double[] spacingXyz = new double[spacing.length];
-            for (int k = 0; k < spacing.length; k++) {
-                spacingXyz[k] = spacing[spacing.length - 1 - k]; // ModelConfig's spacings run x first
-            }
+            double[] spacingXyz = TensorLayout.reversed(model.spacing()); // ModelConfig's spacings run x first
             ModelConfig config = new ModelConfig(ModelConfig.FORMAT, ImportedNnUNetArchitecture.NAME,
                     model.imported().toJson(), model.inputChannels(), model.labelNames(), model.patch(), spacingXyz,
                     model.intensity(), null, provenance, Map.of(), null, ModelConfig.COMPLETE);

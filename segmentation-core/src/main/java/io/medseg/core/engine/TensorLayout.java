@@ -51,6 +51,15 @@ public final class TensorLayout {
         return out;
     }
 
+    /** As {@link #reversed(int[])}, for per-axis spacings. */
+    public static double[] reversed(double[] values) {
+        double[] out = new double[values.length];
+        for (int k = 0; k < values.length; k++) {
+            out[k] = values[values.length - 1 - k];
+        }
+        return out;
+    }
+
     /** Per-axis values in tensor order ([D,] H, W) for sizes in ImgLib2 order (x, y[, z]). */
     public static int[] tensorOrder(long[] xyz) {
         int[] out = new int[xyz.length];
