@@ -9,27 +9,24 @@ package io.medseg.nnunet;
 final class NnUNetExport {
     private NnUNetExport() {}
 
-    /** Labels (C order, the scan's array order) for {@code logits} (classes, shape) of a preprocessed case. */
-    static byte[] labels(float[] logits, int classes, int[] shape, NnUNetPreprocessor.Properties p, NnUNetPlan plan,
-            int dims) {
-        return labelsOfBox(inCroppedBox(logits, classes, shape, p, plan, dims), classes, p, plan);
-    }
-
-    /** The logits resampled to the cropped box's size, in half precision (resampling_fn_probabilities). */
-    static float[] inCroppedBox(float[] logits, int classes, int[] shape, NnUNetPreprocessor.Properties p,
+    /**
+     * The logits (half-precision bits) resampled to the cropped box's size, in half precision
+     * (resampling_fn_probabilities); the same array when the size does not change.
+     */
+    static short[] inCroppedBox(short[] logits, int classes, int[] shape, NnUNetPreprocessor.Properties p,
             NnUNetPlan plan, int dims) {
         double[] current = NnUNetPreprocessor.targetSpacing(plan, p.spacingTransposed(), dims);
         NnUNetPlan.Resampling r = plan.probabilities();
         int axis = NnUNetResampling.separateAxis(current, p.spacingTransposed(), r.forceSeparateZ());
-        return NnUNetResampling.resample(logits, classes, shape, p.shapeAfterCropping(), r.order(), r.orderZ(), axis,
-                NnUNetResampling.Precision.FLOAT16);
+        return NnUNetResampling.resampleHalf(logits, classes, shape, p.shapeAfterCropping(), r.order(), r.orderZ(),
+                axis);
     }
 
     /**
      * Softmax probabilities (classes, the scan's array shape) as nnU-Net saves them: softmax in float32
      * of the box's logits, class 0 = 1 outside the box, then transpose_backward.
      */
-    static float[] probabilities(float[] box, int classes, NnUNetPreprocessor.Properties p, NnUNetPlan plan) {
+    static float[] probabilities(short[] box, int classes, NnUNetPreprocessor.Properties p, NnUNetPlan plan) {
         int[] cropped = p.shapeAfterCropping();
         int n = cropped[0] * cropped[1] * cropped[2];
         int[] full = p.shapeBeforeCropping();
@@ -45,11 +42,11 @@ final class NnUNetExport {
                 for (int d = bbox[2][0]; d < bbox[2][1]; d++, j++) {
                     float max = Float.NEGATIVE_INFINITY;
                     for (int c = 0; c < classes; c++) {
-                        max = Math.max(max, box[c * n + j]);
+                        max = Math.max(max, Float16.fromBits(box[c * n + j]));
                     }
                     float sum = 0;
                     for (int c = 0; c < classes; c++) {
-                        e[c] = (float) Math.exp(box[c * n + j] - max);
+                        e[c] = (float) Math.exp(Float16.fromBits(box[c * n + j]) - max);
                         sum += e[c];
                     }
                     for (int c = 0; c < classes; c++) {
@@ -62,7 +59,7 @@ final class NnUNetExport {
     }
 
     /** Argmax in the box, the box put back in a background array of the scan's size, transpose_backward. */
-    static byte[] labelsOfBox(float[] back, int classes, NnUNetPreprocessor.Properties p, NnUNetPlan plan) {
+    static byte[] labelsOfBox(short[] back, int classes, NnUNetPreprocessor.Properties p, NnUNetPlan plan) {
         if (classes > 255) {
             throw new IllegalArgumentException(classes + " classes do not fit a byte label map");
         }
@@ -71,10 +68,11 @@ final class NnUNetExport {
         byte[] box = new byte[n];
         for (int i = 0; i < n; i++) {
             int best = 0;
-            float value = back[i];
+            float value = Float16.fromBits(back[i]);
             for (int c = 1; c < classes; c++) {
-                if (back[c * n + i] > value) { // numpy's argmax keeps the first of equal values
-                    value = back[c * n + i];
+                float v = Float16.fromBits(back[c * n + i]);
+                if (v > value) { // numpy's argmax keeps the first of equal values
+                    value = v;
                     best = c;
                 }
             }

@@ -339,8 +339,18 @@ public final class NnUNetModel implements AutoCloseable {
 
     /** As above, telling {@code progress} the network runs done so far (of {@link #networkRuns}). */
     public float[] logits(float[] data, int[] size, double stepSize, boolean mirror, IntConsumer progress) {
+        short[] half = halfLogits(data, size, stepSize, mirror, progress);
+        float[] out = new float[half.length];
+        for (int i = 0; i < half.length; i++) {
+            out[i] = Float16.fromBits(half[i]);
+        }
+        return out;
+    }
+
+    /** The logits as half-precision bits, the form nnU-Net keeps them in (half the memory of float32). */
+    private short[] halfLogits(float[] data, int[] size, double stepSize, boolean mirror, IntConsumer progress) {
         NnUNetSlidingWindow window = new NnUNetSlidingWindow(patch, stepSize, mirror ? mirrorAxes : new int[0]);
-        float[] sum = null;
+        short[] sum = null;
         int[] done = {0};
         for (Block network : folds) {
             NnUNetSlidingWindow.TileNetwork net = tile(network);
@@ -349,18 +359,18 @@ public final class NnUNetModel implements AutoCloseable {
                 progress.accept(++done[0]);
                 return out;
             };
-            float[] l = window.predict(data, inputChannels, size, classes, counted);
+            short[] l = window.predict(data, inputChannels, size, classes, counted);
             if (sum == null) {
                 sum = l;
             } else {
                 for (int i = 0; i < sum.length; i++) {
-                    sum[i] = Float16.round(sum[i] + l[i]);
+                    sum[i] = Float16.toBits(Float16.fromBits(sum[i]) + Float16.fromBits(l[i]));
                 }
             }
         }
         if (folds.size() > 1) {
             for (int i = 0; i < sum.length; i++) {
-                sum[i] = Float16.round(sum[i] / folds.size());
+                sum[i] = Float16.toBits(Float16.fromBits(sum[i]) / folds.size());
             }
         }
         return sum;
@@ -451,8 +461,8 @@ public final class NnUNetModel implements AutoCloseable {
         double[] spacing = nnUNetSpacing(size, scan.geometry().spacingMm());
         NnUNetPreprocessor.Preprocessed p = NnUNetPreprocessor.run(scan.data(), inputChannels, shape, spacing, plan,
                 architecture.spatialDims());
-        float[] l = logits(p.data(), p.shape(), stepSize, mirror, progress);
-        float[] box = NnUNetExport.inCroppedBox(l, classes, p.shape(), p.properties(), plan, architecture.spatialDims());
+        short[] l = halfLogits(p.data(), p.shape(), stepSize, mirror, progress);
+        short[] box = NnUNetExport.inCroppedBox(l, classes, p.shape(), p.properties(), plan, architecture.spatialDims());
         byte[] labels = NnUNetExport.labelsOfBox(box, classes, p.properties(), plan);
         float[] probabilities = keepProbabilities ? NnUNetExport.probabilities(box, classes, p.properties(), plan) : null;
         return new Prediction(LabelMap.wrap(labels, size, scan.geometry(), labelNames), probabilities);

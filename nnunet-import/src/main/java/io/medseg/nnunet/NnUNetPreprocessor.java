@@ -40,8 +40,7 @@ final class NnUNetPreprocessor {
         normalise(data, channels, croppedMask, plan);
         NnUNetPlan.Resampling r = plan.data();
         int axis = NnUNetResampling.separateAxis(spacingT, target, r.forceSeparateZ());
-        float[] resampled = NnUNetResampling.resample(data, channels, cropped, newShape, r.order(), r.orderZ(), axis,
-                NnUNetResampling.Precision.FLOAT32);
+        float[] resampled = NnUNetResampling.resample(data, channels, cropped, newShape, r.order(), r.orderZ(), axis);
         return new Preprocessed(resampled, newShape, new Properties(shapeT, bbox, cropped, spacingT));
     }
 

@@ -14,11 +14,6 @@ final class NnUNetResampling {
     /** nnU-Net's ANISO_THRESHOLD. */
     static final double ANISOTROPY = 3;
 
-    /** What precision the result is stored in, as nnU-Net's output array has its input's dtype. */
-    enum Precision {
-        FLOAT32, FLOAT16
-    }
-
     private NnUNetResampling() {}
 
     /** {@code compute_new_shape}: round(old_spacing / new_spacing · old_size), ties to even as Python's round. */
@@ -78,34 +73,65 @@ final class NnUNetResampling {
     }
 
     /**
-     * {@code data} (channels, shape) resampled to {@code newShape}; the same array when the shape
-     * does not change (nnU-Net returns its input then).
+     * An image {@code data} (channels, shape) resampled to {@code newShape}, in float32; the same
+     * array when the shape does not change (nnU-Net returns its input then).
      *
      * @param separateAxis the axis resampled apart with {@code orderZ}, or -1
      */
     static float[] resample(float[] data, int channels, int[] shape, int[] newShape, int order, int orderZ,
-            int separateAxis, Precision precision) {
+            int separateAxis) {
         if (java.util.Arrays.equals(shape, newShape)) {
             return data;
-        }
-        if (shape.length != 3) {
-            throw new IllegalArgumentException("nnU-Net resamples (c, x, y, z) arrays; got " + shape.length + " axes");
         }
         int n = count(shape);
         int m = count(newShape);
         float[] out = new float[channels * m];
+        double[] channel = new double[n];
         for (int c = 0; c < channels; c++) {
-            double[] channel = new double[n];
             for (int i = 0; i < n; i++) {
                 channel[i] = data[c * n + i];
             }
-            double[] r = separateAxis < 0 ? SplineZoom.resize(channel, shape, newShape, order)
-                    : separately(channel, shape, newShape, order, orderZ, separateAxis);
+            double[] r = resampleChannel(channel, shape, newShape, order, orderZ, separateAxis);
             for (int i = 0; i < m; i++) {
-                out[c * m + i] = precision == Precision.FLOAT16 ? (float) Float16.round(r[i]) : (float) r[i];
+                out[c * m + i] = (float) r[i];
             }
         }
         return out;
+    }
+
+    /**
+     * Logits as half-precision bits (channels, shape) resampled to {@code newShape}, the result
+     * rounded to half precision as nnU-Net's float16 output array is; the same array when the shape
+     * does not change.
+     */
+    static short[] resampleHalf(short[] data, int channels, int[] shape, int[] newShape, int order, int orderZ,
+            int separateAxis) {
+        if (java.util.Arrays.equals(shape, newShape)) {
+            return data;
+        }
+        int n = count(shape);
+        int m = count(newShape);
+        short[] out = new short[channels * m];
+        double[] channel = new double[n];
+        for (int c = 0; c < channels; c++) {
+            for (int i = 0; i < n; i++) {
+                channel[i] = Float16.fromBits(data[c * n + i]);
+            }
+            double[] r = resampleChannel(channel, shape, newShape, order, orderZ, separateAxis);
+            for (int i = 0; i < m; i++) {
+                out[c * m + i] = Float16.toBits((float) Float16.round(r[i]));
+            }
+        }
+        return out;
+    }
+
+    private static double[] resampleChannel(double[] channel, int[] shape, int[] newShape, int order, int orderZ,
+            int separateAxis) {
+        if (shape.length != 3) {
+            throw new IllegalArgumentException("nnU-Net resamples (c, x, y, z) arrays; got " + shape.length + " axes");
+        }
+        return separateAxis < 0 ? SplineZoom.resize(channel, shape, newShape, order)
+                : separately(channel, shape, newShape, order, orderZ, separateAxis);
     }
 
     /** In-plane per slice of {@code axis}, then along {@code axis} (nearest neighbour when orderZ is 0). */

@@ -133,10 +133,11 @@ final class NnUNetSlidingWindow {
     }
 
     /**
-     * Logits (classes, size…) for {@code data} (channels, size…), rounded as nnU-Net's half-precision
-     * buffers round them.
+     * Logits (classes, size…) for {@code data} (channels, size…) as half-precision bits ({@link
+     * Float16}), summed and divided in half precision as nnU-Net's buffers do: the whole volume's
+     * accumulators take 2 bytes a value, as nnU-Net's.
      */
-    float[] predict(float[] data, int channels, int[] size, int classes, TileNetwork network) {
+    short[] predict(float[] data, int channels, int[] size, int classes, TileNetwork network) {
         if (size.length != patch.length && size.length != patch.length + 1) {
             throw new IllegalArgumentException("a " + patch.length + "D patch does not fit an array of " + size.length
                     + " axes");
@@ -153,8 +154,8 @@ final class NnUNetSlidingWindow {
             steps[k] = steps(full[offset + k], patch[k], stepSize);
         }
         int voxels = count(full);
-        float[] logits = new float[classes * voxels];
-        float[] weights = new float[voxels];
+        short[] logits = new short[classes * voxels]; // all +0.0 in half bits
+        short[] weights = new short[voxels];
         int slices = offset == 1 ? full[0] : 1;
         int patchVoxels = count(patch);
         List<int[]> combos = mirrorCombinations();
@@ -188,7 +189,8 @@ final class NnUNetSlidingWindow {
         }
         for (int c = 0; c < classes; c++) {
             for (int v = 0; v < voxels; v++) {
-                logits[c * voxels + v] = Float16.round(logits[c * voxels + v] / weights[v]);
+                int at = c * voxels + v;
+                logits[at] = Float16.toBits(Float16.fromBits(logits[at]) / Float16.fromBits(weights[v]));
             }
         }
         return Arrays.equals(full, size) ? logits : crop(logits, classes, full, size, below);
@@ -215,7 +217,7 @@ final class NnUNetSlidingWindow {
     }
 
     /** predicted_logits[sl] += prediction · gaussian and n_predictions[sl] += gaussian, each sum rounded to half. */
-    private void accumulate(float[] prediction, int classes, float[] logits, float[] weights, int[] full, int[] origin,
+    private void accumulate(float[] prediction, int classes, short[] logits, short[] weights, int[] full, int[] origin,
             int patchVoxels) {
         int voxels = count(full);
         int[] pos = new int[patch.length];
@@ -229,9 +231,10 @@ final class NnUNetSlidingWindow {
             float g = gaussian[p];
             for (int c = 0; c < classes; c++) {
                 float weighted = prediction[c * patchVoxels + p] * g;
-                logits[c * voxels + at] = Float16.round(logits[c * voxels + at] + weighted);
+                int i = c * voxels + at;
+                logits[i] = Float16.toBits(Float16.fromBits(logits[i]) + weighted);
             }
-            weights[at] = Float16.round(weights[at] + g);
+            weights[at] = Float16.toBits(Float16.fromBits(weights[at]) + g);
             increment(pos, patch);
         }
     }
@@ -279,34 +282,43 @@ final class NnUNetSlidingWindow {
 
     private static float[] pad(float[] data, int channels, int[] size, int[] full, int[] below) {
         float[] out = new float[channels * count(full)];
-        copyBox(data, size, out, full, below, channels, true);
-        return out;
-    }
-
-    private static float[] crop(float[] data, int channels, int[] full, int[] size, int[] below) {
-        float[] out = new float[channels * count(size)];
-        copyBox(out, size, data, full, below, channels, false);
-        return out;
-    }
-
-    /** Copies between a box of {@code size} and the same box at {@code below} in an array of {@code full}. */
-    private static void copyBox(float[] small, int[] size, float[] large, int[] full, int[] below, int channels,
-            boolean intoLarge) {
         int n = count(size);
         int bigN = count(full);
+        forEachInBox(size, full, below, (v, at) -> {
+            for (int c = 0; c < channels; c++) {
+                out[c * bigN + at] = data[c * n + v];
+            }
+        });
+        return out;
+    }
+
+    private static short[] crop(short[] data, int channels, int[] full, int[] size, int[] below) {
+        short[] out = new short[channels * count(size)];
+        int n = count(size);
+        int bigN = count(full);
+        forEachInBox(size, full, below, (v, at) -> {
+            for (int c = 0; c < channels; c++) {
+                out[c * n + v] = data[c * bigN + at];
+            }
+        });
+        return out;
+    }
+
+    /** A box of {@code size} at {@code below} in an array of {@code full}: each voxel's index in both. */
+    @FunctionalInterface
+    private interface BoxVoxel {
+        void at(int inBox, int inFull);
+    }
+
+    private static void forEachInBox(int[] size, int[] full, int[] below, BoxVoxel visit) {
+        int n = count(size);
         int[] pos = new int[size.length];
         for (int v = 0; v < n; v++) {
             int at = 0;
             for (int k = 0; k < size.length; k++) {
                 at = at * full[k] + below[k] + pos[k];
             }
-            for (int c = 0; c < channels; c++) {
-                if (intoLarge) {
-                    large[c * bigN + at] = small[c * n + v];
-                } else {
-                    small[c * n + v] = large[c * bigN + at];
-                }
-            }
+            visit.at(v, at);
             increment(pos, size);
         }
     }

@@ -222,25 +222,10 @@ public final class TorchCheckpoint implements AutoCloseable {
         return switch (type) {
             case FLOAT32 -> b.getFloat(at);
             case FLOAT64 -> (float) b.getDouble(at);
-            case FLOAT16 -> halfToFloat(b.getShort(at));
+            case FLOAT16 -> Float16.fromBits(b.getShort(at));
             case BFLOAT16 -> Float.intBitsToFloat((b.getShort(at) & 0xffff) << 16);
             default -> throw new IllegalStateException(type.name());
         };
-    }
-
-    /** IEEE 754 binary16 to float (Float.float16ToFloat arrived after Java 17). */
-    static float halfToFloat(short h) {
-        int sign = (h & 0x8000) << 16;
-        int exponent = (h >>> 10) & 0x1f;
-        int mantissa = h & 0x3ff;
-        if (exponent == 0x1f) {
-            return Float.intBitsToFloat(sign | 0x7f800000 | mantissa << 13);
-        }
-        if (exponent == 0) {
-            float subnormal = mantissa * 0x1p-24f;
-            return sign == 0 ? subnormal : -subnormal;
-        }
-        return Float.intBitsToFloat(sign | (exponent + 112) << 23 | mantissa << 13);
     }
 
     @Override

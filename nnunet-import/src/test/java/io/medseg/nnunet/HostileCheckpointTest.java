@@ -132,11 +132,11 @@ class HostileCheckpointTest {
 
     @Test
     void halfPrecisionValuesConvertExactly() {
-        assertEquals(1.0f, TorchCheckpoint.halfToFloat((short) 0x3c00));
-        assertEquals(-2.0f, TorchCheckpoint.halfToFloat((short) 0xc000));
-        assertEquals(65504f, TorchCheckpoint.halfToFloat((short) 0x7bff));
-        assertEquals(0x1p-24f, TorchCheckpoint.halfToFloat((short) 0x0001)); // smallest subnormal
-        assertEquals(Float.POSITIVE_INFINITY, TorchCheckpoint.halfToFloat((short) 0x7c00));
-        assertTrue(Float.isNaN(TorchCheckpoint.halfToFloat((short) 0x7e00)));
+        assertEquals(1.0f, Float16.fromBits((short) 0x3c00));
+        assertEquals(-2.0f, Float16.fromBits((short) 0xc000));
+        assertEquals(65504f, Float16.fromBits((short) 0x7bff));
+        assertEquals(0x1p-24f, Float16.fromBits((short) 0x0001)); // smallest subnormal
+        assertEquals(Float.POSITIVE_INFINITY, Float16.fromBits((short) 0x7c00));
+        assertTrue(Float.isNaN(Float16.fromBits((short) 0x7e00)));
     }
 }

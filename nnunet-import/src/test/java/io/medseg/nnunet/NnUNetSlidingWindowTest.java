@@ -10,14 +10,14 @@ class NnUNetSlidingWindowTest {
     @Test
     void everyHalfValueRoundsToItselfAndMidpointsToEven() {
         for (int bits = 0; bits < 0x10000; bits++) {
-            float h = TorchCheckpoint.halfToFloat((short) bits);
+            float h = Float16.fromBits((short) bits);
             if (Float.isNaN(h)) {
                 continue;
             }
             assertEquals(h, Float16.round(h), "half 0x" + Integer.toHexString(bits));
             int next = bits + 1;
             if ((bits & 0x7fff) < 0x7bff) { // below the largest finite magnitude
-                float above = TorchCheckpoint.halfToFloat((short) next);
+                float above = Float16.fromBits((short) next);
                 float mid = (h + above) / 2; // exact in float: halves have 11 significant bits
                 float even = (bits & 1) == 0 ? h : above;
                 assertEquals(even, Float16.round(mid), "midpoint after half 0x" + Integer.toHexString(bits));
@@ -25,6 +25,34 @@ class NnUNetSlidingWindowTest {
         }
         assertEquals(Float.POSITIVE_INFINITY, Float16.round(65520f));
         assertEquals(65504f, Float16.round(65519.99f));
+    }
+
+    @Test
+    void halfBitsRoundAsRoundingDoesAndDecodeBack() {
+        for (int bits = 0; bits < 0x10000; bits++) {
+            float h = Float16.fromBits((short) bits);
+            if (!Float.isNaN(h)) {
+                assertEquals((short) bits, Float16.toBits(h), "half 0x" + Integer.toHexString(bits));
+            }
+        }
+        // every float exponent a half can reach or overflow from, with random significands and the ties
+        java.util.Random random = new java.util.Random(31);
+        for (int i = 0; i < 2_000_000; i++) {
+            float f = Float.intBitsToFloat((random.nextInt(50) + 95) << 23 | random.nextInt(1 << 23)
+                    | (random.nextBoolean() ? 0x80000000 : 0));
+            if (i % 4 == 0) {
+                f = Float.intBitsToFloat(Float.floatToRawIntBits(f) & ~0x1fff | 0x1000); // a tie in a normal half
+            }
+            float expected = Float16.round(f);
+            assertEquals(expected, Float16.fromBits(Float16.toBits(f)), "float " + f);
+            assertEquals(Math.copySign(1f, f), Math.copySign(1f, Float16.fromBits(Float16.toBits(f))), "sign of " + f);
+        }
+        assertEquals((short) 0x7c00, Float16.toBits(65520f));
+        assertEquals((short) 0x7bff, Float16.toBits(65519.99f));
+        assertEquals((short) 0x0000, Float16.toBits(0x1p-25f)); // a tie between 0 and the smallest subnormal: even
+        assertEquals((short) 0x0001, Float16.toBits(Math.nextUp(0x1p-25f)));
+        assertEquals((short) 0x0400, Float16.toBits(Math.nextDown(0x1p-14f))); // rounds up to the smallest normal
+        assertEquals((short) 0xfc00, Float16.toBits(Float.NEGATIVE_INFINITY));
     }
 
     @Test
