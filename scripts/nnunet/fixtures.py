@@ -1,5 +1,6 @@
 """Steps of make-fixtures.sh that are Python: synthetic nnU-Net raw datasets, the capped ("Tiny")
-plans, test images, predictions with nnU-Net's predictor, intermediate arrays, hostile checkpoints,
+plans, test images, predictions with nnU-Net's predictor, intermediate arrays, training cases as nnU-Net's
+preprocessor gives them to its trainer, hostile checkpoints,
 the checkpoint determinism check and the manifest.
 
 Run with the fixture venv's python; nnU-Net paths come from the nnUNet_raw / nnUNet_preprocessed /
@@ -660,6 +661,31 @@ def step_manifest(out: str, versions_json: str):
     save_json(manifest, out / "manifest.json")
 
 
+def step_training_cases(results: str, test_root: str, out: str):
+    """Each test image with its reference labels through nnU-Net's preprocessor as its trainer gets
+    them (run_case with a segmentation): data (float32) and seg (int8, -1 outside the non-zero region)."""
+    results, test_root, out = Path(results), Path(test_root), Path(out)
+    for key, ds, _, cfg, _ in MODELS:
+        if key == "ct3d_resenc":
+            continue  # same plans' preprocessing as ct3d_plain but for the network
+        target = out / key
+        if target.exists():
+            shutil.rmtree(target)
+        target.mkdir(parents=True)
+        predictor = make_predictor(mirror=False)
+        predictor.initialize_from_trained_model_folder(str(model_dir(results, key)), use_folds=(0,),
+                                                       checkpoint_name="checkpoint_final.pth")
+        pm, cm = predictor.plans_manager, predictor.configuration_manager
+        ending = predictor.dataset_json["file_ending"]
+        for case in ("case_000", "case_001", "case_002"):
+            image_files = [str(test_root / ds / "images" / f"{case}_0000{ending}")]
+            seg_file = str(test_root / ds / "reference_labels" / f"{case}{ending}")
+            preprocessor = cm.preprocessor_class(verbose=False)
+            data, seg, _ = preprocessor.run_case(image_files, seg_file, pm, cm, predictor.dataset_json)
+            np.save(target / f"{case}_data.npy", np.ascontiguousarray(data, dtype=np.float32))
+            np.save(target / f"{case}_seg.npy", np.ascontiguousarray(seg, dtype=np.int8))
+
+
 def main():
     step, *args = sys.argv[1:]
     steps = {
@@ -669,6 +695,7 @@ def main():
         "predict": step_predict,
         "intermediates": step_intermediates,
         "broken": step_broken,
+        "training-cases": step_training_cases,
         "compare": step_compare,
         "manifest": step_manifest,
     }

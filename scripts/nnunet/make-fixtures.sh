@@ -144,6 +144,9 @@ log "test images and predictions"
 log "intermediate arrays"
 "$PY" "$here/fixtures.py" intermediates "$nnUNet_results" "$OUT/test_images" "$OUT/intermediates" > "$WORK/logs/intermediates.log" 2>&1 \
   || { tail -30 "$WORK/logs/intermediates.log" >&2; exit 1; }
+log "training cases"
+"$PY" "$here/fixtures.py" training-cases "$nnUNet_results" "$OUT/test_images" "$OUT/training_cases" > "$WORK/logs/training-cases.log" 2>&1 \
+  || { tail -30 "$WORK/logs/training-cases.log" >&2; exit 1; }
 log "broken checkpoints"
 "$PY" "$here/fixtures.py" broken "$nnUNet_results" "$OUT/broken"
 

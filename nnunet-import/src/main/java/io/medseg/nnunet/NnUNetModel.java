@@ -80,10 +80,10 @@ public final class NnUNetModel implements AutoCloseable {
     }
 
     /** What the configuration and dataset say, checked: everything but the networks. */
-    private record Contract(JsonObject configuration, NnUNetArchitecture architecture, NnUNetPlan plan, int inputChannels,
+    record Contract(JsonObject configuration, NnUNetArchitecture architecture, NnUNetPlan plan, int inputChannels,
             int classes, int[] patch, Map<Integer, String> labelNames) {}
 
-    private static Contract contract(JsonObject plans, JsonObject dataset, String configurationName, Path plansFile,
+    static Contract contract(JsonObject plans, JsonObject dataset, String configurationName, Path plansFile,
             Path datasetFile) throws CheckpointException {
         JsonObject configuration = NnUNetModelFolder.configuration(plans, configurationName, plansFile);
         if (configuration.has("previous_stage")) {
@@ -407,13 +407,13 @@ public final class NnUNetModel implements AutoCloseable {
         return (long) window.tileCount(size) * folds.size();
     }
 
-    private static int[] nnUNetShape(long[] size) {
+    static int[] nnUNetShape(long[] size) {
         return size.length == 3 ? new int[] {(int) size[2], (int) size[1], (int) size[0]}
                 : new int[] {1, (int) size[1], (int) size[0]};
     }
 
     /** nnU-Net's spacing order; its 2D image readers put a placeholder 999 on the first axis. */
-    private static double[] nnUNetSpacing(long[] size, double[] sp) {
+    static double[] nnUNetSpacing(long[] size, double[] sp) {
         return size.length == 3 ? new double[] {sp[2], sp[1], sp[0]} : new double[] {999, sp[1], sp[0]};
     }
 
@@ -441,7 +441,7 @@ public final class NnUNetModel implements AutoCloseable {
         return new NetworkInput(p.data(), p.shape());
     }
 
-    private static void checkScan(Volume scan, int dims, int inputChannels) {
+    static void checkScan(Volume scan, int dims, int inputChannels) {
         if (dims == 3 && (scan.sizeXyz().length == 2 || scan.sizeXyz()[2] == 1)) {
             // nnU-Net would resample the placeholder 999 mm slice axis to hundreds of slices: refuse instead
             throw new IllegalArgumentException("a 2D image, and the model is a 3D nnU-Net configuration; give a volume");

@@ -78,7 +78,20 @@ record NnUNetPlan(int[] transposeForward, int[] transposeBackward, double[] spac
                 + "); refused");
     }
 
+    /**
+     * The configuration's {@code resampling_fn_seg}: how nnU-Net's preprocessor resamples a training
+     * case's labels (read only when preparing cases for fine-tuning; inference never resamples labels).
+     */
+    static Resampling segmentation(JsonObject configuration, Path file) throws CheckpointException {
+        return resampling(configuration, "resampling_fn_seg", file, true);
+    }
+
     private static Resampling resampling(JsonObject configuration, String key, Path file) throws CheckpointException {
+        return resampling(configuration, key, file, false);
+    }
+
+    private static Resampling resampling(JsonObject configuration, String key, Path file, boolean labels)
+            throws CheckpointException {
         String fn = configuration.has(key) ? configuration.get(key).getAsString() : "None";
         if (!RESAMPLING_FUNCTIONS.contains(fn)) {
             throw new CheckpointException(file, key + " " + fn + " is not supported (resample_data_or_seg_to_shape is)");
@@ -90,8 +103,10 @@ record NnUNetPlan(int[] transposeForward, int[] transposeBackward, double[] spac
                 throw new CheckpointException(file, key + "_kwargs." + e.getKey() + " is a setting this reader does not know");
             }
         }
-        if (kwargs.has("is_seg") && kwargs.get("is_seg").getAsBoolean()) {
-            throw new CheckpointException(file, key + " resamples as a segmentation, which images and logits are not");
+        boolean isSeg = kwargs.has("is_seg") && kwargs.get("is_seg").getAsBoolean();
+        if (isSeg != labels) {
+            throw new CheckpointException(file, key + (labels ? " does not resample as a segmentation (is_seg)"
+                    : " resamples as a segmentation, which images and logits are not"));
         }
         int order = kwargs.has("order") ? kwargs.get("order").getAsInt() : 3;
         int orderZ = kwargs.has("order_z") ? kwargs.get("order_z").getAsInt() : 0;

@@ -44,6 +44,40 @@ final class NnUNetPreprocessor {
         return new Preprocessed(resampled, newShape, new Properties(shapeT, bbox, cropped, spacingT));
     }
 
+    /** A training case's image as {@link #run} gives it, and its labels on the same grid. */
+    record PreprocessedCase(Preprocessed image, byte[] labels) {}
+
+    /**
+     * {@code run_case_npy} with a segmentation, as nnU-Net prepares a training case: the image as
+     * {@link #run}, the labels transposed, cropped to the image's box and resampled by {@code
+     * resampling_fn_seg}. nnU-Net marks background outside the non-zero region -1 and its trainer
+     * makes that 0 again ({@code RemoveLabelTansform(-1, 0)}); the mark changes no voxel's label
+     * after that (each label's mask is resampled alone), so it is not made here.
+     *
+     * @param labels (shape), the image's grid
+     * @param seg the configuration's resampling_fn_seg
+     */
+    static PreprocessedCase runWithLabels(float[] image, byte[] labels, int channels, int[] shape, double[] spacing,
+            NnUNetPlan plan, NnUNetPlan.Resampling seg, int dims) {
+        Preprocessed p = run(image, channels, shape, spacing, plan, dims);
+        Properties props = p.properties();
+        float[] values = new float[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            values[i] = labels[i];
+        }
+        float[] cropped = crop(transpose(values, 1, shape, plan.transposeForward()), 1, props.shapeBeforeCropping(),
+                props.bbox());
+        byte[] box = new byte[cropped.length];
+        for (int i = 0; i < cropped.length; i++) {
+            box[i] = (byte) cropped[i];
+        }
+        double[] target = targetSpacing(plan, props.spacingTransposed(), dims);
+        int axis = NnUNetResampling.separateAxis(props.spacingTransposed(), target, seg.forceSeparateZ());
+        byte[] resampled = NnUNetResampling.resampleSegmentation(box, props.shapeAfterCropping(), p.shape(), seg.order(),
+                seg.orderZ(), axis);
+        return new PreprocessedCase(p, resampled);
+    }
+
     /**
      * The spacing a case is resampled to: the configuration's; a 2D configuration keeps the slice
      * axis's own spacing before its two. Export resamples back from the same.

@@ -125,17 +125,77 @@ final class NnUNetResampling {
         return out;
     }
 
+    /**
+     * A label map (shape) resampled to {@code newShape} as {@code resampling_fn_seg} does it ({@code
+     * is_seg=True}): {@link #resizeSegmentation} in place of scikit-image's resize, per slice when an
+     * axis is resampled apart; the same array when the shape does not change.
+     */
+    static byte[] resampleSegmentation(byte[] labels, int[] shape, int[] newShape, int order, int orderZ,
+            int separateAxis) {
+        if (java.util.Arrays.equals(shape, newShape)) {
+            return labels;
+        }
+        double[] channel = new double[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            channel[i] = labels[i];
+        }
+        checkAxes(shape);
+        double[] r = separateAxis < 0 ? resizeSegmentation(channel, shape, newShape, order)
+                : separately(channel, shape, newShape, order, orderZ, separateAxis, NnUNetResampling::resizeSegmentation);
+        byte[] out = new byte[r.length];
+        for (int i = 0; i < r.length; i++) {
+            out[i] = (byte) r[i]; // numpy's cast to int8 truncates; the values are whole labels
+        }
+        return out;
+    }
+
+    /**
+     * batchgenerators' {@code resize_segmentation}: order 0 resizes the label values themselves;
+     * otherwise each label's mask (labels in ascending order) is resized, and where it reaches 0.5
+     * the label is written, a later label over an earlier one, the rest 0.
+     */
+    static double[] resizeSegmentation(double[] labels, int[] shape, int[] newShape, int order) {
+        if (order == 0) {
+            return SplineZoom.resize(labels, shape, newShape, 0);
+        }
+        double[] out = new double[count(newShape)];
+        double[] mask = new double[labels.length];
+        for (double label : java.util.Arrays.stream(labels).distinct().sorted().toArray()) {
+            for (int i = 0; i < labels.length; i++) {
+                mask[i] = labels[i] == label ? 1 : 0;
+            }
+            double[] r = SplineZoom.resize(mask, shape, newShape, order);
+            for (int i = 0; i < r.length; i++) {
+                if (r[i] >= 0.5) {
+                    out[i] = label;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** scikit-image's resize as nnU-Net calls it for images and logits, or its segmentation resize. */
+    @FunctionalInterface
+    private interface Resize {
+        double[] apply(double[] data, int[] shape, int[] newShape, int order);
+    }
+
     private static double[] resampleChannel(double[] channel, int[] shape, int[] newShape, int order, int orderZ,
             int separateAxis) {
+        checkAxes(shape);
+        return separateAxis < 0 ? SplineZoom.resize(channel, shape, newShape, order)
+                : separately(channel, shape, newShape, order, orderZ, separateAxis, SplineZoom::resize);
+    }
+
+    private static void checkAxes(int[] shape) {
         if (shape.length != 3) {
             throw new IllegalArgumentException("nnU-Net resamples (c, x, y, z) arrays; got " + shape.length + " axes");
         }
-        return separateAxis < 0 ? SplineZoom.resize(channel, shape, newShape, order)
-                : separately(channel, shape, newShape, order, orderZ, separateAxis);
     }
 
     /** In-plane per slice of {@code axis}, then along {@code axis} (nearest neighbour when orderZ is 0). */
-    private static double[] separately(double[] channel, int[] shape, int[] newShape, int order, int orderZ, int axis) {
+    private static double[] separately(double[] channel, int[] shape, int[] newShape, int order, int orderZ, int axis,
+            Resize inPlane) {
         if (orderZ != 0) {
             throw new IllegalArgumentException("order_z " + orderZ + " is not reproduced here (0 is nnU-Net's default)");
         }
@@ -153,7 +213,7 @@ final class NnUNetResampling {
         double[] slice = new double[plane[0] * plane[1]];
         for (int s = 0; s < shape[axis]; s++) {
             copySlice(channel, shape, axis, s, slice, true);
-            double[] r = SplineZoom.resize(slice, plane, newPlane, order);
+            double[] r = inPlane.apply(slice, plane, newPlane, order);
             copySlice(reshaped, mid, axis, s, r, false);
         }
         if (shape[axis] == newShape[axis]) {

@@ -29,6 +29,7 @@ import io.medseg.image.LabelMap;
 import io.medseg.io.ImageFileException;
 import io.medseg.image.Reorientation;
 import io.medseg.image.Volume;
+import io.medseg.nnunet.NnUNetTrainingCases;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,9 +137,8 @@ public final class TrainingRun {
             Consumer<String> log) throws IOException {
         Prepared prepared = parent != null ? prepareFromParent(r, dataset, parent, network.dims(), log)
                 : network.dims() == 3 ? prepare3d(r, dataset, network.architecture(), network.arguments(), log)
-                : new Prepared(load(dataset, 2, log), network.arguments(),
-                        r.patch() == null ? TrainingRequest.PATCH_2D.clone() : r.patch(), Intensity.ZSCORE, null,
-                        AugmentationSettings.defaults());
+                : Prepared.of2d(load(dataset, 2, log), network.arguments(),
+                        r.patch() == null ? TrainingRequest.PATCH_2D.clone() : r.patch(), Intensity.ZSCORE);
         String patchProblem = network.architecture().sizeProblem(prepared.arguments(), prepared.patch());
         if (patchProblem != null) {
             throw new IllegalArgumentException("patch " + TensorLayout.describe(prepared.patch()) + ": " + patchProblem
@@ -167,10 +167,9 @@ public final class TrainingRun {
                 r.schedule(), r.loss(), r.epochs(), r.iterations(), batchSize, prepared.patch(), r.validationFraction(),
                 r.patience(), 0.33f, r.seed(), r.augmentation() ? prepared.augmentation() : AugmentationSettings.none(),
                 r.gradientClipNorm());
-        double[] spacingMm = prepared.plan() != null ? prepared.plan().targetSpacingMm()
-                : cases.get(0).reference().geometry().spacingMm();
         ModelConfig config = new ModelConfig(ModelConfig.FORMAT, network.name(), prepared.arguments(),
-                dataset.channelNames().size(), dataset.labels(), prepared.patch(), spacingMm, prepared.intensity(), settings,
+                dataset.channelNames().size(), dataset.labels(), prepared.patch(), prepared.spacingMm(), prepared.intensity(),
+                settings,
                 Map.of(), Map.of(), prepared.plan()).withDomain(DatasetDomain.of(dataset));
         if (r.resume()) {
             checkSameRun(r.output(), config);
@@ -251,13 +250,6 @@ public final class TrainingRun {
             throw new IllegalArgumentException(String.join(", ", fixed) + ": fine-tuning keeps the network, spacing and "
                     + "normalisation of " + path + "; leave them unset");
         }
-        if (Architectures.byName(parent.architecture()).bringsOwnPipeline()) {
-            // training prepares cases its own way (reoriented, its resampling and normalisation): the network
-            // would learn from inputs unlike those nnU-Net's pipeline gives it when it segments
-            throw new IllegalArgumentException(path + " is a " + parent.architecture() + " model (imported from nnU-Net);"
-                    + " fine-tuning it is not supported yet, as medseg's training would not prepare scans as nnU-Net's "
-                    + "pipeline does; fine-tune it with nnU-Net (-pretrained_weights) and import the result");
-        }
         if (!parent.complete()) {
             throw new IllegalArgumentException(path + " is an unfinished training run (" + parent.state() + "); "
                     + "continue it to the end before fine-tuning from it");
@@ -327,9 +319,15 @@ public final class TrainingRun {
         AtomicFiles.checkWritable(output.toAbsolutePath().getParent(), 64L << 20);
     }
 
-    /** Training cases and the settings derived from them. */
+    /** Training cases and the settings derived from them; spacingMm is what the bundle records (x first). */
     private record Prepared(List<TrainingCase> cases, JsonObject arguments, int[] patch, Intensity intensity, Plan plan,
-            AugmentationSettings augmentation) {}
+            AugmentationSettings augmentation, double[] spacingMm) {
+        /** 2D cases keep their own spacing: the first case's is recorded. */
+        static Prepared of2d(List<TrainingCase> cases, JsonObject arguments, int[] patch, Intensity intensity) {
+            return new Prepared(cases, arguments, patch, intensity, null, AugmentationSettings.defaults(),
+                    cases.get(0).reference().geometry().spacingMm());
+        }
+    }
 
     /**
      * 3D: nnU-Net's fingerprint → plan, CT statistics when the only channel is named "CT", every
@@ -363,7 +361,8 @@ public final class TrainingRun {
             images.set(i, null); // the original resolution is no longer needed
         }
         Integer lowResolution = plan.anisotropicAxis() >= 0 ? plan.anisotropicAxis() : null;
-        return new Prepared(cases, planned, patchSize, intensity, plan, AugmentationSettings.defaults3d(lowResolution));
+        return new Prepared(cases, planned, patchSize, intensity, plan, AugmentationSettings.defaults3d(lowResolution),
+                plan.targetSpacingMm());
     }
 
     /** 3D cases at full resolution, each in the voxel order closest to LPS. */
@@ -399,9 +398,11 @@ public final class TrainingRun {
     private static Prepared prepareFromParent(TrainingRequest r, Dataset dataset, ModelConfig parent, int dims,
             Consumer<String> log) throws IOException {
         int[] patch = r.patch() != null ? r.patch() : parent.patchSize();
+        if (Architectures.byName(parent.architecture()).bringsOwnPipeline()) {
+            return prepareForImportedNnUNet(r, dataset, parent, patch, log);
+        }
         if (dims == 2) {
-            return new Prepared(load(dataset, 2, log), parent.arguments().deepCopy(), patch, parent.intensity(), null,
-                    AugmentationSettings.defaults());
+            return Prepared.of2d(load(dataset, 2, log), parent.arguments().deepCopy(), patch, parent.intensity());
         }
         Plan plan = parent.plan();
         if (plan == null) {
@@ -417,7 +418,32 @@ public final class TrainingRun {
         }
         Integer lowResolution = plan.anisotropicAxis() >= 0 ? plan.anisotropicAxis() : null;
         return new Prepared(cases, parent.arguments().deepCopy(), patch, parent.intensity(), plan,
-                AugmentationSettings.defaults3d(lowResolution));
+                AugmentationSettings.defaults3d(lowResolution), plan.targetSpacingMm());
+    }
+
+    /**
+     * Fine-tuning an imported nnU-Net model: cases prepared by nnU-Net's preprocessing in the files'
+     * voxel order (not reoriented, as nnU-Net reads them), and the parent's first fold as the network,
+     * so the bundle segments through nnU-Net's pipeline as its parent does.
+     */
+    private static Prepared prepareForImportedNnUNet(TrainingRequest r, Dataset dataset, ModelConfig parent, int[] patch,
+            Consumer<String> log) throws IOException {
+        NnUNetTrainingCases nnunet = NnUNetTrainingCases.of(parent, r.fineTune().parent());
+        List<TrainingCase> cases = new ArrayList<>();
+        for (Dataset.Case c : dataset.trainingCases()) {
+            Volume image = readCase(c, log);
+            LabelMap labels = ScanFiles.readLabels(c.labelFile(), dataset.labels(), image.sizeXyz(), image.geometry());
+            try {
+                cases.addAll(nnunet.cases(c.id(), image, labels));
+            } catch (IllegalArgumentException e) {
+                throw new ImageFileException(c.channelFiles().get(0), "case " + c.id() + ": " + e.getMessage());
+            }
+        }
+        log.accept("cases prepared by nnU-Net's preprocessing for " + nnunet + ": " + cases.size() + " training case(s)");
+        AugmentationSettings augmentation = nnunet.dims() == 3
+                ? AugmentationSettings.defaults3d(nnunet.lowResolutionAxis()) : AugmentationSettings.defaults();
+        return new Prepared(cases, nnunet.childArguments(dataset.labels()), patch, parent.intensity(), null, augmentation,
+                parent.spacingMm());
     }
 
     /** Each size rounded down to a multiple of its divisor, at least one divisor. */

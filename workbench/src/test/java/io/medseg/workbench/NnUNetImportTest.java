@@ -179,11 +179,71 @@ class NnUNetImportTest {
         CommandLineTest.Run fineTune = medseg("train", "--data", dataset.toString(), "--output",
                 tmp.resolve("child").toString(), "--init-from", bundle.toString(), "--epochs", "1");
         assertEquals(1, fineTune.code());
-        assertTrue(fineTune.err().contains("fine-tuning it is not supported yet"), fineTune.err());
+        assertTrue(fineTune.err().contains("the model takes 1 channel(s)") || fineTune.err().contains("a 2D image"),
+                fineTune.err());
+        assertFalse(Files.exists(tmp.resolve("child")));
         CommandLineTest.Run scratch = medseg("train", "--data", dataset.toString(), "--output",
                 tmp.resolve("new").toString(), "--arch", "nnunet-v2", "--epochs", "1");
         assertEquals(1, scratch.code());
         assertTrue(scratch.err().contains("not trained from scratch here"), scratch.err());
+    }
+
+    /**
+     * Fine-tuning an imported model: cases prepared by nnU-Net's preprocessing, the parent's first
+     * fold as the network. With a learning rate of 1e-20 the child keeps fold 0's weights (a step
+     * moves none by a float32 ulp, but for exact zeros, by 1e-20), so it must segment as nnU-Net's
+     * fold 0 did; trained at the default rate, its weights must differ.
+     */
+    @Test
+    void anImportedModelFineTunesIntoABundleThatSegmentsThroughNnUNetsPipeline(@TempDir Path tmp) throws Exception {
+        Path bundle = tmp.resolve("imported");
+        assertEquals(0, medseg("import-nnunet", CT_MODEL.toString(), "--output", bundle.toString()).code());
+        Path data = tmp.resolve("Dataset901_Tune");
+        Files.createDirectories(data.resolve("imagesTr"));
+        Files.createDirectories(data.resolve("labelsTr"));
+        for (String c : new String[] {"case_000", "case_001", "case_002"}) {
+            Files.copy(CT_IMAGES.resolve(c + "_0000.nii.gz"), data.resolve("imagesTr/" + c + "_0000.nii.gz"));
+            Files.copy(CT_IMAGES.resolveSibling("reference_labels/" + c + ".nii.gz"),
+                    data.resolve("labelsTr/" + c + ".nii.gz"));
+        }
+        Files.copy(FIXTURES.resolve("plans/Dataset991_TinyCT/raw_dataset.json"), data.resolve("dataset.json"));
+
+        Path kept = tmp.resolve("kept");
+        CommandLineTest.Run still = medseg("train", "--data", data.toString(), "--output", kept.toString(),
+                "--init-from", bundle.toString(), "--lr", "1e-20", "--epochs", "1", "--iterations", "2",
+                "--device", "cpu");
+        assertEquals(0, still.code(), still.err());
+        assertTrue(still.out().contains("cases prepared by nnU-Net's preprocessing") || still.err().contains(
+                "cases prepared by nnU-Net's preprocessing"), still.out() + still.err());
+        ModelConfig c = ModelBundle.readConfig(kept);
+        assertEquals("nnunet-v2", c.architecture());
+        assertEquals("[\"0\"]", c.arguments().get("folds").toString());
+        assertEquals("head kept", c.provenance().get("parent_head"));
+        // every parameter but the head's weight and bias, which are carried over label by label
+        java.util.regex.Matcher copied = java.util.regex.Pattern.compile("(\\d+) of (\\d+) parameters")
+                .matcher(c.provenance().get("parent_copied"));
+        assertTrue(copied.matches() && Integer.parseInt(copied.group(1)) == Integer.parseInt(copied.group(2)) - 2,
+                c.provenance().get("parent_copied"));
+        Path masks = tmp.resolve("kept-masks");
+        CommandLineTest.Run run = medseg("segment", "--model", kept.toString(), "--disable-tta", "--input",
+                CT_IMAGES.toString(), "--output", masks.toString(), "--device", "cpu");
+        assertEquals(0, run.code(), run.err());
+        assertArrayEquals(Nifti.readLabels(FIXTURES.resolve("predictions/ct3d_plain/fold0_nomirror/case_001.nii.gz"),
+                CT_LABELS).data(), Nifti.readLabels(masks.resolve("case_001.nii.gz"), CT_LABELS).data(),
+                "fold 0 kept segments as nnU-Net's fold 0");
+
+        Path tuned = tmp.resolve("tuned");
+        CommandLineTest.Run train = medseg("train", "--data", data.toString(), "--output", tuned.toString(),
+                "--init-from", bundle.toString(), "--epochs", "1", "--iterations", "2", "--device", "cpu");
+        assertEquals(0, train.code(), train.err());
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(kept.resolve(ModelBundle.PARAMETERS_FILE)),
+                Files.readAllBytes(tuned.resolve(ModelBundle.PARAMETERS_FILE))), "training changed the weights");
+        CommandLineTest.Run tunedRun = medseg("segment", "--model", tuned.toString(), "--input", CT_IMAGES.toString(),
+                "--output", tmp.resolve("tuned-masks").toString(), "--device", "cpu");
+        assertEquals(0, tunedRun.code(), tunedRun.err());
+        LabelMap mask = Nifti.readLabels(tmp.resolve("tuned-masks/case_002.nii.gz"), CT_LABELS);
+        assertNull(Nifti.readVolume(CT_IMAGES.resolve("case_002_0000.nii.gz")).geometry().mismatch(mask.geometry()),
+                "on the scan's own grid (a permuted, flipped file)");
     }
 
     static String sha256(Path file) throws Exception {

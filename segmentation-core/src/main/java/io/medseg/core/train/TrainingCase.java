@@ -18,12 +18,29 @@ public record TrainingCase(String id, float[] image, int channels, byte[] labels
 
     /** Normalises the image and indexes the foreground; image and labels must have the same size. */
     public static TrainingCase of(String id, Volume image, LabelMap labels, Intensity intensity) {
+        checkSameSize(id, image, labels);
+        return new TrainingCase(id, intensity.normalize(image), image.channels(), labels.data(), image.sizeXyz(),
+                indexByLabel(labels.data()), intensity.fillValue(), labels);
+    }
+
+    /**
+     * A case another pipeline has already normalised (an imported nnU-Net model's preprocessing):
+     * indexes the foreground and keeps the image as it is.
+     *
+     * @param fillValue what padding beyond the image holds
+     */
+    public static TrainingCase prepared(String id, Volume image, LabelMap labels, float fillValue) {
+        checkSameSize(id, image, labels);
+        return new TrainingCase(id, image.data(), image.channels(), labels.data(), image.sizeXyz(),
+                indexByLabel(labels.data()), fillValue, labels);
+    }
+
+    /** Image and labels of a case must cover the same voxels. */
+    public static void checkSameSize(String id, Volume image, LabelMap labels) {
         if (!Arrays.equals(image.sizeXyz(), labels.sizeXyz())) {
             throw new IllegalArgumentException("case " + id + ": image size " + Arrays.toString(image.sizeXyz())
                     + " differs from label size " + Arrays.toString(labels.sizeXyz()));
         }
-        return new TrainingCase(id, intensity.normalize(image), image.channels(), labels.data(), image.sizeXyz(),
-                indexByLabel(labels.data()), intensity.fillValue(), labels);
     }
 
     /** Voxel indices of every label present, indexed by label value. */

@@ -204,12 +204,13 @@ public final class TrainingLoop {
 
     /** Mean validation Dice over cases (cases where it is undefined are skipped). */
     private double validate(List<TrainingCase> validation) {
-        SlidingWindow window = new SlidingWindow(TensorLayout.xyz(settings.patchSize()), 0.25, settings.batchSize(), true,
-                bundle.config().intensity().fillValue());
         NetworkPredictor predictor = new NetworkPredictor(bundle);
         double sum = 0;
         int n = 0;
         for (TrainingCase c : validation) {
+            // padding holds what training padded with (an imported nnU-Net model's cases pad with 0, not air)
+            SlidingWindow window = new SlidingWindow(TensorLayout.xyz(settings.patchSize()), 0.25, settings.batchSize(),
+                    true, c.fillValue());
             float[] probabilities = window.predict(c.image(), c.sizeXyz(), c.channels(), bundle.config().classes(),
                     predictor, null);
             LabelMap prediction = LabelMap.wrap(Argmax.labels(probabilities, bundle.config().classes()),
