@@ -23,7 +23,8 @@ public final class ImportNnUNetModelPlugin implements PlugIn {
     public void run(String arg) {
         CommandRunner.run(COMMAND, () -> {
             PluginDialog dialog = new PluginDialog(COMMAND);
-            dialog.addDirectory("nnU-Net model (TRAINER__PLANS__CONFIGURATION folder or its zip)", "");
+            // no underscores: ImageJ's dialogs show them as spaces
+            dialog.addDirectory("nnU-Net model (trained-model folder, or the zip nnU-Net exports)", "");
             dialog.addDirectory("Bundle (folder to write)", "");
             dialog.addString("Folds (e.g. 0,1; empty = all)", "");
             dialog.addChoice("Checkpoint", new String[] {"final", "best"}, "final");

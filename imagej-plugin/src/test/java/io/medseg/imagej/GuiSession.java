@@ -51,7 +51,9 @@ public final class GuiSession {
     static final Map<String, String> COMMANDS = Map.of("Open Scan...", OpenScanPlugin.class.getName(),
             "Segment Image...", SegmentImagePlugin.class.getName(),
             "Evaluate Segmentation...", EvaluateSegmentationPlugin.class.getName(),
-            "Save Mask...", SaveMaskPlugin.class.getName(), "Train Model...", TrainModelPlugin.class.getName());
+            "Save Mask...", SaveMaskPlugin.class.getName(), "Train Model...", TrainModelPlugin.class.getName(),
+            "Fine-tune Model...", FineTuneModelPlugin.class.getName(),
+            "Import nnU-Net Model...", ImportNnUNetModelPlugin.class.getName());
 
     private final Path out;
     private final Path data;
@@ -148,8 +150,45 @@ public final class GuiSession {
         shoot("imagej-evaluation.png", new Rectangle(0, 100, 860, 720));
         lines.add("evaluation table:\n" + ((TextWindow) table).getResultsTable().toString());
 
+        importAndSegmentWithAnNnUNetModel();
         recordAndReplay(ij, data.resolve("Dataset001_ToothRoot/imagesTs/case_024_0000.png"));
         lines.add("OK");
+    }
+
+    /**
+     * Import nnU-Net Model's dialog shown and cancelled, then the fixture script's 3D PlainConvUNet
+     * (trained by nnU-Net's own code) imported and its bundle run by Segment Image on a test scan.
+     */
+    private void importAndSegmentWithAnNnUNetModel() throws Exception {
+        closeAllImages();
+        Path fixtures = Path.of(System.getProperty("medseg.home"), "nnunet-import", "src", "test", "resources", "nnunet",
+                "fixtures");
+        IJ.doCommand("Import nnU-Net Model..."); // its own thread, as the menu runs it
+        Window dialog = waitForWindow(ImportNnUNetModelPlugin.COMMAND);
+        place(dialog, 0, 100);
+        robot.delay(800);
+        shoot("imagej-nnunet-import-dialog.png", dialog.getBounds());
+        click(((GenericDialog) dialog).getButtons()[1]); // Cancel
+        robot.delay(1000);
+        Path bundle = out.resolve("nnunet-bundle");
+        IJ.run("Import nnU-Net Model...", "nnu-net=" + fixtures.resolve("nnUNet_results/Dataset991_TinyCT/"
+                + "nnUNetTrainer_Fixture__nnUNetPlansTiny__3d_fullres") + " bundle=" + bundle
+                + " folds=0,1 checkpoint=final");
+        check(Files.isRegularFile(bundle.resolve("model.json")), "Import nnU-Net Model wrote " + bundle);
+        IJ.run("Open Scan...", "scan=" + fixtures.resolve("test_images/Dataset991_TinyCT/images/case_001_0000.nii.gz")
+                + " window=abdomen");
+        ImagePlus scan = waitForImage("case_001_0000");
+        IJ.run("Segment Image...", "image=case_001_0000 model=[folder below] bundle=" + bundle + " outlines device=cpu");
+        ImagePlus labels = waitForImage("case_001_0000-labels");
+        check(scan.getOverlay() != null && scan.getOverlay().size() > 0, "outlines of the nnU-Net model's labels: "
+                + (scan.getOverlay() == null ? 0 : scan.getOverlay().size()));
+        int slice = sliceWithBoth(labels);
+        EventQueue.invokeAndWait(() -> ((StackWindow) scan.getWindow()).showSlice(slice));
+        zoom(scan, 1, 0, 100); // as the plugin opens them
+        zoom(labels, 1, 560, 100);
+        robot.delay(1500);
+        shoot("imagej-nnunet-segment.png", new Rectangle(0, 100, 1130, 600));
+        closeAllImages();
     }
 
     /** Segment Image chosen from the menu with the recorder open, OK pressed; the recorded line replayed gives the same labels. */

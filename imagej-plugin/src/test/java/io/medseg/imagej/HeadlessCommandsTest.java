@@ -319,8 +319,9 @@ class HeadlessCommandsTest {
     void importNnUNetModelWritesABundleThatSegmentsAsTheFolder() throws Exception {
         Path fixtures = Path.of("..", "nnunet-import", "src", "test", "resources", "nnunet", "fixtures").toAbsolutePath()
                 .normalize();
-        Path model = fixtures.resolve("nnUNet_results/Dataset991_TinyCT/nnUNetTrainer_Fixture__nnUNetResEncUNetTinyPlans__3d_fullres");
-        Path bundle = tmp.resolve("imported-resenc");
+        // the plain model: its fold ensemble labels both organs (the ResEnc one's labels nothing)
+        Path model = fixtures.resolve("nnUNet_results/Dataset991_TinyCT/nnUNetTrainer_Fixture__nnUNetPlansTiny__3d_fullres");
+        Path bundle = tmp.resolve("imported-plain");
         String log = HeadlessImageJ.run(ImportNnUNetModelPlugin.class, "nnu-net=" + model + " bundle=" + bundle
                 + " folds=0,1 checkpoint=final");
         assertTrue(log.contains("Import nnU-Net Model: imported " + model + " (3d_fullres, folds 0, 1, checkpoint_final.pth)"),
@@ -333,8 +334,14 @@ class HeadlessCommandsTest {
         ImagePlus labels = HeadlessImageJ.image("case_001_0000-labels");
         Map<Integer, String> names = Map.of(0, "background", 1, "liver-like", 2, "kidney-like");
         LabelMap onFile = SaveMaskPlugin.onFileGrid(ScanImages.toLabelMap(labels, names), labels);
-        LabelMap nnunet = Nifti.readLabels(fixtures.resolve("predictions/ct3d_resenc/folds01_mirror/case_001.nii.gz"), names);
+        LabelMap nnunet = Nifti.readLabels(fixtures.resolve("predictions/ct3d_plain/folds01_mirror/case_001.nii.gz"), names);
         assertArrayEquals(nnunet.data(), onFile.data(), "the imported bundle gives nnU-Net's own mask");
+        long[] counts = new long[3];
+        for (byte b : nnunet.data()) {
+            counts[b]++;
+        }
+        assertTrue(counts[1] > 100 && counts[2] > 100, "a mask with both organs, not background alone: "
+                + Arrays.toString(counts));
 
         Path hostile = tmp.resolve("hostile-bundle");
         log = HeadlessImageJ.run(ImportNnUNetModelPlugin.class, "nnu-net=" + fixtures.resolve("broken/malicious_os_system")
