@@ -28,7 +28,14 @@ MODELS = [
     ("ct3d_resenc", "Dataset991_TinyCT", "nnUNetResEncUNetTinyPlans", "3d_fullres", (0, 1)),
     ("tiny2d_plain", "Dataset992_Tiny2D", "nnUNetPlansTiny", "2d", (0, 1)),
     ("ctzfirst3d_plain", "Dataset993_TinyCTZFirst", "nnUNetPlansTiny", "3d_fullres", (0,)),
+    ("ct3d_lowres", "Dataset991_TinyCT", "nnUNetPlansTinyLowres", "3d_lowres", (0,)),
 ]
+# The planner makes a 3d_lowres configuration only when the 3d_fullres patch covers less than a quarter
+# of the median image, which these tiny images never do. nnUNetPlansTinyLowres is nnUNetPlansTiny with
+# one added as the planner writes it (default_experiment_planner.plan_experiment): 3d_fullres's settings
+# at LOWRES_FACTOR times its spacing (the planner's loop grows every axis alike when none is over twice
+# another), batch_dice off, next_stage 3d_cascade_fullres, and the cascade's second stage beside it.
+LOWRES_FACTOR = 1.5
 # planner output -> capped copy trained here: (source plans, new identifier)
 TINY_PLANS = {
     "Dataset991_TinyCT": [("nnUNetPlans", "nnUNetPlansTiny"),
@@ -308,6 +315,24 @@ def step_tiny_plans(preprocessed: str):
                 cfg["data_identifier"] = cfg["data_identifier"].replace(src, dst, 1)
             save_json(plans, pre / ds / f"{dst}.json")
             print(f"{ds}: {src} -> {dst}")
+            if ds == "Dataset991_TinyCT" and dst == "nnUNetPlansTiny":
+                lowres = json.loads(json.dumps(plans))
+                lowres["plans_name"] = "nnUNetPlansTinyLowres"
+                cfgs = lowres["configurations"]
+                for cfg in cfgs.values():
+                    if "data_identifier" in cfg:
+                        cfg["data_identifier"] = cfg["data_identifier"].replace(dst, "nnUNetPlansTinyLowres", 1)
+                low = json.loads(json.dumps(cfgs["3d_fullres"]))
+                low["spacing"] = [sp * LOWRES_FACTOR for sp in low["spacing"]]
+                low["median_image_size_in_voxels"] = [round(m / LOWRES_FACTOR) for m in
+                                                      low["median_image_size_in_voxels"]]
+                low["data_identifier"] = "nnUNetPlansTinyLowres_3d_lowres"
+                low["batch_dice"] = False
+                low["next_stage"] = "3d_cascade_fullres"
+                cfgs["3d_lowres"] = low
+                cfgs["3d_cascade_fullres"] = {"inherits_from": "3d_fullres", "previous_stage": "3d_lowres"}
+                save_json(lowres, pre / ds / "nnUNetPlansTinyLowres.json")
+                print(f"{ds}: {dst} -> nnUNetPlansTinyLowres (with 3d_lowres)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -666,8 +691,8 @@ def step_training_cases(results: str, test_root: str, out: str):
     them (run_case with a segmentation): data (float32) and seg (int8, -1 outside the non-zero region)."""
     results, test_root, out = Path(results), Path(test_root), Path(out)
     for key, ds, _, cfg, _ in MODELS:
-        if key == "ct3d_resenc":
-            continue  # same plans' preprocessing as ct3d_plain but for the network
+        if key in ("ct3d_resenc", "ct3d_lowres"):
+            continue  # ResEnc: ct3d_plain's preprocessing; lowres: the same code at another spacing
         target = out / key
         if target.exists():
             shutil.rmtree(target)

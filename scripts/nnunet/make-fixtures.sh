@@ -100,6 +100,8 @@ nnUNetv2_preprocess -d 991 -plans_name nnUNetPlansTiny -c 3d_fullres -np 1 --no_
 nnUNetv2_preprocess -d 991 -plans_name nnUNetResEncUNetTinyPlans -c 3d_fullres -np 1 --no_pbar > "$WORK/logs/pp_991_resenc.log" 2>&1
 nnUNetv2_preprocess -d 992 -plans_name nnUNetPlansTiny -c 2d -np 1 --no_pbar > "$WORK/logs/pp_992.log" 2>&1
 nnUNetv2_preprocess -d 993 -plans_name nnUNetPlansTiny -c 3d_fullres -np 1 --no_pbar > "$WORK/logs/pp_993.log" 2>&1
+# 3d_fullres too: a 3d_lowres trainer with a next stage predicts its validation cases for the cascade at full resolution
+nnUNetv2_preprocess -d 991 -plans_name nnUNetPlansTinyLowres -c 3d_lowres 3d_fullres -np 1 1 --no_pbar > "$WORK/logs/pp_991_lowres.log" 2>&1
 
 # ---------------------------------------------------------------------------------------------
 # Training: every job twice, into nnUNet_results and nnUNet_results_rerun (with its own copy of the
@@ -110,7 +112,7 @@ jobs_list=(
   "991 3d_fullres 0 nnUNetPlansTiny" "991 3d_fullres 1 nnUNetPlansTiny"
   "991 3d_fullres 0 nnUNetResEncUNetTinyPlans" "991 3d_fullres 1 nnUNetResEncUNetTinyPlans"
   "992 2d 0 nnUNetPlansTiny" "992 2d 1 nnUNetPlansTiny"
-  "993 3d_fullres 0 nnUNetPlansTiny"
+  "993 3d_fullres 0 nnUNetPlansTiny" "991 3d_lowres 0 nnUNetPlansTinyLowres"
 )
 train_lane() {  # $1 results root, $2 preprocessed root, $3 lane name
   for job in "${jobs_list[@]}"; do
@@ -157,6 +159,8 @@ cp -r "$nnUNet_results"/Dataset* "$OUT/nnUNet_results/"
 # size: checkpoint_best.pth stays only for the 2D model's fold 0 (the smallest checkpoint); everything
 # else keeps checkpoint_final.pth, which is what nnU-Net's predictor and export use by default
 find "$OUT/nnUNet_results" -name checkpoint_best.pth ! -path '*Dataset992_Tiny2D*/fold_0/*' -delete
+# the lowres trainer's masks for a cascade's second stage (its validation cases at full resolution)
+rm -rf "$OUT"/nnUNet_results/*/*/fold_*/predicted_next_stage
 for ds in Dataset991_TinyCT Dataset992_Tiny2D Dataset993_TinyCTZFirst; do
   mkdir -p "$OUT/plans/$ds"
   cp "$nnUNet_preprocessed/$ds"/*.json "$OUT/plans/$ds/"

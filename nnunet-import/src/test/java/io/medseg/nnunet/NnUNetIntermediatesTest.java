@@ -25,7 +25,7 @@ class NnUNetIntermediatesTest {
     static final Path FIXTURES = NnUNetAgreementTest.FIXTURES;
 
     @ParameterizedTest
-    @ValueSource(strings = {"ct3d_plain", "ct3d_resenc", "tiny2d_plain", "ctzfirst3d_plain"})
+    @ValueSource(strings = {"ct3d_plain", "ct3d_resenc", "tiny2d_plain", "ctzfirst3d_plain", "ct3d_lowres"})
     void preprocessingNetworkAndSlidingWindowEqualNnUNets(String key) throws Exception {
         Path dir = FIXTURES.resolve("intermediates").resolve(key);
         JsonObject info = JsonParser.parseString(Files.readString(dir.resolve("intermediates.json"))).getAsJsonObject();
