@@ -411,6 +411,21 @@ def _plain(x):
 # ---------------------------------------------------------------------------------------------
 # intermediate arrays for exact unit tests
 
+def fresh_dir(target: Path) -> Path:
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    return target
+
+
+def fold0_predictor(results: Path, key: str):
+    """nnU-Net's predictor on fold 0's final checkpoint, no mirroring."""
+    predictor = make_predictor(mirror=False)
+    predictor.initialize_from_trained_model_folder(str(model_dir(results, key)), use_folds=(0,),
+                                                   checkpoint_name="checkpoint_final.pth")
+    return predictor
+
+
 def step_intermediates(results: str, test_root: str, out: str):
     import torch
     from acvl_utils.cropping_and_padding.padding import pad_nd_image
@@ -418,13 +433,8 @@ def step_intermediates(results: str, test_root: str, out: str):
 
     results, test_root, out = Path(results), Path(test_root), Path(out)
     for key, ds, _, cfg, _ in MODELS:
-        target = out / key
-        if target.exists():
-            shutil.rmtree(target)
-        target.mkdir(parents=True)
-        predictor = make_predictor(mirror=False)
-        predictor.initialize_from_trained_model_folder(str(model_dir(results, key)), use_folds=(0,),
-                                                       checkpoint_name="checkpoint_final.pth")
+        target = fresh_dir(out / key)
+        predictor = fold0_predictor(results, key)
         pm, cm = predictor.plans_manager, predictor.configuration_manager
         ending = predictor.dataset_json["file_ending"]
         case = "case_000"
@@ -693,13 +703,8 @@ def step_training_cases(results: str, test_root: str, out: str):
     for key, ds, _, cfg, _ in MODELS:
         if key in ("ct3d_resenc", "ct3d_lowres"):
             continue  # ResEnc: ct3d_plain's preprocessing; lowres: the same code at another spacing
-        target = out / key
-        if target.exists():
-            shutil.rmtree(target)
-        target.mkdir(parents=True)
-        predictor = make_predictor(mirror=False)
-        predictor.initialize_from_trained_model_folder(str(model_dir(results, key)), use_folds=(0,),
-                                                       checkpoint_name="checkpoint_final.pth")
+        target = fresh_dir(out / key)
+        predictor = fold0_predictor(results, key)
         pm, cm = predictor.plans_manager, predictor.configuration_manager
         ending = predictor.dataset_json["file_ending"]
         for case in ("case_000", "case_001", "case_002"):
