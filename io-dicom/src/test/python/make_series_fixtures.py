@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""DICOM series fixtures: a CT-like phantom written as slice series with pydicom (axial and oblique,
-different spacings, shuffled file names), transcoded with dcmtk (RLE) and GDCM (JPEG 2000
+"""DICOM series fixtures: a CT-like phantom written as slice series with pydicom (axial, oblique, sagittal and
+flipped, different spacings, shuffled file names), transcoded with dcmtk (RLE) and GDCM (JPEG 2000
 lossless), broken on purpose (a missing slice, mixed sizes), and converted by dcm2niix to NIfTI as
 the geometry reference. Tests read the series and compare with the phantom and with dcm2niix's
 NIfTI, so no tool is needed at test time.
@@ -63,6 +63,7 @@ def write_series(folder, stored, row_dir, col_dir, spacing, origin, seed, drop=N
         ds.PatientID = "PHANTOM"
         ds.StudyInstanceUID = study_uid
         ds.SeriesInstanceUID = series_uid
+        ds.FrameOfReferenceUID = generate_uid(entropy_srcs=["frame of reference", folder])
         ds.SeriesNumber = 1
         ds.SeriesDescription = os.path.basename(folder)
         ds.InstanceNumber = NZ - k  # reversed on purpose: order must come from positions
@@ -111,6 +112,8 @@ if __name__ == "__main__":
         "axial": ([1, 0, 0], [0, 1, 0], [0.7, 0.8, 2.5], [-10.0, 20.0, -30.0]),
         "oblique": (oblique[:, 0], oblique[:, 1], [0.9, 0.9, 1.25], [5.5, -7.25, 100.0]),
         "sagittal": ([0, 1, 0], [0, 0, -1], [0.5, 0.6, 3.0], [-40.0, -60.0, 80.0]),
+        # rows right to left and columns anterior to posterior reversed: axial turned by 180 degrees
+        "flipped": ([-1, 0, 0], [0, -1, 0], [0.8, 0.75, 2.0], [30.0, 25.0, -5.0]),
     }
     for i, (name, (row, col, spacing, origin)) in enumerate(specs.items()):
         uid = write_series(os.path.join(OUT, name), stored, np.asarray(row, float), np.asarray(col, float), spacing, origin, i)

@@ -9,13 +9,16 @@ import io.medseg.io.ImageFileException;
 import io.medseg.io.ImageFiles;
 import io.medseg.io.ScanHeader;
 import io.medseg.io.dicom.DicomSeries;
+import io.medseg.io.dicom.SegmentationWriter;
 import io.medseg.io.nifti.Nifti;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -37,13 +40,33 @@ public final class SegmentationBatch {
 
     /**
      * One scan and its mask file; {@code inputs} are its channel files, or the files of a DICOM
-     * series, whose {@code readableName} says patient, date, series number and description and
-     * {@code seriesUid} is its Series Instance UID (both null for images).
+     * {@code series}, whose {@code readableName} says patient, date, series number and description and
+     * {@code seriesUid} is its Series Instance UID (the three null for images).
      */
     public record Job(String name, List<Path> inputs, Path output, ScanLoader loader, HeaderReader header,
-            String readableName, String seriesUid) {
+            String readableName, String seriesUid, DicomSeries series) {
         public boolean dicom() {
             return seriesUid != null;
+        }
+    }
+
+    /**
+     * What to write besides the mask: class probabilities; the formats asked for (none: the mask in its
+     * input's format; {@link OutputFormat#DICOM_SEG} needs {@code codes} and {@code algorithm}, which
+     * name the segments and the software in each SEG).
+     */
+    public record Options(boolean saveProbabilities, Set<OutputFormat> formats, LabelCodes codes,
+            SegmentationWriter.Algorithm algorithm) {
+        public Options {
+            formats = formats.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(formats));
+            if (formats.contains(OutputFormat.DICOM_SEG) && (codes == null || algorithm == null)) {
+                throw new IllegalArgumentException("DICOM SEG output needs the labels' codes and the algorithm's name");
+            }
+        }
+
+        /** The mask only, in its input's format; probabilities when asked for. */
+        public static Options masks(boolean saveProbabilities) {
+            return new Options(saveProbabilities, Set.of(), null, null);
         }
     }
 
@@ -77,12 +100,13 @@ public final class SegmentationBatch {
     private final Existing existing;
     private final List<String> notes;
     private final boolean saveProbabilities;
+    private final Options options;
 
     private final int filesFound;
     private final int skippedFiles;
 
     private SegmentationBatch(List<Job> jobs, boolean dicom, Path outputDir, Existing existing, List<String> notes,
-            boolean saveProbabilities, int filesFound, int skippedFiles) {
+            Options options, int filesFound, int skippedFiles) {
         this.filesFound = filesFound;
         this.skippedFiles = skippedFiles;
         this.jobs = jobs;
@@ -90,7 +114,8 @@ public final class SegmentationBatch {
         this.outputDir = outputDir;
         this.existing = existing;
         this.notes = notes;
-        this.saveProbabilities = saveProbabilities;
+        this.saveProbabilities = options.saveProbabilities();
+        this.options = options;
     }
 
     /**
@@ -113,6 +138,17 @@ public final class SegmentationBatch {
      */
     public static SegmentationBatch plan(Path input, Path outputDir, int channels, Existing existing,
             boolean saveProbabilities) throws IOException {
+        return plan(input, outputDir, channels, existing, Options.masks(saveProbabilities));
+    }
+
+    /**
+     * As above, writing what {@code options} ask for: with {@link OutputFormat#DICOM_SEG}, every DICOM
+     * series also (or, without {@code nifti}, only) gets {@code NAME.seg.dcm}.
+     *
+     * @throws IllegalArgumentException when a format asked for fits none of the cases
+     */
+    public static SegmentationBatch plan(Path input, Path outputDir, int channels, Existing existing, Options options)
+            throws IOException {
         checkOutputIsAFolder(outputDir);
         checkSeparateFolders(input, outputDir);
         InputFiles found = InputFiles.of(input);
@@ -130,8 +166,9 @@ public final class SegmentationBatch {
                     + (found.skipped().isEmpty() ? "" : "; first: " + notes.get(0)));
         }
         int skippedFiles = (int) notes.stream().filter(n -> n.startsWith("skipped ")).count();
-        SegmentationBatch batch = new SegmentationBatch(jobs, dicom, outputDir, existing, notes, saveProbabilities,
+        SegmentationBatch batch = new SegmentationBatch(jobs, dicom, outputDir, existing, notes, options,
                 found.found(), skippedFiles);
+        batch.checkFormats();
         batch.checkOutputs();
         return batch;
     }
@@ -236,6 +273,9 @@ public final class SegmentationBatch {
                 }
                 long caseStart = System.nanoTime();
                 try {
+                    if (writesSeg(job)) {
+                        SegmentationWriter.checkSource(job.series()); // before the work, not after it
+                    }
                     Volume scan = job.loader().load();
                     scan.notes().forEach(n -> progress.message("note: " + job.name() + ": " + n));
                     String domain = segmenter.domainWarning(scan);
@@ -259,11 +299,18 @@ public final class SegmentationBatch {
                         Nifti.write(result.probabilities(), probabilitiesFile(job), existing != Existing.REFUSE);
                         progress.message("wrote " + probabilitiesFile(job));
                     }
-                    ScanFiles.writeLabels(result.mask(), job.output(), existing != Existing.REFUSE);
+                    if (writesSeg(job)) {
+                        SegmentationWriter.write(job.series(), result.mask(),
+                                options.codes().segments(result.mask().labelNames()).segments(), options.algorithm(),
+                                segDescription(), Instant.now(), segFile(job), existing != Existing.REFUSE);
+                    }
+                    if (writesMask(job)) {
+                        ScanFiles.writeLabels(result.mask(), job.output(), existing != Existing.REFUSE);
+                    }
                     tilesDone += caseTiles;
                     written.add(job);
-                    progress.message(String.format(Locale.ROOT, "wrote %s (%.1f s)", job.output(),
-                            (System.nanoTime() - caseStart) / 1e9));
+                    progress.message(String.format(Locale.ROOT, "wrote %s (%.1f s)", String.join(", ", filesOf(job, false)
+                            .stream().map(Path::toString).toList()), (System.nanoTime() - caseStart) / 1e9));
                 } catch (OutputExistsException | StoppedException e) {
                     throw e; // checked before the run: something else wrote it meanwhile, stop rather than guess
                 } catch (Exception | OutOfMemoryError e) {
@@ -285,10 +332,76 @@ public final class SegmentationBatch {
         return new Result(written, skipped, failed, unlikeTraining, outputs(failed));
     }
 
-    /** Whether {@code --continue} keeps this case: its mask (and probabilities, when asked for) complete. */
+    /** Whether {@code --continue} keeps this case: every file it writes (mask, SEG, probabilities) complete. */
     private boolean complete(Job job) {
-        return existing == Existing.SKIP && Files.isRegularFile(job.output())
-                && (!saveProbabilities || Files.isRegularFile(probabilitiesFile(job)));
+        return existing == Existing.SKIP && filesOf(job, true).stream().allMatch(Files::isRegularFile);
+    }
+
+    /** Whether the case's mask file is written: always for images, for DICOM series unless only SEG was asked for. */
+    public boolean writesMask(Job job) {
+        return !job.dicom() || options.formats().isEmpty() || options.formats().contains(OutputFormat.NIFTI);
+    }
+
+    /** Whether the case gets a DICOM SEG: a DICOM series, when asked for. */
+    public boolean writesSeg(Job job) {
+        return job.dicom() && options.formats().contains(OutputFormat.DICOM_SEG);
+    }
+
+    /** Where a DICOM series' Segmentation goes: {@code NAME.seg.dcm} beside its mask. */
+    public static Path segFile(Job job) {
+        return job.output().resolveSibling(ScanFiles.stem(job.output()) + ".seg.dcm");
+    }
+
+    /** The files a case writes: its mask and SEG as asked for, and (with {@code probabilities}) its probabilities. */
+    private List<Path> filesOf(Job job, boolean probabilities) {
+        List<Path> files = new ArrayList<>();
+        if (writesMask(job)) {
+            files.add(job.output());
+        }
+        if (writesSeg(job)) {
+            files.add(segFile(job));
+        }
+        if (probabilities && saveProbabilities) {
+            files.add(probabilitiesFile(job));
+        }
+        return files;
+    }
+
+    /** The SEG's Series Description: what made it, within the 64 characters of an LO value. */
+    private String segDescription() {
+        String d = "Segmentation by " + options.algorithm().name();
+        return d.length() > 64 ? d.substring(0, 64) : d;
+    }
+
+    /**
+     * Refuses formats that fit no case (png for DICOM series only, dicom-seg without a DICOM series),
+     * and notes cases whose mask stays in their input's format because the format asked for is not theirs.
+     */
+    private void checkFormats() {
+        Set<OutputFormat> formats = options.formats();
+        if (formats.isEmpty()) {
+            return;
+        }
+        boolean anyDicom = jobs.stream().anyMatch(Job::dicom);
+        if (formats.contains(OutputFormat.DICOM_SEG) && !anyDicom) {
+            throw new IllegalArgumentException("--output-format dicom-seg: no DICOM series among the inputs; a DICOM "
+                    + "Segmentation references the series it was made on (images and NIfTI volumes get their masks)");
+        }
+        for (Job job : jobs) {
+            if (job.dicom() && !writesMask(job) && !writesSeg(job)) {
+                throw new IllegalArgumentException("--output-format " + spellings(formats) + ": " + job.name()
+                        + " is a DICOM series, whose mask is written as nifti or dicom-seg");
+            }
+            OutputFormat own = OutputFormat.ofMask(job.output().getFileName().toString());
+            if (!job.dicom() && !formats.contains(own)) {
+                notes.add("note: " + job.name() + ": its mask is written as " + own.spelling() + ", the format of its"
+                        + " input (" + spellings(formats) + " not being one for it)");
+            }
+        }
+    }
+
+    private static String spellings(Set<OutputFormat> formats) {
+        return String.join(",", formats.stream().map(OutputFormat::spelling).toList());
     }
 
     /**
@@ -330,10 +443,7 @@ public final class SegmentationBatch {
         List<Path> outputs = new ArrayList<>();
         for (Job j : jobs) {
             if (!failed.containsKey(j)) {
-                outputs.add(j.output());
-                if (saveProbabilities) {
-                    outputs.add(probabilitiesFile(j));
-                }
+                outputs.addAll(filesOf(j, true));
             }
         }
         if (seriesTable() != null) {
@@ -427,7 +537,7 @@ public final class SegmentationBatch {
                 return files.size() == 1 ? first : new ScanHeader(first.sizeXyz(), files.size(), first.geometry(), List.of());
             };
             jobs.add(new Job(c.plainName() ? files.get(0).getFileName().toString() : c.id(), files, output, loader, header,
-                    null, null));
+                    null, null, null));
         }
         return jobs;
     }
@@ -447,7 +557,7 @@ public final class SegmentationBatch {
         for (int i = 0; i < chosen.size(); i++) {
             DicomSeries series = chosen.get(i);
             jobs.add(new Job(names.get(i), series.files(), outputDir.resolve(names.get(i) + ".nii.gz"), series::load,
-                    series::header, SeriesConversion.readableName(series), series.uid()));
+                    series::header, SeriesConversion.readableName(series), series.uid(), series));
         }
         if (oneFile && jobs.isEmpty()) {
             throw new ImageFileException(input, "a DICOM file without an image series ("
@@ -469,7 +579,7 @@ public final class SegmentationBatch {
                 notes.add("note: " + job.name() + ": continuing with the mask named " + earlier.getFileName()
                         + " by an earlier version (series are now named readably)");
                 out.add(new Job(job.name(), job.inputs(), earlier, job.loader(), job.header(), job.readableName(),
-                        job.seriesUid()));
+                        job.seriesUid(), job.series()));
             } else {
                 out.add(job);
             }
@@ -518,10 +628,7 @@ public final class SegmentationBatch {
             }
         }
         List<Path> outputs = new ArrayList<>();
-        jobs.forEach(j -> outputs.add(j.output()));
-        if (saveProbabilities) {
-            jobs.forEach(j -> outputs.add(probabilitiesFile(j)));
-        }
+        jobs.forEach(j -> outputs.addAll(filesOf(j, true)));
         if (seriesTable() != null) {
             outputs.add(seriesTable());
         }
@@ -565,9 +672,8 @@ public final class SegmentationBatch {
     /** Our own temporary files of this batch's outputs, left by a run that was killed. */
     private void removeStaleTemporaries() throws IOException {
         for (Job j : jobs) {
-            AtomicFiles.removeStaleTemporaries(j.output());
-            if (saveProbabilities) {
-                AtomicFiles.removeStaleTemporaries(probabilitiesFile(j));
+            for (Path p : filesOf(j, true)) {
+                AtomicFiles.removeStaleTemporaries(p);
             }
         }
     }
@@ -576,7 +682,7 @@ public final class SegmentationBatch {
         StringBuilder csv = new StringBuilder(SeriesTable.HEADER + "\n");
         for (Job j : jobs) {
             if (j.dicom() && (written.contains(j) || skipped.contains(j))) {
-                csv.append(SeriesTable.row(j.seriesUid(), j.output().getFileName().toString(), j.readableName(),
+                csv.append(SeriesTable.row(j.seriesUid(), filesOf(j, false).get(0).getFileName().toString(), j.readableName(),
                         j.inputs().get(0).toString(), j.inputs().size())).append('\n');
             }
         }

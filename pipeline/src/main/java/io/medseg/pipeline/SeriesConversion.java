@@ -6,6 +6,7 @@ import io.medseg.files.OutputExistsException;
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
 import io.medseg.io.dicom.DicomSeries;
+import io.medseg.io.dicom.SegmentationReader;
 import io.medseg.io.nifti.Nifti;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,12 +24,23 @@ import java.util.Set;
  * DICOM series → NIfTI files with their exact geometry (what dcm2niix does), one file per series
  * named so a person can tell them apart: patient, study date, series number and description
  * ({@code DOE_JOHN_20240131_S3_Abdomen_CT.nii.gz}), and {@code series.csv} mapping each Series
- * Instance UID to its file. Outputs are checked before any series is read; a series that cannot be
- * stacked is reported and the others are converted.
+ * Instance UID to its file. DICOM Segmentation objects (from medseg or any other tool) become label
+ * maps ({@code NAME_seg.nii.gz}, segment k = label k) on the grid of the series they name when that
+ * series is in the input or the reference folder, else on the grid their frames span. Outputs are
+ * checked before any file is read; a series that cannot be stacked is reported and the others are
+ * converted.
  */
 public final class SeriesConversion {
-    /** One series and its NIfTI file. */
-    public record Item(DicomSeries series, Path output) {}
+    /**
+     * One series and its NIfTI file; or a DICOM Segmentation ({@code segmentation}, with the series
+     * it is placed on, {@code reference}, or null) and its label map file.
+     */
+    public record Item(DicomSeries series, Path output, Path segmentation, DicomSeries reference) {
+        /** The Series Instance UID of the series, or the SEG file. */
+        public String what() {
+            return series != null ? "series " + series.uid() : "segmentation " + segmentation;
+        }
+    }
 
     /** Files written, series that failed with the reason. */
     public record Result(List<Item> written, Map<Item, String> failed) {}
@@ -47,21 +59,53 @@ public final class SeriesConversion {
 
     /** @throws OutputExistsException when an output exists and {@code overwrite} is false */
     public static SeriesConversion plan(Path input, Path outputDir, boolean overwrite) throws IOException {
-        DicomSeries.Scan scan = DicomSeries.scan(input);
+        return plan(input, outputDir, overwrite, null);
+    }
+
+    /**
+     * As above; {@code reference} (or null) is a folder with the series the input's Segmentations were
+     * made on, when the input does not hold them. {@code input} may be a folder or one SEG file.
+     */
+    public static SeriesConversion plan(Path input, Path outputDir, boolean overwrite, Path reference)
+            throws IOException {
+        boolean oneFile = Files.isRegularFile(input);
+        if (oneFile && !SegmentationReader.isSegmentation(input)) {
+            throw new ImageFileException(input, "is not a DICOM Segmentation; give a folder of DICOM series, or a SEG file");
+        }
+        DicomSeries.Scan scan = oneFile ? new DicomSeries.Scan(List.of(), Map.of(input, "")) : DicomSeries.scan(input);
+        List<DicomSeries> references = new ArrayList<>(scan.series());
+        if (reference != null) {
+            references.addAll(DicomSeries.scan(reference).series());
+        }
         List<String> notes = new ArrayList<>();
-        scan.skipped().forEach((file, why) -> notes.add("skipped " + file + ": " + why));
-        if (scan.series().isEmpty()) {
-            throw new ImageFileException(input, "no DICOM series found");
+        List<Path> segmentations = new ArrayList<>();
+        for (Map.Entry<Path, String> e : scan.skipped().entrySet()) {
+            if (SegmentationReader.isSegmentation(e.getKey())) {
+                segmentations.add(e.getKey());
+            } else {
+                notes.add("skipped " + e.getKey() + ": " + e.getValue());
+            }
+        }
+        if (scan.series().isEmpty() && segmentations.isEmpty()) {
+            throw new ImageFileException(input, "no DICOM series or Segmentation found");
         }
         List<Item> items = new ArrayList<>();
         Set<String> used = new HashSet<>();
         for (DicomSeries s : scan.series()) {
-            String name = readableName(s);
-            String unique = name;
-            for (int k = 2; !used.add(unique.toLowerCase(Locale.ROOT)); k++) {
-                unique = name + "_" + k;
+            items.add(new Item(s, outputDir.resolve(unique(readableName(s), used) + ".nii.gz"), null, null));
+        }
+        for (Path seg : segmentations) {
+            SegmentationReader.Identity id = SegmentationReader.identify(seg);
+            DicomSeries on = references.stream().filter(r -> r.uid().equals(id.referencedSeriesUid())).findFirst()
+                    .orElse(null);
+            if (on == null) {
+                notes.add("note: " + seg + ": the series it was made on (" + id.referencedSeriesUid() + ") is not in "
+                        + (reference == null ? "the input" : "the input or " + reference) + "; its label map covers the"
+                        + " slices its frames span");
             }
-            items.add(new Item(s, outputDir.resolve(unique + ".nii.gz")));
+            String name = readableName(id.patientName(), id.studyDate(), id.seriesNumber(), id.description(),
+                    id.seriesUid());
+            items.add(new Item(null, outputDir.resolve(unique(name + "_seg", used) + ".nii.gz"), seg, on));
         }
         Path table = outputDir.resolve("series.csv");
         if (!overwrite) {
@@ -109,9 +153,18 @@ public final class SeriesConversion {
                 }
                 progress.update(done++, items.size(), item.output().getFileName().toString());
                 try {
-                    Volume volume = item.series().load();
-                    volume.notes().forEach(n -> progress.message("note: " + n));
-                    Nifti.write(volume, item.output(), overwrite);
+                    if (item.segmentation() != null) {
+                        SegmentationReader.Segmentation seg = SegmentationReader.read(item.segmentation(), item.reference());
+                        seg.notes().forEach(n -> progress.message("note: " + n));
+                        ScanFiles.writeLabels(seg.labels(), item.output(), overwrite);
+                        progress.message("segments of " + item.output().getFileName() + ": " + String.join("; ",
+                                seg.segments().stream().map(d -> d.label() + " = " + d.name() + (d.type() == null ? ""
+                                        : " " + d.type())).toList()));
+                    } else {
+                        Volume volume = item.series().load();
+                        volume.notes().forEach(n -> progress.message("note: " + n));
+                        Nifti.write(volume, item.output(), overwrite);
+                    }
                     written.add(item);
                     progress.message("wrote " + item.output());
                 } catch (OutputExistsException | StoppedException e) {
@@ -121,7 +174,7 @@ public final class SeriesConversion {
                     String why = e instanceof IOException || e instanceof IllegalArgumentException ? e.getMessage()
                             : "internal error " + e;
                     failed.put(item, why);
-                    progress.message("failed series " + item.series().uid() + ": " + why);
+                    progress.message("failed " + item.what() + ": " + why);
                 }
             }
         } finally {
@@ -131,6 +184,13 @@ public final class SeriesConversion {
                 + "modality,files,first_dicom_file\n");
         for (Item i : written) {
             DicomSeries s = i.series();
+            if (s == null) {
+                SegmentationReader.Identity id = SegmentationReader.identify(i.segmentation());
+                csv.append(String.join(",", id.seriesUid(), i.output().getFileName().toString(), csv(id.patientName()),
+                        csv(id.studyDate()), csv(id.seriesNumber()), csv(id.description()), "SEG", "1",
+                        csv(i.segmentation().toString()))).append('\n');
+                continue;
+            }
             csv.append(String.join(",", s.uid(), i.output().getFileName().toString(), csv(s.patientName()),
                     csv(s.studyDate()), csv(s.seriesNumber()), csv(s.description()), csv(s.modality()),
                     Integer.toString(s.files().size()), csv(s.files().get(0).toString()))).append('\n');
@@ -146,9 +206,13 @@ public final class SeriesConversion {
      * '-' and '.', e.g. {@code DOE_JOHN_20240131_S3_Abdomen_CT}; the UID when none of them is set.
      */
     public static String readableName(DicomSeries s) {
+        return readableName(s.patientName(), s.studyDate(), s.seriesNumber(), s.description(), s.uid());
+    }
+
+    /** {@link #readableName(DicomSeries)} from the attributes themselves. */
+    static String readableName(String patient, String date, String seriesNumber, String description, String uid) {
         List<String> parts = new ArrayList<>();
-        for (String p : new String[] {s.patientName(), s.studyDate(),
-                s.seriesNumber().isEmpty() ? "" : "S" + s.seriesNumber(), s.description()}) {
+        for (String p : new String[] {patient, date, seriesNumber.isEmpty() ? "" : "S" + seriesNumber, description}) {
             String clean = p.replaceAll("[^A-Za-z0-9.\\-]+", "_").replaceAll("^_+|_+$", "");
             if (!clean.isEmpty()) {
                 parts.add(clean);
@@ -158,7 +222,16 @@ public final class SeriesConversion {
         if (name.length() > 120) {
             name = name.substring(0, 120);
         }
-        return name.isEmpty() ? s.uid() : name;
+        return name.isEmpty() ? uid : name;
+    }
+
+    /** {@code name}, or name_2, name_3 … when an earlier file has it (ignoring case). */
+    private static String unique(String name, Set<String> used) {
+        String unique = name;
+        for (int k = 2; !used.add(unique.toLowerCase(Locale.ROOT)); k++) {
+            unique = name + "_" + k;
+        }
+        return unique;
     }
 
     private static String csv(String v) {

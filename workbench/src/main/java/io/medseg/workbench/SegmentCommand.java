@@ -7,16 +7,23 @@ import io.medseg.core.infer.KeptComponents;
 import io.medseg.nnunet.NnUNetModel;
 import io.medseg.nnunet.NnUNetModelFolder;
 import io.medseg.nnunet.NnUNetZip;
+import io.medseg.io.dicom.SegmentationWriter;
 import io.medseg.pipeline.EvaluationRun;
+import io.medseg.pipeline.LabelCodes;
 import io.medseg.pipeline.NnUNetScanSegmenter;
+import io.medseg.pipeline.OutputFormat;
+import io.medseg.pipeline.Provenance;
 import io.medseg.pipeline.RunManifest;
 import io.medseg.pipeline.ScanSegmenter;
 import io.medseg.pipeline.SegmentationBatch;
 import io.medseg.pipeline.SpatialSizes;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,6 +82,10 @@ final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--save-probabilities", description = "also write NAME_probabilities.nii.gz: float32 class "
             + "probabilities, one channel per class, on the scan's grid")
     boolean saveProbabilities;
+    @Option(names = "--output-format", paramLabel = "FORMAT[,FORMAT]", description = "nifti, png, tiff or dicom-seg; "
+            + "default: the input's own (NIfTI for volumes and DICOM series, PNG/TIFF for images). dicom-seg writes "
+            + "NAME.seg.dcm for every DICOM series, a DICOM Segmentation referencing it (with nifti: both)")
+    String outputFormat;
     @Mixin
     DeviceOption device;
 
@@ -117,7 +128,7 @@ final class SegmentCommand implements Callable<Integer> {
             }
             // every output is checked before the first scan is read
             SegmentationBatch batch = SegmentationBatch.plan(input, output, segmenter.config().inputChannels(), existing,
-                    saveProbabilities);
+                    options(bundle, segmenter.config().labelNames()));
             batch.checkDimensions(segmenter.config().patchSize().length, input);
             TerminalProgress progress = log.progress();
             progress.message("model " + bundle + " (" + segmenter.config().architecture() + "), device " + chosen);
@@ -159,7 +170,7 @@ final class SegmentCommand implements Callable<Integer> {
                 : NnUNetModelFolder.Checkpoint.parse(checkpoint);
         try (NnUNetModel nnunet = NnUNetModel.open(path, foldList, which, chosen)) {
             SegmentationBatch batch = SegmentationBatch.plan(input, output, nnunet.inputChannels(), existing,
-                    saveProbabilities);
+                    options(path, nnunet.labelNames()));
             batch.checkDimensions(nnunet.architecture().spatialDims(), input);
             TerminalProgress progress = log.progress();
             String checkpointName = bundle ? nnunet.bundleConfig().orElseThrow().provenance()
@@ -187,6 +198,22 @@ final class SegmentCommand implements Callable<Integer> {
             progress.record(summary(batch, result, output, log.quiet));
             return code;
         }
+    }
+
+    /**
+     * What the batch writes: probabilities when asked for, and the formats asked for; for DICOM SEG
+     * the labels' codes (the model's own, then the built-in table) and the model as the algorithm.
+     */
+    private SegmentationBatch.Options options(Path modelPath, Map<Integer, String> labelNames) throws IOException {
+        Set<OutputFormat> formats = OutputFormat.parse(outputFormat);
+        if (!formats.contains(OutputFormat.DICOM_SEG)) {
+            return new SegmentationBatch.Options(saveProbabilities, formats, null, null);
+        }
+        LabelCodes codes = LabelCodes.of(modelPath);
+        codes.segments(labelNames).notes().forEach(System.err::println);
+        String name = modelPath.toAbsolutePath().normalize().getFileName().toString();
+        return new SegmentationBatch.Options(saveProbabilities, formats, codes,
+                new SegmentationWriter.Algorithm(name, "medseg " + Provenance.MEDSEG_VERSION));
     }
 
     /**

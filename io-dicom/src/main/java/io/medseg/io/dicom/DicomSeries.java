@@ -121,6 +121,16 @@ public final class DicomSeries {
         return uid;
     }
 
+    /** The image planes in volume order: slice z of {@link #load} is plane z. */
+    List<Plane> planes() {
+        return planes;
+    }
+
+    /** The slice normal the planes are ordered along (row direction × column direction). */
+    double[] normal() {
+        return normal.clone();
+    }
+
     /** The files of the series, each once, in the order of their first plane. */
     public List<Path> files() {
         return planes.stream().map(Plane::path).distinct().toList();

@@ -150,11 +150,11 @@ class DicomSeriesTest {
         }
         Files.writeString(tmp.resolve("notes.txt"), "not an image");
         byte[] slice = Files.readAllBytes(tmp.resolve("axial/IM0003"));
-        Files.write(tmp.resolve("axial/IM0003"), Arrays.copyOf(slice, 900)); // truncated
+        Files.write(tmp.resolve("axial/IM0003"), Arrays.copyOf(slice, slice.length - 100)); // truncated in its pixels
         DicomSeries.Scan scan = DicomSeries.scan(tmp);
         assertEquals(2, scan.series().size());
         assertEquals("not a DICOM file", scan.skipped().get(tmp.resolve("notes.txt")));
-        assertTrue(scan.skipped().get(tmp.resolve("axial/IM0003")).startsWith("truncated"), scan.skipped().toString());
+        assertTrue(scan.skipped().get(tmp.resolve("axial/IM0003")).contains("truncated"), scan.skipped().toString());
         // the oblique series is untouched; the axial one now misses a slice and says so
         DicomSeries oblique = scan.series().stream().filter(s -> s.description().equals("oblique")).findFirst().orElseThrow();
         assertEquals(10, oblique.load().sizeXyz()[2]);
