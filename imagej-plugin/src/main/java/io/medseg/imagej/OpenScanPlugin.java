@@ -86,6 +86,9 @@ public final class OpenScanPlugin implements PlugIn {
             // cut names may coincide: a macro finds images by title, so each open scan gets its own
             ImagePlus imp = radiological(volume, WindowManager.getImage(title) == null ? title
                     : WindowManager.getUniqueName(title));
+            if (source.series() != null) {
+                ScanImages.setDicomSeries(imp, source.series()); // Save Mask can write a DICOM SEG referencing it
+            }
             applyWindow(imp, window, source.modality());
             imp.show();
             ScanDisplay.zoom(imp, ScanDisplay.readableZoom(imp.getWidth(), imp.getHeight()));

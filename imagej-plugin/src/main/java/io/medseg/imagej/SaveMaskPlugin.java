@@ -9,16 +9,25 @@ import io.medseg.image.Geometry;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Reorientation;
 import io.medseg.io.ImageFiles;
+import io.medseg.io.dicom.DicomSeries;
+import io.medseg.io.dicom.SegmentationWriter;
+import io.medseg.pipeline.LabelCodes;
+import io.medseg.pipeline.Provenance;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * Plugins > Segmentation Workbench > Save Mask...: a label image as NIfTI (or PNG/TIFF for 2D) with
- * the geometry of its source scan, so it overlays that scan in any viewer. Written to a temporary
- * name and renamed; an existing file is replaced only when asked.
+ * the geometry of its source scan, so it overlays that scan in any viewer; when the scan was opened
+ * from a DICOM series, also as a DICOM Segmentation ({@code .seg.dcm}, offered by default) that
+ * references the series, for a PACS or a DICOM viewer. Written to a temporary name and renamed; an
+ * existing file is replaced only when asked.
  */
 public final class SaveMaskPlugin implements PlugIn {
     static {
@@ -38,7 +47,9 @@ public final class SaveMaskPlugin implements PlugIn {
             PluginDialog dialog = new PluginDialog(COMMAND);
             dialog.addImage("Labels", active);
             dialog.addImage("Geometry from", null, OWN);
-            dialog.addFile("File (.nii.gz, .nii, .png, .tif)", defaultFile(active));
+            boolean dicom = active.getProp(ScanImages.DICOM_SERIES) != null;
+            dialog.addFile("File (.nii.gz, .nii, .png, .tif" + (dicom ? "; .seg.dcm: DICOM SEG of the series" : "") + ")",
+                    defaultFile(active, dicom));
             dialog.addCheckbox("Replace an existing file", false);
             if (!dialog.show()) {
                 return;
@@ -56,7 +67,10 @@ public final class SaveMaskPlugin implements PlugIn {
         });
     }
 
-    /** Writes {@code labels} with {@code source}'s geometry (null: the label image's own). */
+    /**
+     * Writes {@code labels} with {@code source}'s geometry (null: the label image's own); a
+     * {@code .dcm} name writes a DICOM SEG of the series the scan was opened from.
+     */
     static Path save(ImagePlus labels, ImagePlus source, Path file, boolean overwrite) throws IOException {
         Map<Integer, String> names = ScanImages.labelNames(labels);
         if (names == null && labels.getBitDepth() == 32) {
@@ -75,6 +89,9 @@ public final class SaveMaskPlugin implements PlugIn {
                     : Arrays.copyOf(mask.sizeXyz(), g.numDimensions()), g, mask.labelNames());
         }
         mask = onFileGrid(mask, source != null ? source : labels);
+        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".dcm")) {
+            return saveSeg(labels, source, mask, file, overwrite);
+        }
         if (!ImageFiles.isReadableImage(file)) {
             throw new PluginException(file + ": choose a .nii.gz, .nii, .png or .tif file name");
         }
@@ -82,6 +99,31 @@ public final class SaveMaskPlugin implements PlugIn {
             throw new PluginException(file + ": a 3D mask is saved as NIfTI (.nii.gz or .nii)");
         }
         ImageFiles.writeLabels(mask, file, overwrite);
+        return file;
+    }
+
+    /** The mask as a DICOM SEG of the series the scan (or, else, the label image) says it was opened from. */
+    private static Path saveSeg(ImagePlus labels, ImagePlus source, LabelMap mask, Path file, boolean overwrite)
+            throws IOException {
+        DicomSeries series = source != null && source.getProp(ScanImages.DICOM_SERIES) != null
+                ? ScanImages.dicomSeries(source) : ScanImages.dicomSeries(labels);
+        if (series == null) {
+            throw new PluginException(file + ": a DICOM SEG references the DICOM series its scan was opened from, and \""
+                    + labels.getTitle() + "\" does not come from one (Open Scan a DICOM folder, then Segment Image);"
+                    + " choose .nii.gz");
+        }
+        String model = labels.getProp("medseg.model");
+        LabelCodes codes = model != null && Files.exists(Path.of(model)) ? LabelCodes.of(Path.of(model))
+                : LabelCodes.builtIn("the label image");
+        LabelCodes.Segments segments = codes.segments(mask.labelNames());
+        segments.notes().forEach(n -> IJ.log(COMMAND + ": " + n));
+        String algorithm = model == null ? "manual (ImageJ)" : Path.of(model).getFileName().toString();
+        try {
+            SegmentationWriter.write(series, mask, segments.segments(), new SegmentationWriter.Algorithm(algorithm,
+                    "medseg " + Provenance.MEDSEG_VERSION), "Segmentation by " + algorithm, Instant.now(), file, overwrite);
+        } catch (IllegalArgumentException e) {
+            throw new PluginException(file + ": " + e.getMessage());
+        }
         return file;
     }
 
@@ -115,9 +157,9 @@ public final class SaveMaskPlugin implements PlugIn {
         return names;
     }
 
-    private static String defaultFile(ImagePlus imp) {
+    private static String defaultFile(ImagePlus imp, boolean dicom) {
         String dir = IJ.getDirectory("image");
-        String name = imp.getTitle().replaceAll("[^A-Za-z0-9._-]+", "_") + ".nii.gz";
+        String name = imp.getTitle().replaceAll("[^A-Za-z0-9._-]+", "_") + (dicom ? ".seg.dcm" : ".nii.gz");
         return dir == null ? name : Path.of(dir, name).toString();
     }
 

@@ -14,9 +14,12 @@ import ij.util.DicomTools;
 import io.medseg.image.Geometry;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
+import io.medseg.io.dicom.DicomSeries;
 import java.awt.Color;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -252,6 +255,39 @@ public final class ScanImages {
         cal.yOrigin = -origin[1] / s[1];
         cal.zOrigin = s.length > 2 ? -origin[2] / s[2] : 0;
         imp.setCalibration(cal);
+    }
+
+    /** Image property: the files of the DICOM series a scan was opened from (JSON array of paths), for DICOM SEG. */
+    public static final String DICOM_SERIES = "medseg.dicomSeries";
+
+    /** Records the DICOM series {@code imp} was opened from. */
+    static void setDicomSeries(ImagePlus imp, DicomSeries series) {
+        imp.setProp(DICOM_SERIES, GSON.toJson(series.files().stream().map(p -> p.toAbsolutePath().toString()).toList()));
+    }
+
+    /**
+     * The DICOM series {@code imp} (a scan or its label image) was opened from, read again from its
+     * files; null when it was not opened from one.
+     *
+     * @throws PluginException when the files no longer hold that series
+     */
+    static DicomSeries dicomSeries(ImagePlus imp) {
+        String json = imp.getProp(DICOM_SERIES);
+        if (json == null) {
+            return null;
+        }
+        List<Path> files;
+        try {
+            files = Arrays.stream(GSON.fromJson(json, String[].class)).map(Path::of).toList();
+        } catch (JsonParseException | NullPointerException e) {
+            throw new PluginException("\"" + imp.getTitle() + "\" has an unreadable " + DICOM_SERIES + " property");
+        }
+        List<DicomSeries> series = DicomSeries.scanFiles(files).series();
+        if (series.size() != 1 || series.get(0).files().size() != files.size()) {
+            throw new PluginException("the DICOM series \"" + imp.getTitle() + "\" was opened from has changed on disk ("
+                    + files.get(0).getParent() + "); open it again");
+        }
+        return series.get(0);
     }
 
     /** The size (x, y[, z]) and geometry of the file a view was opened from. */

@@ -9,6 +9,8 @@ import ij.measure.ResultsTable;
 import ij.plugin.PlugIn;
 import ij.plugin.frame.RoiManager;
 import io.medseg.core.Segmenter;
+import io.medseg.evaluation.stats.ScanStatistics;
+import io.medseg.evaluation.stats.StatisticsTable;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.engine.Devices;
 import io.medseg.core.infer.KeptComponents;
@@ -18,7 +20,6 @@ import io.medseg.image.Volume;
 import io.medseg.nnunet.NnUNetModel;
 import io.medseg.nnunet.NnUNetModelFolder;
 import io.medseg.nnunet.NnUNetZip;
-import io.medseg.pipeline.LabelMeasurements;
 import io.medseg.pipeline.NnUNetScanSegmenter;
 import io.medseg.pipeline.ScanSegmenter;
 import io.medseg.pipeline.SpatialSizes;
@@ -35,7 +36,8 @@ import java.util.Map;
  * Plugins > Segmentation Workbench > Segment Image...: the active image (2D, or the whole stack)
  * with a bundled model or a bundle folder. Results: a label image titled "TITLE-labels" with a
  * LUT and the scan's geometry, coloured outlines on the image's overlay, optionally ROIs added to
- * the ROI Manager, and a table "TITLE-measurements" per label. The image itself is not changed.
+ * the ROI Manager, and a table "TITLE-measurements" of organ statistics per label (the columns of
+ * statistics.csv). The image itself is not changed.
  */
 public final class SegmentImagePlugin implements PlugIn {
     static {
@@ -214,6 +216,9 @@ public final class SegmentImagePlugin implements PlugIn {
         if (imp.getProp(ScanImages.FILE_GRID) != null) { // shown reoriented: the mask is saved on the file's grid
             labels.setProp(ScanImages.FILE_GRID, imp.getProp(ScanImages.FILE_GRID));
         }
+        if (imp.getProp(ScanImages.DICOM_SERIES) != null) { // Save Mask can write it as a DICOM SEG of that series
+            labels.setProp(ScanImages.DICOM_SERIES, imp.getProp(ScanImages.DICOM_SERIES));
+        }
         if (outlines || roiManager) {
             List<Roi> rois = LabelOutlines.of(labels, names, imp);
             if (outlines) {
@@ -247,16 +252,27 @@ public final class SegmentImagePlugin implements PlugIn {
         return String.format(Locale.ROOT, "ETA %d:%02d", seconds / 60, seconds % 60);
     }
 
+    /**
+     * The organ statistics of the mask, one row per label, in the columns of {@code statistics.csv}
+     * (medseg segment --statistics) but the case.
+     */
     static ResultsTable measurements(LabelMap mask, Volume scan) {
+        StatisticsTable statistics = new StatisticsTable();
+        statistics.add("", ScanStatistics.of(scan, mask, mask.labelNames()));
         ResultsTable rt = Tables.create();
-        boolean volume = mask.numDimensions() == 3;
-        for (LabelMeasurements.Row r : LabelMeasurements.of(mask, scan)) {
+        List<String> columns = StatisticsTable.COLUMNS;
+        for (List<Object> row : statistics.rows()) {
             rt.incrementCounter();
-            rt.addValue("Label", r.label());
-            rt.addValue("Name", r.name());
-            rt.addValue("Voxels", r.voxels());
-            rt.addValue(volume ? "Volume (mL)" : "Area (mm²)", r.size());
-            rt.addValue("Mean", r.mean());
+            for (int c = 1; c < columns.size(); c++) { // column 0 is the case
+                Object v = row.get(c);
+                if (v instanceof Number n) {
+                    rt.addValue(columns.get(c), n.doubleValue());
+                } else if (v instanceof Boolean b) {
+                    rt.addValue(columns.get(c), b ? 1 : 0);
+                } else {
+                    rt.addValue(columns.get(c), v == null ? "" : v.toString());
+                }
+            }
         }
         return rt;
     }

@@ -21,12 +21,15 @@ import io.medseg.evaluation.EvaluationSettings;
 import io.medseg.evaluation.Evaluator;
 import io.medseg.evaluation.Metric;
 import io.medseg.evaluation.report.ErrorOverlay;
+import io.medseg.evaluation.stats.StatisticsTable;
 import io.medseg.image.Geometry;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
 import io.medseg.io.PlainImages;
 import io.medseg.io.ReadLimits;
 import io.medseg.io.dicom.DicomSeries;
+import io.medseg.io.dicom.SegmentDescription;
+import io.medseg.io.dicom.SegmentationReader;
 import io.medseg.io.nifti.Nifti;
 import io.medseg.samples.ToothRootDataset;
 import java.awt.Color;
@@ -35,6 +38,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -109,6 +113,37 @@ class HeadlessCommandsTest {
     }
 
     @Test
+    void saveMaskWritesADicomSegOfTheSeriesTheScanWasOpenedFrom() throws Exception {
+        Path folder = DATA.resolve("AbdomenCT_DICOM/ct_003");
+        HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + folder + " window=automatic");
+        String title = WindowManager.getCurrentImage().getTitle();
+        HeadlessImageJ.run(SegmentImagePlugin.class, "image=[" + title + "] model=abdomen-ct-unet3d measurements device=cpu");
+        ResultsTable rt = ResultsTable.getResultsTable();
+        for (String column : StatisticsTable.COLUMNS.subList(1, StatisticsTable.COLUMNS.size())) {
+            assertTrue(rt.columnExists(column), "the table has statistics.csv's column " + column);
+        }
+        assertEquals("liver", rt.getStringValue("name", 0));
+        Path seg = tmp.resolve("ct_003.seg.dcm");
+        Path nifti = tmp.resolve("ct_003.nii.gz");
+        String log = HeadlessImageJ.run(SaveMaskPlugin.class, "labels=[" + title + "-labels] file=" + seg);
+        assertTrue(log.contains("wrote " + seg), log);
+        HeadlessImageJ.run(SaveMaskPlugin.class, "labels=[" + title + "-labels] file=" + nifti);
+        DicomSeries series = DicomSeries.scan(folder).series().get(0);
+        SegmentationReader.Segmentation read = SegmentationReader.read(seg, series);
+        LabelMap saved = Nifti.readLabels(nifti, CT_LABELS);
+        assertArrayEquals(saved.data(), read.labels().data(), "the SEG holds the mask Save Mask writes as NIfTI");
+        assertEquals(List.of("liver", "kidney"), read.segments().stream().map(SegmentDescription::name).toList());
+        assertEquals("10200004", read.segments().get(0).type().value(), "SNOMED CT Liver");
+        assertEquals(series.uid(), read.referencedSeriesUid());
+
+        // a label image that does not come from a DICOM series cannot be a DICOM SEG
+        new ImagePlus("drawn", new ij.process.ByteProcessor(16, 16)).show();
+        log = HeadlessImageJ.run(SaveMaskPlugin.class, "labels=drawn file=" + tmp.resolve("x.seg.dcm"));
+        assertTrue(log.contains("\"drawn\" does not come from one (Open Scan a DICOM folder, then Segment Image)"), log);
+        assertFalse(Files.exists(tmp.resolve("x.seg.dcm")));
+    }
+
+    @Test
     void segmentImageWith2dModelGivesLabelsOutlinesAndMeasurements() throws Exception {
         Path png = TOOTH.resolve("imagesTs/case_024_0000.png");
         HeadlessImageJ.run(OpenScanPlugin.class, "scan=" + png + " window=[full range]");
@@ -134,13 +169,13 @@ class HeadlessCommandsTest {
         }
         ResultsTable rt = ResultsTable.getResultsTable();
         assertEquals(1, rt.size());
-        assertEquals("tooth root", rt.getStringValue("Name", 0));
+        assertEquals("tooth root", rt.getStringValue("name", 0));
         long voxels = 0;
         for (byte b : mask.data()) {
             voxels += b == 1 ? 1 : 0;
         }
-        assertEquals(voxels, rt.getValue("Voxels", 0), 0);
-        assertEquals(voxels, rt.getValue("Area (mm²)", 0), 1e-9); // a PNG has 1 mm pixels
+        assertEquals(voxels, rt.getValue("voxels", 0), 0);
+        assertEquals(voxels, rt.getValue("area_mm2", 0), 1e-9); // a PNG has 1 mm pixels
 
         // smaller tiles (less memory): the same segmentation up to blending at tile borders
         labels.close();
@@ -224,9 +259,9 @@ class HeadlessCommandsTest {
         double voxelMl = g.spacingMm()[0] * g.spacingMm()[1] * g.spacingMm()[2] / 1000;
         ResultsTable measured = ResultsTable.getResultsTable();
         assertEquals(2, measured.size());
-        assertEquals("kidney", measured.getStringValue("Name", 1));
-        assertEquals(direct.row(2).counts().predictionVoxels(), measured.getValue("Voxels", 1), 0);
-        assertEquals(direct.row(2).counts().predictionVoxels() * voxelMl, measured.getValue("Volume (mL)", 1), 1e-9);
+        assertEquals("kidney", measured.getStringValue("name", 1));
+        assertEquals(direct.row(2).counts().predictionVoxels(), measured.getValue("voxels", 1), 0);
+        assertEquals(direct.row(2).counts().predictionVoxels() * voxelMl, measured.getValue("volume_ml", 1), 1e-9);
 
         Path out = tmp.resolve("ct_004_mask.nii.gz");
         HeadlessImageJ.run(SaveMaskPlugin.class, "labels=ct_004_0000-labels geometry=ct_004_0000 file=" + out);

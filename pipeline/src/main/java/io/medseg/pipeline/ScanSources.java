@@ -14,8 +14,11 @@ import java.util.List;
  * the series it belongs to in its folder; a folder holds its images and one scan per DICOM series.
  */
 public final class ScanSources {
-    /** One openable scan: a readable name, the modality when the file says ("" otherwise), and its reader. */
-    public record Source(String name, String modality, SegmentationBatch.ScanLoader loader) {
+    /**
+     * One openable scan: a readable name, the modality when the file says ("" otherwise), its reader,
+     * and the DICOM series it is (null for images).
+     */
+    public record Source(String name, String modality, SegmentationBatch.ScanLoader loader, DicomSeries series) {
         public Volume load() throws IOException {
             return loader.load();
         }
@@ -30,14 +33,14 @@ public final class ScanSources {
         InputFiles found = InputFiles.of(input);
         List<Source> sources = new ArrayList<>();
         for (Path image : found.images()) {
-            sources.add(new Source(ScanFiles.stem(image), "", () -> ScanFiles.readImage(image)));
+            sources.add(new Source(ScanFiles.stem(image), "", () -> ScanFiles.readImage(image), null));
         }
         DicomSeries.Scan scan = DicomSeries.scanFiles(found.dicomFiles());
         boolean oneFile = Files.isRegularFile(input);
         for (DicomSeries s : scan.series()) {
             if (!oneFile || s.files().stream().anyMatch(f -> SegmentationBatch.sameFile(f, input))) {
                 String name = SeriesConversion.readableName(s);
-                sources.add(new Source(name.isEmpty() ? s.uid() : name, s.modality(), s::load));
+                sources.add(new Source(name.isEmpty() ? s.uid() : name, s.modality(), s::load, s));
             }
         }
         if (sources.isEmpty()) {

@@ -1,14 +1,18 @@
 package io.medseg.pipeline;
 
 import io.medseg.core.Segmenter;
+import io.medseg.evaluation.stats.ScanStatistics;
+import io.medseg.evaluation.stats.StatisticsTable;
 import io.medseg.files.AtomicFiles;
 import io.medseg.files.FolderLock;
 import io.medseg.files.OutputExistsException;
+import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
 import io.medseg.io.ImageFiles;
 import io.medseg.io.ScanHeader;
 import io.medseg.io.dicom.DicomSeries;
+import io.medseg.io.dicom.SegmentationReader;
 import io.medseg.io.dicom.SegmentationWriter;
 import io.medseg.io.nifti.Nifti;
 import java.io.IOException;
@@ -53,10 +57,11 @@ public final class SegmentationBatch {
     /**
      * What to write besides the mask: class probabilities; the formats asked for (none: the mask in its
      * input's format; {@link OutputFormat#DICOM_SEG} needs {@code codes} and {@code algorithm}, which
-     * name the segments and the software in each SEG).
+     * name the segments and the software in each SEG); with {@code statistics}, the organ statistics of
+     * every case ({@link StatisticsTable}'s files in the output folder).
      */
     public record Options(boolean saveProbabilities, Set<OutputFormat> formats, LabelCodes codes,
-            SegmentationWriter.Algorithm algorithm) {
+            SegmentationWriter.Algorithm algorithm, boolean statistics) {
         public Options {
             formats = formats.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(formats));
             if (formats.contains(OutputFormat.DICOM_SEG) && (codes == null || algorithm == null)) {
@@ -66,7 +71,7 @@ public final class SegmentationBatch {
 
         /** The mask only, in its input's format; probabilities when asked for. */
         public static Options masks(boolean saveProbabilities) {
-            return new Options(saveProbabilities, Set.of(), null, null);
+            return new Options(saveProbabilities, Set.of(), null, null, false);
         }
     }
 
@@ -101,6 +106,8 @@ public final class SegmentationBatch {
     private final List<String> notes;
     private final boolean saveProbabilities;
     private final Options options;
+    private final StatisticsTable statistics = new StatisticsTable();
+    private Map<Integer, String> labelNames;
 
     private final int filesFound;
     private final int skippedFiles;
@@ -151,26 +158,43 @@ public final class SegmentationBatch {
             throws IOException {
         checkOutputIsAFolder(outputDir);
         checkSeparateFolders(input, outputDir);
+        Cases cases = cases(input, outputDir, channels, existing == Existing.SKIP);
+        List<Job> jobs = cases.jobs();
+        List<String> notes = new ArrayList<>(cases.notes());
+        boolean dicom = jobs.stream().anyMatch(Job::dicom);
+        int skippedFiles = (int) notes.stream().filter(n -> n.startsWith("skipped ")).count();
+        SegmentationBatch batch = new SegmentationBatch(jobs, dicom, outputDir, existing, notes, options,
+                cases.filesFound(), skippedFiles);
+        batch.checkFormats();
+        batch.checkOutputs();
+        return batch;
+    }
+
+    /** The cases of an input with their mask names in {@code outputDir}, the notes on skipped files, and the files seen. */
+    public record Cases(List<Job> jobs, List<String> notes, int filesFound) {}
+
+    /**
+     * The cases {@link #plan} would segment, named as their masks would be in {@code outputDir}, without
+     * checking any output: what {@code medseg statistics} pairs masks with. {@code earlierNames} keeps
+     * masks named by Series Instance UID by an earlier version (for a resumed run).
+     *
+     * @throws ImageFileException when there is nothing to segment
+     */
+    public static Cases cases(Path input, Path outputDir, int channels, boolean earlierNames) throws IOException {
         InputFiles found = InputFiles.of(input);
         List<String> notes = new ArrayList<>();
         found.skipped().forEach((file, why) -> notes.add("skipped " + file + ": " + why));
         List<Job> jobs = new ArrayList<>(imageJobs(found.images(), outputDir, channels, notes));
-        boolean dicom = !found.dicomFiles().isEmpty();
-        if (dicom) {
+        if (!found.dicomFiles().isEmpty()) {
             List<Job> series = dicomJobs(input, found.dicomFiles(), outputDir, notes);
-            jobs.addAll(existing == Existing.SKIP ? keepEarlierNames(series, notes) : series);
+            jobs.addAll(earlierNames ? keepEarlierNames(series, notes) : series);
         }
         if (jobs.isEmpty()) {
             throw new ImageFileException(input, "no scans to segment: " + found.skipped().size() + " file(s) looked at,"
                     + " none of them a scan medseg reads (DICOM, NIfTI, PNG, TIFF)"
                     + (found.skipped().isEmpty() ? "" : "; first: " + notes.get(0)));
         }
-        int skippedFiles = (int) notes.stream().filter(n -> n.startsWith("skipped ")).count();
-        SegmentationBatch batch = new SegmentationBatch(jobs, dicom, outputDir, existing, notes, options,
-                found.found(), skippedFiles);
-        batch.checkFormats();
-        batch.checkOutputs();
-        return batch;
+        return new Cases(jobs, notes, found.found());
     }
 
     /** The output names a folder: a name like {@code mask.nii.gz} would become a folder of that name, to no one's use. */
@@ -269,6 +293,9 @@ public final class SegmentationBatch {
                 if (complete(job)) {
                     skipped.add(job);
                     progress.message("skipped " + job.name() + ": " + job.output() + " is already complete");
+                    if (options.statistics()) {
+                        keptCaseStatistics(job, progress);
+                    }
                     continue;
                 }
                 long caseStart = System.nanoTime();
@@ -307,6 +334,9 @@ public final class SegmentationBatch {
                     if (writesMask(job)) {
                         ScanFiles.writeLabels(result.mask(), job.output(), existing != Existing.REFUSE);
                     }
+                    if (options.statistics()) {
+                        statistics.add(job.name(), ScanStatistics.of(scan, result.mask(), result.mask().labelNames()));
+                    }
                     tilesDone += caseTiles;
                     written.add(job);
                     progress.message(String.format(Locale.ROOT, "wrote %s (%.1f s)", String.join(", ", filesOf(job, false)
@@ -328,8 +358,42 @@ public final class SegmentationBatch {
         if (dicom) {
             writeSeriesTable(written, skipped);
         }
+        if (options.statistics() && !statistics.isEmpty()) {
+            statistics.write(outputDir, true); // over the cases done and kept: a resumed run's table is whole
+        }
         unlikeTraining.keySet().retainAll(written);
         return new Result(written, skipped, failed, unlikeTraining, outputs(failed));
+    }
+
+    /**
+     * The statistics of a case {@code --continue} keeps, from its scan and the mask (or SEG) already
+     * written; a mask that cannot be read leaves the case out of the table, with a warning.
+     */
+    private void keptCaseStatistics(Job job, Progress progress) {
+        try {
+            Path mask = writesMask(job) ? job.output() : segFile(job);
+            Volume scan = job.loader().load();
+            LabelMap labels = SegmentationReader.isSegmentation(mask) ? SegmentationReader.read(mask, job.series()).labels()
+                    : ImageFiles.readLabels(mask, Map.of());
+            statistics.add(job.name(), ScanStatistics.of(scan, labels, names(labels)));
+        } catch (Exception e) {
+            progress.message("warning: " + job.name() + ": no statistics for the kept mask: " + failure(job, e));
+        }
+    }
+
+    /** The label names of the run's model for a mask read back from a file, which keeps none. */
+    private Map<Integer, String> names(LabelMap labels) {
+        return labelNames != null ? labelNames : labels.labelNames();
+    }
+
+    /** The model's label names, for the statistics of masks that {@code --continue} keeps. */
+    public void labelNames(Map<Integer, String> names) {
+        this.labelNames = Map.copyOf(names);
+    }
+
+    /** The statistics table's files, or none when statistics are not asked for. */
+    public List<Path> statisticsFiles() {
+        return options.statistics() ? StatisticsTable.files(outputDir) : List.of();
     }
 
     /** Whether {@code --continue} keeps this case: every file it writes (mask, SEG, probabilities) complete. */
@@ -448,6 +512,9 @@ public final class SegmentationBatch {
         }
         if (seriesTable() != null) {
             outputs.add(seriesTable());
+        }
+        if (!statistics.isEmpty()) {
+            outputs.addAll(statisticsFiles());
         }
         return outputs;
     }
@@ -632,6 +699,7 @@ public final class SegmentationBatch {
         if (seriesTable() != null) {
             outputs.add(seriesTable());
         }
+        outputs.addAll(statisticsFiles());
         for (Path out : outputs) {
             if (inputs.contains(canonical(out))) {
                 throw new IOException(out + ": the output would replace an input scan; choose another output folder");

@@ -86,6 +86,10 @@ final class SegmentCommand implements Callable<Integer> {
             + "default: the input's own (NIfTI for volumes and DICOM series, PNG/TIFF for images). dicom-seg writes "
             + "NAME.seg.dcm for every DICOM series, a DICOM Segmentation referencing it (with nifti: both)")
     String outputFormat;
+    @Option(names = "--statistics", description = "also write statistics.csv, statistics_summary.csv and statistics.json: "
+            + "per case and label the voxels, volume, intensity mean/std/min/max/median/5th/95th percentile, bounding "
+            + "box and centroid (LPS mm), connected components and whether the label touches the scan's border")
+    boolean statistics;
     @Mixin
     DeviceOption device;
 
@@ -129,6 +133,7 @@ final class SegmentCommand implements Callable<Integer> {
             // every output is checked before the first scan is read
             SegmentationBatch batch = SegmentationBatch.plan(input, output, segmenter.config().inputChannels(), existing,
                     options(bundle, segmenter.config().labelNames()));
+            batch.labelNames(segmenter.config().labelNames());
             batch.checkDimensions(segmenter.config().patchSize().length, input);
             TerminalProgress progress = log.progress();
             progress.message("model " + bundle + " (" + segmenter.config().architecture() + "), device " + chosen);
@@ -171,6 +176,7 @@ final class SegmentCommand implements Callable<Integer> {
         try (NnUNetModel nnunet = NnUNetModel.open(path, foldList, which, chosen)) {
             SegmentationBatch batch = SegmentationBatch.plan(input, output, nnunet.inputChannels(), existing,
                     options(path, nnunet.labelNames()));
+            batch.labelNames(nnunet.labelNames());
             batch.checkDimensions(nnunet.architecture().spatialDims(), input);
             TerminalProgress progress = log.progress();
             String checkpointName = bundle ? nnunet.bundleConfig().orElseThrow().provenance()
@@ -207,13 +213,13 @@ final class SegmentCommand implements Callable<Integer> {
     private SegmentationBatch.Options options(Path modelPath, Map<Integer, String> labelNames) throws IOException {
         Set<OutputFormat> formats = OutputFormat.parse(outputFormat);
         if (!formats.contains(OutputFormat.DICOM_SEG)) {
-            return new SegmentationBatch.Options(saveProbabilities, formats, null, null);
+            return new SegmentationBatch.Options(saveProbabilities, formats, null, null, statistics);
         }
         LabelCodes codes = LabelCodes.of(modelPath);
         codes.segments(labelNames).notes().forEach(System.err::println);
         String name = modelPath.toAbsolutePath().normalize().getFileName().toString();
         return new SegmentationBatch.Options(saveProbabilities, formats, codes,
-                new SegmentationWriter.Algorithm(name, "medseg " + Provenance.MEDSEG_VERSION));
+                new SegmentationWriter.Algorithm(name, "medseg " + Provenance.MEDSEG_VERSION), statistics);
     }
 
     /**
@@ -240,6 +246,8 @@ final class SegmentCommand implements Callable<Integer> {
                 + (result.failed().isEmpty() ? "" : ", " + result.failed().size() + " case(s) failed")
                 + (result.unlikeTraining().isEmpty() ? "" : ", " + result.unlikeTraining().size() + " case(s) unlike the "
                         + "model's training data (warnings above)")
-                + (batch.seriesTable() != null ? " (series.csv maps series to masks)" : "");
+                + (batch.seriesTable() != null ? " (series.csv maps series to masks)" : "")
+                + (batch.statisticsFiles().isEmpty() || !Files.exists(batch.statisticsFiles().get(0)) ? ""
+                        : "; statistics in " + batch.statisticsFiles().get(0));
     }
 }

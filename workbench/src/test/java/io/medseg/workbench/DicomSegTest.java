@@ -106,15 +106,23 @@ class DicomSegTest {
         Path out = tmp.resolve("out");
         Path series = FIXTURES.resolve("oblique");
         CommandLineTest.Run run = medseg("segment", "--model", MODEL, "--input", series.toString(),
-                "--output", out.toString(), "--output-format", "dicom-seg");
+                "--output", out.toString(), "--output-format", "dicom-seg", "--statistics");
         assertEquals(0, run.code(), run.err() + run.out());
+        String statistics = Files.readString(out.resolve("statistics.csv"));
         assertTrue(Files.isRegularFile(out.resolve("oblique.seg.dcm")), run.out());
         assertFalse(Files.exists(out.resolve("oblique.nii.gz")), "no NIfTI when only dicom-seg is asked for");
         assertTrue(Files.readAllLines(out.resolve("series.csv")).get(1).contains("oblique.seg.dcm"));
         CommandLineTest.Run again = medseg("segment", "--model", MODEL, "--input", series.toString(),
-                "--output", out.toString(), "--output-format", "dicom-seg", "--continue");
+                "--output", out.toString(), "--output-format", "dicom-seg", "--continue", "--statistics");
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("kept 1 complete one(s)"), again.out());
+        assertEquals(statistics, Files.readString(out.resolve("statistics.csv")), "a kept case's statistics from its SEG");
+        // medseg statistics over the scan and the SEG alone: the same table
+        Path recomputed = tmp.resolve("recomputed");
+        CommandLineTest.Run stats = medseg("statistics", "--image", series.toString(), "--mask", out.toString(),
+                "--output", recomputed.toString());
+        assertEquals(0, stats.code(), stats.err());
+        assertEquals(statistics, Files.readString(recomputed.resolve("statistics.csv")));
 
         CommandLineTest.Run png = medseg("segment", "--model", MODEL, "--input", series.toString(),
                 "--output", tmp.resolve("png").toString(), "--output-format", "png");
