@@ -599,6 +599,17 @@ public final class NnUNetModel implements AutoCloseable {
         return inputChannels;
     }
 
+    /** dataset.json's name of input channel {@code k} (e.g. "CT"), or null when it names none. */
+    public String channelName(int k) {
+        JsonObject dataset = datasetJson();
+        String key = dataset.has("channel_names") ? "channel_names" : "modality";
+        if (!dataset.has(key) || !dataset.get(key).isJsonObject()) {
+            return null;
+        }
+        JsonObject names = dataset.getAsJsonObject(key);
+        return names.has(Integer.toString(k)) ? names.get(Integer.toString(k)).getAsString() : null;
+    }
+
     public int classes() {
         return classes;
     }

@@ -210,7 +210,7 @@ public final class SeriesConversion {
     }
 
     /** {@link #readableName(DicomSeries)} from the attributes themselves. */
-    static String readableName(String patient, String date, String seriesNumber, String description, String uid) {
+    public static String readableName(String patient, String date, String seriesNumber, String description, String uid) {
         List<String> parts = new ArrayList<>();
         for (String p : new String[] {patient, date, seriesNumber.isEmpty() ? "" : "S" + seriesNumber, description}) {
             String clean = p.replaceAll("[^A-Za-z0-9.\\-]+", "_").replaceAll("^_+|_+$", "");

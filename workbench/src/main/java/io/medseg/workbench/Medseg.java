@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
         description = "Medical image segmentation workbench: U-Net/V-Net training, inference and evaluation.",
         subcommands = {TrainCommand.class, SegmentCommand.class, EvaluateCommand.class, ReproduceCommand.class, ConvertCommand.class,
                 GenerateCtCommand.class, GenerateDentalCommand.class, ExplainCommand.class,
-                InfoCommand.class, StatisticsCommand.class, DomainCommand.class, ImportNnUNetCommand.class,
+                InfoCommand.class, StatisticsCommand.class, PacsCommand.class, DomainCommand.class, ImportNnUNetCommand.class,
                 ModelsCommand.class, InstallFijiCommand.class,
                 DemoCommand.class, BenchReadCommand.class, BenchMetricsCommand.class, BenchCommand.class, Bench3dCommand.class,
                 CommandLine.HelpCommand.class})

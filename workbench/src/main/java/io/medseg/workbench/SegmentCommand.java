@@ -7,7 +7,14 @@ import io.medseg.core.infer.KeptComponents;
 import io.medseg.nnunet.NnUNetModel;
 import io.medseg.nnunet.NnUNetModelFolder;
 import io.medseg.nnunet.NnUNetZip;
+import io.medseg.core.bundle.TrainingDomain;
+import io.medseg.files.AtomicFiles;
 import io.medseg.io.dicom.SegmentationWriter;
+import io.medseg.io.dicomweb.Credentials;
+import io.medseg.io.dicomweb.DicomWebAddress;
+import io.medseg.io.dicomweb.DicomWebClient;
+import io.medseg.pipeline.DicomWebPull;
+import io.medseg.pipeline.DicomWebPush;
 import io.medseg.pipeline.EvaluationRun;
 import io.medseg.pipeline.LabelCodes;
 import io.medseg.pipeline.NnUNetScanSegmenter;
@@ -20,6 +27,7 @@ import io.medseg.pipeline.SpatialSizes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,9 +58,24 @@ final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--disable-tta", description = "nnU-Net models: no mirroring (nnU-Net mirrors over the axes its "
             + "checkpoints allow by default, as nnUNetv2_predict does)")
     boolean disableTta;
-    @Option(names = "--input", required = true,
-            description = "image file (PNG, TIFF, NIfTI), folder of images, or folder of DICOM series")
-    Path input;
+    @Option(names = "--input", required = true, paramLabel = "PATH|dicomweb://…", description = "image file (PNG, TIFF, "
+            + "NIfTI), folder of images, folder of DICOM series, or a study or series on a DICOMweb server: "
+            + "dicomweb://HOST:PORT/PATH/studies/STUDY_UID[/series/SERIES_UID] (retrieved with WADO-RS; credentials "
+            + "from MEDSEG_DICOMWEB_CREDENTIALS or --credentials)")
+    String inputText;
+    @Option(names = "--push", paramLabel = "dicomweb://HOST:PORT/PATH", description = "store every case's DICOM SEG on "
+            + "this DICOMweb server with STOW-RS (implies --output-format nifti,dicom-seg unless a format is given); "
+            + "a SEG the server already holds is not sent again")
+    String push;
+    @Option(names = "--credentials", paramLabel = "FILE", description = "file holding USER:PASSWORD for the DICOMweb "
+            + "server(s) (default: the environment variable MEDSEG_DICOMWEB_CREDENTIALS); never printed")
+    Path credentialsFile;
+    @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS", description = "how long one DICOMweb "
+            + "request may take. Default: ${DEFAULT-VALUE}")
+    int timeoutSeconds;
+    /** The local input: the path given, or the folder a DICOMweb study was retrieved into. */
+    private Path input;
+    private Path retrieved;
     @Option(names = "--output", required = true, description = "folder for the masks")
     Path output;
     @Option(names = "--overlap", defaultValue = "0.5", description = "sliding-window overlap in [0, 1). Default: ${DEFAULT-VALUE}")
@@ -110,6 +133,7 @@ final class SegmentCommand implements Callable<Integer> {
         if (tileSize != null && tileTensorOrder != null) {
             throw new IllegalArgumentException("--tile-size and --tile give the same thing; give --tile-size (x×y×z)");
         }
+        checkDicomWeb();
         Device chosen = device.resolve(); // the flags first, then the files they name
         if (NnUNetModelFolder.looksLikeOne(model) || NnUNetZip.looksLikeOne(model)) {
             return nnUNet(model, existing, chosen);
@@ -124,6 +148,9 @@ final class SegmentCommand implements Callable<Integer> {
         }
         try (Segmenter segmenter = new Segmenter(ModelBundle.load(bundle, chosen),
                 new Segmenter.Options(overlap, tileBatch, tta, components))) {
+            TerminalProgress progress = log.progress();
+            input = localInput(TrainingDomain.dicomModalities(segmenter.config().domain() == null ? null
+                    : segmenter.config().domain().modality()), progress);
             if (tileSize != null || tileTensorOrder != null) {
                 int dims = segmenter.config().patchSize().length;
                 segmenter.useOptions(segmenter.options().withTile(tileSize != null
@@ -135,7 +162,6 @@ final class SegmentCommand implements Callable<Integer> {
                     options(bundle, segmenter.config().labelNames()));
             batch.labelNames(segmenter.config().labelNames());
             batch.checkDimensions(segmenter.config().patchSize().length, input);
-            TerminalProgress progress = log.progress();
             progress.message("model " + bundle + " (" + segmenter.config().architecture() + "), device " + chosen);
             batch.notes().forEach(progress::message);
             if (segmenter.config().domain() == null) {
@@ -151,7 +177,9 @@ final class SegmentCommand implements Callable<Integer> {
                     .write(output.resolve(MANIFEST));
             int code = summarize(batch, result, output, log.quiet);
             progress.record(summary(batch, result, output, log.quiet));
-            return code;
+            return pushSegs(batch, result, progress, code);
+        } finally {
+            removeRetrieved();
         }
     }
 
@@ -174,11 +202,12 @@ final class SegmentCommand implements Callable<Integer> {
         NnUNetModelFolder.Checkpoint which = checkpoint == null ? NnUNetModelFolder.Checkpoint.FINAL
                 : NnUNetModelFolder.Checkpoint.parse(checkpoint);
         try (NnUNetModel nnunet = NnUNetModel.open(path, foldList, which, chosen)) {
+            TerminalProgress progress = log.progress();
+            input = localInput(TrainingDomain.dicomModalities(nnunet.channelName(0)), progress);
             SegmentationBatch batch = SegmentationBatch.plan(input, output, nnunet.inputChannels(), existing,
                     options(path, nnunet.labelNames()));
             batch.labelNames(nnunet.labelNames());
             batch.checkDimensions(nnunet.architecture().spatialDims(), input);
-            TerminalProgress progress = log.progress();
             String checkpointName = bundle ? nnunet.bundleConfig().orElseThrow().provenance()
                     .getOrDefault("nnunet_checkpoint", "checkpoint unknown") : which.fileName();
             progress.message("model " + model + " (nnU-Net v2" + (bundle ? " imported" : "") + ", "
@@ -202,8 +231,89 @@ final class SegmentCommand implements Callable<Integer> {
             RunManifest.of(Medseg.commandLine(), inputs, output, result.outputs()).write(output.resolve(MANIFEST));
             int code = summarize(batch, result, output, log.quiet);
             progress.record(summary(batch, result, output, log.quiet));
+            return pushSegs(batch, result, progress, code);
+        } finally {
+            removeRetrieved();
+        }
+    }
+
+    /**
+     * Checks the DICOMweb addresses and credentials before any model is loaded: a mistyped address
+     * fails in a second, not after the model.
+     */
+    private void checkDicomWeb() throws IOException {
+        if (DicomWebAddress.looksLikeOne(inputText)) {
+            DicomWebAddress.parse(inputText);
+        }
+        if (push != null) {
+            DicomWebAddress.parse(push);
+            Set<OutputFormat> formats = OutputFormat.parse(outputFormat);
+            if (!formats.isEmpty() && !formats.contains(OutputFormat.DICOM_SEG)) {
+                throw new IllegalArgumentException("--push stores DICOM SEGs; --output-format " + outputFormat
+                        + " writes none (add dicom-seg)");
+            }
+        }
+        if (timeoutSeconds < 1) {
+            throw new IllegalArgumentException("--timeout must be at least 1 second, got " + timeoutSeconds);
+        }
+        credentials(); // a missing or malformed credentials file, before the work
+    }
+
+    private Credentials credentials() throws IOException {
+        return Credentials.find(credentialsFile, System.getenv(Credentials.ENVIRONMENT));
+    }
+
+    private DicomWebClient client(String address) throws IOException {
+        return new DicomWebClient(DicomWebAddress.parse(address).root(), credentials(), Duration.ofSeconds(timeoutSeconds));
+    }
+
+    /** The input as a local path: a DICOMweb study or series is retrieved into a temporary folder first. */
+    private Path localInput(Set<String> modalities, TerminalProgress progress) throws IOException {
+        if (!DicomWebAddress.looksLikeOne(inputText)) {
+            return Path.of(inputText);
+        }
+        DicomWebAddress address = DicomWebAddress.parse(inputText);
+        retrieved = Files.createTempDirectory("medseg-dicomweb-");
+        Path folder = retrieved.resolve("study");
+        DicomWebPull.Result pulled = DicomWebPull.pull(client(inputText), address, modalities, folder, progress);
+        pulled.notes().forEach(progress::message);
+        progress.message("retrieved " + pulled.instances() + " instance(s) of " + pulled.series() + " series from "
+                + address);
+        return folder;
+    }
+
+    private void removeRetrieved() throws IOException {
+        if (retrieved != null) {
+            AtomicFiles.deleteRecursively(retrieved);
+            retrieved = null;
+        }
+    }
+
+    /**
+     * With --push, stores the SEG of every case that has one (written now or kept by --continue);
+     * failed cases have none, so nothing of theirs is pushed. Exit 4 when a push failed.
+     */
+    private int pushSegs(SegmentationBatch batch, SegmentationBatch.Result result, TerminalProgress progress, int code)
+            throws IOException {
+        if (push == null) {
             return code;
         }
+        List<Path> segs = new ArrayList<>();
+        for (SegmentationBatch.Job job : batch.jobs()) {
+            if (!result.failed().containsKey(job) && batch.writesSeg(job)) {
+                segs.add(SegmentationBatch.segFile(job));
+            }
+        }
+        DicomWebPush.Result pushed = DicomWebPush.push(client(push), segs, progress);
+        String line = "pushed " + pushed.stored().size() + " SEG(s) to " + DicomWebAddress.parse(push)
+                + (pushed.alreadyThere().isEmpty() ? "" : ", " + pushed.alreadyThere().size() + " already there")
+                + (pushed.failed().isEmpty() ? "" : ", " + pushed.failed().size() + " failed");
+        if (log.quiet) {
+            pushed.failed().forEach((seg, why) -> System.err.println("failed to push " + seg.getFileName() + ": " + why));
+        }
+        System.out.println(line);
+        progress.record(line);
+        return pushed.failed().isEmpty() ? code : 4;
     }
 
     /**
@@ -212,6 +322,9 @@ final class SegmentCommand implements Callable<Integer> {
      */
     private SegmentationBatch.Options options(Path modelPath, Map<Integer, String> labelNames) throws IOException {
         Set<OutputFormat> formats = OutputFormat.parse(outputFormat);
+        if (push != null && formats.isEmpty()) {
+            formats = Set.of(OutputFormat.NIFTI, OutputFormat.DICOM_SEG);
+        }
         if (!formats.contains(OutputFormat.DICOM_SEG)) {
             return new SegmentationBatch.Options(saveProbabilities, formats, null, null, statistics);
         }

@@ -33,13 +33,13 @@ public final class SegmentationReader {
             List<String> notes) {}
 
     /** Who and what a SEG is about, from its header: what a converter names its output by. */
-    public record Identity(String seriesUid, String patientName, String studyDate, String seriesNumber,
-            String description, String referencedSeriesUid) {}
+    public record Identity(String sopInstanceUid, String studyUid, String seriesUid, String patientName,
+            String studyDate, String seriesNumber, String description, String referencedSeriesUid) {}
 
     private SegmentationReader() {}
 
     /**
-     * The SEG's own series, patient, date, number and description (each "" when absent) and the series
+     * The SEG's own instance, study, series, patient, date, number and description (each "" when absent) and the series
      * it names as its source (null when it names none).
      *
      * @throws ImageFileException when the file is not a DICOM Segmentation
@@ -50,7 +50,8 @@ public final class SegmentationReader {
             throw new ImageFileException(file, "is not a DICOM Segmentation (SOP Class UID " + d.string(Tags.SOP_CLASS_UID)
                     + ", expected " + DicomSeries.SEGMENTATION + ")");
         }
-        return new Identity(text(d, Tags.SERIES_INSTANCE_UID), text(d, Tags.PATIENT_NAME), text(d, Tags.STUDY_DATE),
+        return new Identity(text(d, Tags.SOP_INSTANCE_UID), text(d, Tags.STUDY_INSTANCE_UID),
+                text(d, Tags.SERIES_INSTANCE_UID), text(d, Tags.PATIENT_NAME), text(d, Tags.STUDY_DATE),
                 text(d, Tags.SERIES_NUMBER), text(d, Tags.SERIES_DESCRIPTION), referencedSeries(d));
     }
 

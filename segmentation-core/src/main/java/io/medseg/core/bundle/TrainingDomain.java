@@ -142,7 +142,7 @@ public record TrainingDomain(int dims, String modality, int cases, double[][] sp
      * The DICOM Modality values (0008,0060) a training channel's name stands for, or none when the
      * name says no modality (e.g. nnU-Net's "noNorm"), in which case the file's modality is not compared.
      */
-    static Set<String> dicomModalities(String channelName) {
+    public static Set<String> dicomModalities(String channelName) {
         if (channelName == null) {
             return Set.of();
         }
