@@ -14,7 +14,7 @@ fi
 case "$command" in
   start)
     missing=()
-    for p in orthanc orthanc-dicomweb curl; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+    for p in orthanc orthanc-dicomweb curl python3; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
     if [ ${#missing[@]} -gt 0 ]; then
       echo "orthanc.sh: installing ${missing[*]}" >&2
       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >&2
