@@ -1,15 +1,12 @@
 package io.medseg.workbench;
 
 import com.google.gson.JsonObject;
-import io.medseg.io.dicomweb.Credentials;
 import io.medseg.io.dicomweb.DicomWebAddress;
 import io.medseg.io.dicomweb.DicomWebClient;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code medseg pacs}: what a DICOMweb server holds. */
@@ -25,18 +22,13 @@ final class PacsCommand {
         @Parameters(paramLabel = "dicomweb://HOST:PORT/PATH[/studies/STUDY_UID]", description = "the server's DICOMweb "
                 + "root, or a study on it")
         String address;
-        @Option(names = "--credentials", paramLabel = "FILE", description = "file holding USER:PASSWORD (default: "
-                + "MEDSEG_DICOMWEB_CREDENTIALS); never printed")
-        Path credentialsFile;
-        @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS", description = "how long one request "
-                + "may take. Default: ${DEFAULT-VALUE}")
-        int timeoutSeconds;
+        @Mixin
+        DicomWebOptions dicomWeb;
 
         @Override
         public Integer call() throws Exception {
             DicomWebAddress a = DicomWebAddress.parse(address);
-            DicomWebClient client = new DicomWebClient(a.root(), Credentials.find(credentialsFile,
-                    System.getenv(Credentials.ENVIRONMENT)), Duration.ofSeconds(Math.max(1, timeoutSeconds)));
+            DicomWebClient client = dicomWeb.client(address);
             List<JsonObject> studies = client.studies();
             int shown = 0;
             int series = 0;

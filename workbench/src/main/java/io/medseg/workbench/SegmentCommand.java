@@ -10,9 +10,7 @@ import io.medseg.nnunet.NnUNetZip;
 import io.medseg.core.bundle.TrainingDomain;
 import io.medseg.files.AtomicFiles;
 import io.medseg.io.dicom.SegmentationWriter;
-import io.medseg.io.dicomweb.Credentials;
 import io.medseg.io.dicomweb.DicomWebAddress;
-import io.medseg.io.dicomweb.DicomWebClient;
 import io.medseg.pipeline.DicomWebPull;
 import io.medseg.pipeline.DicomWebPush;
 import io.medseg.pipeline.EvaluationRun;
@@ -27,7 +25,6 @@ import io.medseg.pipeline.SpatialSizes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,12 +64,8 @@ final class SegmentCommand implements Callable<Integer> {
             + "this DICOMweb server with STOW-RS (implies --output-format nifti,dicom-seg unless a format is given); "
             + "a SEG the server already holds is not sent again")
     String push;
-    @Option(names = "--credentials", paramLabel = "FILE", description = "file holding USER:PASSWORD for the DICOMweb "
-            + "server(s) (default: the environment variable MEDSEG_DICOMWEB_CREDENTIALS); never printed")
-    Path credentialsFile;
-    @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS", description = "how long one DICOMweb "
-            + "request may take. Default: ${DEFAULT-VALUE}")
-    int timeoutSeconds;
+    @Mixin
+    DicomWebOptions dicomWeb;
     /** The local input: the path given, or the folder a DICOMweb study was retrieved into. */
     private Path input;
     private Path retrieved;
@@ -253,18 +246,7 @@ final class SegmentCommand implements Callable<Integer> {
                         + " writes none (add dicom-seg)");
             }
         }
-        if (timeoutSeconds < 1) {
-            throw new IllegalArgumentException("--timeout must be at least 1 second, got " + timeoutSeconds);
-        }
-        credentials(); // a missing or malformed credentials file, before the work
-    }
-
-    private Credentials credentials() throws IOException {
-        return Credentials.find(credentialsFile, System.getenv(Credentials.ENVIRONMENT));
-    }
-
-    private DicomWebClient client(String address) throws IOException {
-        return new DicomWebClient(DicomWebAddress.parse(address).root(), credentials(), Duration.ofSeconds(timeoutSeconds));
+        dicomWeb.credentials(); // a bad timeout or a missing or malformed credentials file, before the work
     }
 
     /** The input as a local path: a DICOMweb study or series is retrieved into a temporary folder first. */
@@ -275,7 +257,7 @@ final class SegmentCommand implements Callable<Integer> {
         DicomWebAddress address = DicomWebAddress.parse(inputText);
         retrieved = Files.createTempDirectory("medseg-dicomweb-");
         Path folder = retrieved.resolve("study");
-        DicomWebPull.Result pulled = DicomWebPull.pull(client(inputText), address, modalities, folder, progress);
+        DicomWebPull.Result pulled = DicomWebPull.pull(dicomWeb.client(inputText), address, modalities, folder, progress);
         pulled.notes().forEach(progress::message);
         progress.message("retrieved " + pulled.instances() + " instance(s) of " + pulled.series() + " series from "
                 + address);
@@ -304,7 +286,7 @@ final class SegmentCommand implements Callable<Integer> {
                 segs.add(SegmentationBatch.segFile(job));
             }
         }
-        DicomWebPush.Result pushed = DicomWebPush.push(client(push), segs, progress);
+        DicomWebPush.Result pushed = DicomWebPush.push(dicomWeb.client(push), segs, progress);
         String line = "pushed " + pushed.stored().size() + " SEG(s) to " + DicomWebAddress.parse(push)
                 + (pushed.alreadyThere().isEmpty() ? "" : ", " + pushed.alreadyThere().size() + " already there")
                 + (pushed.failed().isEmpty() ? "" : ", " + pushed.failed().size() + " failed");

@@ -19,14 +19,16 @@ import io.medseg.samples.DentalRadiographs;
 import io.medseg.samples.ToothRootDataset;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,6 +65,16 @@ class CommandLineTest {
     }
 
     record Run(int code, String out, String err) {}
+
+    /** Runs one of the project's scripts (from the workbench folder) and returns its exit code and output. */
+    static Run script(String script, List<String> args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", "../scripts/" + script));
+        command.addAll(args);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES), script + " finished");
+        return new Run(p.exitValue(), output, "");
+    }
 
     static Path copyDataset(Path tmp) throws Exception {
         Path copy = tmp.resolve("ds");

@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,17 +62,17 @@ class DicomSegTest {
             Nifti.write(mask, fixtureNifti, false);
             args.addAll(List.of(fixtureSeg.toString(), fixtureNifti.toString(), FIXTURES.resolve(name).toString()));
         }
-        Check check = check(args);
-        assertEquals(0, check.code(), check.output());
-        assertEquals(5, check.output().lines().filter(l -> l.matches("dciodvfy .*: 0 error\\(s\\), \\d+ warning\\(s\\)"))
-                .count(), check.output());
-        assertTrue(check.output().contains("dciodvfy ct_003.seg.dcm: 0 error(s), 0 warning(s)"), check.output());
+        CommandLineTest.Run check = check(args);
+        assertEquals(0, check.code(), check.out());
+        assertEquals(5, check.out().lines().filter(l -> l.matches("dciodvfy .*: 0 error\\(s\\), \\d+ warning\\(s\\)"))
+                .count(), check.out());
+        assertTrue(check.out().contains("dciodvfy ct_003.seg.dcm: 0 error(s), 0 warning(s)"), check.out());
         // the phantoms have no Study Date, Time and ID: their SEGs copy the empty values, which a DICOMDIR would need
-        assertTrue(check.output().lines().filter(l -> l.startsWith("  Warning"))
-                .allMatch(l -> l.contains("needed to build DICOMDIR - Study ")), check.output());
-        assertEquals(5, check.output().lines().filter(l -> l.startsWith("same ")).count(), check.output());
-        assertTrue(check.output().contains("same ct_003.seg.dcm: 61 frames, 2 segments, 1015808 voxels equal"),
-                check.output());
+        assertTrue(check.out().lines().filter(l -> l.startsWith("  Warning"))
+                .allMatch(l -> l.contains("needed to build DICOMDIR - Study ")), check.out());
+        assertEquals(5, check.out().lines().filter(l -> l.startsWith("same ")).count(), check.out());
+        assertTrue(check.out().contains("same ct_003.seg.dcm: 61 frames, 2 segments, 1015808 voxels equal"),
+                check.out());
 
         // the checker sees a single voxel's difference
         Volume reread = Nifti.readVolume(nifti);
@@ -84,9 +83,9 @@ class DicomSegTest {
         changed[changed.length / 2] = (byte) (changed[changed.length / 2] == 1 ? 2 : 1);
         Path wrong = tmp.resolve("wrong.nii.gz");
         Nifti.write(LabelMap.wrap(changed, reread.sizeXyz(), reread.geometry(), Map.of()), wrong, false);
-        Check differs = check(List.of(seg.toString(), wrong.toString(), BUNDLED_SERIES.resolve("ct_003").toString()));
-        assertEquals(1, differs.code(), differs.output());
-        assertTrue(differs.output().contains("1 of 1015808 voxels differ"), differs.output());
+        CommandLineTest.Run differs = check(List.of(seg.toString(), wrong.toString(), BUNDLED_SERIES.resolve("ct_003").toString()));
+        assertEquals(1, differs.code(), differs.out());
+        assertTrue(differs.out().contains("1 of 1015808 voxels differ"), differs.out());
 
         // medseg convert reads the SEG back onto the series: the same bytes as the NIfTI mask
         Path converted = tmp.resolve("converted");
@@ -152,14 +151,7 @@ class DicomSegTest {
         return LabelMap.wrap(labels, size, scan.geometry(), Map.of(1, "liver", 2, "kidney", 3, "spleen"));
     }
 
-    private record Check(int code, String output) {}
-
-    private static Check check(List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", "../scripts/check-dicom-seg.sh"));
-        command.addAll(args);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "the check finished");
-        return new Check(p.exitValue(), output);
+    private static CommandLineTest.Run check(List<String> args) throws IOException, InterruptedException {
+        return CommandLineTest.script("check-dicom-seg.sh", args);
     }
 }

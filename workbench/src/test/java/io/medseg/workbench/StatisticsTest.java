@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,9 +42,9 @@ class StatisticsTest {
             args.addAll(List.of(c, ct.resolve("imagesTs/" + c + "_0000.nii.gz").toString(),
                     ct.resolve("labelsTs/" + c + ".nii.gz").toString()));
         }
-        Check check = check(args);
-        assertEquals(0, check.code(), check.output());
-        assertTrue(check.output().contains("compared 126 values, 0 label(s) differ"), check.output());
+        CommandLineTest.Run check = check(args);
+        assertEquals(0, check.code(), check.out());
+        assertTrue(check.out().contains("compared 126 values, 0 label(s) differ"), check.out());
 
         // a 2D radiograph: areas, not volumes
         Path teeth = DATA.resolve("Dataset001_ToothRoot");
@@ -58,7 +57,7 @@ class StatisticsTest {
                 teeth.resolve("imagesTs/case_024_0000.png").toString(), teeth.resolve("labelsTs/case_024.png").toString(),
                 "case_031", teeth.resolve("imagesTs/case_031_0000.png").toString(),
                 teeth.resolve("labelsTs/case_031.png").toString()));
-        assertEquals(0, check.code(), check.output());
+        assertEquals(0, check.code(), check.out());
 
         // an oblique phantom whose labels touch its border, as NIfTI files
         DicomSeries series = DicomSeries.scan(Path.of("../io-dicom/src/test/resources/series/oblique")).series().get(0);
@@ -84,13 +83,13 @@ class StatisticsTest {
         List<String> phantomArgs = List.of(statistics.toString(), "oblique.nii.gz", phantom.resolve("oblique.nii.gz").toString(),
                 masks.resolve("oblique.nii.gz").toString());
         check = check(phantomArgs);
-        assertEquals(0, check.code(), check.output());
+        assertEquals(0, check.code(), check.out());
 
         // the check sees a changed value
         Files.writeString(statistics, Files.readString(statistics).replace(",1,false", ",2,false"));
         check = check(phantomArgs);
-        assertEquals(1, check.code(), check.output());
-        assertTrue(check.output().contains("DIFFER oblique.nii.gz label 1: components ours 2 numpy 1"), check.output());
+        assertEquals(1, check.code(), check.out());
+        assertTrue(check.out().contains("DIFFER oblique.nii.gz label 1: components ours 2 numpy 1"), check.out());
     }
 
     @Test
@@ -110,14 +109,7 @@ class StatisticsTest {
         assertTrue(again.err().contains("statistics.csv exists"), again.err());
     }
 
-    private record Check(int code, String output) {}
-
-    private static Check check(List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", "../scripts/check-statistics.sh"));
-        command.addAll(args);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "the check finished");
-        return new Check(p.exitValue(), output);
+    private static CommandLineTest.Run check(List<String> args) throws IOException, InterruptedException {
+        return CommandLineTest.script("check-statistics.sh", args);
     }
 }
