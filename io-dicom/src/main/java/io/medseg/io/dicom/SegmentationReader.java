@@ -3,6 +3,7 @@ package io.medseg.io.dicom;
 import io.medseg.image.Geometry;
 import io.medseg.image.LabelMap;
 import io.medseg.io.ImageFileException;
+import io.medseg.io.ReadLimits;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -291,7 +292,12 @@ public final class SegmentationReader {
             notes.add(String.format(Locale.ROOT, "%s: no Spacing Between Slices; slices taken %.4g mm apart (the"
                     + " smallest gap between its frames)", file, gap));
         }
-        int slices = (int) Math.round((along[along.length - 1] - low) / gap) + 1;
+        double count = Math.rint((along[along.length - 1] - low) / gap) + 1;
+        // a hostile spacing (tiny, or frames far apart) claims a grid no memory holds: refused before allocating
+        ReadLimits.checkVoxels(file, String.format(Locale.ROOT, "a grid of %d x %d x %.4g voxels (frames %.4g mm apart"
+                + " at %.4g mm spacing)", h0.columns(), h0.rows(), count, along[along.length - 1] - low, gap),
+                h0.columns(), h0.rows(), (long) Math.min(count, Long.MAX_VALUE));
+        int slices = (int) count;
         double[] ps = h0.pixelSpacing();
         double[] o = h0.orientation();
         double[] direction = new double[9];

@@ -2,12 +2,17 @@ package io.medseg.io.dicom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.medseg.image.Volume;
+import io.medseg.io.ImageFileException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A DICOM SEG this project did not write: dcmjs 0.52.2 (OHIF's DICOM library) derived it from the
@@ -37,5 +42,34 @@ class ForeignSegmentationTest {
         SegmentationReader.Segmentation own = SegmentationReader.read(SEG);
         assertArrayEquals(expected, own.labels().data());
         assertTrue(scan.geometry().sameGrid(own.labels().geometry()), own.labels().geometry() + " vs " + scan.geometry());
+    }
+
+    @Test
+    void aSpacingThatClaimsAHugeGridIsRefusedBeforeAnythingIsAllocated(@TempDir Path tmp) throws Exception {
+        // the SEG's own Spacing Between Slices (0018,0088), rewritten to 1e-9 mm in place
+        byte[] bytes = Files.readAllBytes(SEG);
+        byte[] tag = {0x18, 0x00, (byte) 0x88, 0x00, 'D', 'S'};
+        int at = indexOf(bytes, tag);
+        assertTrue(at > 0, "the SEG has Spacing Between Slices");
+        int length = (bytes[at + 6] & 0xff) | (bytes[at + 7] & 0xff) << 8;
+        byte[] value = String.format("%-" + length + "s", "1e-9").getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(value, 0, bytes, at + 8, length);
+        Path hostile = Files.write(tmp.resolve("hostile.seg.dcm"), bytes);
+        var e = assertThrows(ImageFileException.class, () -> SegmentationReader.read(hostile));
+        assertTrue(e.getMessage().startsWith(hostile + ": a grid of 24 x 20 x ") && e.getMessage().contains("of memory"),
+                e.getMessage());
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 }
