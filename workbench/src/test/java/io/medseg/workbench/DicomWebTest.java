@@ -255,6 +255,39 @@ class DicomWebTest {
         }
     }
 
+    @Test
+    void anAnswerLargerThanTheLimitIsRefusedNotRead(@TempDir Path tmp) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/dicom-web/", ex -> {
+            byte[] b = new byte[4096];
+            ex.getResponseHeaders().add("Content-Type", "application/dicom+json");
+            ex.sendResponseHeaders(200, b.length);
+            try (OutputStream o = ex.getResponseBody()) {
+                o.write(b);
+            } catch (IOException e) {
+                // the client stopped reading
+            }
+        });
+        server.start();
+        String before = System.getProperty(io.medseg.io.ReadLimits.MAX_SCAN_BYTES);
+        System.setProperty(io.medseg.io.ReadLimits.MAX_SCAN_BYTES, "1k");
+        try {
+            String address = "dicomweb://127.0.0.1:" + server.getAddress().getPort() + "/dicom-web/studies/1.2.3";
+            CommandLineTest.Run run = medseg("segment", "--model", MODEL, "--input", address, "--output",
+                    tmp.resolve("out").toString());
+            assertEquals(1, run.code(), run.err());
+            assertTrue(run.err().contains(address + "/series: the answer declares 4096 bytes, more than the 1024 one"
+                    + " request may bring"), run.err());
+        } finally {
+            if (before == null) {
+                System.clearProperty(io.medseg.io.ReadLimits.MAX_SCAN_BYTES);
+            } else {
+                System.setProperty(io.medseg.io.ReadLimits.MAX_SCAN_BYTES, before);
+            }
+            server.stop(0);
+        }
+    }
+
     private static boolean isRecent(Path p) {
         try {
             return Files.getLastModifiedTime(p).toMillis() > System.currentTimeMillis() - 60_000;

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.medseg.io.ReadLimits;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -27,7 +28,8 @@ import java.util.concurrent.TimeoutException;
  * instance at a time (each request bounded by the timeout, so a download that stalls fails instead
  * of hanging), STOW-RS storage. Every failure is a {@link DicomWebException} whose one line names the
  * request's address (never the credentials) and what went wrong: no connection, no answer in time,
- * 401, 404, another status, an answer that is not what the standard says.
+ * an answer larger than one scan may be ({@link ReadLimits#maxScanBytes()}), 401, 404, another
+ * status, an answer that is not what the standard says.
  */
 public final class DicomWebClient {
     /** Attributes of QIDO-RS answers, as their tags in DICOM JSON. */
@@ -170,7 +172,7 @@ public final class DicomWebClient {
         }
         request.timeout(timeout);
         CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request.build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+                BoundedBody.handler(ReadLimits.maxScanBytes()));
         HttpResponse<byte[]> r;
         try {
             // the whole answer within the timeout: the request's own timeout ends at the headers
@@ -185,7 +187,9 @@ public final class DicomWebClient {
             throw new DicomWebException(where(path) + ": interrupted", e);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
-            String why = c instanceof HttpConnectTimeoutException ? "no connection within the timeout"
+            String why = c instanceof BoundedBody.TooLarge ? c.getMessage() + " (" + ReadLimits.MAX_SCAN_BYTES
+                    + " or MEDSEG_MAX_SCAN_BYTES raise it)"
+                    : c instanceof HttpConnectTimeoutException ? "no connection within the timeout"
                     : c instanceof ConnectException ? "cannot connect (is the server running, and is this its port?)"
                     : c instanceof java.net.http.HttpTimeoutException ? "no answer within " + timeout.toSeconds() + " s"
                     : c instanceof IOException ? "connection failed (" + c.getMessage() + ")"
