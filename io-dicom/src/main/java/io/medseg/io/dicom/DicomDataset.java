@@ -36,6 +36,14 @@ public final class DicomDataset {
         this.order = order;
     }
 
+    /** A sequence item: its text is in the character set of the data set holding it unless it names its own. */
+    DicomDataset(ByteOrder order, DicomDataset parent) {
+        this.order = order;
+        if (parent != null) {
+            this.charset = parent.charset;
+        }
+    }
+
     void put(Element e) {
         elements.put(e.tag(), e);
         if (e.tag() == Tags.SPECIFIC_CHARACTER_SET) {

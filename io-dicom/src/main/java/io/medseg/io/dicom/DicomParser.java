@@ -33,6 +33,8 @@ public final class DicomParser {
     private ByteOrder order;
     private boolean explicit;
     private int depth;
+    /** The data set (or item) being parsed: the items of its sequences take its character set. */
+    private DicomDataset current;
 
     private DicomParser(Path file, byte[] bytes) {
         this.file = file;
@@ -158,6 +160,16 @@ public final class DicomParser {
 
     /** Parses elements until {@code end}, or until an item delimiter when {@code untilDelimiter}. */
     private void parseDataset(DicomDataset into, int end, boolean untilDelimiter) throws ImageFileException {
+        DicomDataset outer = current;
+        current = into;
+        try {
+            parseElements(into, end, untilDelimiter);
+        } finally {
+            current = outer;
+        }
+    }
+
+    private void parseElements(DicomDataset into, int end, boolean untilDelimiter) throws ImageFileException {
         while (pos < end) {
             if (end - pos < 8) {
                 if (allZero(pos, end)) {
@@ -251,7 +263,7 @@ public final class DicomParser {
                     throw new ImageFileException(file, "expected an item tag in a sequence at byte " + start + ", found "
                             + Tags.format(tag));
                 }
-                DicomDataset item = new DicomDataset(order);
+                DicomDataset item = new DicomDataset(order, current);
                 if (length == UNDEFINED) {
                     parseDataset(item, bytes.length, true);
                 } else {

@@ -8,6 +8,7 @@ import io.medseg.io.ScanHeader;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -194,7 +195,7 @@ public final class SegmentationWriter {
         d.item(Tags.REFERENCED_SERIES_SEQUENCE, new WritableDataset().text(Tags.SERIES_INSTANCE_UID, "UI", source.uid())
                 .sequence(Tags.REFERENCED_INSTANCE_SEQUENCE, referenced));
         d.raw(Tags.PIXEL_DATA, "OB", packBits(labels, frames, ordered, plane));
-        return Part10.encode(DicomSeries.SEGMENTATION, sopInstanceUid, d);
+        return encodeInCharacterSet(d, first, sopInstanceUid);
     }
 
     /**
@@ -227,6 +228,29 @@ public final class SegmentationWriter {
         }
         if (planes.get(0).header().pixelSpacing() == null) {
             throw new ImageFileException(file, "has no Pixel Spacing (0028,0030); a DICOM Segmentation needs it");
+        }
+    }
+
+    /**
+     * The file with its text in the source's character set (whose bytes patient and study attributes
+     * keep). A source without one gets UTF-8 (ISO_IR 192) when a label or name is not ASCII, since its
+     * own text is ASCII, which UTF-8 holds; text the source's set cannot hold, or any non-ASCII text
+     * with a code-extension (ISO 2022) set, is refused.
+     */
+    private static byte[] encodeInCharacterSet(WritableDataset d, DicomDataset first, String sopInstanceUid) {
+        String term = first.string(Tags.SPECIFIC_CHARACTER_SET);
+        boolean none = term == null || term.isEmpty();
+        Charset charset = none || term.contains("\\") || term.startsWith("ISO 2022") ? StandardCharsets.US_ASCII
+                : CharacterSets.of(term);
+        try {
+            return Part10.encode(DicomSeries.SEGMENTATION, sopInstanceUid, d, charset);
+        } catch (WritableDataset.Unencodable e) {
+            if (!none) {
+                throw new IllegalArgumentException(e.getMessage() + ", the character set of the series (" + term
+                        + "); rename the label with characters that set has");
+            }
+            d.text(Tags.SPECIFIC_CHARACTER_SET, "CS", "ISO_IR 192");
+            return Part10.encode(DicomSeries.SEGMENTATION, sopInstanceUid, d, StandardCharsets.UTF_8);
         }
     }
 

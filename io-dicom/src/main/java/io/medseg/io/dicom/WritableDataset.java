@@ -3,6 +3,7 @@ package io.medseg.io.dicom;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,7 +17,9 @@ import java.util.TreeMap;
  * A data set being built for writing: elements kept in tag order (as Part 5 requires, whatever order
  * they are added in), each with its VR, encoded as Explicit VR Little Endian with defined lengths.
  * Text values are padded to even length (UI with a NUL, others with a space); a value too long for
- * its VR is refused, not cut.
+ * its VR is refused, not cut. Text of the VRs that carry a character set (PN, LO, SH, ST, LT, UT, UC)
+ * is encoded when the whole data set is, in the character set given then, nested items included;
+ * text that set cannot hold is refused ({@link Unencodable}), never written as other bytes.
  */
 final class WritableDataset {
     private static final Set<String> LONG_VRS = Set.of("OB", "OD", "OF", "OL", "OV", "OW", "SQ", "UC", "UN", "UR", "UT",
@@ -25,7 +28,16 @@ final class WritableDataset {
     private static final Map<String, Integer> MAX_LENGTH = Map.of("AE", 16, "CS", 16, "DA", 8, "DS", 16, "IS", 12,
             "LO", 64, "PN", 64 * 5, "SH", 16, "TM", 14, "UI", 64);
 
-    private record Entry(String vr, byte[] value, List<WritableDataset> items) {}
+    private record Entry(String vr, byte[] value, String text, List<WritableDataset> items) {}
+
+    /** Text that the character set of the encoding cannot hold. */
+    static final class Unencodable extends IllegalArgumentException {
+        Unencodable(String message) {
+            super(message);
+        }
+    }
+
+    private static final Set<String> TEXT_VRS = Set.of("PN", "LO", "SH", "ST", "LT", "UT", "UC");
 
     private final TreeMap<Integer, Entry> elements = new TreeMap<>(Integer::compareUnsigned);
 
@@ -38,9 +50,15 @@ final class WritableDataset {
                         + max + " characters");
             }
         }
-        byte[] b = String.join("\\", values).getBytes("UI".equals(vr) || "CS".equals(vr) || "DA".equals(vr)
-                || "TM".equals(vr) || "DS".equals(vr) || "IS".equals(vr) ? StandardCharsets.US_ASCII : StandardCharsets.UTF_8);
-        return raw(tag, vr, b);
+        String joined = String.join("\\", values);
+        if (TEXT_VRS.contains(vr)) {
+            elements.put(tag, new Entry(vr, null, joined, null));
+            return this;
+        }
+        if (!StandardCharsets.US_ASCII.newEncoder().canEncode(joined)) {
+            throw new IllegalArgumentException(Tags.format(tag) + " " + vr + " value '" + joined + "' is not ASCII");
+        }
+        return raw(tag, vr, joined.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Decimal strings (DS) of up to 16 characters each, as exact as that allows. */
@@ -102,7 +120,7 @@ final class WritableDataset {
 
     /** A sequence of items. */
     WritableDataset sequence(int tag, List<WritableDataset> items) {
-        elements.put(tag, new Entry("SQ", null, List.copyOf(items)));
+        elements.put(tag, new Entry("SQ", null, null, List.copyOf(items)));
         return this;
     }
 
@@ -118,7 +136,7 @@ final class WritableDataset {
             v = Arrays.copyOf(v, v.length + 1);
             v[v.length - 1] = (byte) ("UI".equals(vr) || "OB".equals(vr) || "UN".equals(vr) ? 0 : ' ');
         }
-        elements.put(tag, new Entry(vr, v, null));
+        elements.put(tag, new Entry(vr, v, null, null));
         return this;
     }
 
@@ -134,7 +152,7 @@ final class WritableDataset {
     /** As {@link #copy}, or an empty value when absent: a type 2 attribute, which must be present. */
     WritableDataset copyOrEmpty(DicomDataset from, int tag, String vr) {
         copy(from, tag, vr);
-        elements.putIfAbsent(tag, new Entry(vr, new byte[0], null));
+        elements.putIfAbsent(tag, new Entry(vr, new byte[0], null, null));
         return this;
     }
 
@@ -142,14 +160,19 @@ final class WritableDataset {
         return elements.containsKey(tag);
     }
 
-    /** The data set as Explicit VR Little Endian. */
-    byte[] encode() {
+    /**
+     * The data set as Explicit VR Little Endian, its text in {@code charset} (the one its Specific
+     * Character Set names).
+     *
+     * @throws Unencodable naming the element whose text {@code charset} cannot hold
+     */
+    byte[] encode(Charset charset) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        encodeTo(out);
+        encodeTo(out, charset);
         return out.toByteArray();
     }
 
-    private void encodeTo(ByteArrayOutputStream out) {
+    private void encodeTo(ByteArrayOutputStream out, Charset charset) {
         for (Map.Entry<Integer, Entry> e : elements.entrySet()) {
             int tag = e.getKey();
             Entry entry = e.getValue();
@@ -157,12 +180,22 @@ final class WritableDataset {
             if (entry.items() != null) {
                 ByteArrayOutputStream items = new ByteArrayOutputStream();
                 for (WritableDataset item : entry.items()) {
-                    byte[] body = item.encode();
+                    byte[] body = item.encode(charset);
                     writeTag(items, Tags.ITEM);
                     writeInt(items, body.length);
                     items.writeBytes(body);
                 }
                 value = items.toByteArray();
+            } else if (entry.text() != null) {
+                if (!charset.newEncoder().canEncode(entry.text())) {
+                    throw new Unencodable(Tags.format(tag) + " " + entry.vr() + " value '" + entry.text() + "' cannot be"
+                            + " written in " + charset.name());
+                }
+                byte[] t = entry.text().getBytes(charset);
+                value = t.length % 2 == 0 ? t : Arrays.copyOf(t, t.length + 1);
+                if (value.length != t.length) {
+                    value[t.length] = ' ';
+                }
             } else {
                 value = entry.value();
             }

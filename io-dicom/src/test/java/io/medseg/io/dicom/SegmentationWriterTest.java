@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
 import io.medseg.io.ImageFileException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -179,5 +180,59 @@ class SegmentationWriterTest {
 
         var notSeg = assertThrows(ImageFileException.class, () -> SegmentationReader.read(series.files().get(0)));
         assertTrue(notSeg.getMessage().contains("is not a DICOM Segmentation"), notSeg.getMessage());
+    }
+
+    @Test
+    void namesOutsideAsciiAreWrittenInACharacterSetThatHoldsThemOrRefused(@TempDir Path tmp) throws Exception {
+        List<SegmentDescription> german = List.of(new SegmentDescription(1, "Lebergefäße", CATEGORY,
+                new Code("10200004", "SCT", "Liver")), new SegmentDescription(2, "Niere", CATEGORY,
+                new Code("64033007", "SCT", "Kidney")), new SegmentDescription(3, "Milz", CATEGORY,
+                new Code("78961009", "SCT", "Spleen")));
+        // a series without Specific Character Set: its text is ASCII, so the SEG may say UTF-8
+        DicomSeries plain = series("axial");
+        Path utf8 = tmp.resolve("utf8.seg.dcm");
+        SegmentationWriter.write(plain, mask(plain.load()), german, ALGORITHM, "test", WHEN, utf8, false);
+        assertEquals("ISO_IR 192", DicomParser.parse(utf8).dataset().string(Tags.SPECIFIC_CHARACTER_SET));
+        assertEquals("Lebergefäße", SegmentationReader.read(utf8, plain).segments().get(0).name());
+
+        // a series in Latin-1 (ISO_IR 100): the SEG keeps that set, whose bytes its patient name has
+        Path latin = Files.createDirectories(tmp.resolve("latin1"));
+        byte[] term = {0x08, 0x00, 0x05, 0x00, 'C', 'S', 10, 0, 'I', 'S', 'O', '_', 'I', 'R', ' ', '1', '0', '0'};
+        byte[] sopClass = {0x08, 0x00, 0x16, 0x00, 'U', 'I'};
+        for (Path f : plain.files()) {
+            byte[] b = Files.readAllBytes(f);
+            int at = indexOf(b, sopClass);
+            byte[] out = new byte[b.length + term.length];
+            System.arraycopy(b, 0, out, 0, at);
+            System.arraycopy(term, 0, out, at, term.length);
+            System.arraycopy(b, at, out, at + term.length, b.length - at);
+            Files.write(latin.resolve(f.getFileName()), out);
+        }
+        DicomSeries latinSeries = DicomSeries.scan(latin).series().get(0);
+        Path seg = tmp.resolve("latin1.seg.dcm");
+        SegmentationWriter.write(latinSeries, mask(latinSeries.load()), german, ALGORITHM, "test", WHEN, seg, false);
+        assertEquals("ISO_IR 100", DicomParser.parse(seg).dataset().string(Tags.SPECIFIC_CHARACTER_SET));
+        assertTrue(indexOf(Files.readAllBytes(seg), "Lebergef\u00e4\u00dfe".getBytes(StandardCharsets.ISO_8859_1)) > 0,
+                "the name in Latin-1 bytes");
+        assertEquals("Lebergefäße", SegmentationReader.read(seg, latinSeries).segments().get(0).name());
+        List<SegmentDescription> chinese = List.of(new SegmentDescription(1, "肝", CATEGORY,
+                new Code("10200004", "SCT", "Liver")), german.get(1), german.get(2));
+        var refused = assertThrows(IllegalArgumentException.class, () -> SegmentationWriter.encode(latinSeries,
+                mask(latinSeries.load()), chinese, ALGORITHM, "test", WHEN));
+        assertTrue(refused.getMessage().contains("'肝' cannot be written in ISO-8859-1, the character set of the series"
+                + " (ISO_IR 100)"), refused.getMessage());
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 }
