@@ -157,9 +157,19 @@ public final class SaveMaskPlugin implements PlugIn {
         return names;
     }
 
+    /**
+     * The image's title as a file name, beside the image's file; for a DICOM series the name of the
+     * series' folder (a title may be cut) as {@code NAME.seg.dcm} beside that folder, not among the
+     * series' own files.
+     */
     private static String defaultFile(ImagePlus imp, boolean dicom) {
+        if (dicom) {
+            Path folder = ScanImages.dicomSeries(imp).files().get(0).toAbsolutePath().getParent();
+            Path beside = folder.getParent() == null ? folder : folder.getParent();
+            return beside.resolve(folder.getFileName() + ".seg.dcm").toString();
+        }
         String dir = IJ.getDirectory("image");
-        String name = imp.getTitle().replaceAll("[^A-Za-z0-9._-]+", "_") + (dicom ? ".seg.dcm" : ".nii.gz");
+        String name = imp.getTitle().replaceAll("[^A-Za-z0-9._-]+", "_") + ".nii.gz";
         return dir == null ? name : Path.of(dir, name).toString();
     }
 

@@ -12,6 +12,8 @@ import ij.gui.StackWindow;
 import ij.plugin.frame.Recorder;
 import ij.plugin.frame.RoiManager;
 import ij.text.TextWindow;
+import io.medseg.io.dicom.DicomSeries;
+import io.medseg.io.dicom.SegmentationReader;
 import java.awt.Component;
 import java.awt.Dialog;
 import java.awt.EventQueue;
@@ -42,7 +44,8 @@ import javax.imageio.ImageIO;
 /**
  * A session in a real ImageJ with a display (Xvfb), driven like a user: the menu opened with the
  * mouse and the keyboard, Open Scan → Segment Image → Evaluate Segmentation run through ImageJ's
- * command table, screenshots of the menu, the overlay and the results table, and Segment Image
+ * command table, Save Mask proposing a DICOM SEG for a DICOM series, screenshots of the menu, the
+ * overlay, the results table and that dialog, and Segment Image
  * recorded by the macro recorder and replayed. Run by {@code scripts/imagej-gui-test.sh}; writes
  * its screenshots and {@code session.txt} into the folder given, exits 1 on the first failure.
  */
@@ -151,6 +154,7 @@ public final class GuiSession {
         lines.add("evaluation table:\n" + ((TextWindow) table).getResultsTable().toString());
 
         importAndSegmentWithAnNnUNetModel();
+        saveMaskAsDicomSeg();
         recordAndReplay(ij, data.resolve("Dataset001_ToothRoot/imagesTs/case_024_0000.png"));
         lines.add("OK");
     }
@@ -188,6 +192,42 @@ public final class GuiSession {
         zoom(labels, 1, 560, 100);
         robot.delay(1500);
         shoot("imagej-nnunet-segment.png", new Rectangle(0, 100, 1130, 600));
+        closeAllImages();
+    }
+
+    /**
+     * A DICOM series opened, segmented and saved: Save Mask's dialog proposes a DICOM SEG
+     * ({@code .seg.dcm}) for it (shown, then cancelled: its default folder is the series'), and the
+     * SEG written through the same command holds the label image's segments.
+     */
+    private void saveMaskAsDicomSeg() throws Exception {
+        closeAllImages();
+        IJ.run("Open Scan...", "scan=" + data.resolve("AbdomenCT_DICOM/ct_003") + " window=abdomen");
+        ImagePlus scan = WindowManager.getCurrentImage();
+        check(scan != null, "the DICOM series opened");
+        String title = scan.getTitle();
+        IJ.run("Segment Image...", "image=[" + title + "] model=abdomen-ct-unet3d outlines device=cpu");
+        ImagePlus labels = waitForImage(title + "-labels");
+        IJ.selectWindow(labels.getID());
+        waitFor(() -> WindowManager.getCurrentImage() == labels, "the label image active");
+        IJ.doCommand("Save Mask..."); // its own thread, as the menu runs it
+        Window dialog = waitForWindow(SaveMaskPlugin.COMMAND);
+        place(dialog, 0, 100);
+        robot.delay(800);
+        String proposed = ((java.awt.TextField) ((GenericDialog) dialog).getStringFields().get(0)).getText();
+        check(proposed.equals(data.resolve("AbdomenCT_DICOM/ct_003.seg.dcm").toAbsolutePath().normalize().toString()),
+                "Save Mask proposes a DICOM SEG named after the series' folder, beside it: " + proposed);
+        shoot("imagej-save-mask-seg.png", dialog.getBounds());
+        click(((GenericDialog) dialog).getButtons()[1]); // Cancel
+        robot.delay(1000);
+        Path seg = out.resolve("ct_003.seg.dcm");
+        IJ.run("Save Mask...", "labels=[" + title + "-labels] file=" + seg);
+        check(Files.isRegularFile(seg), "Save Mask wrote " + seg);
+        SegmentationReader.Segmentation read = SegmentationReader.read(seg,
+                DicomSeries.scan(data.resolve("AbdomenCT_DICOM/ct_003")).series().get(0));
+        check(read.segments().size() == 2 && read.segments().get(0).name().equals("liver"),
+                "the SEG's segments: " + read.segments());
+        lines.add("saved " + seg.getFileName() + ": " + read.segments().size() + " segments");
         closeAllImages();
     }
 

@@ -35,6 +35,8 @@ class ImageJGuiTest {
         assertEquals(0, p.exitValue(), String.join("\n", session) + "\n" + Files.readString(log));
         assertEquals("OK", session.get(session.size() - 1));
         assertTrue(session.contains("replayed: same labels"), String.join("\n", session));
+        assertTrue(session.contains("saved ct_003.seg.dcm: 2 segments"), "Save Mask wrote a DICOM SEG: "
+                + String.join("\n", session));
         String console = Files.readString(OUT.resolve("imagej.log"));
         assertFalse(console.contains("SLF4J"), "no SLF4J lines on ImageJ's console: " + console);
 
