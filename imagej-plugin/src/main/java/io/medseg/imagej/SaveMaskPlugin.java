@@ -164,12 +164,16 @@ public final class SaveMaskPlugin implements PlugIn {
      */
     private static String defaultFile(ImagePlus imp, boolean dicom) {
         if (dicom) {
-            Path folder = ScanImages.dicomSeries(imp).files().get(0).toAbsolutePath().getParent();
-            Path beside = folder.getParent() == null ? folder : folder.getParent();
-            return beside.resolve(folder.getFileName() + ".seg.dcm").toString();
+            try {
+                Path folder = ScanImages.dicomSeries(imp).files().get(0).toAbsolutePath().getParent();
+                Path beside = folder.getParent() == null ? folder : folder.getParent();
+                return beside.resolve(folder.getFileName() + ".seg.dcm").toString();
+            } catch (PluginException e) {
+                IJ.log(COMMAND + ": " + e.getMessage()); // the series moved: Save then says so; the dialog still opens
+            }
         }
         String dir = IJ.getDirectory("image");
-        String name = imp.getTitle().replaceAll("[^A-Za-z0-9._-]+", "_") + ".nii.gz";
+        String name = imp.getTitle().replaceAll("[^A-Za-z0-9._-]+", "_") + (dicom ? ".seg.dcm" : ".nii.gz");
         return dir == null ? name : Path.of(dir, name).toString();
     }
 
