@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import io.medseg.core.engine.Devices;
 import io.medseg.core.train.TrainingDivergedException;
 import io.medseg.files.OutputExistsException;
+import io.medseg.io.dicomweb.DicomWebAddress;
 import io.medseg.pipeline.Provenance;
 import io.medseg.pipeline.StoppedException;
 import java.io.IOException;
@@ -51,7 +52,8 @@ public final class Medseg {
 
     /** Options whose value is a path: a manifest records them absolute, so a rerun works from any folder. */
     private static final Set<String> PATH_OPTIONS = Set.of("--data", "--output", "--model", "--input",
-            "--reference", "--prediction", "--labels", "--images", "--log-file", "--init-from");
+            "--reference", "--prediction", "--labels", "--images", "--log-file", "--init-from", "--image", "--mask",
+            "--credentials");
     private static final ThreadLocal<List<String>> COMMAND_LINE = new ThreadLocal<>();
 
     /** The running command line with its paths made absolute (bundled model names stay names). */
@@ -60,7 +62,8 @@ public final class Medseg {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            boolean pathValue = i > 0 && PATH_OPTIONS.contains(args.get(i - 1));
+            // a DICOMweb address is not a path: it is recorded as given
+            boolean pathValue = i > 0 && PATH_OPTIONS.contains(args.get(i - 1)) && !DicomWebAddress.looksLikeOne(a);
             if (pathValue && (args.get(i - 1).equals("--model") || args.get(i - 1).equals("--init-from"))) {
                 a = ModelsCommand.resolve(Path.of(a)).toAbsolutePath().normalize().toString();
             } else if (pathValue) {

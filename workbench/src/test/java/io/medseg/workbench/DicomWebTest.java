@@ -111,6 +111,10 @@ class DicomWebTest {
                 run.err());
         assertTrue(run.out().contains("pushed 1 SEG(s) to " + root), run.out());
         assertFalse((run.out() + run.err()).contains(password), "the password is never printed");
+        String manifest = Files.readString(out.resolve("manifest.json"));
+        assertTrue(manifest.contains("\"" + root + "/studies/" + CT_STUDY + "\"") && manifest.contains("\"" + root + "\""),
+                "the manifest records the addresses as given: " + manifest);
+        assertFalse(manifest.contains(password), "nor the password");
         Path seg;
         Path nifti;
         try (Stream<Path> s = Files.list(out)) {
