@@ -2,6 +2,7 @@ package io.medseg.workbench;
 
 import ai.djl.engine.Engine;
 import io.medseg.core.engine.Devices;
+import io.medseg.core.engine.LibTorchInfo;
 import io.medseg.core.train.TrainingDivergedException;
 import io.medseg.files.OutputExistsException;
 import io.medseg.io.dicomweb.DicomWebAddress;
@@ -39,7 +40,8 @@ public final class Medseg {
         public String[] getVersion() {
             Engine engine = Devices.engine();
             return new String[] {"medseg " + Provenance.MEDSEG_VERSION, "DJL " + Engine.getDjlVersion() + ", libtorch "
-                    + engine.getVersion() + " (" + engine.getEngineName() + " engine)", "Java " + System.getProperty("java.version")
+                    + engine.getVersion() + " (" + engine.getEngineName() + " engine)",
+                    "libtorch " + LibTorchInfo.current().describe(), "Java " + System.getProperty("java.version")
                     + " (" + System.getProperty("java.vm.name") + ")", "device: " + Devices.select("auto")
                     + (engine.getGpuCount() == 0 ? " (no GPU seen)" : ", " + engine.getGpuCount() + " GPU(s)")};
         }

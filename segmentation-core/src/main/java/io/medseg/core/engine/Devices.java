@@ -61,7 +61,9 @@ public final class Devices {
             case "gpu":
                 if (engine.getGpuCount() == 0) {
                     throw new IllegalArgumentException("a GPU was asked for, but libtorch sees no GPU on this"
-                            + " machine (CUDA driver missing or CPU-only libtorch); use the CPU or auto");
+                            + " machine (CUDA driver missing or CPU-only libtorch: for an NVIDIA card, point"
+                            + " PYTORCH_LIBRARY_PATH at the lib folder of a pip-installed torch 2.7.1+cu128 with"
+                            + " PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128, docs/commands.md#gpu); use the CPU or auto");
                 }
                 return Device.gpu();
             case "auto":
