@@ -128,7 +128,7 @@ public final class SegmentationReader {
         if (h0.pixelSpacing() == null) {
             throw new ImageFileException(file, "has no Pixel Spacing (0028,0030) in its functional groups");
         }
-        Grid grid = reference != null ? referenceGrid(file, reference, h0) : ownGrid(file, headers, notes);
+        Grid grid = reference != null ? referenceGrid(file, reference, h0) : ownGrid(file, d, headers, notes);
         int columns = h0.columns();
         int rows = h0.rows();
         int plane = rows * columns;
@@ -273,14 +273,16 @@ public final class SegmentationReader {
     }
 
     /** The grid the frames span: from the lowest to the highest plane along the normal, evenly spaced. */
-    private static Grid ownGrid(Path file, List<ImageHeader> headers, List<String> notes) throws ImageFileException {
+    private static Grid ownGrid(Path file, DicomDataset d, List<ImageHeader> headers, List<String> notes)
+            throws ImageFileException {
         ImageHeader h0 = headers.get(0);
         double[] normal = h0.normal();
         double[] along = distinct(headers.stream().mapToDouble(h -> dot(h.position(), normal)).sorted().toArray());
         ImageHeader lowest = headers.stream().min(java.util.Comparator.comparingDouble(h -> dot(h.position(), normal)))
                 .orElseThrow();
         double low = dot(lowest.position(), normal);
-        double gap = h0.nominalSpacing();
+        // Spacing Between Slices only: Slice Thickness is not a spacing (slices may overlap or leave gaps)
+        double gap = spacingBetweenSlices(d);
         if (!(gap > 0)) {
             gap = Double.POSITIVE_INFINITY;
             for (int i = 1; i < along.length; i++) {
@@ -310,6 +312,18 @@ public final class SegmentationReader {
         notes.add(file + ": placed on the grid its frames span (" + slices + " slices); give the series it was made on"
                 + " to place it on the whole scan");
         return grid(g, slices, o, normal);
+    }
+
+    /** Spacing Between Slices of the shared Pixel Measures (or the top level), NaN when absent. */
+    private static double spacingBetweenSlices(DicomDataset d) {
+        List<DicomDataset> shared = d.sequence(Tags.SHARED_FUNCTIONAL_GROUPS);
+        if (!shared.isEmpty()) {
+            List<DicomDataset> measures = shared.get(0).sequence(Tags.PIXEL_MEASURES_SEQUENCE);
+            if (!measures.isEmpty() && measures.get(0).contains(Tags.SPACING_BETWEEN_SLICES)) {
+                return Math.abs(measures.get(0).number(Tags.SPACING_BETWEEN_SLICES, Double.NaN));
+            }
+        }
+        return Math.abs(d.number(Tags.SPACING_BETWEEN_SLICES, Double.NaN));
     }
 
     /** Sorted positions with those closer than the tolerance merged: the frames of several segments share planes. */

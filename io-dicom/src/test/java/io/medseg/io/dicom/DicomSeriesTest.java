@@ -99,7 +99,7 @@ class DicomSeriesTest {
         // (0028,0010) Rows and (0028,0011) Columns, explicit VR little endian: set both to 65535
         for (int element : new int[] {0x10, 0x11}) {
             byte[] tag = {0x28, 0x00, (byte) element, 0x00, 'U', 'S', 0x02, 0x00};
-            int at = indexOf(b, tag);
+            int at = foundAt(b, tag);
             b[at + 8] = (byte) 0xFF;
             b[at + 9] = (byte) 0xFF;
         }
@@ -112,19 +112,6 @@ class DicomSeriesTest {
         Files.write(tmp.resolve("empty.dcm"), new byte[0]);
         assertTrue(assertThrows(ImageFileException.class, () -> DicomParser.parse(tmp.resolve("empty.dcm"))).getMessage()
                 .contains("not a DICOM file"));
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("tag not found");
     }
 
     @Test
@@ -217,5 +204,14 @@ class DicomSeriesTest {
         }
         inv[3][3] = 1;
         return inv;
+    }
+
+    /** Where {@code needle} is in {@code haystack}; a test that patches a tag that is not there is wrong. */
+    private static int foundAt(byte[] haystack, byte[] needle) {
+        int at = TestBytes.indexOf(haystack, needle);
+        if (at < 0) {
+            throw new AssertionError("tag not found");
+        }
+        return at;
     }
 }

@@ -49,7 +49,7 @@ class ForeignSegmentationTest {
         // the SEG's own Spacing Between Slices (0018,0088), rewritten to 1e-9 mm in place
         byte[] bytes = Files.readAllBytes(SEG);
         byte[] tag = {0x18, 0x00, (byte) 0x88, 0x00, 'D', 'S'};
-        int at = indexOf(bytes, tag);
+        int at = TestBytes.indexOf(bytes, tag);
         assertTrue(at > 0, "the SEG has Spacing Between Slices");
         int length = (bytes[at + 6] & 0xff) | (bytes[at + 7] & 0xff) << 8;
         byte[] value = String.format("%-" + length + "s", "1e-9").getBytes(StandardCharsets.US_ASCII);
@@ -60,16 +60,4 @@ class ForeignSegmentationTest {
                 e.getMessage());
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 }

@@ -201,7 +201,7 @@ class SegmentationWriterTest {
         byte[] sopClass = {0x08, 0x00, 0x16, 0x00, 'U', 'I'};
         for (Path f : plain.files()) {
             byte[] b = Files.readAllBytes(f);
-            int at = indexOf(b, sopClass);
+            int at = TestBytes.indexOf(b, sopClass);
             byte[] out = new byte[b.length + term.length];
             System.arraycopy(b, 0, out, 0, at);
             System.arraycopy(term, 0, out, at, term.length);
@@ -212,8 +212,8 @@ class SegmentationWriterTest {
         Path seg = tmp.resolve("latin1.seg.dcm");
         SegmentationWriter.write(latinSeries, mask(latinSeries.load()), german, ALGORITHM, "test", WHEN, seg, false);
         assertEquals("ISO_IR 100", DicomParser.parse(seg).dataset().string(Tags.SPECIFIC_CHARACTER_SET));
-        assertTrue(indexOf(Files.readAllBytes(seg), "Lebergef\u00e4\u00dfe".getBytes(StandardCharsets.ISO_8859_1)) > 0,
-                "the name in Latin-1 bytes");
+        byte[] latinName = "Lebergef\u00e4\u00dfe".getBytes(StandardCharsets.ISO_8859_1);
+        assertTrue(TestBytes.indexOf(Files.readAllBytes(seg), latinName) > 0, "the name in Latin-1 bytes");
         assertEquals("Lebergefäße", SegmentationReader.read(seg, latinSeries).segments().get(0).name());
         List<SegmentDescription> chinese = List.of(new SegmentDescription(1, "肝", CATEGORY,
                 new Code("10200004", "SCT", "Liver")), german.get(1), german.get(2));
@@ -223,16 +223,22 @@ class SegmentationWriterTest {
                 + " (ISO_IR 100)"), refused.getMessage());
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+
+    @Test
+    void withoutSpacingBetweenSlicesTheFramesGapsGiveTheGridNotTheSliceThickness(@TempDir Path tmp) throws Exception {
+        // the phantom says Slice Thickness 9.9 mm, its slices are 1.25 mm apart; the SEG copies both
+        DicomSeries series = series("oblique");
+        LabelMap mask = mask(series.load());
+        byte[] bytes = SegmentationWriter.encode(series, mask, SEGMENTS, ALGORITHM, "test", WHEN);
+        int at = TestBytes.indexOf(bytes, new byte[] {0x18, 0x00, (byte) 0x88, 0x00, 'D', 'S'});
+        assertTrue(at > 0);
+        bytes[at + 2] = (byte) 0x89; // Spacing Between Slices renamed to a tag no reader uses
+        Path seg = Files.write(tmp.resolve("no-spacing.seg.dcm"), bytes);
+        SegmentationReader.Segmentation own = SegmentationReader.read(seg);
+        int plane = (int) (mask.sizeXyz()[0] * mask.sizeXyz()[1]);
+        assertArrayEquals(Arrays.copyOf(mask.data(), (int) own.labels().sizeXyz()[2] * plane), own.labels().data());
+        assertEquals(series.load().geometry().spacingMm()[2], own.labels().geometry().spacingMm()[2], 1e-6);
+        assertTrue(own.notes().stream().anyMatch(n -> n.contains("no Spacing Between Slices; slices taken 1.250 mm apart")),
+                own.notes().toString());
     }
 }
