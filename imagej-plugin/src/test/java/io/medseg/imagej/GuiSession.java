@@ -280,9 +280,9 @@ public final class GuiSession {
         place(again, 560, 100);
         robot.delay(800);
         click(((GenericDialog) again).getButtons()[1]); // Cancel
+        waitFor(() -> find("Segment Image") == null, "Cancel close the dialog");
         robot.delay(2000);
-        check(WindowManager.getImageCount() == images && find("Segment Image") == null,
-                "Cancel closes the dialog and adds no image");
+        check(WindowManager.getImageCount() == images, "Cancel adds no image");
     }
 
     /** Plugins > Segmentation Workbench > Segment Image... with the pointer. */
@@ -406,11 +406,23 @@ public final class GuiSession {
         robot.delay(500);
     }
 
-    private static void place(Window w, int x, int y) {
+    /**
+     * Moves a window and waits until it is there. Two moves, because AWT skips a move to where it
+     * thinks the window already is (a dialog reopened at its last place), and under a bare Xvfb the
+     * X server may have put it elsewhere; a click at a stale place misses its button.
+     */
+    private void place(Window w, int x, int y) throws Exception {
         if (w != null) {
+            w.setLocation(x + 1, y);
             w.setLocation(x, y);
             w.toFront();
+            waitFor(() -> w.isShowing() && w.getLocationOnScreen().equals(new Point(x, y)),
+                    "the window " + title(w) + " at " + x + "," + y);
         }
+    }
+
+    private static String title(Window w) {
+        return w instanceof Frame f ? f.getTitle() : w instanceof Dialog d ? d.getTitle() : w.getName();
     }
 
     /** The slice showing most of both labels 1 and 2: the largest smaller count of the two. */
