@@ -2,12 +2,10 @@ package io.medseg.nnunet;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.training.ParameterStore;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -15,6 +13,8 @@ import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
 import io.medseg.core.engine.Devices;
 import io.medseg.core.engine.InPlaceCopy;
+import io.medseg.core.engine.Precision;
+import io.medseg.core.nn.ComputeFormat;
 import io.medseg.core.preprocess.Intensity;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Volume;
@@ -61,6 +61,7 @@ public final class NnUNetModel implements AutoCloseable {
     private final int[] patch;
     private final NnUNetPlan plan;
     private final Map<Integer, String> labelNames;
+    private ComputeFormat format = ComputeFormat.FP32;
 
     private NnUNetModel(Source source, JsonObject configuration, NnUNetArchitecture architecture, NDManager manager,
             AutoCloseable owner, List<Block> folds, int[] mirrorAxes, int inputChannels, int classes, int[] patch,
@@ -468,6 +469,14 @@ public final class NnUNetModel implements AutoCloseable {
         return new Prediction(LabelMap.wrap(labels, size, scan.geometry(), labelNames), probabilities);
     }
 
+    /**
+     * The networks' arithmetic from now on (fp32 as loaded): in bf16 nnU-Net's autocast on a GPU, with
+     * the logits back in float32 before they are summed and exported.
+     */
+    public void usePrecision(Precision precision) {
+        format = ComputeFormat.of(precision);
+    }
+
     /** One network run on one tile. */
     NnUNetSlidingWindow.TileNetwork tile(Block network) {
         return (tile, channels, size) -> {
@@ -479,8 +488,7 @@ public final class NnUNetModel implements AutoCloseable {
                     shape[2 + k] = size[k];
                 }
                 NDArray x = m.create(tile, new Shape(shape));
-                NDList out = network.forward(new ParameterStore(m, false), new NDList(x), false);
-                return out.singletonOrThrow().toFloatArray();
+                return format.infer(network, m, x).toFloatArray();
             }
         };
     }

@@ -29,13 +29,16 @@ import java.util.stream.Stream;
 /**
  * What a run read and wrote, so a researcher can show and check that a result is reproduced: the
  * command, the versions and CPU kernels, every input file with its SHA-256, and every output file
- * (relative to the output folder) with its SHA-256. {@code medseg reproduce} runs the command
- * again into another folder and compares the outputs checksum by checksum.
+ * (relative to the output folder) with its SHA-256, and the precision a network computed in.
+ * {@code medseg reproduce} runs the command again into another folder, in the recorded precision,
+ * and compares the outputs checksum by checksum.
  *
  * @param outputRoot the folder or bundle the outputs are relative to (the command's output)
+ * @param precision fp32 or bf16, what {@code --precision} resolved to; null for runs without a network
+ *     (and manifests from before it was recorded, which ran fp32)
  */
 public record RunManifest(String format, List<String> command, String workingDirectory, Map<String, String> versions,
-        Map<String, String> inputs, String outputRoot, Map<String, String> outputs, String created) {
+        Map<String, String> inputs, String outputRoot, Map<String, String> outputs, String created, String precision) {
     public static final String FORMAT = "medseg-manifest/1";
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
@@ -69,7 +72,12 @@ public record RunManifest(String format, List<String> command, String workingDir
         versions.put("java", System.getProperty("java.version"));
         versions.put("cpu_isa", cpuIsa());
         return new RunManifest(FORMAT, command, Path.of("").toAbsolutePath().toString(), versions, in, root.toString(), out,
-                Instant.now().toString());
+                Instant.now().toString(), null);
+    }
+
+    /** The same manifest recording the precision the network computed in ("fp32", "bf16"). */
+    public RunManifest withPrecision(String label) {
+        return new RunManifest(format, command, workingDirectory, versions, inputs, outputRoot, outputs, created, label);
     }
 
     /** The CPU kernels libtorch is pinned to ({@code MEDSEG_CPU_ISA}), or {@code native}. */

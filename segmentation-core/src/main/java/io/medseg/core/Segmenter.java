@@ -5,6 +5,7 @@ import io.medseg.core.bundle.Architectures;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
 import io.medseg.core.engine.TensorLayout;
+import io.medseg.core.engine.Precision;
 import io.medseg.image.Geometry;
 import io.medseg.image.LabelMap;
 import io.medseg.image.Shapes;
@@ -15,6 +16,7 @@ import io.medseg.core.infer.KeptComponents;
 import io.medseg.core.infer.LargestComponent;
 import io.medseg.core.infer.NetworkPredictor;
 import io.medseg.core.infer.SlidingWindow;
+import io.medseg.core.nn.ComputeFormat;
 import io.medseg.core.preprocess.Interpolation;
 import io.medseg.core.preprocess.NetworkInput;
 import io.medseg.core.preprocess.NonFiniteVoxels;
@@ -47,10 +49,18 @@ public final class Segmenter implements AutoCloseable {
      * @param tile the tile size in tensor order ([D,] H, W), or null for the model's patch size; the
      *     networks are fully convolutional, so smaller tiles (multiples of the network's size
      *     divisors) need less memory for a little less context at tile borders
+     * @param precision the network's arithmetic ({@link ComputeFormat}); the blending and argmax are float32
      */
-    public record Options(double overlap, int batchSize, boolean mirror, KeptComponents components, int[] tile) {
+    public record Options(double overlap, int batchSize, boolean mirror, KeptComponents components, int[] tile,
+            Precision precision) {
+        public Options {
+            if (precision == null) {
+                throw new IllegalArgumentException("precision must be set");
+            }
+        }
+
         public Options(double overlap, int batchSize, boolean mirror, KeptComponents components) {
-            this(overlap, batchSize, mirror, components, null);
+            this(overlap, batchSize, mirror, components, null, Precision.FP32);
         }
 
         public static Options defaults() {
@@ -58,11 +68,15 @@ public final class Segmenter implements AutoCloseable {
         }
 
         public Options withBatchSize(int n) {
-            return new Options(overlap, n, mirror, components, tile);
+            return new Options(overlap, n, mirror, components, tile, precision);
         }
 
         public Options withTile(int[] t) {
-            return new Options(overlap, batchSize, mirror, components, t);
+            return new Options(overlap, batchSize, mirror, components, t, precision);
+        }
+
+        public Options withPrecision(Precision p) {
+            return new Options(overlap, batchSize, mirror, components, tile, p);
         }
     }
 
@@ -316,7 +330,7 @@ public final class Segmenter implements AutoCloseable {
     }
 
     private NetworkPredictor predictor() {
-        return new NetworkPredictor(bundle, options.mirror());
+        return new NetworkPredictor(bundle, options.mirror(), ComputeFormat.of(options.precision()));
     }
 
     /**

@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import io.medseg.core.Segmenter;
 import io.medseg.core.bundle.Architectures;
 import io.medseg.core.bundle.ModelBundle;
+import io.medseg.core.nn.ComputeFormat;
 import io.medseg.core.bundle.ModelConfig;
 import io.medseg.core.bundle.NetworkArchitecture;
 import io.medseg.core.bundle.RecordArchitecture;
@@ -105,7 +106,7 @@ final class Bench3dCommand implements Callable<Integer> {
                     double train = timing.trainStepMs(bundle, new Shape(2, 1, edge, edge, edge));
                     result(net.getKey() + "_train_" + edge, train, String.format(Locale.ROOT,
                             "%s training step, batch 2, %d³: ms (%.0f GFLOP/s)", net.getKey(), edge, 3 * 2 * forward / train * 1e3));
-                    double infer = timing.inferenceMs(bundle, new Shape(1, 1, edge, edge, edge));
+                    double infer = timing.inferenceMs(bundle, new Shape(1, 1, edge, edge, edge), ComputeFormat.FP32);
                     result(net.getKey() + "_infer_" + edge, infer, String.format(Locale.ROOT,
                             "%s inference, 1 patch %d³: ms (%.0f GFLOP/s, %.1f GFLOP)", net.getKey(), edge,
                             forward / infer * 1e3, forward));
@@ -146,7 +147,7 @@ final class Bench3dCommand implements Callable<Integer> {
                 if (words[0].equals("train")) {
                     NetworkTiming.withTrainingStep(bundle, new Shape(2, 1, edge, edge, edge), step -> serve(in, step));
                 } else {
-                    NetworkTiming.withInference(bundle, new Shape(1, 1, edge, edge, edge), pass -> serve(in, pass));
+                    NetworkTiming.withInference(bundle, new Shape(1, 1, edge, edge, edge), ComputeFormat.FP32, pass -> serve(in, pass));
                 }
             }
         }

@@ -7,6 +7,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
+import io.medseg.core.nn.ComputeFormat;
 import io.medseg.core.preprocess.Intensity;
 import io.medseg.core.nn.ActivationKind;
 import io.medseg.core.nn.Normalization;
@@ -56,9 +57,11 @@ final class BenchCommand implements Callable<Integer> {
                 null, Map.of(), Map.of());
         try (ModelBundle bundle = ModelBundle.create(config, d, 1)) {
             double trainMs = timing.trainStepMs(bundle, new Shape(batch, 1, size, size));
-            double inferMs = timing.inferenceMs(bundle, new Shape(batch, 1, size, size));
+            double inferMs = timing.inferenceMs(bundle, new Shape(batch, 1, size, size), ComputeFormat.FP32);
             report("training step (fwd+bwd+AdamW)", trainMs, 3 * forwardGflop * batch, peak, 0.5);
             report("inference batch (fwd, no grad)", inferMs, forwardGflop * batch, peak, 0.6);
+            double bf16Ms = timing.inferenceMs(bundle, new Shape(batch, 1, size, size), ComputeFormat.BF16);
+            report("inference batch bf16", bf16Ms, forwardGflop * batch, peak, 0.6);
         }
         return 0;
     }

@@ -2,16 +2,15 @@ package io.medseg.workbench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.loss.DiceCrossEntropy;
+import io.medseg.core.nn.ComputeFormat;
 import io.medseg.core.train.TrainingStep;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -76,20 +75,22 @@ final class NetworkTiming {
     }
 
     /** Median ms of one inference pass (no gradients) on random data of {@code input}. */
-    double inferenceMs(ModelBundle bundle, Shape input) {
+    double inferenceMs(ModelBundle bundle, Shape input, ComputeFormat format) {
         double[] ms = new double[1];
-        withInference(bundle, input, pass -> ms[0] = median(pass));
+        withInference(bundle, input, format, pass -> ms[0] = median(pass));
         return ms[0];
     }
 
-    /** Gives {@code use} one inference pass (no gradients, fresh random data of {@code input}) to run as often as it likes. */
-    static void withInference(ModelBundle bundle, Shape input, Consumer<Runnable> use) {
+    /**
+     * Gives {@code use} one inference pass (no gradients, fresh random data of {@code input}, float32
+     * logits out as segmentation takes them) to run as often as it likes.
+     */
+    static void withInference(ModelBundle bundle, Shape input, ComputeFormat format, Consumer<Runnable> use) {
         try (NDManager m = bundle.model().getNDManager().newSubManager()) {
             use.accept(() -> {
                 try (NDManager step = m.newSubManager()) {
                     NDArray x = step.randomNormal(input);
-                    NDArray out = bundle.block().forward(new ParameterStore(step, false), new NDList(x), false)
-                            .singletonOrThrow();
+                    NDArray out = format.infer(bundle.block(), step, x);
                     out.toFloatArray(); // forces completion
                     out.close();
                 }

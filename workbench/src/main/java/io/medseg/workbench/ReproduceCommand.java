@@ -70,7 +70,7 @@ final class ReproduceCommand implements Callable<Integer> {
         if (Files.exists(target)) {
             throw new IOException(target + ": exists; remove it or choose another --output for the rerun");
         }
-        List<String> args = rerun(m.command(), target);
+        List<String> args = rerun(m.command(), target, m.precision());
         System.out.println("rerunning: medseg " + String.join(" ", args));
         int code = Medseg.run(args.toArray(String[]::new));
         Map<String, String> compared = m.compareOutputs(target);
@@ -85,12 +85,21 @@ final class ReproduceCommand implements Callable<Integer> {
         return identical == compared.size() ? 0 : NOT_REPRODUCED;
     }
 
-    /** The recorded command writing into {@code target}; a resumed run is rerun from its start. */
-    static List<String> rerun(List<String> command, Path target) {
+    /**
+     * The recorded command writing into {@code target}; a resumed run is rerun from its start, and in
+     * the precision it computed in (its {@code --precision auto} may pick another on this machine).
+     *
+     * @param precision the recorded precision, or null (then the command's own flag, if any, stands)
+     */
+    static List<String> rerun(List<String> command, Path target, String precision) {
         List<String> args = new ArrayList<>();
         for (int i = 0; i < command.size(); i++) {
             String a = command.get(i);
             if (a.equals("--continue") || a.equals("--overwrite")) {
+                continue;
+            }
+            if (precision != null && (a.equals("--precision") || a.startsWith("--precision="))) {
+                i += a.equals("--precision") ? 1 : 0;
                 continue;
             }
             args.add(a);
@@ -98,6 +107,10 @@ final class ReproduceCommand implements Callable<Integer> {
                 args.add(target.toAbsolutePath().toString());
                 i++;
             }
+        }
+        if (precision != null) {
+            args.add("--precision");
+            args.add(precision);
         }
         return args;
     }

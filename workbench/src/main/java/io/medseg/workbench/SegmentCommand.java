@@ -3,6 +3,7 @@ package io.medseg.workbench;
 import ai.djl.Device;
 import io.medseg.core.Segmenter;
 import io.medseg.core.bundle.ModelBundle;
+import io.medseg.core.engine.Precision;
 import io.medseg.core.infer.KeptComponents;
 import io.medseg.nnunet.NnUNetModel;
 import io.medseg.nnunet.NnUNetModelFolder;
@@ -108,6 +109,8 @@ final class SegmentCommand implements Callable<Integer> {
     boolean statistics;
     @Mixin
     DeviceOption device;
+    @Mixin
+    PrecisionOption precision;
 
     @Override
     public Integer call() throws Exception {
@@ -128,19 +131,20 @@ final class SegmentCommand implements Callable<Integer> {
         }
         checkDicomWeb();
         Device chosen = device.resolve(); // the flags first, then the files they name
+        Precision.Selection arithmetic = precision.resolve(chosen, Precision.INFERENCE_DEFAULT);
         if (NnUNetModelFolder.looksLikeOne(model) || NnUNetZip.looksLikeOne(model)) {
-            return nnUNet(model, existing, chosen);
+            return nnUNet(model, existing, chosen, arithmetic);
         }
         Path bundle = ModelsCommand.resolve(model);
         if (NnUNetModel.isImportedBundle(bundle)) {
-            return nnUNet(bundle, existing, chosen);
+            return nnUNet(bundle, existing, chosen, arithmetic);
         }
         if (folds != null || checkpoint != null || disableTta) {
             throw new IllegalArgumentException("--folds, --checkpoint and --disable-tta are for nnU-Net models; "
                     + model + " is not one (no plans.json and dataset.json, not imported by medseg import-nnunet)");
         }
         try (Segmenter segmenter = new Segmenter(ModelBundle.load(bundle, chosen),
-                new Segmenter.Options(overlap, tileBatch, tta, components))) {
+                new Segmenter.Options(overlap, tileBatch, tta, components).withPrecision(arithmetic.precision()))) {
             TerminalProgress progress = log.progress();
             input = localInput(TrainingDomain.dicomModalities(segmenter.config().domain() == null ? null
                     : segmenter.config().domain().modality()), progress);
@@ -155,7 +159,8 @@ final class SegmentCommand implements Callable<Integer> {
                     options(bundle, segmenter.config().labelNames()));
             batch.labelNames(segmenter.config().labelNames());
             batch.checkDimensions(segmenter.config().patchSize().length, input);
-            progress.message("model " + bundle + " (" + segmenter.config().architecture() + "), device " + chosen);
+            progress.message("model " + bundle + " (" + segmenter.config().architecture() + "), device " + chosen
+                    + ", precision " + arithmetic.describe());
             batch.notes().forEach(progress::message);
             if (segmenter.config().domain() == null) {
                 progress.message("note: " + model + " does not record what it was trained on, so scans unlike its "
@@ -167,7 +172,7 @@ final class SegmentCommand implements Callable<Integer> {
             }
             SegmentationBatch.Result result = batch.run(segmenter, progress);
             RunManifest.of(Medseg.commandLine(), batch.inputs(bundle), output, result.outputs())
-                    .write(output.resolve(MANIFEST));
+                    .withPrecision(arithmetic.precision().label()).write(output.resolve(MANIFEST));
             int code = summarize(batch, result, output, log.quiet);
             progress.record(summary(batch, result, output, log.quiet));
             return pushSegs(batch, result, progress, code);
@@ -177,7 +182,8 @@ final class SegmentCommand implements Callable<Integer> {
     }
 
     /** An nnU-Net v2 model folder, its zip or an imported bundle: nnU-Net's own pipeline, reproduced, over the same batch. */
-    private Integer nnUNet(Path path, SegmentationBatch.Existing existing, Device chosen) throws Exception {
+    private Integer nnUNet(Path path, SegmentationBatch.Existing existing, Device chosen, Precision.Selection arithmetic)
+            throws Exception {
         if (tileSize != null || tileTensorOrder != null || keepComponents != null || largestComponent || tta) {
             throw new IllegalArgumentException("--tile-size, --keep-components, --largest-component and --tta are for "
                     + "this project's bundles; an nnU-Net model runs as nnU-Net runs it (patch from its plans, mirroring "
@@ -195,6 +201,7 @@ final class SegmentCommand implements Callable<Integer> {
         NnUNetModelFolder.Checkpoint which = checkpoint == null ? NnUNetModelFolder.Checkpoint.FINAL
                 : NnUNetModelFolder.Checkpoint.parse(checkpoint);
         try (NnUNetModel nnunet = NnUNetModel.open(path, foldList, which, chosen)) {
+            nnunet.usePrecision(arithmetic.precision());
             TerminalProgress progress = log.progress();
             input = localInput(TrainingDomain.dicomModalities(nnunet.channelName(0)), progress);
             SegmentationBatch batch = SegmentationBatch.plan(input, output, nnunet.inputChannels(), existing,
@@ -206,7 +213,8 @@ final class SegmentCommand implements Callable<Integer> {
             progress.message("model " + model + " (nnU-Net v2" + (bundle ? " imported" : "") + ", "
                     + nnunet.architecture().networkClass().substring(nnunet.architecture().networkClass().lastIndexOf('.')
                     + 1) + ", folds " + String.join(", ", nnunet.foldNames()) + ", " + checkpointName + ", mirroring "
-                    + (disableTta || nnunet.mirrorAxes().length == 0 ? "off" : "on") + "), device " + chosen);
+                    + (disableTta || nnunet.mirrorAxes().length == 0 ? "off" : "on") + "), device " + chosen
+                    + ", precision " + arithmetic.describe());
             batch.notes().forEach(progress::message);
             ScanSegmenter segmenter = new NnUNetScanSegmenter(nnunet, 1 - overlap, !disableTta);
             SegmentationBatch.Result result = batch.run(segmenter, progress);
@@ -221,7 +229,8 @@ final class SegmentCommand implements Callable<Integer> {
             }
             List<Path> read = batch.inputs(path); // the model, then every case's files
             inputs.addAll(read.subList(1, read.size()));
-            RunManifest.of(Medseg.commandLine(), inputs, output, result.outputs()).write(output.resolve(MANIFEST));
+            RunManifest.of(Medseg.commandLine(), inputs, output, result.outputs())
+                    .withPrecision(arithmetic.precision().label()).write(output.resolve(MANIFEST));
             int code = summarize(batch, result, output, log.quiet);
             progress.record(summary(batch, result, output, log.quiet));
             return pushSegs(batch, result, progress, code);

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.engine.TensorLayout;
+import io.medseg.core.nn.ComputeFormat;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,26 +18,30 @@ import java.util.List;
 public final class NetworkPredictor implements TilePredictor {
     private final ModelBundle bundle;
     private final boolean mirror;
+    private final ComputeFormat format;
 
     public NetworkPredictor(ModelBundle bundle) {
-        this(bundle, false);
+        this(bundle, false, ComputeFormat.FP32);
     }
 
-    public NetworkPredictor(ModelBundle bundle, boolean mirror) {
+    /** @param format the network's arithmetic; softmax and the mirrored copies' mean are float32 */
+    public NetworkPredictor(ModelBundle bundle, boolean mirror, ComputeFormat format) {
         this.bundle = bundle;
         this.mirror = mirror;
+        this.format = format;
     }
 
     @Override
     public float[] predict(float[] tiles, int count, long[] tileSizeXyz, int channels) {
         try (NDManager manager = bundle.model().getNDManager().newSubManager()) {
-            NDArray x = manager.create(tiles, TensorLayout.tensorShape(count, channels, tileSizeXyz));
-            ParameterStore store = new ParameterStore(manager, false);
+            NDArray x = format.input(manager.create(tiles, TensorLayout.tensorShape(count, channels, tileSizeXyz)), false);
+            ParameterStore store = format.parameters(manager);
             List<int[]> flips = mirror ? mirrorings(tileSizeXyz.length) : List.of(new int[0]);
             NDArray sum = null;
             for (int[] axes : flips) {
                 NDArray input = axes.length == 0 ? x : x.flip(axes);
-                NDArray p = bundle.block().forward(store, new NDList(input), false).singletonOrThrow().softmax(1);
+                NDArray logits = bundle.block().forward(store, new NDList(input), false).singletonOrThrow();
+                NDArray p = format.output(logits, false).softmax(1);
                 NDArray back = axes.length == 0 ? p : p.flip(axes);
                 sum = sum == null ? back : sum.addi(back);
             }

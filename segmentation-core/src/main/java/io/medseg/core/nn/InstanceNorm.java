@@ -41,8 +41,9 @@ public final class InstanceNorm extends AbstractBlock {
         NDArray g = store.getValue(gamma, x.getDevice(), training);
         NDArray b = store.getValue(beta, x.getDevice(), training);
         try (NDManager scratch = x.getManager().newSubManager()) {
-            NDArray runningMean = scratch.zeros(new Shape(n * c), x.getDataType());
-            NDArray runningVar = scratch.ones(new Shape(n * c), x.getDataType());
+            // unused statistics in the parameters' type: libtorch takes bf16 input only with float32 ones
+            NDArray runningMean = scratch.zeros(new Shape(n * c), g.getDataType());
+            NDArray runningVar = scratch.ones(new Shape(n * c), g.getDataType());
             NDArray view = x.reshape(new Shape(folded));
             NDArray y = x.getNDArrayInternal().batchNorm(view, runningMean, runningVar,
                     n == 1 ? g : g.tile(n), n == 1 ? b : b.tile(n), 1, 0.1f, epsilon, true).singletonOrThrow();

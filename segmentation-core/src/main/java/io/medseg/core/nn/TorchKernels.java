@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * libtorch operations that DJL's JNI does not expose, each run through a TorchScript module without
- * parameters ({@code prelu.pt}, {@code transposed-convolution.pt}, written by
+ * parameters ({@code prelu.pt}, {@code transposed-convolution.pt}, and the casts
+ * {@code to-bfloat16.pt} and {@code to-float32.pt}, written by
  * {@code scripts/make-torch-kernels.py}), so forward and backward stay inside libtorch where the same
  * maths in DJL operations is a chain of full-size passes: PReLU as {@code where(x > 0, x, a·x)} cost 4×
  * the time of {@code torch.prelu} and its backward 2× (16×64³ floats), the transposed convolution as
@@ -25,7 +26,8 @@ import java.util.Map;
  */
 final class TorchKernels {
     private enum Kernel {
-        PRELU("prelu.pt"), TRANSPOSED_CONVOLUTION("transposed-convolution.pt");
+        PRELU("prelu.pt"), TRANSPOSED_CONVOLUTION("transposed-convolution.pt"), TO_BFLOAT16("to-bfloat16.pt"),
+        TO_FLOAT32("to-float32.pt");
 
         final String resource;
         volatile Block module;
@@ -52,6 +54,21 @@ final class TorchKernels {
      */
     static NDArray transposedConvolution(NDArray x, NDArray weight, NDArray bias, boolean training) {
         return run(Kernel.TRANSPOSED_CONVOLUTION, training, x, weight, bias);
+    }
+
+    /**
+     * The tensor as bfloat16, stored channels-last when it has 4 or 5 axes (oneDNN's layout for bf16).
+     * DJL's JNI knows no bf16 type: it cannot cast to one, and a DJL operation that makes an array of
+     * a bf16 array's type ({@code DataType.UNKNOWN} to DJL) aborts the process, so every cast is here.
+     * In training the cast is recorded (a tensor made under inference mode cannot be saved for backward).
+     */
+    static NDArray toBfloat16(NDArray x, boolean training) {
+        return run(Kernel.TO_BFLOAT16, training, x);
+    }
+
+    /** The tensor as float32 in the default order (N, C, S...), as DJL reads a tensor's bytes. */
+    static NDArray toFloat32(NDArray x, boolean training) {
+        return run(Kernel.TO_FLOAT32, training, x);
     }
 
     private static NDArray run(Kernel kernel, boolean training, NDArray... inputs) {
