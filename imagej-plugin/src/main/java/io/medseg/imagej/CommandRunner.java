@@ -1,7 +1,9 @@
 package io.medseg.imagej;
 
+import ai.djl.Device;
 import ij.IJ;
 import ij.macro.Interpreter;
+import io.medseg.core.engine.Precision;
 import io.medseg.core.train.TrainingDivergedException;
 import io.medseg.pipeline.BundledModels;
 import io.medseg.pipeline.StoppedException;
@@ -47,6 +49,17 @@ final class CommandRunner {
             thread.setContextClassLoader(previous);
             IJ.showProgress(1.0);
         }
+    }
+
+    /** The dialogs' precision choices, the command line's default first. */
+    static final String[] PRECISIONS = {"fp32", "bf16", "auto"};
+
+    /** The precision a dialog's choice resolves to on {@code device}, logged (with a warning when bf16 is emulated). */
+    static Precision.Selection precision(String command, String choice, String fallback, Device device) {
+        Precision.Selection s = Precision.select(choice, fallback, device);
+        s.warning().ifPresent(w -> IJ.log(command + ": warning: " + w));
+        IJ.log(command + ": device " + device + ", precision " + s.describe());
+        return s;
     }
 
     static void error(String command, String message) {

@@ -1,8 +1,10 @@
 package io.medseg.imagej;
 
+import ai.djl.Device;
 import ij.IJ;
 import ij.plugin.PlugIn;
 import io.medseg.core.engine.Devices;
+import io.medseg.core.engine.Precision;
 import io.medseg.core.train.Freeze;
 import io.medseg.pipeline.TrainingRequest;
 import io.medseg.pipeline.TrainingRun;
@@ -49,6 +51,8 @@ public final class FineTuneModelPlugin implements PlugIn {
             dialog.addNumber("Seed", TrainingRequest.SEED, 0);
             dialog.addCheckbox("Replace an existing bundle", false);
             dialog.addChoice("Device", new String[] {"auto", "cpu", "gpu"}, "auto");
+            dialog.addChoice("Precision (bf16: autocast, float32 weights)",
+                    CommandRunner.PRECISIONS, Precision.TRAINING_DEFAULT);
             if (!dialog.show()) {
                 return;
             }
@@ -63,14 +67,17 @@ public final class FineTuneModelPlugin implements PlugIn {
             long seed = (long) dialog.nextNumber();
             boolean overwrite = dialog.nextBoolean();
             String device = dialog.nextChoice();
+            String precision = dialog.nextChoice();
             if (epochs < 1 || iterations < 1 || !(lr > 0) || !(factor > 0 && factor <= 1)) {
                 throw new PluginException("epochs and iterations must be at least 1, learning rate > 0, the pretrained "
                         + "layers' factor in (0, 1]");
             }
-            TrainingRequest request = TrainingRequest.builder(data, output).epochs(epochs).iterations(iterations)
+            TrainingRequest.Builder request = TrainingRequest.builder(data, output).epochs(epochs).iterations(iterations)
                     .seed(seed).learningRate(lr).overwrite(overwrite)
-                    .fineTune(new TrainingRequest.FineTune(parent, freeze, factor)).build();
-            TrainingRun.Outcome outcome = TrainingRun.run(request, Devices.select(device),
+                    .fineTune(new TrainingRequest.FineTune(parent, freeze, factor));
+            Device chosen = Devices.select(device);
+            request.precision(CommandRunner.precision(COMMAND, precision, Precision.TRAINING_DEFAULT, chosen).precision());
+            TrainingRun.Outcome outcome = TrainingRun.run(request.build(), chosen,
                     new TrainModelPlugin.StatusBar(COMMAND), line -> IJ.log(COMMAND + ": " + line));
             IJ.log(String.format(Locale.ROOT, "%s: best validation Dice %.4f at epoch %d; %.1f min; bundle %s (from %s)",
                     COMMAND, outcome.result().bestDice(), outcome.result().bestEpoch(), outcome.minutes(), output,

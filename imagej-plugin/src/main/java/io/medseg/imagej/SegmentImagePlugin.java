@@ -88,8 +88,8 @@ public final class SegmentImagePlugin implements PlugIn {
             dialog.addCheckbox("Add ROIs to the ROI Manager", false);
             dialog.addCheckbox("Measurements table", true);
             dialog.addChoice("Device", new String[] {"auto", "cpu", "gpu"}, "auto");
-            dialog.addChoice("Precision (bf16: faster on CPUs with AVX-512 BF16/AMX, masks may differ in a few voxels)",
-                    new String[] {"fp32", "bf16", "auto"}, Precision.INFERENCE_DEFAULT);
+            dialog.addChoice("Precision (bf16: faster with AVX-512 BF16 or AMX)",
+                    CommandRunner.PRECISIONS, Precision.INFERENCE_DEFAULT);
             if (!dialog.show()) {
                 return;
             }
@@ -120,9 +120,8 @@ public final class SegmentImagePlugin implements PlugIn {
                 throw new PluginException("components kept per label: " + e.getMessage());
             }
             Device chosen = Devices.select(device);
-            Precision.Selection arithmetic = Precision.select(precision, Precision.INFERENCE_DEFAULT, chosen);
-            arithmetic.warning().ifPresent(w -> IJ.log(COMMAND + ": warning: " + w));
-            IJ.log(COMMAND + ": precision " + arithmetic.describe());
+            Precision.Selection arithmetic = CommandRunner.precision(COMMAND, precision, Precision.INFERENCE_DEFAULT,
+                    chosen);
             segment(imp, bundle, new Segmenter.Options(overlap, batch, mirror, components, tile, arithmetic.precision()),
                     chosen, outlines, roiManager, table);
         });

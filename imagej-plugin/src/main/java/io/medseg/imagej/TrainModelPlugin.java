@@ -1,8 +1,10 @@
 package io.medseg.imagej;
 
+import ai.djl.Device;
 import ij.IJ;
 import ij.plugin.PlugIn;
 import io.medseg.core.engine.Devices;
+import io.medseg.core.engine.Precision;
 import io.medseg.core.train.TrainingListener;
 import io.medseg.core.bundle.Architectures;
 import io.medseg.pipeline.SpatialSizes;
@@ -43,6 +45,8 @@ public final class TrainModelPlugin implements PlugIn {
             dialog.addCheckbox("Replace an existing bundle", false);
             dialog.addCheckbox("Continue the interrupted run", false);
             dialog.addChoice("Device", new String[] {"auto", "cpu", "gpu"}, "auto");
+            dialog.addChoice("Precision (bf16: autocast, float32 weights)",
+                    CommandRunner.PRECISIONS, Precision.TRAINING_DEFAULT);
             if (!dialog.show()) {
                 return;
             }
@@ -58,17 +62,20 @@ public final class TrainModelPlugin implements PlugIn {
             boolean overwrite = dialog.nextBoolean();
             boolean resume = dialog.nextBoolean();
             String device = dialog.nextChoice();
+            String precision = dialog.nextChoice();
             if (epochs < 1 || iterations < 1 || batch < 0 || !(lr > 0)) {
                 throw new PluginException("epochs and iterations must be at least 1, batch 0 or more, learning rate > 0");
             }
             if (overwrite && resume) {
                 throw new PluginException("replace and continue exclude each other: continue the run, or start it anew");
             }
-            TrainingRequest request = TrainingRequest.builder(data, output).arch(arch).epochs(epochs)
+            TrainingRequest.Builder request = TrainingRequest.builder(data, output).arch(arch).epochs(epochs)
                     .iterations(iterations).batch(batch == 0 ? null : batch)
                     .patch(patch.isEmpty() ? null : SpatialSizes.parsePatchXyz(patch, arch, "patch-size"))
-                    .seed(seed).learningRate(lr).overwrite(overwrite).resume(resume).build();
-            TrainingRun.Outcome outcome = TrainingRun.run(request, Devices.select(device), new StatusBar(COMMAND),
+                    .seed(seed).learningRate(lr).overwrite(overwrite).resume(resume);
+            Device chosen = Devices.select(device);
+            request.precision(CommandRunner.precision(COMMAND, precision, Precision.TRAINING_DEFAULT, chosen).precision());
+            TrainingRun.Outcome outcome = TrainingRun.run(request.build(), chosen, new StatusBar(COMMAND),
                     line -> IJ.log(COMMAND + ": " + line));
             IJ.log(String.format(Locale.ROOT, "%s: best validation Dice %.4f at epoch %d; %.1f min; bundle %s", COMMAND,
                     outcome.result().bestDice(), outcome.result().bestEpoch(), outcome.minutes(), output));

@@ -15,6 +15,7 @@ import ij.text.TextWindow;
 import io.medseg.io.dicom.DicomSeries;
 import io.medseg.io.dicom.SegmentationReader;
 import java.awt.Component;
+import java.awt.Dimension;
 import java.awt.Dialog;
 import java.awt.EventQueue;
 import java.awt.Font;
@@ -298,7 +299,13 @@ public final class GuiSession {
 
     private void click(Component c) {
         Point at = c.getLocationOnScreen();
-        robot.mouseMove(at.x + c.getWidth() / 2, at.y + c.getHeight() / 2);
+        Point centre = new Point(at.x + c.getWidth() / 2, at.y + c.getHeight() / 2);
+        Dimension screen = Toolkit.getDefaultToolkit().getScreenSize();
+        if (centre.x < 0 || centre.y < 0 || centre.x >= screen.width || centre.y >= screen.height) {
+            throw new IllegalStateException(c.getClass().getSimpleName() + " " + c.getName() + " is off the "
+                    + screen.width + "x" + screen.height + " screen at " + centre + " (a dialog grown too wide?)");
+        }
+        robot.mouseMove(centre.x, centre.y);
         robot.mousePress(InputEvent.BUTTON1_DOWN_MASK);
         robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
     }

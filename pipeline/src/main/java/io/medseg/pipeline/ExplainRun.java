@@ -4,7 +4,9 @@ import ai.djl.Device;
 import io.medseg.core.bundle.Architectures;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
+import io.medseg.core.engine.Precision;
 import io.medseg.core.explain.NetworkExplainer;
+import io.medseg.core.nn.ComputeFormat;
 import io.medseg.core.preprocess.Interpolation;
 import io.medseg.core.preprocess.NetworkInput;
 import io.medseg.core.preprocess.Resampling;
@@ -56,7 +58,8 @@ public final class ExplainRun {
     /** The network's input for the view and the 2D picture it is shown over. */
     private record View(float[] input, long[] sizeXyz, int slice, float[] background, int w, int h, String where) {}
 
-    public static Outcome run(Request r, Device device, Consumer<String> log) throws IOException {
+    /** @param precision the network's arithmetic (activations are shown as float32 either way) */
+    public static Outcome run(Request r, Device device, Precision precision, Consumer<String> log) throws IOException {
         if (Files.exists(r.output()) && !r.overwrite()) {
             throw new OutputExistsException(r.output());
         }
@@ -72,7 +75,7 @@ public final class ExplainRun {
                 throw new IllegalArgumentException(r.image() + ": the model expects " + config.inputChannels()
                         + " input channel(s), the image has " + scan.channels());
             }
-            NetworkExplainer explainer = new NetworkExplainer(bundle);
+            NetworkExplainer explainer = new NetworkExplainer(bundle, ComputeFormat.of(precision));
             List<NetworkExplainer.Layer> layers = new ArrayList<>();
             for (String name : r.layers()) {
                 layers.add(explainer.layer(name));

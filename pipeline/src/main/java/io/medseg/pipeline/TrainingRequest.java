@@ -4,6 +4,7 @@ import io.medseg.core.train.Freeze;
 import io.medseg.core.bundle.TrainingSettings.LossKind;
 import io.medseg.core.bundle.TrainingSettings.OptimizerKind;
 import io.medseg.core.bundle.TrainingSettings.Schedule;
+import io.medseg.core.engine.Precision;
 import io.medseg.unet.UNetArchitecture;
 import java.nio.file.Path;
 import java.util.Map;
@@ -181,6 +182,11 @@ public final class TrainingRequest {
         return b.gradientClipNorm;
     }
 
+    /** The training's arithmetic (fp32 unless asked). */
+    public Precision precision() {
+        return b.precision;
+    }
+
     /**
      * Sets what differs from the defaults. A setter given null keeps the default, so a front end
      * can pass what the user left empty as it is.
@@ -213,6 +219,7 @@ public final class TrainingRequest {
         private FineTune fineTune;
         private Map<String, String> network = Map.of();
         private float gradientClipNorm = GRADIENT_CLIP_NORM;
+        private Precision precision = Precision.FP32;
 
         private Builder(Path data, Path output) {
             this.data = data;
@@ -246,6 +253,7 @@ public final class TrainingRequest {
             c.fineTune = fineTune;
             c.network = network;
             c.gradientClipNorm = gradientClipNorm;
+            c.precision = precision;
             return c;
         }
 
@@ -379,6 +387,12 @@ public final class TrainingRequest {
         /** @param norm the gradients' global L2 norm is clipped at this (0 = off) */
         public Builder gradientClipNorm(Float norm) {
             gradientClipNorm = norm != null ? norm : gradientClipNorm;
+            return this;
+        }
+
+        /** @param p fp32 or bf16 (bf16: as PyTorch's autocast, float32 master weights) */
+        public Builder precision(Precision p) {
+            precision = p != null ? p : precision;
             return this;
         }
     }

@@ -166,7 +166,7 @@ public final class TrainingRun {
         TrainingSettings settings = new TrainingSettings(r.optimizer(), r.learningRate(), r.weightDecay(), r.momentum(),
                 r.schedule(), r.loss(), r.epochs(), r.iterations(), batchSize, prepared.patch(), r.validationFraction(),
                 r.patience(), 0.33f, r.seed(), r.augmentation() ? prepared.augmentation() : AugmentationSettings.none(),
-                r.gradientClipNorm());
+                r.gradientClipNorm(), r.precision());
         ModelConfig config = new ModelConfig(ModelConfig.FORMAT, network.name(), prepared.arguments(),
                 dataset.channelNames().size(), dataset.labels(), prepared.patch(), prepared.spacingMm(), prepared.intensity(),
                 settings,

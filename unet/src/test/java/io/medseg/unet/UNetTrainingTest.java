@@ -2,11 +2,13 @@ package io.medseg.unet;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -33,6 +35,7 @@ import io.medseg.core.train.TrainingCase;
 import io.medseg.core.train.TrainingListener;
 import io.medseg.core.train.TrainingLoop;
 import io.medseg.core.bundle.TrainingSettings;
+import io.medseg.core.engine.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -167,6 +170,40 @@ class UNetTrainingTest {
         assertTrue(finalDice[0] > 0.5, "validation Dice after 40 steps: " + finalDice[0]);
         assertArrayEquals(weights[0], weights[1], "same seed and data must give the same weights");
         assertEquals(finalDice[0], finalDice[1]);
+    }
+
+    /**
+     * bf16 training (autocast with float32 master weights) learns the discs as fp32 does, keeps its
+     * weights float32, records its precision in the bundle and repeats itself bit for bit.
+     */
+    @Test
+    void trainingInBf16LearnsLikeFp32AndIsRecorded(@TempDir Path tmp) throws Exception {
+        List<TrainingCase> cases = discs(8, 1);
+        CaseSplit split = CaseSplit.of(cases, 0.25, 7);
+        double[] dice = new double[3];
+        float[][] weights = new float[3][];
+        Precision[] runs = {Precision.FP32, Precision.BF16, Precision.BF16};
+        for (int run = 0; run < runs.length; run++) {
+            Path saved = tmp.resolve("run" + run);
+            try (ModelBundle bundle = ModelBundle.create(tinyConfig(2, 4, new int[] {16, 16}), Device.cpu(), 7)) {
+                TrainingSettings settings = settings(4).withPrecision(runs[run]);
+                TrainingLoop.Result result = new TrainingLoop(bundle, settings, UNetTrainingTest::dice,
+                        new TrainingListener() {}, (b, r) -> b.save(saved, b.config().withTraining(settings, Map.of(),
+                                Map.of()))).run(split.training(), split.validation());
+                dice[run] = result.history().get(3).validationDice();
+                NDArray first = bundle.block().getParameters().get(0).getValue().getArray();
+                assertEquals(DataType.FLOAT32, first.getDataType(), "master weights stay float32");
+                weights[run] = first.toFloatArray();
+            }
+            String json = Files.readString(saved.resolve(ModelBundle.CONFIG_FILE));
+            assertEquals(runs[run] == Precision.BF16, json.contains("\"precision\": \"BF16\""), json);
+            assertEquals(runs[run], ModelBundle.readConfig(saved).training().arithmetic());
+        }
+        System.out.printf("validation Dice after 40 steps: fp32 %.4f, bf16 %.4f%n", dice[0], dice[1]);
+        assertTrue(dice[1] > 0.5, "bf16 validation Dice after 40 steps: " + dice[1]);
+        assertTrue(Math.abs(dice[1] - dice[0]) < 0.1, "bf16 " + dice[1] + " against fp32 " + dice[0]);
+        assertFalse(Arrays.equals(weights[0], weights[1]), "bf16 trained otherwise than fp32");
+        assertArrayEquals(weights[1], weights[2], "bf16 training repeats itself bit for bit");
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import io.medseg.core.Segmenter;
 import io.medseg.core.bundle.Architectures;
 import io.medseg.core.bundle.ModelBundle;
+import io.medseg.core.engine.Precision;
 import io.medseg.core.nn.ComputeFormat;
 import io.medseg.core.bundle.ModelConfig;
 import io.medseg.core.bundle.NetworkArchitecture;
@@ -72,6 +73,10 @@ final class Bench3dCommand implements Callable<Integer> {
     Path volumeModel;
     @Option(names = "--results", description = "append machine-readable result lines to this file")
     Path results;
+    @Option(names = "--precision", defaultValue = "fp32", split = ",", paramLabel = "fp32|bf16",
+            description = "the arithmetic of the networks and volume parts, each measured in turn (bf16 results are "
+                    + "keyed KEY_bf16). Default: ${DEFAULT-VALUE}")
+    List<String> precisions;
     @Mixin
     DeviceOption device;
 
@@ -103,16 +108,30 @@ final class Bench3dCommand implements Callable<Integer> {
                 long[] size = {edge, edge, edge};
                 double forward = arch.forwardFlops(net.getValue(), 1, 3, size) / 1e9;
                 try (ModelBundle bundle = ModelBundle.create(config(net.getKey(), net.getValue(), edge, null), d, 1)) {
-                    double train = timing.trainStepMs(bundle, new Shape(2, 1, edge, edge, edge));
-                    result(net.getKey() + "_train_" + edge, train, String.format(Locale.ROOT,
-                            "%s training step, batch 2, %d³: ms (%.0f GFLOP/s)", net.getKey(), edge, 3 * 2 * forward / train * 1e3));
-                    double infer = timing.inferenceMs(bundle, new Shape(1, 1, edge, edge, edge), ComputeFormat.FP32);
-                    result(net.getKey() + "_infer_" + edge, infer, String.format(Locale.ROOT,
-                            "%s inference, 1 patch %d³: ms (%.0f GFLOP/s, %.1f GFLOP)", net.getKey(), edge,
-                            forward / infer * 1e3, forward));
+                    for (Precision p : precisions()) {
+                        ComputeFormat format = ComputeFormat.of(p);
+                        String key = suffix(p);
+                        double train = timing.trainStepMs(bundle, new Shape(2, 1, edge, edge, edge), format);
+                        result(net.getKey() + "_train_" + edge + key, train, String.format(Locale.ROOT,
+                                "%s training step, batch 2, %d³, %s: ms (%.0f GFLOP/s)", net.getKey(), edge, p.label(),
+                                3 * 2 * forward / train * 1e3));
+                        double infer = timing.inferenceMs(bundle, new Shape(1, 1, edge, edge, edge), format);
+                        result(net.getKey() + "_infer_" + edge + key, infer, String.format(Locale.ROOT,
+                                "%s inference, 1 patch %d³, %s: ms (%.0f GFLOP/s, %.1f GFLOP)", net.getKey(), edge,
+                                p.label(), forward / infer * 1e3, forward));
+                    }
                 }
             }
         }
+    }
+
+    private List<Precision> precisions() {
+        return precisions.stream().map(Precision::parse).toList();
+    }
+
+    /** Result keys: fp32's as before, bf16's with "_bf16". */
+    private static String suffix(Precision p) {
+        return p == Precision.FP32 ? "" : "_" + p.label();
     }
 
     /** The networks of the networks and memory parts: paper V-Net and nnU-Net's 5-stage U-Net, base 32. */
@@ -145,7 +164,7 @@ final class Bench3dCommand implements Callable<Integer> {
             int edge = Integer.parseInt(words[2]);
             try (ModelBundle bundle = ModelBundle.create(config(words[1], nets.get(words[1]), edge, null), d, 1)) {
                 if (words[0].equals("train")) {
-                    NetworkTiming.withTrainingStep(bundle, new Shape(2, 1, edge, edge, edge), step -> serve(in, step));
+                    NetworkTiming.withTrainingStep(bundle, new Shape(2, 1, edge, edge, edge), ComputeFormat.FP32, step -> serve(in, step));
                 } else {
                     NetworkTiming.withInference(bundle, new Shape(1, 1, edge, edge, edge), ComputeFormat.FP32, pass -> serve(in, pass));
                 }
@@ -191,7 +210,7 @@ final class Bench3dCommand implements Callable<Integer> {
                     long parameters = bundle.block().getParameters().values().stream()
                             .mapToLong(p -> p.getArray().size()).sum();
                     long[] measured = new long[1];
-                    NetworkTiming.withTrainingStep(bundle, new Shape(2, 1, edge, edge, edge), step -> {
+                    NetworkTiming.withTrainingStep(bundle, new Shape(2, 1, edge, edge, edge), ComputeFormat.FP32, step -> {
                         try {
                             ProcessMemory.resetPeak();
                             long before = ProcessMemory.residentBytes();
@@ -219,9 +238,13 @@ final class Bench3dCommand implements Callable<Integer> {
             Path bundle = ModelsCommand.resolve(volumeModel);
             try (Segmenter segmenter = Segmenter.load(bundle, d)) {
                 int tiles = segmenter.tileCount(scan);
-                result("volume_model_seconds", timedSegmentation(segmenter, scan), String.format(Locale.ROOT,
-                        "whole CT 512x512x300 @0.8x0.8x2.5 mm with %s (%s mm, %d tiles of %s): seconds", bundle.getFileName(),
-                        Arrays.toString(segmenter.config().spacingMm()), tiles, Arrays.toString(segmenter.config().patchSize())));
+                for (Precision p : precisions()) {
+                    segmenter.useOptions(segmenter.options().withPrecision(p));
+                    result("volume_model_seconds" + suffix(p), timedSegmentation(segmenter, scan), String.format(
+                            Locale.ROOT, "whole CT 512x512x300 @0.8x0.8x2.5 mm with %s (%s mm, %d tiles of %s), %s: "
+                                    + "seconds", bundle.getFileName(), Arrays.toString(segmenter.config().spacingMm()),
+                            tiles, Arrays.toString(segmenter.config().patchSize()), p.label()));
+                }
                 result("volume_model_peak_rss_gb", ProcessMemory.peakBytes() / 1024.0 / 1024 / 1024,
                         "peak resident memory of the process, GB");
             }
@@ -240,10 +263,14 @@ final class Bench3dCommand implements Callable<Integer> {
         try (Segmenter segmenter = new Segmenter(ModelBundle.create(config(volumeArch, args, p, plan), d, 1),
                 Segmenter.Options.defaults())) {
             int tiles = segmenter.tileCount(scan);
-            double seconds = timedSegmentation(segmenter, scan);
             double tileGflop = arch.forwardFlops(args, 1, 3, new long[] {p, p, p}) / 1e9;
-            result("volume_seconds", seconds, String.format(Locale.ROOT, "whole CT 512x512x300 @0.8x0.8x2.5 mm with %s base %d, "
-                    + "3 mm, %d tiles of %d³ (%.1f GFLOP each): seconds", volumeArch, volumeFilters, tiles, p, tileGflop));
+            for (Precision precision : precisions()) {
+                segmenter.useOptions(segmenter.options().withPrecision(precision));
+                double seconds = timedSegmentation(segmenter, scan);
+                result("volume_seconds" + suffix(precision), seconds, String.format(Locale.ROOT, "whole CT 512x512x300 "
+                        + "@0.8x0.8x2.5 mm with %s base %d, 3 mm, %d tiles of %d³ (%.1f GFLOP each), %s: seconds",
+                        volumeArch, volumeFilters, tiles, p, tileGflop, precision.label()));
+            }
             result("volume_peak_rss_gb", ProcessMemory.peakBytes() / 1024.0 / 1024 / 1024, "peak resident memory of the process, GB");
         }
     }

@@ -1,5 +1,7 @@
 package io.medseg.workbench;
 
+import ai.djl.Device;
+import io.medseg.core.engine.Precision;
 import io.medseg.core.explain.NetworkExplainer;
 import io.medseg.pipeline.ExplainRun;
 import java.nio.file.Path;
@@ -39,6 +41,8 @@ final class ExplainCommand implements Callable<Integer> {
     boolean overwrite;
     @Mixin
     DeviceOption device;
+    @Mixin
+    PrecisionOption precision;
 
     @Override
     public Integer call() throws Exception {
@@ -63,8 +67,11 @@ final class ExplainCommand implements Callable<Integer> {
         if (steps < 1) {
             throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
         }
+        Device chosen = device.resolve();
+        Precision.Selection arithmetic = precision.resolve(chosen, Precision.INFERENCE_DEFAULT);
+        System.out.println("device " + chosen + ", precision " + arithmetic.describe());
         ExplainRun.Outcome o = ExplainRun.run(new ExplainRun.Request(ModelsCommand.resolve(model), image, slice, layers,
-                layer, channels, steps, output, overwrite), device.resolve(), line -> System.out.println(line));
+                layer, channels, steps, output, overwrite), chosen, arithmetic.precision(), line -> System.out.println(line));
         for (NetworkExplainer.Excitation e : o.excitations()) {
             System.out.printf(Locale.ROOT, "%s channel %d: mean activation %.4f -> %.4f after %d steps%n", e.layer(),
                     e.channel(), e.before(), e.after(), e.trace().length - 1);

@@ -43,9 +43,9 @@ final class NetworkTiming {
     }
 
     /** Median ms of forward + Dice/CE loss + backward + AdamW on random data of {@code input} (N, C, S...). */
-    double trainStepMs(ModelBundle bundle, Shape input) {
+    double trainStepMs(ModelBundle bundle, Shape input, ComputeFormat format) {
         double[] ms = new double[1];
-        withTrainingStep(bundle, input, step -> ms[0] = median(step));
+        withTrainingStep(bundle, input, format, step -> ms[0] = median(step));
         return ms[0];
     }
 
@@ -53,10 +53,14 @@ final class NetworkTiming {
      * Gives {@code use} one training step (forward + Dice/CE loss + backward + AdamW on fresh random
      * data of {@code input}) to run as often as it likes, with the trainer initialised.
      */
-    static void withTrainingStep(ModelBundle bundle, Shape input, Consumer<Runnable> use) {
-        var cfg = new DefaultTrainingConfig(new DiceCrossEntropy()).optOptimizer(Optimizer.adamW().build())
+    static void withTrainingStep(ModelBundle bundle, Shape input, ComputeFormat format, Consumer<Runnable> use) {
+        Optimizer adamW = Optimizer.adamW().build();
+        var cfg = new DefaultTrainingConfig(new DiceCrossEntropy()).optOptimizer(adamW)
                 .optDevices(new Device[] {bundle.device()});
-        try (Trainer trainer = bundle.model().newTrainer(cfg); NDManager m = trainer.getManager().newSubManager()) {
+        // no gradient clipping: the benchmark figures in docs/benchmarks.md were measured without it
+        try (Trainer trainer = bundle.model().newTrainer(cfg);
+                TrainingStep training = new TrainingStep(trainer, bundle.block(), adamW, format, 0);
+                NDManager m = trainer.getManager().newSubManager()) {
             trainer.initialize(input);
             long[] labelShape = input.getShape().clone();
             labelShape[1] = 1;
@@ -67,8 +71,7 @@ final class NetworkTiming {
                     NDArray x = step.randomNormal(input);
                     NDArray y = step.randomInteger(0, bundle.config().classes(), new Shape(labelShape), DataType.INT32)
                             .squeeze(1);
-                    // no gradient clipping: the benchmark figures in docs/benchmarks.md were measured without it
-                    TrainingStep.run(trainer, bundle.block(), x, y, 0);
+                    training.run(x, y);
                 }
             });
         }

@@ -1,6 +1,8 @@
 package io.medseg.workbench;
 
+import ai.djl.Device;
 import io.medseg.core.bundle.ModelBundle;
+import io.medseg.core.engine.Precision;
 import io.medseg.core.train.Freeze;
 import io.medseg.core.train.TrainingLoop;
 import io.medseg.core.bundle.TrainingSettings;
@@ -98,6 +100,8 @@ final class TrainCommand implements Callable<Integer> {
     boolean overwrite;
     @Mixin
     DeviceOption device;
+    @Mixin
+    PrecisionOption precision;
 
     @Mixin
     LogOptions log;
@@ -117,6 +121,8 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--continue and --overwrite exclude each other: continue the run, or "
                     + "start it anew");
         }
+        Device chosen = device.resolve();
+        Precision.Selection arithmetic = precision.resolve(chosen, Precision.TRAINING_DEFAULT);
         TrainingRequest request = TrainingRequest.builder(data, output).arch(arch).epochs(epochs).iterations(iterations)
                 .batch(batch).patch(patch(fineTune)).spacingMm(spacing == null ? null
                         : SpatialSizes.parseSpacingMm(spacing, "--spacing"))
@@ -124,12 +130,13 @@ final class TrainCommand implements Callable<Integer> {
                 .momentum(momentum).optimizer(optimizer).schedule(schedule).loss(loss).depth(depth).filters(filters)
                 .maxFilters(maxFilters).patience(patience).validationFraction(validationFraction)
                 .augmentation(!noAugmentation).overwrite(overwrite).resume(resume).fineTune(fineTune).network(network)
-                .gradientClipNorm(clipGrad).build();
+                .gradientClipNorm(clipGrad).precision(arithmetic.precision()).build();
         refuseTheRunsOwnRecordAsLogFile();
         TerminalProgress progress = log.progress();
         TrainingRun.Outcome outcome;
         try {
-            outcome = TrainingRun.run(request, device.resolve(), progress.training(), progress::message);
+            progress.message("device " + chosen + ", precision " + arithmetic.describe());
+            outcome = TrainingRun.run(request, chosen, progress.training(), progress::message);
         } finally {
             progress.finish();
         }
@@ -139,7 +146,8 @@ final class TrainCommand implements Callable<Integer> {
         if (fineTune != null) {
             inputs.add(fineTune.parent()); // the lineage: a rerun must start from the same parent
         }
-        RunManifest.of(Medseg.commandLine(), inputs, output, List.of(output)).write(manifest);
+        RunManifest.of(Medseg.commandLine(), inputs, output, List.of(output))
+                .withPrecision(arithmetic.precision().label()).write(manifest);
         TrainingLoop.Result result = outcome.result();
         System.out.printf(Locale.ROOT, "best validation Dice %.4f at epoch %d of %d%s; %.1f min; model bundle: %s "
                         + "(run manifest %s)%n", result.bestDice(), result.bestEpoch(), result.history().size(),

@@ -1,6 +1,7 @@
 package io.medseg.core.bundle;
 
 import io.medseg.core.augment.AugmentationSettings;
+import io.medseg.core.engine.Precision;
 import io.medseg.core.engine.TensorLayout;
 
 /**
@@ -15,11 +16,13 @@ import io.medseg.core.engine.TensorLayout;
  * @param foregroundFraction share of patches centred on a foreground voxel (nnU-Net: 1/3)
  * @param gradientClipNorm the gradients' global L2 norm is scaled down to this when larger (nnU-Net: 12);
  *     0 = no clipping (bundles written before the setting existed read as 0)
+ * @param precision the arithmetic of the forward and backward passes: {@code BF16}, or null for fp32
+ *     (stored only when bf16, so an fp32 bundle's model.json is what it was before the setting existed)
  */
 public record TrainingSettings(OptimizerKind optimizer, float learningRate, float weightDecay, float momentum,
         Schedule schedule, LossKind loss, int epochs, int iterationsPerEpoch, int batchSize, int[] patchSize,
         float validationFraction, int patience, float foregroundFraction, long seed, AugmentationSettings augmentation,
-        float gradientClipNorm) {
+        float gradientClipNorm, Precision precision) {
 
     /** Optimisers DJL provides. */
     public enum OptimizerKind { ADAM, ADAMW, SGD }
@@ -53,14 +56,27 @@ public record TrainingSettings(OptimizerKind optimizer, float learningRate, floa
             throw new IllegalArgumentException("gradientClipNorm must be >= 0 (0 = no clipping), got " + gradientClipNorm);
         }
         patchSize = patchSize.clone();
+        precision = precision == Precision.FP32 ? null : precision;
     }
 
-    /** Settings without gradient clipping. */
+    /** Settings without gradient clipping, in fp32. */
     public TrainingSettings(OptimizerKind optimizer, float learningRate, float weightDecay, float momentum,
             Schedule schedule, LossKind loss, int epochs, int iterationsPerEpoch, int batchSize, int[] patchSize,
             float validationFraction, int patience, float foregroundFraction, long seed, AugmentationSettings augmentation) {
         this(optimizer, learningRate, weightDecay, momentum, schedule, loss, epochs, iterationsPerEpoch, batchSize,
-                patchSize, validationFraction, patience, foregroundFraction, seed, augmentation, 0f);
+                patchSize, validationFraction, patience, foregroundFraction, seed, augmentation, 0f, null);
+    }
+
+    /** The same settings trained in {@code p}. */
+    public TrainingSettings withPrecision(Precision p) {
+        return new TrainingSettings(optimizer, learningRate, weightDecay, momentum, schedule, loss, epochs,
+                iterationsPerEpoch, batchSize, patchSize, validationFraction, patience, foregroundFraction, seed,
+                augmentation, gradientClipNorm, p);
+    }
+
+    /** The arithmetic training runs in (fp32 where none is stored). */
+    public Precision arithmetic() {
+        return precision == null ? Precision.FP32 : precision;
     }
 
     private static void positive(String name, double v) {
@@ -73,6 +89,7 @@ public record TrainingSettings(OptimizerKind optimizer, float learningRate, floa
     public String toString() {
         return optimizer + " lr " + learningRate + " " + schedule + ", " + loss + ", " + epochs + " epochs x "
                 + iterationsPerEpoch + " iterations, batch " + batchSize + ", patch " + TensorLayout.describe(patchSize)
-                + ", seed " + seed + (gradientClipNorm > 0 ? ", gradient norm clipped at " + gradientClipNorm : "");
+                + ", seed " + seed + (gradientClipNorm > 0 ? ", gradient norm clipped at " + gradientClipNorm : "")
+                + (precision != null ? ", " + precision.label() : "");
     }
 }

@@ -8,11 +8,11 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.engine.TensorLayout;
 import io.medseg.core.nn.ActivationTap;
+import io.medseg.core.nn.ComputeFormat;
 import io.medseg.core.nn.NetworkParts;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,6 +32,7 @@ import java.util.stream.Collectors;
  */
 public final class NetworkExplainer {
     private final ModelBundle bundle;
+    private final ComputeFormat format;
     private final List<Layer> layers;
 
     /** A named block of the network. */
@@ -66,7 +67,13 @@ public final class NetworkExplainer {
     }
 
     public NetworkExplainer(ModelBundle bundle) {
+        this(bundle, ComputeFormat.FP32);
+    }
+
+    /** @param format the network's arithmetic; activations are read back as float32 */
+    public NetworkExplainer(ModelBundle bundle, ComputeFormat format) {
         this.bundle = bundle;
+        this.format = format;
         NetworkParts parts = NetworkParts.of(bundle.block());
         List<Layer> l = new ArrayList<>();
         int depth = parts.depth();
@@ -130,12 +137,12 @@ public final class NetworkExplainer {
             List<Block> blocks = chosen.stream().map(Layer::block).collect(Collectors.toList());
             List<Maps> out = new ArrayList<>();
             try (ActivationTap tap = ActivationTap.watch(blocks)) {
-                NDArray logits = bundle.block().forward(new ParameterStore(manager, false), new NDList(x), false)
-                        .singletonOrThrow();
+                NDArray logits = bundle.block().forward(format.parameters(manager), new NDList(format.input(x, false)),
+                        false).singletonOrThrow();
                 for (Layer l : chosen) {
-                    out.add(maps(l.name(), tap.output(l.block())));
+                    out.add(maps(l.name(), format.output(tap.output(l.block()), false)));
                 }
-                out.add(maps("probabilities", logits.softmax(1)));
+                out.add(maps("probabilities", format.output(logits, false).softmax(1)));
             }
             return out;
         }
@@ -197,8 +204,9 @@ public final class NetworkExplainer {
                     float[] gradient;
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector();
                             ActivationTap tap = ActivationTap.watch(List.of(layer.block()))) {
-                        bundle.block().forward(new ParameterStore(stepManager, false), new NDList(x), false);
-                        NDArray a = tap.output(layer.block());
+                        bundle.block().forward(format.parameters(stepManager, true), new NDList(format.input(x, true)),
+                                false);
+                        NDArray a = format.output(tap.output(layer.block()), true);
                         if (channel < 0 || channel >= a.getShape().get(1)) {
                             throw new IllegalArgumentException("layer " + layer.name() + " has " + a.getShape().get(1)
                                     + " channels, no channel " + channel);

@@ -45,7 +45,15 @@ public final class ComputeFormat {
      * use and attached to {@code manager} (close it after the pass, or its backward pass).
      */
     public ParameterStore parameters(NDManager manager) {
-        return precision == Precision.FP32 ? new ParameterStore(manager, false) : new CastingStore(manager);
+        return parameters(manager, false);
+    }
+
+    /**
+     * As above, the casts recorded for a backward pass even outside training ({@code record}): a
+     * gradient with respect to the input (gradient ascent) needs the weights it went through.
+     */
+    public ParameterStore parameters(NDManager manager, boolean record) {
+        return precision == Precision.FP32 ? new ParameterStore(manager, false) : new CastingStore(manager, record);
     }
 
     /**
@@ -76,11 +84,13 @@ public final class ComputeFormat {
     /** Casts weights, biases and other parameters (PReLU slopes) to bf16, channels-last; normalisation stays float32. */
     private final class CastingStore extends ParameterStore {
         private final NDManager manager;
+        private final boolean record;
         private final Map<String, NDArray> cast = new HashMap<>();
 
-        CastingStore(NDManager manager) {
+        CastingStore(NDManager manager, boolean record) {
             super(manager, false);
             this.manager = manager;
+            this.record = record;
         }
 
         @Override
@@ -96,7 +106,7 @@ public final class ComputeFormat {
                 return stored;
             }
             return cast.computeIfAbsent(parameter.getId(), id -> {
-                NDArray c = TorchKernels.toBfloat16(stored, training);
+                NDArray c = TorchKernels.toBfloat16(stored, training || record);
                 c.attach(manager);
                 return c;
             });

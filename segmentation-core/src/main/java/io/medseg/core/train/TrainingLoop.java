@@ -18,6 +18,7 @@ import io.medseg.core.engine.TensorLayout;
 import io.medseg.image.LabelMap;
 import io.medseg.core.infer.Argmax;
 import io.medseg.core.infer.NetworkPredictor;
+import io.medseg.core.nn.ComputeFormat;
 import io.medseg.core.infer.SlidingWindow;
 import io.medseg.core.train.TrainingListener.EpochRecord;
 import java.io.IOException;
@@ -118,7 +119,10 @@ public final class TrainingLoop {
         boolean stoppedEarly = false;
         boolean stoppedByUser = false;
         listener.started(total, training.size(), validation.size());
+        ComputeFormat format = ComputeFormat.of(settings.arithmetic());
         try (Trainer trainer = bundle.model().newTrainer(config);
+                TrainingStep stepper = new TrainingStep(trainer, bundle.block(), optimizer, format,
+                        settings.gradientClipNorm());
                 PatchBatches batches = new PatchBatches(sampler, random, settings.batchSize(),
                         bundle.config().inputChannels(), patchXyz, stepsDone)) {
             trainer.initialize(TensorLayout.tensorShape(settings.batchSize(), bundle.config().inputChannels(), patchXyz));
@@ -134,7 +138,7 @@ public final class TrainingLoop {
                 }
                 double lossSum = 0;
                 for (int i = 0; i < settings.iterationsPerEpoch(); i++) {
-                    float value = step(trainer, batches.next(), patchXyz);
+                    float value = step(trainer, stepper, batches.next(), patchXyz);
                     lossSum += value;
                     int stepNumber = (epoch - 1) * settings.iterationsPerEpoch() + i + 1;
                     divergence.step(stepNumber, epoch, value);
@@ -144,7 +148,7 @@ public final class TrainingLoop {
                         break epochs;
                     }
                 }
-                double dice = validate(validation);
+                double dice = validate(validation, format);
                 NativeHeap.releaseFreed(); // the one-arena allocator of `medseg train` otherwise keeps it
                 boolean best = dice > bestDice;
                 if (best) {
@@ -190,7 +194,7 @@ public final class TrainingLoop {
         return new SplitOptimizer(ids, slow, full);
     }
 
-    private float step(Trainer trainer, PatchBatches.Batch batch, long[] patchXyz) {
+    private float step(Trainer trainer, TrainingStep stepper, PatchBatches.Batch batch, long[] patchXyz) {
         int b = settings.batchSize();
         int channels = bundle.config().inputChannels();
         float[] images = batch.images();
@@ -198,13 +202,13 @@ public final class TrainingLoop {
         try (NDManager manager = trainer.getManager().newSubManager()) {
             NDArray x = manager.create(images, TensorLayout.tensorShape(b, channels, patchXyz));
             NDArray y = manager.create(labels, TensorLayout.labelShape(b, patchXyz));
-            return TrainingStep.run(trainer, bundle.block(), x, y, settings.gradientClipNorm());
+            return stepper.run(x, y);
         }
     }
 
-    /** Mean validation Dice over cases (cases where it is undefined are skipped). */
-    private double validate(List<TrainingCase> validation) {
-        NetworkPredictor predictor = new NetworkPredictor(bundle);
+    /** Mean validation Dice over cases (cases where it is undefined are skipped), predicted in the training's precision. */
+    private double validate(List<TrainingCase> validation, ComputeFormat format) {
+        NetworkPredictor predictor = new NetworkPredictor(bundle, false, format);
         double sum = 0;
         int n = 0;
         for (TrainingCase c : validation) {
