@@ -14,6 +14,10 @@ import io.medseg.core.nn.Normalization;
 import io.medseg.unet.UNet;
 import io.medseg.unet.UNetArchitecture;
 import io.medseg.unet.UNetConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -37,6 +41,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--bf16", description = "also a bf16 training step (autocast) and inference batch (channels-last), "
             + "next to fp32's (CPU: natively with AVX-512 BF16 or AMX: " + "see docs/precision.md)")
     boolean bf16;
+    @Option(names = "--results", description = "append machine-readable result lines (java KEY MS) to this file")
+    Path results;
     @Mixin
     DeviceOption device;
 
@@ -63,6 +69,9 @@ final class BenchCommand implements Callable<Integer> {
             double inferMs = timing.inferenceMs(bundle, new Shape(batch, 1, size, size), ComputeFormat.FP32);
             report("training step (fwd+bwd+AdamW)", trainMs, 3 * forwardGflop * batch, peak, 0.5);
             report("inference batch (fwd, no grad)", inferMs, forwardGflop * batch, peak, 0.6);
+            String key = "unet2d_%s_" + size;
+            record(String.format(key, "train"), trainMs);
+            record(String.format(key, "infer"), inferMs);
             if (bf16) {
                 // the fp32 sgemm peak is no yardstick for bf16 (AMX's is many times higher): the ratio to fp32 is
                 double bf16Train = timing.trainStepMs(bundle, new Shape(batch, 1, size, size), ComputeFormat.BF16);
@@ -71,9 +80,17 @@ final class BenchCommand implements Callable<Integer> {
                         trainMs / bf16Train);
                 System.out.printf(Locale.ROOT, "%-32s %9.1f ms  %.2fx fp32's speed%n", "inference batch, bf16", bf16Infer,
                         inferMs / bf16Infer);
+                record(String.format(key, "train") + "_bf16", bf16Train);
+                record(String.format(key, "infer") + "_bf16", bf16Infer);
             }
         }
         return 0;
+    }
+
+    private void record(String key, double ms) throws IOException {
+        if (results != null) {
+            Files.writeString(results, "java " + key + " " + ms + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
     }
 
     private void report(String what, double ms, double gflop, double peak, double target) {
