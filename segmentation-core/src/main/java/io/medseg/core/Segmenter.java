@@ -5,6 +5,7 @@ import io.medseg.core.bundle.Architectures;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
 import io.medseg.core.engine.TensorLayout;
+import io.medseg.core.engine.GpuTileBatch;
 import io.medseg.core.engine.Precision;
 import io.medseg.image.Geometry;
 import io.medseg.image.LabelMap;
@@ -327,6 +328,22 @@ public final class Segmenter implements AutoCloseable {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "%s would need %.2f GB of working"
                     + " memory, more than this JVM may use (%.2f GB, -Xmx)", what, bytes / 1e9, max / 1e9));
         }
+    }
+
+    /**
+     * The tiles per pass a GPU's free memory holds ({@link GpuTileBatch}), measured by one pass over a
+     * tile of zeros; call it on a GPU only.
+     */
+    public int measuredGpuTileBatch() {
+        if (!bundle.device().isGpu()) {
+            throw new IllegalStateException("the tile batch is measured on a GPU; this model runs on " + bundle.device());
+        }
+        long[] tile = window.tileXyz();
+        int channels = bundle.config().inputChannels();
+        float[] zeros = new float[Math.toIntExact(channels * Shapes.count(tile))];
+        long before = GpuTileBatch.freeBytes(bundle.device());
+        predictor().predict(zeros, 1, tile, channels);
+        return GpuTileBatch.fit(before, GpuTileBatch.freeBytes(bundle.device()), GpuTileBatch.MOST);
     }
 
     private NetworkPredictor predictor() {

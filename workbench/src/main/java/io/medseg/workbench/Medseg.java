@@ -3,6 +3,7 @@ package io.medseg.workbench;
 import ai.djl.engine.Engine;
 import io.medseg.core.engine.Devices;
 import io.medseg.core.engine.LibTorchInfo;
+import io.medseg.core.engine.Precision;
 import io.medseg.core.train.TrainingDivergedException;
 import io.medseg.files.OutputExistsException;
 import io.medseg.io.dicomweb.DicomWebAddress;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Command;
         subcommands = {TrainCommand.class, SegmentCommand.class, EvaluateCommand.class, ReproduceCommand.class, ConvertCommand.class,
                 GenerateCtCommand.class, GenerateDentalCommand.class, ExplainCommand.class,
                 InfoCommand.class, StatisticsCommand.class, PacsCommand.class, DomainCommand.class, ImportNnUNetCommand.class,
-                ModelsCommand.class, InstallFijiCommand.class,
+                ModelsCommand.class, InstallFijiCommand.class, SetupGpuCommand.class,
                 DemoCommand.class, BenchReadCommand.class, BenchMetricsCommand.class, BenchCommand.class, Bench3dCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Medseg {
@@ -43,7 +44,9 @@ public final class Medseg {
                     + engine.getVersion() + " (" + engine.getEngineName() + " engine)",
                     "libtorch " + LibTorchInfo.current().describe(), "Java " + System.getProperty("java.version")
                     + " (" + System.getProperty("java.vm.name") + ")", "device: " + Devices.select("auto")
-                    + (engine.getGpuCount() == 0 ? " (no GPU seen)" : ", " + engine.getGpuCount() + " GPU(s)")};
+                    + (engine.getGpuCount() == 0 ? " (no GPU seen)" : ", " + engine.getGpuCount() + " GPU(s)"),
+                    "precision: --precision auto would run " + Precision.select("auto", "auto", Devices.select("auto"))
+                            .describe()};
         }
     }
 

@@ -88,8 +88,9 @@ final class SegmentCommand implements Callable<Integer> {
     boolean resume;
     @Mixin
     LogOptions log;
-    @Option(names = "--batch", defaultValue = "2", description = "tiles per forward pass. Default: ${DEFAULT-VALUE}")
-    int tileBatch;
+    @Option(names = "--batch", description = "tiles per forward pass. Default: 2 on the CPU; on a GPU as many as its "
+            + "free memory holds (measured with one tile, at most 16)")
+    Integer tileBatch;
     @Option(names = "--tile-size", paramLabel = "XxY[xZ]", description = "tile size in voxels, x×y (2D model) or x×y×z "
             + "(3D model), e.g. 96x96x48 (default: the model's patch); smaller tiles need less memory, in multiples the "
             + "network accepts")
@@ -111,6 +112,8 @@ final class SegmentCommand implements Callable<Integer> {
     DeviceOption device;
     @Mixin
     PrecisionOption precision;
+    /** Tiles per pass on the CPU unless told: more only costs memory there. */
+    private static final int CPU_TILE_BATCH = 2;
 
     @Override
     public Integer call() throws Exception {
@@ -144,7 +147,8 @@ final class SegmentCommand implements Callable<Integer> {
                     + model + " is not one (no plans.json and dataset.json, not imported by medseg import-nnunet)");
         }
         try (Segmenter segmenter = new Segmenter(ModelBundle.load(bundle, chosen),
-                new Segmenter.Options(overlap, tileBatch, tta, components).withPrecision(arithmetic.precision()))) {
+                new Segmenter.Options(overlap, tileBatch != null ? tileBatch : CPU_TILE_BATCH, tta, components)
+                        .withPrecision(arithmetic.precision()))) {
             TerminalProgress progress = log.progress();
             input = localInput(TrainingDomain.dicomModalities(segmenter.config().domain() == null ? null
                     : segmenter.config().domain().modality()), progress);
@@ -159,8 +163,12 @@ final class SegmentCommand implements Callable<Integer> {
                     options(bundle, segmenter.config().labelNames()));
             batch.labelNames(segmenter.config().labelNames());
             batch.checkDimensions(segmenter.config().patchSize().length, input);
+            if (tileBatch == null && chosen.isGpu()) {
+                segmenter.useOptions(segmenter.options().withBatchSize(segmenter.measuredGpuTileBatch()));
+            }
             progress.message("model " + bundle + " (" + segmenter.config().architecture() + "), device " + chosen
-                    + ", precision " + arithmetic.describe());
+                    + ", precision " + arithmetic.describe() + ", " + segmenter.options().batchSize() + " tile(s) per pass"
+                    + (tileBatch == null && chosen.isGpu() ? " (what the GPU's free memory holds)" : ""));
             batch.notes().forEach(progress::message);
             if (segmenter.config().domain() == null) {
                 progress.message("note: " + model + " does not record what it was trained on, so scans unlike its "

@@ -56,6 +56,35 @@ class LibTorchFolderTest {
                 + " pip-installed torch 2.7.1+cu128"), gpu);
     }
 
+    /**
+     * MEDSEG_LIBTORCH=cu128 as the launcher runs it (the CPU jar off the class path, DJL offline) before
+     * `medseg setup-gpu` fetched the CUDA build: one line saying so, exit code 1, nothing downloaded.
+     */
+    @Test
+    void theCudaBuildNotFetchedYetIsOneLineNamingSetupGpu(@TempDir Path tmp) throws Exception {
+        String classPath = Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(entry -> !Path.of(entry).getFileName().toString().startsWith("pytorch-native-cpu-"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        Path cache = tmp.resolve("engines");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-Xmx1g", "-cp", classPath, Medseg.class.getName(), "segment", "--model", MODEL,
+                "--input", IMAGE, "--output", tmp.resolve("out").toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().remove("PYTORCH_LIBRARY_PATH");
+        pb.environment().put("MEDSEG_LIBTORCH", "cu128");
+        pb.environment().put("PYTORCH_FLAVOR", "cu128");
+        pb.environment().put("ENGINE_CACHE_DIR", cache.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES));
+        assertEquals(1, p.exitValue(), out);
+        String error = out.lines().filter(l -> l.startsWith("medseg segment: error:")).findFirst().orElse(out);
+        assertEquals("medseg segment: error: libtorch 2.7.1 cu128 (MEDSEG_LIBTORCH=cu128) is not in DJL's cache "
+                + cache.resolve("pytorch") + "; run `medseg setup-gpu` once to fetch it (about 2.5 GB from publish.djl.ai), "
+                + "or see docs/commands.md#gpu", error);
+        assertFalse(Files.exists(tmp.resolve("out")), "nothing written");
+    }
+
     private static Path mask(Path folder) throws Exception {
         try (Stream<Path> s = Files.list(folder)) {
             return s.filter(p -> p.toString().endsWith(".png")).findFirst().orElseThrow();

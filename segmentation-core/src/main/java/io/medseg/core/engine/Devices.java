@@ -2,6 +2,7 @@ package io.medseg.core.engine;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.util.Utils;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ForkJoinPool;
@@ -16,14 +17,37 @@ public final class Devices {
     /**
      * Makes DJL use the libtorch jar on the class path instead of downloading one. Must run before
      * the first use of {@link Engine}; the command line and the tests call it first.
+     *
+     * @throws IllegalArgumentException in one line when libtorch cannot be loaded (e.g. the CUDA build
+     *     MEDSEG_LIBTORCH names has not been fetched)
      */
     public static Engine engine() {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
-        Engine engine = Engine.getEngine("PyTorch");
+        Engine engine;
+        try {
+            engine = Engine.getEngine("PyTorch");
+        } catch (RuntimeException e) {
+            // what the environment names cannot be loaded: one line for the user, not the engine's stack trace
+            throw new IllegalArgumentException(whyNoEngine(e), e);
+        }
         engineStarted = true;
         return engine;
+    }
+
+    /** One line on a libtorch that did not load: the CUDA build not fetched yet, or the engine's own words. */
+    private static String whyNoEngine(RuntimeException e) {
+        String flavor = System.getenv("MEDSEG_LIBTORCH");
+        String cause = e.getMessage() + (e.getCause() != null ? ": " + e.getCause().getMessage() : "");
+        if (flavor != null && !flavor.equals("cpu") && System.getenv("PYTORCH_LIBRARY_PATH") == null) {
+            return "libtorch 2.7.1 " + flavor + " (MEDSEG_LIBTORCH=" + flavor + ") is not in DJL's cache "
+                    + Utils.getEngineCacheDir("pytorch") + (Boolean.getBoolean("ai.djl.offline")
+                    ? "; run `medseg setup-gpu` once to fetch it (about 2.5 GB from publish.djl.ai)"
+                    : "; fetching it from https://publish.djl.ai/pytorch/2.7.1/ failed (" + cause + ")")
+                    + ", or see docs/commands.md#gpu";
+        }
+        return "libtorch could not be loaded (" + cause + ")";
     }
 
     /**
