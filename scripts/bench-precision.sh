@@ -17,7 +17,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 results="$work/results.txt"
 grep -o -w -E 'avx512_bf16|amx_bf16|amx_tile' /proc/cpuinfo | sort -u | tr '\n' ' ' | sed 's/^/machine flags: /; s/$/\n/'
-"$root/medseg" bench --bf16 --repeats "$repeats" --results "$results"
+"$root/medseg" bench --precision fp32,bf16 --repeats "$repeats" --results "$results"
 "$root/medseg" bench-3d --part networks --patches 96 --precision fp32,bf16 --repeats "$repeats" --results "$results"
 /usr/bin/python3 "$root/scripts/bench_precision_torch.py" "$results" "$repeats"
 "$root/medseg" bench-3d --part volume --volume-model abdomen-ct-unet3d --precision fp32,bf16 --results "$results"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The PyTorch yardstick of scripts/bench-precision.sh: the networks `medseg bench --bf16` and
+"""The PyTorch yardstick of scripts/bench-precision.sh: the networks `medseg bench --precision fp32,bf16` and
 `medseg bench-3d --precision fp32,bf16` time, in PyTorch itself (Debian's python3-torch), each as
 float32, under CPU autocast to bfloat16, and (inference) under autocast with the model and input
 channels-last, the recipe of PyTorch's CPU performance guide. Result lines "torch KEY MS" are

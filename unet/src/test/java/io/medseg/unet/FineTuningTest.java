@@ -17,6 +17,7 @@ import com.google.gson.JsonObject;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
 import io.medseg.core.bundle.TrainingSettings;
+import io.medseg.core.engine.Precision;
 import io.medseg.core.engine.Devices;
 import io.medseg.core.nn.ActivationKind;
 import io.medseg.core.nn.NetworkParts;
@@ -38,6 +39,8 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Transfer learning on tiny U-Nets trained through libtorch: what is copied, frozen, mapped and slowed. */
@@ -71,8 +74,11 @@ class FineTuningTest {
         return out;
     }
 
-    @Test
-    void frozenEncoderIsBitIdenticalAfterTrainingAndTheNewHeadHasTheNewLabels(@TempDir Path tmp) throws Exception {
+    /** In both precisions: bf16 fine-tuning leaves the frozen float32 parameters untouched too. */
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void frozenEncoderIsBitIdenticalAfterTrainingAndTheNewHeadHasTheNewLabels(Precision precision, @TempDir Path tmp)
+            throws Exception {
         Map<Integer, String> labels = Map.of(0, "background", 1, "ring", 2, "disc"); // disc moves from 1 to 2
         try (ModelBundle parent = trainedParent(); ModelBundle child = ModelBundle.create(config(labels), Device.cpu(), 9)) {
             Map<String, float[]> before = values(parent);
@@ -104,8 +110,8 @@ class FineTuningTest {
             }
             Path state = tmp.resolve("state");
             List<TrainingCase> cases = UNetTrainingTest.discs(4, 7);
-            new TrainingLoop(child, UNetTrainingTest.settings(1), UNetTrainingTest::dice, new TrainingListener() {}, null,
-                    new FineTuning(Freeze.parse("encoder"), 1f, new HashSet<>(t.copied())))
+            new TrainingLoop(child, UNetTrainingTest.settings(1).withPrecision(precision), UNetTrainingTest::dice,
+                    new TrainingListener() {}, null, new FineTuning(Freeze.parse("encoder"), 1f, new HashSet<>(t.copied())))
                     .run(cases.subList(0, 3), cases.subList(3, 4), state, false);
             Map<String, float[]> after = values(child);
             int frozenChecked = 0;

@@ -73,7 +73,7 @@ final class Bench3dCommand implements Callable<Integer> {
     Path volumeModel;
     @Option(names = "--results", description = "append machine-readable result lines to this file")
     Path results;
-    @Option(names = "--precision", defaultValue = "fp32", split = ",", paramLabel = "fp32|bf16",
+    @Option(names = "--precision", defaultValue = "fp32", split = ",", paramLabel = "fp32|bf16|auto",
             description = "the arithmetic of the networks and volume parts, each measured in turn (bf16 results are "
                     + "keyed KEY_bf16). Default: ${DEFAULT-VALUE}")
     List<String> precisions;
@@ -108,7 +108,7 @@ final class Bench3dCommand implements Callable<Integer> {
                 long[] size = {edge, edge, edge};
                 double forward = arch.forwardFlops(net.getValue(), 1, 3, size) / 1e9;
                 try (ModelBundle bundle = ModelBundle.create(config(net.getKey(), net.getValue(), edge, null), d, 1)) {
-                    for (Precision p : precisions()) {
+                    for (Precision p : precisions(d)) {
                         ComputeFormat format = ComputeFormat.of(p);
                         String key = suffix(p);
                         double train = timing.trainStepMs(bundle, new Shape(2, 1, edge, edge, edge), format);
@@ -125,8 +125,8 @@ final class Bench3dCommand implements Callable<Integer> {
         }
     }
 
-    private List<Precision> precisions() {
-        return precisions.stream().map(Precision::parse).toList();
+    private List<Precision> precisions(Device d) {
+        return precisions.stream().map(c -> Precision.select(c, "fp32", d).precision()).toList();
     }
 
     /** Result keys: fp32's as before, bf16's with "_bf16". */
@@ -238,7 +238,7 @@ final class Bench3dCommand implements Callable<Integer> {
             Path bundle = ModelsCommand.resolve(volumeModel);
             try (Segmenter segmenter = Segmenter.load(bundle, d)) {
                 int tiles = segmenter.tileCount(scan);
-                for (Precision p : precisions()) {
+                for (Precision p : precisions(d)) {
                     segmenter.useOptions(segmenter.options().withPrecision(p));
                     result("volume_model_seconds" + suffix(p), timedSegmentation(segmenter, scan), String.format(
                             Locale.ROOT, "whole CT 512x512x300 @0.8x0.8x2.5 mm with %s (%s mm, %d tiles of %s), %s: "
@@ -264,7 +264,7 @@ final class Bench3dCommand implements Callable<Integer> {
                 Segmenter.Options.defaults())) {
             int tiles = segmenter.tileCount(scan);
             double tileGflop = arch.forwardFlops(args, 1, 3, new long[] {p, p, p}) / 1e9;
-            for (Precision precision : precisions()) {
+            for (Precision precision : precisions(d)) {
                 segmenter.useOptions(segmenter.options().withPrecision(precision));
                 double seconds = timedSegmentation(segmenter, scan);
                 result("volume_seconds" + suffix(precision), seconds, String.format(Locale.ROOT, "whole CT 512x512x300 "

@@ -7,6 +7,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import io.medseg.core.bundle.ModelBundle;
 import io.medseg.core.bundle.ModelConfig;
+import io.medseg.core.engine.Precision;
 import io.medseg.core.nn.ComputeFormat;
 import io.medseg.core.preprocess.Intensity;
 import io.medseg.core.nn.ActivationKind;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -38,9 +40,10 @@ final class BenchCommand implements Callable<Integer> {
     int size;
     @Option(names = "--batch", defaultValue = "4", description = "Default: ${DEFAULT-VALUE}")
     int batch;
-    @Option(names = "--bf16", description = "also a bf16 training step (autocast) and inference batch (channels-last), "
-            + "next to fp32's (CPU: natively with AVX-512 BF16 or AMX: " + "see docs/precision.md)")
-    boolean bf16;
+    @Option(names = "--precision", defaultValue = "fp32", split = ",", paramLabel = "fp32|bf16|auto",
+            description = "the arithmetic measured, each in turn: fp32,bf16 puts bf16's training step (autocast) and "
+                    + "inference batch (channels-last) next to fp32's (docs/precision.md). Default: ${DEFAULT-VALUE}")
+    List<String> precisions;
     @Option(names = "--results", description = "append machine-readable result lines (java KEY MS) to this file")
     Path results;
     @Mixin
@@ -65,23 +68,25 @@ final class BenchCommand implements Callable<Integer> {
                 Map.of(0, "background", 1, "foreground"), new int[] {size, size}, new double[] {1, 1}, Intensity.ZSCORE,
                 null, Map.of(), Map.of());
         try (ModelBundle bundle = ModelBundle.create(config, d, 1)) {
-            double trainMs = timing.trainStepMs(bundle, new Shape(batch, 1, size, size), ComputeFormat.FP32);
-            double inferMs = timing.inferenceMs(bundle, new Shape(batch, 1, size, size), ComputeFormat.FP32);
-            report("training step (fwd+bwd+AdamW)", trainMs, 3 * forwardGflop * batch, peak, 0.5);
-            report("inference batch (fwd, no grad)", inferMs, forwardGflop * batch, peak, 0.6);
+            Shape input = new Shape(batch, 1, size, size);
             String key = "unet2d_%s_" + size;
-            record(String.format(key, "train"), trainMs);
-            record(String.format(key, "infer"), inferMs);
-            if (bf16) {
-                // the fp32 sgemm peak is no yardstick for bf16 (AMX's is many times higher): the ratio to fp32 is
-                double bf16Train = timing.trainStepMs(bundle, new Shape(batch, 1, size, size), ComputeFormat.BF16);
-                double bf16Infer = timing.inferenceMs(bundle, new Shape(batch, 1, size, size), ComputeFormat.BF16);
-                System.out.printf(Locale.ROOT, "%-32s %9.1f ms  %.2fx fp32's speed%n", "training step, bf16", bf16Train,
-                        trainMs / bf16Train);
-                System.out.printf(Locale.ROOT, "%-32s %9.1f ms  %.2fx fp32's speed%n", "inference batch, bf16", bf16Infer,
-                        inferMs / bf16Infer);
-                record(String.format(key, "train") + "_bf16", bf16Train);
-                record(String.format(key, "infer") + "_bf16", bf16Infer);
+            double[] fp32 = null;
+            for (Precision p : precisions.stream().map(c -> Precision.select(c, "fp32", d).precision()).toList()) {
+                ComputeFormat format = ComputeFormat.of(p);
+                double trainMs = timing.trainStepMs(bundle, input, format);
+                double inferMs = timing.inferenceMs(bundle, input, format);
+                String suffix = p == Precision.FP32 ? "" : "_" + p.label();
+                record(String.format(key, "train") + suffix, trainMs);
+                record(String.format(key, "infer") + suffix, inferMs);
+                if (p == Precision.FP32) {
+                    report("training step (fwd+bwd+AdamW)", trainMs, 3 * forwardGflop * batch, peak, 0.5);
+                    report("inference batch (fwd, no grad)", inferMs, forwardGflop * batch, peak, 0.6);
+                    fp32 = new double[] {trainMs, inferMs};
+                } else {
+                    // the fp32 sgemm peak is no yardstick for bf16 (AMX's is many times higher); fp32's time is
+                    compare("training step, " + p.label(), trainMs, fp32 == null ? Double.NaN : fp32[0]);
+                    compare("inference batch, " + p.label(), inferMs, fp32 == null ? Double.NaN : fp32[1]);
+                }
             }
         }
         return 0;
@@ -91,6 +96,11 @@ final class BenchCommand implements Callable<Integer> {
         if (results != null) {
             Files.writeString(results, "java " + key + " " + ms + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
+    }
+
+    private static void compare(String what, double ms, double fp32Ms) {
+        System.out.printf(Locale.ROOT, "%-32s %9.1f ms%s%n", what, ms, Double.isNaN(fp32Ms) ? ""
+                : String.format(Locale.ROOT, "  %.2fx fp32's speed", fp32Ms / ms));
     }
 
     private void report(String what, double ms, double gflop, double peak, double target) {

@@ -18,26 +18,31 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * {@code --precision}: the bundled models in bf16 keep their float32 masks but for at most 0.1 % of
- * the voxels (the quality bar of docs/precision.md), the choice is printed and recorded, and a bf16
- * run is reproduced in bf16.
+ * {@code --precision}: the bundled models and an nnU-Net model folder in bf16 keep their float32 masks
+ * but for at most 0.1 % of the voxels (the quality bar of docs/precision.md), the choice is printed
+ * and recorded, and a bf16 run is reproduced in bf16.
  */
 class PrecisionCommandTest {
     private static final String DATA = "../sample-scans/data/";
+    /** nnU-Net's own model folder (its code trained the fixture): the nnU-Net pipeline in bf16. */
+    private static final String NNUNET_FIXTURES = "nnunet-import/src/test/resources/nnunet/fixtures/";
     private static final double MOST_CHANGED = 0.001;
 
     @ParameterizedTest
-    @CsvSource({"tooth-root-unet2d, Dataset001_ToothRoot/imagesTs",
-            "abdomen-ct-unet3d, Dataset002_AbdomenCT/imagesTs/ct_004_0000.nii.gz",
-            "abdomen-ct-vnet, Dataset002_AbdomenCT/imagesTs/ct_004_0000.nii.gz"})
-    void bf16KeepsTheBundledModelsMasks(String model, String input, @TempDir Path tmp) throws Exception {
-        String modelPath = "../sample-scans/models/" + model;
+    @CsvSource({"sample-scans/models/tooth-root-unet2d, sample-scans/data/Dataset001_ToothRoot/imagesTs",
+            "sample-scans/models/abdomen-ct-unet3d, sample-scans/data/Dataset002_AbdomenCT/imagesTs/ct_004_0000.nii.gz",
+            "sample-scans/models/abdomen-ct-vnet, sample-scans/data/Dataset002_AbdomenCT/imagesTs/ct_004_0000.nii.gz",
+            NNUNET_FIXTURES + "nnUNet_results/Dataset991_TinyCT/nnUNetTrainer_Fixture__nnUNetPlansTinyLowres__3d_lowres, "
+                    + NNUNET_FIXTURES + "test_images/Dataset991_TinyCT/images"})
+    void bf16KeepsTheModelsMasks(String model, String input, @TempDir Path tmp) throws Exception {
+        String modelPath = "../" + model;
         Path fp32 = tmp.resolve("fp32");
         Path bf16 = tmp.resolve("bf16");
-        CommandLineTest.Run a = medseg("segment", "--model", modelPath, "--input", DATA + input, "--output", fp32.toString());
+        CommandLineTest.Run a = medseg("segment", "--model", modelPath, "--input", "../" + input, "--output",
+                fp32.toString());
         assertEquals(0, a.code(), a.err());
         assertTrue(a.err().contains("precision fp32 (the default)"), a.err());
-        CommandLineTest.Run b = medseg("segment", "--model", modelPath, "--input", DATA + input, "--output",
+        CommandLineTest.Run b = medseg("segment", "--model", modelPath, "--input", "../" + input, "--output",
                 bf16.toString(), "--precision", "bf16");
         assertEquals(0, b.code(), b.err());
         assertTrue(b.err().contains("precision bf16 (asked for)"), b.err());

@@ -73,7 +73,7 @@ public enum Precision {
     public static Selection select(String choice, String fallback, Device device) {
         String c = (choice == null ? fallback : choice).toLowerCase(Locale.ROOT);
         boolean gpu = device != null && device.isGpu();
-        String hardware = gpu ? gpuBf16() : CpuFeatures.current().describeBf16();
+        String hardware = gpu ? gpuBf16(device.getDeviceId()) : CpuFeatures.current().describeBf16();
         boolean fast = gpu ? hardware.startsWith("compute capability") && !hardware.contains("no bf16")
                 : CpuFeatures.current().nativeBf16();
         switch (c) {
@@ -91,9 +91,9 @@ public enum Precision {
     }
 
     /** "compute capability 8.6" or "compute capability 7.5, no bf16"; "unknown GPU" when CUDA does not say. */
-    private static String gpuBf16() {
+    private static String gpuBf16(int deviceId) {
         try {
-            String cc = CudaUtils.getComputeCapability(0);
+            String cc = CudaUtils.getComputeCapability(Math.max(0, deviceId));
             int major = Integer.parseInt(cc.substring(0, cc.length() - 1));
             return "compute capability " + major + "." + cc.charAt(cc.length() - 1) + (major >= 8 ? "" : ", no bf16");
         } catch (RuntimeException | LinkageError e) {
