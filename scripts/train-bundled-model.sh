@@ -3,7 +3,9 @@
 # seed, then compares its parameters with the committed bundle. libtorch's kernels are pinned to
 # AVX2 (MEDSEG_CPU_ISA=avx2), so the bits are the same on AVX2 and AVX-512 machines with this
 # libtorch build. About 5-10 minutes on a 2-core machine.
-# Usage: scripts/train-bundled-model.sh [--replace]
+# With --precision bf16 --output DIR it trains the same way in bf16 (docs/precision.md), without the
+# AVX2 pin (which has no bf16), into DIR, and compares nothing.
+# Usage: scripts/train-bundled-model.sh [--replace | --precision bf16 --output DIR]
 set -euo pipefail
 # --clip-grad 0: the bundle was trained before gradient clipping became the default (12); without it
 # the retrained parameters would not be the committed ones.
@@ -11,10 +13,17 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target="$root/sample-scans/models/tooth-root-unet2d"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+settings=(--arch unet2d --depth 4 --filters 12 --patch-size 160x160 --batch 4 --epochs 40 --iterations 50
+  --lr 0.001 --optimizer ADAMW --schedule POLY --loss DICE_CE --patience 15 --seed 42 --device cpu --clip-grad 0)
+if [ "${1:-}" = --precision ]; then
+  [ "${2:-}" = bf16 ] && [ "${3:-}" = --output ] && [ -n "${4:-}" ] && [ ! -e "$4" ] \
+    || { echo "usage: $0 --precision bf16 --output NEW_DIR" >&2; exit 2; }
+  "$root/medseg" train --data "$root/sample-scans/data/Dataset001_ToothRoot" --output "$4" "${settings[@]}" \
+    --precision bf16
+  exit 0
+fi
 MEDSEG_CPU_ISA=avx2 "$root/medseg" train --data "$root/sample-scans/data/Dataset001_ToothRoot" --output "$tmp/model" \
-  --arch unet2d --depth 4 --filters 12 --patch-size 160x160 --batch 4 --epochs 40 --iterations 50 \
-  --lr 0.001 --optimizer ADAMW --schedule POLY --loss DICE_CE --patience 15 --seed 42 --device cpu \
-  --clip-grad 0
+  "${settings[@]}"
 if [ "${1:-}" = "--replace" ] || [ ! -d "$target" ]; then
   rm -rf "$target"
   mkdir -p "$(dirname "$target")"

@@ -12,7 +12,9 @@
 # the training phantoms have the lower chest (lung bases, diaphragm, the heart on the liver's dome, the
 # scan's top from below the dome to the mid-chest: generate-ct's default); with --output DIR the model goes
 # to DIR instead of being compared with (or, with --replace, replacing) the bundled one.
-# Usage: scripts/train-ct-model.sh [--arch unet3d|vnet] [--lower-chest] [--replace | --output DIR]
+# With --precision bf16 the run trains in bf16 (docs/precision.md) without the AVX2 pin, which has no
+# bf16; it needs --output (its parameters are not the bundle's to compare with).
+# Usage: scripts/train-ct-model.sh [--arch unet3d|vnet] [--lower-chest] [--precision fp32|bf16] [--replace | --output DIR]
 set -euo pipefail
 # --clip-grad 0: the bundle was trained before gradient clipping became the default (12); without it
 # the retrained parameters would not be the committed ones.
@@ -21,15 +23,24 @@ arch=unet3d
 chest=(--abdomen-only)
 replace=false
 output=""
+precision=fp32
 while [ $# -gt 0 ]; do
   case "$1" in
     --arch) arch="$2"; shift 2 ;;
     --lower-chest) chest=(); shift ;;
     --replace) replace=true; shift ;;
     --output) output="$2"; shift 2 ;;
+    --precision) precision="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+isa=avx2
+case "$precision" in
+  fp32) ;;
+  bf16) isa=native
+    [ -n "$output" ] || { echo "--precision bf16 needs --output DIR (a bf16 model is not compared with the fp32 bundle)" >&2; exit 2; } ;;
+  *) echo "unknown --precision $precision (fp32 or bf16)" >&2; exit 2 ;;
+esac
 if [ -n "$output" ] && [ -e "$output" ]; then
   echo "$output exists; choose a new folder (nothing is overwritten)" >&2
   exit 1
@@ -44,10 +55,10 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 "$root/medseg" generate-ct --cases 40 --matrix 128 --slices 2.5,3,4,5 --seed 1000 "${chest[@]}" \
   --output "$tmp/Dataset003_AbdomenCTTrain" --quiet
-MEDSEG_CPU_ISA=avx2 "$root/medseg" train --data "$tmp/Dataset003_AbdomenCTTrain" --output "$tmp/model" \
+MEDSEG_CPU_ISA=$isa "$root/medseg" train --data "$tmp/Dataset003_AbdomenCTTrain" --output "$tmp/model" \
   "${network[@]}" --spacing 3x3x4 --patch-size 96x96x32 --batch 2 \
   --epochs 24 --iterations 50 --lr 0.001 --optimizer ADAMW --schedule POLY --loss DICE_CE --patience 0 \
-  --validation-fraction 0.1 --seed 42 --device cpu --log-file "$tmp/train.log" --clip-grad 0
+  --validation-fraction 0.1 --seed 42 --device cpu --log-file "$tmp/train.log" --clip-grad 0 --precision "$precision"
 if [ -n "$output" ]; then
   mkdir -p "$(dirname "$output")"
   cp -r "$tmp/model" "$output"
