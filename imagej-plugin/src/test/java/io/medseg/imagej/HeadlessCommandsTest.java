@@ -177,8 +177,24 @@ class HeadlessCommandsTest {
         assertEquals(voxels, rt.getValue("voxels", 0), 0);
         assertEquals(voxels, rt.getValue("area_mm2", 0), 1e-9); // a PNG has 1 mm pixels
 
-        // smaller tiles (less memory): the same segmentation up to blending at tile borders
+        // bf16 from a macro: said in the Log, the mask within 0.1 % of the pixels of fp32's
         labels.close();
+        String bf16Log = HeadlessImageJ.run(SegmentImagePlugin.class,
+                "image=case_024_0000 model=tooth-root-unet2d device=cpu precision=bf16");
+        assertTrue(bf16Log.contains("Segment Image: device cpu(), precision bf16 (asked for)"), bf16Log);
+        byte[] bf16 = ScanImages.toLabelMap(HeadlessImageJ.image("case_024_0000-labels"), TOOTH_LABELS).data();
+        int changed = 0;
+        for (int i = 0; i < bf16.length; i++) {
+            changed += bf16[i] != mask.data()[i] ? 1 : 0;
+        }
+        assertTrue(changed <= 0.001 * bf16.length, "bf16 changed " + changed + " of " + bf16.length + " pixels");
+        HeadlessImageJ.image("case_024_0000-labels").close();
+        String unknown = HeadlessImageJ.run(SegmentImagePlugin.class,
+                "image=case_024_0000 model=tooth-root-unet2d device=cpu precision=fp16");
+        assertTrue(unknown.contains("precision=fp16 is not one of [fp32, bf16, auto]"), unknown);
+        assertNull(WindowManager.getImage("case_024_0000-labels"), "nothing added for an unknown precision");
+
+        // smaller tiles (less memory): the same segmentation up to blending at tile borders
         HeadlessImageJ.run(SegmentImagePlugin.class, "image=case_024_0000 model=tooth-root-unet2d size=80x80 device=cpu");
         LabelMap small = ScanImages.toLabelMap(HeadlessImageJ.image("case_024_0000-labels"), TOOTH_LABELS);
         double agreement = Evaluator.meanForegroundDice(mask, small);
