@@ -70,6 +70,21 @@ class PrecisionCommandTest {
         System.out.printf("%s: bf16 changed %d of %d voxels%n", model, changed, voxels);
     }
 
+    /** MEDSEG_CPU_ISA=avx2 pins oneDNN below bf16 (ONEDNN_MAX_CPU_ISA=AVX2): auto is fp32 there, and says why. */
+    @Test
+    void kernelsPinnedBelowBf16MakeAutoFp32() throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-Xmx1g", "-cp", System.getProperty("java.class.path"), Medseg.class.getName(),
+                "--version");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("ONEDNN_MAX_CPU_ISA", "AVX2");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES));
+        assertTrue(out.contains("precision: --precision auto would run fp32 (auto: kernels pinned to AVX2 "
+                + "(ONEDNN_MAX_CPU_ISA), no native bf16)"), out);
+    }
+
     @Test
     void aBf16RunIsReproducedInBf16AndUnknownChoicesAreRefused(@TempDir Path tmp) throws Exception {
         String model = "../sample-scans/models/tooth-root-unet2d";
