@@ -8,10 +8,9 @@ _bf16_cl (autocast + channels-last).
 
 Usage: /usr/bin/python3 scripts/bench_precision_torch.py RESULTS [REPEATS]
 """
+import importlib.util
 import os
-import statistics
 import sys
-import time
 
 import torch
 import torch.nn.functional as F
@@ -22,16 +21,11 @@ sys.path.insert(0, os.path.join(here, "..", "unet", "src", "test", "python"))
 from reference_unet import unet  # noqa: E402
 from torch_networks import plain_unet, vnet  # noqa: E402
 
-
-def median_of(fn, repeats):
-    for _ in range(2):
-        fn()
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1e3)
-    return statistics.median(times)
+# the timing rule of the other yardsticks: two warm-up runs, then the median (ms)
+_spec = importlib.util.spec_from_file_location("bench_pytorch_reference", os.path.join(here, "bench-pytorch-reference.py"))
+_reference = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_reference)
+median_of = _reference.median_of
 
 
 def networks():
