@@ -82,7 +82,7 @@ public final class ComputeFormat {
     }
 
     /** Casts weights, biases and other parameters (PReLU slopes) to bf16, channels-last; normalisation stays float32. */
-    private final class CastingStore extends ParameterStore {
+    private static final class CastingStore extends ParameterStore {
         private final NDManager manager;
         private final boolean record;
         private final Map<String, NDArray> cast = new HashMap<>();
