@@ -50,37 +50,29 @@ public final class TrainingStep implements AutoCloseable {
      * @return the batch's loss
      */
     public float run(NDArray images, NDArray labels) {
-        if (server == null) {
-            float value;
-            try (GradientCollector collector = trainer.newGradientCollector()) {
-                NDArray logits = trainer.forward(new NDList(images)).singletonOrThrow();
-                NDArray loss = trainer.getLoss().evaluate(new NDList(labels), new NDList(logits));
-                collector.backward(loss);
-                value = loss.getFloat();
-            }
-            clip();
-            trainer.step();
-            return value;
+        ParameterStore store = null;
+        if (server != null) {
+            store = format.parameters(images.getManager());
+            store.setParameterServer(server, trainer.getDevices());
         }
-        ParameterStore store = format.parameters(images.getManager());
-        store.setParameterServer(server, trainer.getDevices());
         float value;
         try (GradientCollector collector = trainer.newGradientCollector()) {
-            NDArray y = block.forward(store, new NDList(format.input(images, true)), true).singletonOrThrow();
-            NDArray logits = format.output(y, true);
+            NDArray logits = store == null ? trainer.forward(new NDList(images)).singletonOrThrow()
+                    : format.output(block.forward(store, new NDList(format.input(images, true)), true).singletonOrThrow(),
+                            true);
             NDArray loss = trainer.getLoss().evaluate(new NDList(labels), new NDList(logits));
             collector.backward(loss);
             value = loss.getFloat();
         }
-        clip();
-        store.updateAllParameters();
-        return value;
-    }
-
-    private void clip() {
         if (clipNorm > 0) {
             GradientClipping.clip(block, clipNorm);
         }
+        if (store == null) {
+            trainer.step();
+        } else {
+            store.updateAllParameters();
+        }
+        return value;
     }
 
     @Override
